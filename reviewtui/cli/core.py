@@ -1,0 +1,158 @@
+"""Core commands: demo, vendors, db upgrade|current."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from reviewtui.cli.context import CliContext, fail
+from reviewtui.cli.output import emit, format_option
+
+pass_ctx = click.make_pass_decorator(CliContext)
+
+VENDOR_COLUMNS = [
+    ("name", "Vendor"),
+    ("category", "Category"),
+    ("criticality", "Criticality"),
+    ("open_actions", "Open actions"),
+    ("overdue_actions", "Overdue"),
+    ("last_review", "Last review"),
+    ("next_review_due", "Next review due"),
+]
+
+
+def register(group: click.Group) -> None:
+    group.add_command(demo)
+    group.add_command(vendors)
+    group.add_command(db_group)
+
+
+@click.command()
+@click.option("--seed-only", is_flag=True, help="Fill the demo database, do not open the TUI.")
+@click.option("--reset", is_flag=True, help="Throw the demo data away and seed it afresh.")
+@pass_ctx
+def demo(ctx: CliContext, seed_only: bool, reset: bool) -> None:
+    """Open the TUI on realistic demo data (a separate database unless --db is given).
+
+    Run again, it opens the existing demo data; --reset starts it afresh.
+    """
+    from reviewtui import config
+    from reviewtui.db.engine import sqlite_path
+
+    if not ctx.settings.db:
+        ctx.use_db(str(config.demo_db_path()))
+    if reset:
+        _reset(ctx)
+    from reviewtui.db import vendors as vendor_q
+    from reviewtui.demo import seed
+
+    with ctx.db.session() as s:
+        if vendor_q.count(session=s) == 0:
+            counts = seed(s)
+            made = True
+        else:
+            made = False
+    where = sqlite_path(ctx.db.url) or ctx.db.url
+    if made:
+        click.echo(
+            f"demo data: {counts['vendors']} vendors, {counts['kpis']} KPIs, "
+            f"{counts['measurements']} measurements, {counts['meetings']} meetings, "
+            f"{counts['actions']} actions in {where}",
+            err=seed_only is False,
+        )
+    elif seed_only:
+        click.echo(f"demo data already in {where} (use --reset to start afresh)")
+    if seed_only:
+        return
+    from reviewtui.tui import run_tui
+
+    sys.exit(run_tui(ctx))
+
+
+def _reset(ctx: CliContext) -> None:
+    from reviewtui.db.engine import make_engine, normalise_url, sqlite_path
+
+    url = normalise_url(ctx.db_url)
+    path = sqlite_path(url)
+    if path is not None:
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
+        return
+    from reviewtui.db.models import metadata
+
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        metadata.drop_all(conn)
+        conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+    engine.dispose()
+
+
+@click.command()
+@format_option()
+@pass_ctx
+def vendors(ctx: CliContext, fmt: str) -> None:
+    """List vendors with open and overdue actions and the next review due.
+
+    JSON: a list of {id, name, service, category, criticality, open_actions, overdue_actions,
+    last_review, next_review_due, contract_review}; dates as YYYY-MM-DD.
+    """
+    from reviewtui.db import vendors as vendor_q
+
+    with ctx.db.read() as s:
+        rows = vendor_q.list_vendors(
+            session=s,
+            only_vendor=ctx.settings.vendor if ctx.settings.role == "vendor" else None,
+            cadence_defaults=ctx.settings.cadence_months,
+        )
+    emit(
+        [r.as_dict() for r in rows],
+        fmt,
+        VENDOR_COLUMNS,
+        title="Vendors",
+        empty="no vendors yet: run `reviewtui demo` or import KPIs",
+    )
+
+
+@click.group("db")
+def db_group() -> None:
+    """Database schema: show the revision, upgrade."""
+
+
+@db_group.command("current")
+@pass_ctx
+def db_current(ctx: CliContext) -> None:
+    """Print the schema revision of the database."""
+    from reviewtui.db.engine import make_engine, normalise_url
+    from reviewtui.db.migrations import HEAD
+    from reviewtui.db.schema import current_revision
+
+    engine = make_engine(normalise_url(ctx.db_url))
+    try:
+        rev = current_revision(engine)
+    except Exception as exc:
+        fail(f"cannot open the database {ctx.db_url}: {exc}")
+    finally:
+        engine.dispose()
+    state = "(head)" if rev == HEAD else f"(head is {HEAD})"
+    click.echo(f"{rev or 'empty'} {state}")
+
+
+@db_group.command("upgrade")
+@pass_ctx
+def db_upgrade(ctx: CliContext) -> None:
+    """Upgrade the database schema to the newest revision."""
+    from reviewtui.db.engine import make_engine, normalise_url
+    from reviewtui.db.migrations import HEAD
+    from reviewtui.db.schema import ensure_current
+
+    url = normalise_url(ctx.db_url)
+    engine = make_engine(url)
+    try:
+        ran = ensure_current(engine, url)
+    except Exception as exc:
+        fail(f"upgrade failed: {exc}")
+    finally:
+        engine.dispose()
+    click.echo(f"upgraded to {HEAD}" if ran else f"already at {HEAD}")

@@ -1,0 +1,221 @@
+"""Vendor queries: the portfolio list, look-up by name, create."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+from reviewtui.db import models as m
+from reviewtui.db.errors import NotFound, UserError
+from reviewtui.domain import cadence, clock, enums
+
+
+@dataclass(frozen=True)
+class VendorRow:
+    """One line of the vendor list."""
+
+    id: int
+    name: str
+    service: str
+    category: str
+    criticality: str
+    open_actions: int
+    overdue_actions: int
+    last_review: date | None
+    next_review_due: date
+    contract_review: bool
+
+    def as_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "service": self.service,
+            "category": self.category,
+            "criticality": self.criticality,
+            "open_actions": self.open_actions,
+            "overdue_actions": self.overdue_actions,
+            "last_review": self.last_review.isoformat() if self.last_review else None,
+            "next_review_due": self.next_review_due.isoformat(),
+            "contract_review": self.contract_review,
+        }
+
+
+def list_vendors(
+    *,
+    session: Session,
+    only_vendor: str | None = None,
+    cadence_defaults: dict[str, int] | None = None,
+    today: date | None = None,
+) -> list[VendorRow]:
+    """All vendors (or the one a restricted session may see), by name, with action counts."""
+    today = today or clock.today()
+    open_statuses = enums.OPEN_ACTION_STATUSES
+    actions = (
+        select(
+            m.Action.vendor_id.label("vid"),
+            func.count().label("open_n"),
+            func.sum(case((m.Action.due_date < today, 1), else_=0)).label("overdue_n"),
+        )
+        .where(m.Action.status.in_(open_statuses))
+        .group_by(m.Action.vendor_id)
+        .subquery()
+    )
+    reviews = (
+        select(
+            m.Meeting.vendor_id.label("vid"),
+            func.max(m.Meeting.scheduled_at).label("last_at"),
+        )
+        .where(m.Meeting.status.in_(("ended", "signed_off")))
+        .group_by(m.Meeting.vendor_id)
+        .subquery()
+    )
+    q = (
+        select(
+            m.Vendor,
+            func.coalesce(actions.c.open_n, 0),
+            func.coalesce(actions.c.overdue_n, 0),
+            reviews.c.last_at,
+        )
+        .outerjoin(actions, actions.c.vid == m.Vendor.id)
+        .outerjoin(reviews, reviews.c.vid == m.Vendor.id)
+        .order_by(m.Vendor.name)
+    )
+    if only_vendor is not None:
+        q = q.where(m.Vendor.name == only_vendor)
+    rows = []
+    for v, open_n, overdue_n, last_at in session.execute(q):
+        last = _as_date(last_at)
+        months = cadence.cadence_months(v.criticality, v.review_cadence_months, cadence_defaults)
+        rows.append(
+            VendorRow(
+                id=v.id,
+                name=v.name,
+                service=v.service,
+                category=v.category,
+                criticality=v.criticality,
+                open_actions=int(open_n),
+                overdue_actions=int(overdue_n or 0),
+                last_review=last,
+                next_review_due=cadence.next_review_due(last, months, today),
+                contract_review=v.contract_review,
+            )
+        )
+    return rows
+
+
+def _as_date(value: datetime | None) -> date | None:
+    if value is None:
+        return None
+    if value.tzinfo is not None:
+        value = value.astimezone()
+    return value.date()
+
+
+def get_by_name(name: str, *, session: Session) -> m.Vendor:
+    """The vendor called ``name`` (case-insensitive), or NotFound naming the known ones."""
+    v = session.scalar(select(m.Vendor).where(func.lower(m.Vendor.name) == name.lower()))
+    if v is None:
+        known = session.scalars(select(m.Vendor.name).order_by(m.Vendor.name).limit(10)).all()
+        hint = f" (known: {', '.join(known)})" if known else " (the database has no vendors)"
+        raise NotFound(f"no vendor named {name!r}{hint}")
+    return v
+
+
+def create(
+    name: str,
+    *,
+    session: Session,
+    service: str = "",
+    category: str = "other",
+    criticality: str = "standard",
+    **extra,
+) -> m.Vendor:
+    """Add a vendor; the name must be new."""
+    name = name.strip()
+    if not name:
+        raise UserError("a vendor needs a name")
+    if category not in enums.VENDOR_CATEGORIES:
+        raise UserError(f"category {category!r}: use one of {', '.join(enums.VENDOR_CATEGORIES)}")
+    if criticality not in enums.CRITICALITY:
+        raise UserError(f"criticality {criticality!r}: use one of {', '.join(enums.CRITICALITY)}")
+    exists = session.scalar(select(m.Vendor.id).where(func.lower(m.Vendor.name) == name.lower()))
+    if exists is not None:
+        raise UserError(f"a vendor named {name!r} exists already")
+    v = m.Vendor(name=name, service=service, category=category, criticality=criticality, **extra)
+    session.add(v)
+    session.flush()
+    return v
+
+
+def count(*, session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(m.Vendor)) or 0
+
+
+@dataclass(frozen=True)
+class ContactRow:
+    id: int
+    side: str
+    name: str
+    organisation: str
+    role: str
+    email: str
+    escalation_level: int | None
+
+
+@dataclass(frozen=True)
+class VendorDetail:
+    """A vendor's profile with its contacts, for the vendor page."""
+
+    id: int
+    name: str
+    service: str
+    category: str
+    criticality: str
+    review_cadence_months: int | None
+    contract_start: date | None
+    contract_end: date | None
+    annual_contract_cost: float | None
+    baseline_inhouse_cost: float | None
+    currency: str
+    contract_review: bool
+    contacts: tuple[ContactRow, ...]
+
+
+def get_detail(vendor_id: int, *, session: Session) -> VendorDetail:
+    v = session.get(m.Vendor, vendor_id)
+    if v is None:
+        raise NotFound(f"no vendor with id {vendor_id}")
+    contacts = tuple(
+        ContactRow(c.id, c.side, c.name, c.organisation, c.role, c.email, c.escalation_level)
+        for c in session.scalars(
+            select(m.Contact)
+            .where(m.Contact.vendor_id == vendor_id)
+            .order_by(m.Contact.side, m.Contact.escalation_level, m.Contact.name)
+        )
+    )
+    return VendorDetail(
+        id=v.id,
+        name=v.name,
+        service=v.service,
+        category=v.category,
+        criticality=v.criticality,
+        review_cadence_months=v.review_cadence_months,
+        contract_start=v.contract_start,
+        contract_end=v.contract_end,
+        annual_contract_cost=v.annual_contract_cost,
+        baseline_inhouse_cost=v.baseline_inhouse_cost,
+        currency=v.currency,
+        contract_review=v.contract_review,
+        contacts=contacts,
+    )
+
+
+def names(*, session: Session, only_vendor: str | None = None) -> list[tuple[int, str]]:
+    """(id, name) of every vendor, for pickers and the command palette."""
+    q = select(m.Vendor.id, m.Vendor.name).order_by(m.Vendor.name)
+    if only_vendor is not None:
+        q = q.where(m.Vendor.name == only_vendor)
+    return [(i, n) for i, n in session.execute(q)]

@@ -1,0 +1,1 @@
+"""Pure rules with no I/O: periods, dates, gap analysis, minutes, escalation."""

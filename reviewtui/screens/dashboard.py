@@ -1,0 +1,145 @@
+"""The portfolio dashboard: every vendor, with the ones that need attention easy to see."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from reviewtui.domain import clock, enums
+
+EMPTY_TEXT = """[b]This database has no vendors yet.[/b]
+
+To look around first, press [b]d[/b] to load the demo data into this database
+(or run [b]reviewtui demo[/b], which keeps the demo in a separate file).
+
+To begin for real, press [b]a[/b] to add a vendor, or import KPIs from a spreadsheet:
+  [b]reviewtui import kpis kpis.csv[/b]
+"""
+
+
+class DashboardScreen(Screen):
+    """Vendors with open actions and the next review due; Enter opens a vendor."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "open_vendor", "Open", id="dashboard.open", show=True),
+        Binding("r", "refresh", "Refresh", id="dashboard.refresh"),
+        Binding("a", "add_vendor", "Add vendor", id="dashboard.add"),
+        Binding("d", "load_demo", "Load demo data", id="dashboard.demo", show=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical():
+            yield Static("Portfolio", classes="title", id="dash-title")
+            yield Static("Loading…", classes="status-line", id="dash-status")
+            yield Static(EMPTY_TEXT, id="empty")
+            yield DataTable(id="vendors", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#empty").display = False
+        table = self.query_one("#vendors", DataTable)
+        # Most telling first, so that at 80 columns only the category scrolls off.
+        table.add_column("Vendor", key="name", width=30)
+        table.add_column("Tier", key="criticality")
+        table.add_column("Actions", key="actions")
+        table.add_column("Next review", key="next")
+        table.add_column("Category", key="category")
+        self.load()
+
+    @work(thread=True, exclusive=True, group="db", exit_on_error=False)
+    def load(self) -> None:
+        from reviewtui.db import vendors as vendor_q
+
+        app = self.app
+        with app.db.read() as s:  # type: ignore[attr-defined]
+            rows = vendor_q.list_vendors(
+                session=s,
+                only_vendor=app.vendor_scope,  # type: ignore[attr-defined]
+                cadence_defaults=app.settings.cadence_months,  # type: ignore[attr-defined]
+            )
+        self.app.call_from_thread(self._show, rows)
+
+    def _show(self, rows) -> None:
+        table = self.query_one("#vendors", DataTable)
+        empty = self.query_one("#empty")
+        status = self.query_one("#dash-status", Static)
+        table.clear()
+        if not rows:
+            empty.display = True
+            table.display = False
+            status.update("")
+            return
+        empty.display = False
+        table.display = True
+        today = clock.today()
+        for r in rows:
+            actions = Text(str(r.open_actions))
+            if r.overdue_actions:
+                actions.append(f" ({r.overdue_actions} late)", style="bold red")
+            nxt = Text(r.next_review_due.isoformat())
+            if r.next_review_due < today:
+                nxt.append(" late", style="bold red")
+            elif (r.next_review_due - today).days <= 7:
+                nxt.append(" soon", style="yellow")
+            crit = Text(r.criticality, style="bold" if r.criticality == "critical" else "")
+            table.add_row(r.name, crit, actions, nxt, enums.label(r.category), key=str(r.id))
+        overdue = sum(1 for r in rows if r.next_review_due < today)
+        status.update(
+            f"{len(rows)} vendors · {sum(r.open_actions for r in rows)} open actions · "
+            f"{overdue} reviews overdue"
+        )
+        table.focus()
+
+    def action_refresh(self) -> None:
+        self.load()
+
+    def action_open_vendor(self) -> None:
+        table = self.query_one("#vendors", DataTable)
+        if not table.display or table.row_count == 0:
+            return
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        if key is not None:
+            self.app.open_vendor(int(key))  # type: ignore[attr-defined]
+
+    @on(DataTable.RowSelected, "#vendors")
+    def _selected(self, event: DataTable.RowSelected) -> None:
+        if event.row_key.value is not None:
+            self.app.open_vendor(int(event.row_key.value))  # type: ignore[attr-defined]
+
+    def action_add_vendor(self) -> None:
+        from reviewtui.screens.add_vendor import AddVendorScreen
+
+        if self.app.settings.role != "facilitator":  # type: ignore[attr-defined]
+            self.notify("This session is read-only: vendors cannot be added.", severity="error")
+            return
+
+        def _done(name: str | None) -> None:
+            if name:
+                self.notify(f"Added vendor {name}.")
+                self.load()
+
+        self.app.push_screen(AddVendorScreen(), _done)
+
+    def action_load_demo(self) -> None:
+        if self.query_one("#vendors", DataTable).display:
+            self.notify("The demo data can only be loaded into an empty database.")
+            return
+        self._seed_demo()
+
+    @work(thread=True, exclusive=True, group="db", exit_on_error=False)
+    def _seed_demo(self) -> None:
+        from reviewtui.db import vendors as vendor_q
+        from reviewtui.demo import seed
+
+        with self.app.db.session() as s:  # type: ignore[attr-defined]
+            if vendor_q.count(session=s) == 0:
+                seed(s)
+        self.app.call_from_thread(self.load)

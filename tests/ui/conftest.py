@@ -1,0 +1,40 @@
+"""UI fixtures: an app on a real SQLite file, settled before assertions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reviewtui import config
+from reviewtui.app import ReviewApp
+
+
+async def settle(pilot) -> None:
+    """Wait until every worker is done and the screen has repainted."""
+    app = pilot.app
+    for _ in range(5):
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def make_app(db_path: Path, **settings) -> ReviewApp:
+    s = config.load()
+    s.user = "tester"
+    for k, v in settings.items():
+        setattr(s, k, v)
+    return ReviewApp(settings=s, db_url=str(db_path))
+
+
+@pytest.fixture
+def demo_path(tmp_path: Path) -> Path:
+    from reviewtui.db import open_database
+    from reviewtui.demo import seed
+
+    path = tmp_path / "demo.db"
+    db = open_database(str(path), user="tester")
+    with db.session() as s:
+        seed(s)
+    db.dispose()
+    return path
