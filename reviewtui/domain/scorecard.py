@@ -1,0 +1,248 @@
+"""The scorecard rules: the product's published method (docs/scorecard.md says it in words).
+
+Pure functions over plain values; the database layer feeds them one KPI's history at a time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+
+from reviewtui.domain import periods
+
+GREEN, AMBER, RED, NO_DATA = "green", "amber", "red", "no data"
+
+
+@dataclass(frozen=True)
+class KpiDef:
+    """What was agreed for a KPI."""
+
+    kpi_id: int
+    name: str
+    unit: str
+    direction: str  # higher | lower
+    target: float
+    threshold: float | None
+    weight: float
+    frequency: str
+    category: str = "service"
+
+
+@dataclass(frozen=True)
+class PeriodValues:
+    """The values of one period: vendor-reported and/or independent."""
+
+    period: str
+    vendor: float | None = None
+    independent: float | None = None
+
+    @property
+    def actual(self) -> float | None:
+        return self.independent if self.independent is not None else self.vendor
+
+    @property
+    def source(self) -> str | None:
+        if self.independent is not None:
+            return "independent"
+        if self.vendor is not None:
+            return "vendor"
+        return None
+
+
+@dataclass(frozen=True)
+class KpiResult:
+    """One KPI evaluated at one period: every field of the scorecard JSON."""
+
+    kpi_id: int
+    kpi: str
+    period: str | None
+    unit: str
+    direction: str
+    target: float
+    threshold: float | None
+    weight: float
+    category: str
+    frequency: str
+    actual: float | None
+    source: str | None
+    vendor_value: float | None
+    independent_value: float | None
+    discrepancy_pct: float | None
+    discrepancy: bool
+    gap: float | None
+    gap_pct: float | None
+    status: str
+    attainment: float | None
+    trend: str | None
+    consecutive_misses: int
+    escalate: bool
+    history: tuple[PeriodValues, ...] = ()
+
+    def as_json(self) -> dict:
+        """The published JSON object (no history, no internal ids)."""
+        d = asdict(self)
+        for k in ("kpi_id", "history", "category", "frequency"):
+            d.pop(k)
+        return d
+
+
+def gap(direction: str, actual: float, target: float) -> float:
+    """Distance from target in the good direction; negative means short of target."""
+    return actual - target if direction == "higher" else target - actual
+
+
+def gap_pct(g: float, target: float) -> float | None:
+    return None if target == 0 else g / abs(target) * 100
+
+
+def status(direction: str, actual: float | None, target: float, threshold: float | None) -> str:
+    if actual is None:
+        return NO_DATA
+    if gap(direction, actual, target) >= 0:
+        return GREEN
+    if threshold is not None:
+        within = actual >= threshold if direction == "higher" else actual <= threshold
+        if within:
+            return AMBER
+    return RED
+
+
+def attainment(direction: str, actual: float, target: float) -> float:
+    """0-100: how much of the target was attained."""
+    if direction == "higher":
+        if target > 0:
+            return _clamp(100 * actual / target)
+        return 100.0 if actual >= target else 0.0
+    if actual <= target:
+        return 100.0
+    if target > 0 and actual > 0:
+        return _clamp(100 * target / actual)
+    return 0.0
+
+
+def _clamp(v: float) -> float:
+    return max(0.0, min(100.0, v))
+
+
+def discrepancy(
+    vendor: float | None, independent: float | None, limit: float
+) -> tuple[float | None, bool]:
+    """(vendor - independent) / |independent| * 100, and whether it exceeds ``limit``."""
+    if vendor is None or independent is None:
+        return None, False
+    if independent == 0:
+        if vendor == 0:
+            return 0.0, False
+        return None, False
+    pct = (vendor - independent) / abs(independent) * 100
+    return pct, abs(pct) > limit
+
+
+def trend(direction: str, current: float | None, previous: float | None) -> str | None:
+    if current is None:
+        return None
+    if previous is None:
+        return "new"
+    g = gap(direction, current, 0) - gap(direction, previous, 0)
+    if g > 0:
+        return "improving"
+    if g < 0:
+        return "worsening"
+    return "flat"
+
+
+def evaluate(
+    kpi: KpiDef,
+    history: Sequence[PeriodValues],
+    period: str | None = None,
+    *,
+    discrepancy_limit: float = 5.0,
+    escalate_after: int = 3,
+) -> KpiResult:
+    """Evaluate ``kpi`` at ``period`` (default: its latest period with a value).
+
+    ``history`` holds the KPI's periods with values, in any order; ``period`` is already a key
+    of the KPI's frequency (see :func:`reviewtui.domain.periods.normalise`).
+    """
+    by_period = {h.period: h for h in history if h.actual is not None}
+    keys = sorted(by_period)
+    if period is None and keys:
+        period = keys[-1]
+    current = by_period.get(period) if period else None
+    actual = current.actual if current else None
+    earlier = [k for k in keys if period is not None and k < period]
+    previous = by_period[earlier[-1]].actual if earlier else None
+    st = status(kpi.direction, actual, kpi.target, kpi.threshold)
+    if actual is not None:
+        g: float | None = gap(kpi.direction, actual, kpi.target)
+        gp = gap_pct(g, kpi.target)
+        att: float | None = attainment(kpi.direction, actual, kpi.target)
+    else:
+        g = gp = att = None
+    d_pct, d_flag = discrepancy(
+        current.vendor if current else None,
+        current.independent if current else None,
+        discrepancy_limit,
+    )
+    misses = 0
+    if period is not None and actual is not None:
+        p = period
+        while True:
+            pv = by_period.get(p)
+            if pv is None or status(kpi.direction, pv.actual, kpi.target, kpi.threshold) == GREEN:
+                break
+            misses += 1
+            p = periods.shift(p, -1)
+    ordered = tuple(by_period[k] for k in keys if period is None or k <= period)
+    return KpiResult(
+        kpi_id=kpi.kpi_id,
+        kpi=kpi.name,
+        period=period,
+        unit=kpi.unit,
+        direction=kpi.direction,
+        target=kpi.target,
+        threshold=kpi.threshold,
+        weight=kpi.weight,
+        category=kpi.category,
+        frequency=kpi.frequency,
+        actual=actual,
+        source=current.source if current else None,
+        vendor_value=current.vendor if current else None,
+        independent_value=current.independent if current else None,
+        discrepancy_pct=_round(d_pct),
+        discrepancy=d_flag,
+        gap=_round(g),
+        gap_pct=_round(gp),
+        status=st,
+        attainment=_round(att),
+        trend=trend(kpi.direction, actual, previous),
+        consecutive_misses=misses,
+        escalate=misses >= escalate_after,
+        history=ordered,
+    )
+
+
+def _round(v: float | None, places: int = 4) -> float | None:
+    """Stable numbers for JSON: no float noise like 2.0000000000000004."""
+    return None if v is None else round(v, places)
+
+
+def vendor_score(results: Sequence[KpiResult]) -> float | None:
+    """Weighted mean attainment over KPIs with a value and weight > 0, rounded to 0.1."""
+    num = den = 0.0
+    for r in results:
+        if r.attainment is None or r.weight <= 0:
+            continue
+        num += r.attainment * r.weight
+        den += r.weight
+    return None if den == 0 else round(num / den, 1)
+
+
+def vendor_status(score: float | None, green: float = 95.0, amber: float = 85.0) -> str:
+    if score is None:
+        return NO_DATA
+    if score >= green:
+        return GREEN
+    if score >= amber:
+        return AMBER
+    return RED
