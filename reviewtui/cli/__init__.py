@@ -19,6 +19,8 @@ from reviewtui.cli.context import CliContext, fail
 
 COMMAND_MODULES = [
     "reviewtui.cli.core",
+    "reviewtui.cli.actions",
+    "reviewtui.cli.followup",
 ]
 
 

@@ -339,19 +339,26 @@ def _owner(
     return (c.name, c.id) if c else (name, None)
 
 
-def _due(text_or_date: str | date, today: date, not_before: date | None) -> date:
+def _due(text_or_date: str | date, today: date, not_before: date, what: str) -> date:
     if isinstance(text_or_date, date):
         due = text_or_date
-        if not_before is not None and due < not_before:
+        if due < not_before:
             raise UserError(
-                f"due date {due.isoformat()} is before the plan was raised "
-                f"({not_before.isoformat()}); give a later date"
+                f"due date {due.isoformat()} is before {what} ({not_before.isoformat()}); "
+                "give a later date"
             )
         return due
     try:
-        return rules.parse_due(text_or_date, today=today, not_before=not_before)
+        return rules.parse_due(text_or_date, today=today, not_before=not_before, not_before_is=what)
     except rules.DueDateError as exc:
         raise UserError(str(exc)) from exc
+
+
+def _not_before(plan: m.ActionPlan | None, raised: date) -> tuple[date, str]:
+    """An action is not due before its plan was raised (or, on its own, before it was raised)."""
+    if plan is not None:
+        return plan.raised_on, "the plan was raised"
+    return raised, "the action was raised"
 
 
 def sync_plan(
@@ -395,14 +402,13 @@ def create_action(
         raise UserError("an action needs a title")
     if session.get(m.Vendor, vendor_id) is None:
         raise NotFound(f"no vendor with id {vendor_id}")
-    not_before = None
+    plan = None
     if plan_id is not None:
         plan = session.get(m.ActionPlan, plan_id)
         if plan is None or plan.vendor_id != vendor_id:
             raise NotFound(f"no plan {plan_id} for this vendor")
         if plan.status == "closed":
             raise ReadOnly(f"plan {plan_id} is closed: raise a new plan instead")
-        not_before = plan.raised_on
     _check_meeting(session, meeting_id, vendor_id)
     try:
         prio = rules.check_priority(priority)
@@ -416,7 +422,7 @@ def create_action(
         title=title,
         owner=name,
         owner_contact_id=contact,
-        due_date=_due(due, today, not_before),
+        due_date=_due(due, today, *_not_before(plan, today)),
         priority=prio,
         status="open",
     )
@@ -510,8 +516,8 @@ def update_action(
         a.title = title.strip()
     if due is not None and (not isinstance(due, str) or due.strip()):
         plan = session.get(m.ActionPlan, a.plan_id) if a.plan_id else None
-        not_before = plan.raised_on if plan else None
-        new_due = _due(due, today, not_before)
+        raised = clock.aware(a.created_at).astimezone().date()
+        new_due = _due(due, today, *_not_before(plan, raised))
         if new_due != a.due_date:
             changes.append(f"due date moved from {a.due_date.isoformat()} to {new_due.isoformat()}")
             a.due_date = new_due
@@ -574,8 +580,10 @@ def owners(*, session: Session, vendor_id: int | None = None) -> list[str]:
 
 
 def count_open(*, session: Session, vendor_ids: Sequence[int] | None = None) -> int:
-    q = select(func.count()).select_from(m.Action).where(
-        m.Action.status.in_(enums.OPEN_ACTION_STATUSES)
+    q = (
+        select(func.count())
+        .select_from(m.Action)
+        .where(m.Action.status.in_(enums.OPEN_ACTION_STATUSES))
     )
     if vendor_ids is not None:
         q = q.where(m.Action.vendor_id.in_(vendor_ids))

@@ -213,7 +213,9 @@ def findings_of(audit_id: int, *, session: Session) -> tuple[FindingRow, ...]:
     for f, pid, pstatus in session.execute(q.order_by(m.ActionPlan.id.desc())):
         # Several plans for one finding: show the latest.
         if f.id not in seen:
-            seen[f.id] = FindingRow(f.id, f.audit_id, f.severity, f.title, f.description, pid, pstatus)
+            seen[f.id] = FindingRow(
+                f.id, f.audit_id, f.severity, f.title, f.description, pid, pstatus
+            )
     return tuple(sorted(seen.values(), key=lambda r: (_SEVERITY_ORDER.get(r.severity, 9), r.id)))
 
 

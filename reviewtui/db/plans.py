@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from reviewtui.db import actions as action_q
 from reviewtui.db import models as m
 from reviewtui.db.errors import Conflict, NotFound, ReadOnly, UserError
-from reviewtui.domain import clock, enums, periods
+from reviewtui.domain import clock, enums, periods, scorecard
 from reviewtui.domain import plans as rules
 
 
@@ -91,12 +91,12 @@ class VerificationRow:
 
 @dataclass(frozen=True)
 class KpiPoint:
-    """A KPI value in a period, and whether it met the target."""
+    """A KPI value in a period and its status (green, amber or red)."""
 
     period: str
     value: float
     source: str
-    met: bool
+    status: str
 
 
 @dataclass(frozen=True)
@@ -108,6 +108,7 @@ class KpiSince:
     unit: str
     direction: str
     target: float
+    threshold: float | None
     before: KpiPoint | None
     since: tuple[KpiPoint, ...]
 
@@ -352,9 +353,7 @@ def record_verification(
     today = today or clock.today()
     check_date = check_date or today
     if outcome not in enums.VERIFICATION_OUTCOMES:
-        raise UserError(
-            f"outcome {outcome!r}: use one of {', '.join(enums.VERIFICATION_OUTCOMES)}"
-        )
+        raise UserError(f"outcome {outcome!r}: use one of {', '.join(enums.VERIFICATION_OUTCOMES)}")
     if check_date > today:
         raise UserError(
             f"check date {check_date.isoformat()} is in the future: record a check once it is done"
@@ -567,12 +566,13 @@ def kpi_since(plan_id: int, *, session: Session) -> KpiSince | None:
     since: list[KpiPoint] = []
     for period in sorted(by_period, key=periods.start_of):
         value, source = by_period[period]
-        point = KpiPoint(period, value, source, rules.meets_target(value, k.target, k.direction))
+        rag = scorecard.status(k.direction, value, k.target, k.threshold)
+        point = KpiPoint(period, value, source, rag)
         if periods.end_of(period) >= plan.raised_on:
             since.append(point)
         else:
             before = point
-    return KpiSince(k.id, k.name, k.unit, k.direction, k.target, before, tuple(since))
+    return KpiSince(k.id, k.name, k.unit, k.direction, k.target, k.threshold, before, tuple(since))
 
 
 def draft_from_kpi(kpi_id: int, *, session: Session) -> PlanDraft:
@@ -609,4 +609,3 @@ def kpi_choices(vendor_id: int, *, session: Session) -> list[tuple[int, str]]:
             select(m.Kpi.id, m.Kpi.name).where(m.Kpi.vendor_id == vendor_id).order_by(m.Kpi.name)
         )
     ]
-

@@ -61,12 +61,18 @@ def span_days(text: str, today: date) -> int:
     return ((today + parse_span(text)) - today).days
 
 
-def parse_due(text: str, *, today: date, not_before: date | None = None) -> date:
+def parse_due(
+    text: str,
+    *,
+    today: date,
+    not_before: date | None = None,
+    not_before_is: str = "the plan was raised",
+) -> date:
     """The date meant by ``text``, relative spans counted from ``today``.
 
     Refused (``DueDateError``) when it cannot be read, when a slashed date is ambiguous
     (``03/04/2026``: 3 April or 4 March?) or when it falls before ``not_before`` (the day the
-    plan was raised).
+    plan was raised; ``not_before_is`` names that day in the message).
     """
     t = text.strip()
     if not t:
@@ -80,7 +86,7 @@ def parse_due(text: str, *, today: date, not_before: date | None = None) -> date
         due = _absolute(t, today)
     if not_before is not None and due < not_before:
         raise DueDateError(
-            f"due date {due.isoformat()} is before the plan was raised "
+            f"due date {due.isoformat()} is before {not_before_is} "
             f"({not_before.isoformat()}); give a later date ({_examples(max(today, not_before))})"
         )
     return due
@@ -136,9 +142,7 @@ def check_status(status: str) -> str:
     """The status if it is one of the action statuses, else ``ValueError`` listing them."""
     s = status.strip().lower().replace(" ", "_").replace("-", "_")
     if s not in enums.ACTION_STATUSES:
-        raise ValueError(
-            f"status {status!r}: use one of {', '.join(enums.ACTION_STATUSES)}"
-        )
+        raise ValueError(f"status {status!r}: use one of {', '.join(enums.ACTION_STATUSES)}")
     return s
 
 

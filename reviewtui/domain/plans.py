@@ -134,16 +134,9 @@ def verification_effect(
         return VerificationEffect(
             "verifying", check_date + timedelta(days=verification_days), False
         )
-    raise PlanRuleError(
-        f"outcome {outcome!r}: use one of {', '.join(enums.VERIFICATION_OUTCOMES)}"
-    )
+    raise PlanRuleError(f"outcome {outcome!r}: use one of {', '.join(enums.VERIFICATION_OUTCOMES)}")
 
 
 def check_due(last_done: date, verification_days: int = DEFAULT_VERIFICATION_DAYS) -> date:
     """When the effectiveness check falls due: ``verification_days`` after the last action."""
     return last_done + timedelta(days=verification_days)
-
-
-def meets_target(value: float, target: float, direction: str) -> bool:
-    """Whether a KPI value meets its target (higher is better, or lower is better)."""
-    return value <= target if direction == "lower" else value >= target
