@@ -523,9 +523,9 @@ def update_action(
             a.due_date = new_due
     if owner is not None or owner_contact_id is not None:
         name, contact = _owner(session, a.vendor_id, owner, owner_contact_id)
-        if name != a.owner or contact != a.owner_contact_id:
+        if name != a.owner:
             changes.append(f"owner changed from {a.owner or 'nobody'} to {name or 'nobody'}")
-            a.owner, a.owner_contact_id = name, contact
+        a.owner, a.owner_contact_id = name, contact
     if priority is not None:
         try:
             prio = rules.check_priority(priority)
@@ -535,10 +535,12 @@ def update_action(
             changes.append(f"priority changed from {a.priority} to {prio}")
             a.priority = prio
     if not changes and not note.strip():
+        session.flush()
         return get_row(a.id, session=session, today=today)
     if changes:
         a.version += 1
-    text = "; ".join(c[0].upper() + c[1:] for c in changes)
+    text = "; ".join(changes)
+    text = text[:1].upper() + text[1:]
     if note.strip():
         text = f"{text}. {note.strip()}" if text else note.strip()
     session.add(
