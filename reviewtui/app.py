@@ -9,18 +9,20 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 
 from reviewtui.config import Settings
+from reviewtui.screens.followup_commands import FollowUpCommands
+from reviewtui.screens.navigation import FollowUpNavigation
 from reviewtui.screens.palette import VendorCommands
 
 if TYPE_CHECKING:
     from reviewtui.db.engine import Database
 
 
-class ReviewApp(App[int]):
+class ReviewApp(FollowUpNavigation, App[int]):
     """reviewtui: the portfolio dashboard first; every other screen is pushed from there."""
 
     TITLE = "reviewtui"
     CSS_PATH = "app.tcss"
-    COMMANDS = App.COMMANDS | {VendorCommands}
+    COMMANDS = App.COMMANDS | {VendorCommands, FollowUpCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
         Binding("question_mark", "help", "Help", id="help"),

@@ -514,7 +514,8 @@ def update_action(
             raise UserError("an action needs a title")
         changes.append(f"title changed from '{a.title}'")
         a.title = title.strip()
-    if due is not None and (not isinstance(due, str) or due.strip()):
+    unchanged = isinstance(due, str) and due.strip() == a.due_date.isoformat()
+    if due is not None and not unchanged and (not isinstance(due, str) or due.strip()):
         plan = session.get(m.ActionPlan, a.plan_id) if a.plan_id else None
         raised = clock.aware(a.created_at).astimezone().date()
         new_due = _due(due, today, *_not_before(plan, raised))

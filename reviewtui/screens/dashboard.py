@@ -32,6 +32,7 @@ class DashboardScreen(Screen):
         Binding("r", "refresh", "Refresh", id="dashboard.refresh"),
         Binding("a", "add_vendor", "Add vendor", id="dashboard.add"),
         Binding("d", "load_demo", "Load demo data", id="dashboard.demo", show=False),
+        Binding("A", "app.open_actions", "Actions", id="dashboard.actions"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -90,6 +91,8 @@ class DashboardScreen(Screen):
             elif (r.next_review_due - today).days <= 7:
                 nxt.append(" soon", style="yellow")
             crit = Text(r.criticality, style="bold" if r.criticality == "critical" else "")
+            if r.contract_review:  # two or more KPIs flagged escalate (db/escalations.py)
+                crit.append(" contract review", style="bold red")
             table.add_row(r.name, crit, actions, nxt, enums.label(r.category), key=str(r.id))
         overdue = sum(1 for r in rows if r.next_review_due < today)
         status.update(
