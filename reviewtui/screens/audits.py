@@ -119,10 +119,10 @@ class AuditFormScreen(ModalScreen[int | None]):
     def on_mount(self) -> None:
         self.query_one("#audit-auditor", Input).focus()
 
-    def action_add_row(self) -> None:
+    async def action_add_row(self) -> None:
         self._rows += 1
         row = self._finding_row(self._rows)
-        self.query_one("#audit-form").mount(row, before=self.query_one("#audit-error"))
+        await self.query_one("#audit-form").mount(row, before=self.query_one("#audit-error"))
         row.query_one(Input).focus()
 
     def _error(self, message: str) -> None:

@@ -32,7 +32,7 @@ class DashboardScreen(Screen):
         Binding("r", "refresh", "Refresh", id="dashboard.refresh"),
         Binding("a", "add_vendor", "Add vendor", id="dashboard.add"),
         Binding("d", "load_demo", "Load demo data", id="dashboard.demo", show=False),
-        Binding("A", "app.open_actions", "Actions", id="dashboard.actions"),
+        Binding("A", "app.open_actions", "Actions", id="dashboard.actions", show=False),
     ]
 
     def compose(self) -> ComposeResult:

@@ -45,10 +45,12 @@ class FollowUpCommands(Provider):
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for text, callback, help_text in self._entries():
+        for i, (text, callback, help_text) in enumerate(self._entries()):
             score = matcher.match(text)
             if score > 0:
-                yield Hit(score, matcher.highlight(text), callback, help=help_text)
+                # A vendor's name alone should still find "Open vendor ..." first.
+                weight = 1.0 if i < len(GENERAL) else 0.5
+                yield Hit(score * weight, matcher.highlight(text), callback, help=help_text)
 
     async def discover(self) -> Hits:
         for text, method, kwargs, help_text in GENERAL:

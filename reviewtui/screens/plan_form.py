@@ -42,6 +42,8 @@ FORM_CSS = """
 }
 .row {
     height: 1;
+}
+#verify-form .row {
     margin-bottom: 1;
 }
 .row Label {
@@ -62,7 +64,7 @@ FORM_CSS = """
 }
 .section {
     text-style: bold;
-    margin-bottom: 1;
+    margin-top: 1;
 }
 .banner {
     background: $warning 30%;
@@ -71,6 +73,10 @@ FORM_CSS = """
 .form-error {
     color: $error;
     height: auto;
+}
+.existing-action {
+    text-wrap: nowrap;
+    text-overflow: ellipsis;
 }
 """
 
@@ -194,6 +200,7 @@ class PlanFormScreen(ModalScreen[int | None]):
                         id=f"why-{i + 1}",
                         compact=True,
                     )
+            yield Static("Root cause and containment", classes="section")
             with Horizontal(classes="row"):
                 yield Label("Root cause")
                 yield Input(
@@ -224,8 +231,9 @@ class PlanFormScreen(ModalScreen[int | None]):
                 for a in d.actions:
                     late = Text(f" {a.days_overdue}d late", style="bold red") if a.overdue else ""
                     line = Text.assemble(
-                        f"  [{enums.label(a.status)}] {a.title} — {a.owner or 'nobody'}, due {a.due_date}",
+                        f"{a.due_date}",
                         late,
+                        f" {enums.label(a.status)}: {a.title} — {a.owner or 'nobody'}",
                     )
                     yield Static(line, classes="existing-action")
             for i in range(self._rows):
@@ -267,10 +275,10 @@ class PlanFormScreen(ModalScreen[int | None]):
             widget.focus()
             widget.scroll_visible()
 
-    def action_add_row(self) -> None:
+    async def action_add_row(self) -> None:
         self._rows += 1
         row = self._action_row(self._rows)
-        self.query_one("#plan-form").mount(row, before=self.query_one("#plan-error"))
+        await self.query_one("#plan-form").mount(row, before=self.query_one("#plan-error"))
         row.query_one(Input).focus()
 
     def _value(self, wid: str) -> str:
