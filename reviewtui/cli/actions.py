@@ -184,6 +184,8 @@ def actions(
 
         sys.stdout.buffer.write(actions_calendar(rows, now=clock.now()))
         sys.stdout.flush()
+    elif fmt == "json":
+        write_json_rows([r.as_dict() for r in rows])
     else:
         data = [r.as_dict() for r in rows]
         if fmt == "table":
@@ -349,6 +351,21 @@ def show(ctx: CliContext, action_id: int, fmt: str) -> None:
         moved = f"[{n.status_from or '—'} → {n.status_to}] " if n.status_to else ""
         where = f" (meeting {n.meeting_id})" if n.meeting_id else ""
         click.echo(f"{n.at.astimezone():%Y-%m-%d %H:%M} {n.author}{where}: {moved}{n.text}")
+
+
+def write_json_rows(rows: list[dict]) -> None:
+    """A JSON array with one object per line: the same data as ``emit``'s indented JSON, but
+    written by the C encoder (tens of thousands of actions in a fraction of the time) and easy
+    to grep."""
+    import json
+
+    out = sys.stdout
+    out.write("[")
+    for i, r in enumerate(rows):
+        out.write("\n  " if i == 0 else ",\n  ")
+        out.write(json.dumps(r, ensure_ascii=False))
+    out.write("\n]\n" if rows else "]\n")
+    out.flush()
 
 
 def _writable(ctx: CliContext) -> None:

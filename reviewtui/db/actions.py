@@ -14,8 +14,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import Select, and_, false, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.visitors import InternalTraversal
 
 from reviewtui.db import models as m
 from reviewtui.db.errors import Conflict, NotFound, ReadOnly, UserError
@@ -167,13 +169,51 @@ def _row(r, today: date) -> ActionRow:
     )
 
 
-def _filtered(q: Select, flt: ActionFilter, today: date) -> Select:
+class _Unindexed(ColumnElement):
+    """A column that the SQLite planner may not use an index for (the documented ``+column``
+    idiom); the plain column on other databases."""
+
+    inherit_cache = True
+    _traverse_internals = [("column", InternalTraversal.dp_clauseelement)]
+
+    def __init__(self, column) -> None:
+        self.column = column
+        self.type = column.type
+
+
+@compiles(_Unindexed)
+def _plain(element: _Unindexed, compiler, **kw) -> str:
+    return compiler.process(element.column, **kw)
+
+
+@compiles(_Unindexed, "sqlite")
+def _unary_plus(element: _Unindexed, compiler, **kw) -> str:
+    return "+" + compiler.process(element.column, **kw)
+
+
+def _has(column, word: str, ascii_fold: bool):
+    """``column`` contains ``word`` in any case. SQLite's LIKE already ignores ASCII case (and its
+    lower() folds nothing more), so it is used bare there: half the time of lower() LIKE."""
+    if ascii_fold:
+        return column.contains(word, autoescape=True)
+    return column.icontains(word, autoescape=True)
+
+
+def _filtered(
+    q: Select,
+    flt: ActionFilter,
+    today: date,
+    *,
+    status_unindexed: bool = False,
+    sqlite: bool = False,
+) -> Select:
     statuses = tuple(flt.statuses)
     if flt.overdue:
         statuses = tuple(s for s in statuses if s in enums.OPEN_ACTION_STATUSES)
         q = q.where(m.Action.due_date < today)
     if statuses and set(statuses) != set(enums.ACTION_STATUSES):
-        q = q.where(m.Action.status.in_(statuses))
+        status = _Unindexed(m.Action.status) if status_unindexed else m.Action.status
+        q = q.where(status.in_(statuses))
     elif not statuses:
         q = q.where(false())
     if flt.vendor_id is not None:
@@ -183,16 +223,16 @@ def _filtered(q: Select, flt: ActionFilter, today: date) -> Select:
     if flt.due_within_days is not None:
         q = q.where(m.Action.due_date <= date.fromordinal(today.toordinal() + flt.due_within_days))
     if flt.owner.strip():
-        q = q.where(func.lower(m.Action.owner).contains(flt.owner.strip().lower(), autoescape=True))
+        q = q.where(_has(m.Action.owner, flt.owner.strip().lower(), sqlite))
     if flt.search.strip():
         words = flt.search.strip().lower().split()
         q = q.where(
             and_(
                 *(
                     or_(
-                        func.lower(m.Action.title).contains(w, autoescape=True),
-                        func.lower(m.Action.owner).contains(w, autoescape=True),
-                        func.lower(m.Vendor.name).contains(w, autoescape=True),
+                        _has(m.Action.title, w, sqlite),
+                        _has(m.Action.owner, w, sqlite),
+                        _has(m.Vendor.name, w, sqlite),
                     )
                     for w in words
                 )
@@ -213,7 +253,14 @@ def list_actions(
     flt = flt or ActionFilter()
     today = today or clock.today()
     base = select(*_COLUMNS).join(m.Vendor, m.Vendor.id == m.Action.vendor_id)
-    q = _filtered(base, flt, today).order_by(m.Action.due_date, m.Action.id)
+    # Across vendors, walk the due-date index in order and stop after a page. SQLite, without
+    # ANALYZE statistics (which nobody runs), would rather take ix_action_status_due and sort
+    # every open action first: ~70 ms instead of ~1 ms at 50,000 actions. One vendor's or one
+    # plan's actions are few: there the planner's own choice is right.
+    walk = flt.vendor_id is None and flt.plan_id is None
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    q = _filtered(base, flt, today, status_unindexed=walk, sqlite=sqlite)
+    q = q.order_by(m.Action.due_date, m.Action.id)
     if limit is not None:
         q = q.limit(limit).offset(max(offset, 0))
     rows = tuple(_row(r, today) for r in session.execute(q))
@@ -225,7 +272,7 @@ def list_actions(
         count = select(func.count()).select_from(m.Action)
         if flt.search.strip():
             count = count.join(m.Vendor, m.Vendor.id == m.Action.vendor_id)
-        total = session.scalar(_filtered(count, flt, today)) or 0
+        total = session.scalar(_filtered(count, flt, today, sqlite=sqlite)) or 0
     return ActionPage(rows=rows, total=total, offset=offset, limit=limit or max(total, 1))
 
 
