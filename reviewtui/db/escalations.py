@@ -91,6 +91,7 @@ class VendorSuggestion:
     vendor: str
     suggestion: rules.Suggestion
     step: LadderStep | None
+    item: str = ""  # "KPI OTIF", "action 12", "plan 3"
 
     def as_dict(self) -> dict:
         s = self.suggestion
@@ -100,7 +101,7 @@ class VendorSuggestion:
             "rule": s.rule,
             "level": s.level,
             "reason": s.reason,
-            "item": s.item(),
+            "item": self.item,
             "kpi_id": s.kpi_id,
             "action_id": s.action_id,
             "plan_id": s.plan_id,
@@ -427,7 +428,12 @@ def suggestions(
         if not found:
             continue
         steps = {s.level: s for s in ladder(vid, session=session)}
-        out.extend(VendorSuggestion(vid, card.vendor, s, steps.get(s.level)) for s in found)
+        kpi_names = {k.kpi_id: k.kpi for k in card.kpis}
+        for sg in found:
+            item = sg.item()
+            if sg.kpi_id is not None and sg.kpi_id in kpi_names:
+                item = f"KPI {kpi_names[sg.kpi_id]}"
+            out.append(VendorSuggestion(vid, card.vendor, sg, steps.get(sg.level), item))
     return out
 
 

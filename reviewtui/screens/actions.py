@@ -88,7 +88,7 @@ class ActionsScreen(Screen):
 
     overdue_only: reactive[bool] = reactive(False)
     """Show only open actions past their due date."""
-    offset: reactive[int] = reactive(0)
+    page_offset: reactive[int] = reactive(0)
     """The first row of the page on show."""
 
     def __init__(
@@ -195,7 +195,7 @@ class ActionsScreen(Screen):
     def load(self, keep: int | None = None) -> None:
         """Reload the page on show; ``keep`` puts the cursor back on that action."""
         self._generation += 1
-        self._query(self._filter(), self.offset, self._generation, keep)
+        self._query(self._filter(), self.page_offset, self._generation, keep)
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def _query(self, flt, offset: int, generation: int, keep: int | None) -> None:
@@ -209,7 +209,7 @@ class ActionsScreen(Screen):
         if generation != self._generation:
             return  # a newer filter is on its way
         if page.total and page.offset >= page.total:
-            self.offset = max(0, (page.pages - 1) * PAGE_SIZE)
+            self.page_offset = max(0, (page.pages - 1) * PAGE_SIZE)
             self.load(keep)
             return
         self._page = page
@@ -276,13 +276,13 @@ class ActionsScreen(Screen):
         if not self._vendors_shown:
             return
         value = event.value
-        new = None if value in (ALL_VENDORS, Select.NULL) else int(value)  # type: ignore[arg-type]
+        new = None if value in (ALL_VENDORS, Select.NULL) else int(str(value))
         if new != self.vendor_id:
             self.vendor_id = new
             self._refilter()
 
     def _refilter(self) -> None:
-        self.offset = 0
+        self.page_offset = 0
         self.load()
 
     def watch_overdue_only(self, _old: bool, _new: bool) -> None:
@@ -299,11 +299,11 @@ class ActionsScreen(Screen):
         page = self._page
         if page is None:
             return
-        new = self.offset + step * PAGE_SIZE
+        new = self.page_offset + step * PAGE_SIZE
         if new < 0 or new >= page.total:
             self.notify("No more pages that way.", timeout=2)
             return
-        self.offset = new
+        self.page_offset = new
         self.load()
         self.query_one("#actions", DataTable).move_cursor(row=0)
 

@@ -227,7 +227,7 @@ class AuditsScreen(Screen):
         a.add_column("Date", key="date", width=10)
         a.add_column("Type", key="type", width=19)
         a.add_column("Result", key="result", width=11)
-        a.add_column("Findings", key="findings", width=16)
+        a.add_column("Findings", key="findings", width=18)
         a.add_column("Vendor", key="vendor", width=26)
         a.add_column("Auditor", key="auditor", width=16)
         f = self.query_one("#findings", DataTable)
@@ -283,7 +283,8 @@ class AuditsScreen(Screen):
             a.move_cursor(row=a.get_row_index(str(keep)))
         bare = sum(r.without_plan for r in rows)
         self.query_one("#audits-line", Static).update(
-            f"{len(rows)} audits · {bare} critical/major findings without a plan · p raises one"
+            f"{len(rows)} audit{'s' if len(rows) != 1 else ''} · {bare} critical or major "
+            f"finding{'s' if bare != 1 else ''} without a plan · p raises one"
             if rows
             else "No audits recorded yet. N records one."
         )

@@ -359,7 +359,7 @@ class EscalationsScreen(Screen):
             action_id=sg.action_id,
             plan_id=sg.plan_id,
             supersedes=sg.escalation_id,
-            item=sg.item(),
+            item=x.item,  # type: ignore[attr-defined]
             on_done=lambda _e: self.load(),
         )
 

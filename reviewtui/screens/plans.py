@@ -142,7 +142,7 @@ class PlansScreen(Screen):
 
     @on(Select.Changed, "#plans-vendor")
     def _vendor(self, event: Select.Changed) -> None:
-        self.vendor_id = None if event.value in (ALL, Select.NULL) else int(event.value)  # type: ignore[arg-type]
+        self.vendor_id = None if event.value in (ALL, Select.NULL) else int(str(event.value))
         self.load()
 
     @on(Select.Changed, "#plans-status")

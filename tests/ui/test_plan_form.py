@@ -235,6 +235,10 @@ async def test_raise_a_suggested_escalation_in_one_step(demo_path: Path) -> None
         await settle(pilot)
         assert isinstance(app.screen, RaiseEscalationScreen)
         assert app.screen.query_one("#esc-reason", Input).value == first.reason
+        assert first.kpi_id is not None  # the demo's first suggestion: a KPI, named in the form
+        assert "About: KPI Abandonment rate" in str(
+            app.screen.query_one("#esc-item", Static).render()
+        )
         await pilot.press("enter")  # level, reason and item are filled in: one step
         await settle(pilot)
         assert isinstance(app.screen, EscalationsScreen)
