@@ -593,6 +593,47 @@ def draft_from_kpi(kpi_id: int, *, session: Session) -> PlanDraft:
     )
 
 
+def draft_from_feedback(feedback_id: int, *, session: Session) -> PlanDraft:
+    """A plan form pre-filled from a feedback entry (a concern raised in a meeting)."""
+    fb = session.get(m.Feedback, feedback_id)
+    if fb is None:
+        raise NotFound(f"no feedback with id {feedback_id}")
+    v = session.get(m.Vendor, fb.vendor_id)
+    first = fb.text.strip().splitlines()[0] if fb.text.strip() else "Feedback"
+    return PlanDraft(
+        vendor_id=fb.vendor_id,
+        vendor=v.name if v else "",
+        title=first[:120],
+        problem=f"{enums.label(fb.direction).capitalize()} {fb.category}: {fb.text.strip()}",
+        source="feedback",
+        feedback_id=fb.id,
+        link_label=f"feedback: {first[:60]}",
+    )
+
+
+def draft_from_agenda_item(agenda_item_id: int, *, session: Session) -> PlanDraft:
+    """A plan form pre-filled from an agenda item of a meeting."""
+    row = session.execute(
+        select(m.AgendaItem, m.Meeting.vendor_id)
+        .join(m.Meeting, m.Meeting.id == m.AgendaItem.meeting_id)
+        .where(m.AgendaItem.id == agenda_item_id)
+    ).first()
+    if row is None:
+        raise NotFound(f"no agenda item with id {agenda_item_id}")
+    item, vendor_id = row
+    v = session.get(m.Vendor, vendor_id)
+    return PlanDraft(
+        vendor_id=vendor_id,
+        vendor=v.name if v else "",
+        title=item.title,
+        problem=item.notes.strip(),
+        source="agenda",
+        kpi_id=item.kpi_id,
+        agenda_item_id=item.id,
+        link_label=f"agenda item: {item.title}",
+    )
+
+
 def draft_for_vendor(vendor_id: int, *, session: Session) -> PlanDraft:
     """An empty plan form for a vendor."""
     v = session.get(m.Vendor, vendor_id)

@@ -89,6 +89,8 @@ class FollowUpNavigation:
         plan_id: int | None = None,
         vendor_id: int | None = None,
         kpi_id: int | None = None,
+        feedback_id: int | None = None,
+        agenda_item_id: int | None = None,
         meeting_id: int | None = None,
         on_saved: Callable[[int], None] | None = None,
     ) -> None:
@@ -100,7 +102,14 @@ class FollowUpNavigation:
 
         def load():
             with app.db.read() as s:
-                return load_form_data(s, plan_id=plan_id, vendor_id=vendor_id, kpi_id=kpi_id)
+                return load_form_data(
+                    s,
+                    plan_id=plan_id,
+                    vendor_id=vendor_id,
+                    kpi_id=kpi_id,
+                    feedback_id=feedback_id,
+                    agenda_item_id=agenda_item_id,
+                )
 
         def show(data) -> None:
             def done(pid: int | None) -> None:
@@ -129,12 +138,20 @@ class FollowUpNavigation:
         *,
         vendor_id: int | None = None,
         kpi_id: int | None = None,
+        feedback_id: int | None = None,
+        agenda_item_id: int | None = None,
         meeting_id: int | None = None,
         on_saved: Callable[[int], None] | None = None,
     ) -> None:
-        """The plan form for a new plan: for a KPI gap (``kpi_id``) or on its own."""
+        """The plan form for a new plan, pre-filled for a KPI gap, a feedback entry or an agenda
+        item (``kpi_id``, ``feedback_id``, ``agenda_item_id``), or on its own (``vendor_id``)."""
         self._plan_form(
-            vendor_id=vendor_id, kpi_id=kpi_id, meeting_id=meeting_id, on_saved=on_saved
+            vendor_id=vendor_id,
+            kpi_id=kpi_id,
+            feedback_id=feedback_id,
+            agenda_item_id=agenda_item_id,
+            meeting_id=meeting_id,
+            on_saved=on_saved,
         )
 
     def verify_plan(self, plan_id: int, on_done: Callable[[Any], None] | None = None) -> None:

@@ -99,6 +99,8 @@ def load_form_data(
     plan_id: int | None = None,
     vendor_id: int | None = None,
     kpi_id: int | None = None,
+    feedback_id: int | None = None,
+    agenda_item_id: int | None = None,
 ) -> PlanFormData:
     """Read what the plan form needs (run it in a worker)."""
     from reviewtui.db import plans as plan_q
@@ -109,7 +111,11 @@ def load_form_data(
         detail = plan_q.get_plan(plan_id, session=session)
         vid, vname = detail.vendor_id, detail.vendor
     else:
-        if kpi_id is not None:
+        if feedback_id is not None:
+            draft = plan_q.draft_from_feedback(feedback_id, session=session)
+        elif agenda_item_id is not None:
+            draft = plan_q.draft_from_agenda_item(agenda_item_id, session=session)
+        elif kpi_id is not None:
             draft = plan_q.draft_from_kpi(kpi_id, session=session)
         else:
             assert vendor_id is not None
@@ -154,7 +160,10 @@ class PlanFormScreen(ModalScreen[int | None]):
         whys = list(d.whys) if d else []
         link_label = d.link_label if d else (draft.link_label if draft else "")
         kpi_id = d.kpi_id if d else (draft.kpi_id if draft else None)
-        finding = (d.finding_id if d else (draft.finding_id if draft else None)) is not None
+        src = d or draft
+        finding = src is not None and any(
+            x is not None for x in (src.finding_id, src.feedback_id, src.agenda_item_id)
+        )
         with VerticalScroll(id="plan-form"):
             head = f"Plan {d.id} · {d.status}" if d else "New corrective action plan"
             yield Label(f"{head} · {self.data.vendor}", classes="title", id="plan-head")

@@ -415,3 +415,35 @@ def test_bad_audits_are_refused_whole(demo_db) -> None:
         audit_q.create_audit(vid, session=s, on=TODAY + timedelta(days=1), type="site_visit")
     with demo_db.read() as s:
         assert len(audit_q.list_audits(session=s)) == before
+
+
+def test_drafts_from_an_agenda_item_and_a_feedback_entry(demo_db) -> None:
+    with demo_db.read() as s:
+        item = s.scalars(
+            select(m.AgendaItem).where(m.AgendaItem.kind == "kpi_review").order_by(m.AgendaItem.id)
+        ).first()
+        fb = s.scalars(select(m.Feedback).order_by(m.Feedback.id)).first()
+        from_item = plan_q.draft_from_agenda_item(item.id, session=s)
+        from_fb = plan_q.draft_from_feedback(fb.id, session=s)
+    assert (from_item.source, from_item.agenda_item_id, from_item.title) == (
+        "agenda",
+        item.id,
+        "KPI review",
+    )
+    assert (
+        from_fb.source == "feedback" and from_fb.feedback_id == fb.id and fb.text in from_fb.problem
+    )
+    with demo_db.session() as s:
+        pid = plan_q.create_plan(
+            from_item.vendor_id,
+            session=s,
+            title=from_item.title,
+            agenda_item_id=from_item.agenda_item_id,
+        )
+    with demo_db.read() as s:
+        d = plan_q.get_plan(pid, session=s)
+    assert (d.source, d.link_label) == ("agenda", "agenda item: KPI review")
+    other = vendor_id(demo_db, "Harbor Facilities")
+    assert other != from_item.vendor_id  # the first review seeded is Northwind's
+    with pytest.raises(UserError, match="not on this vendor's agenda"), demo_db.session() as s:
+        plan_q.create_plan(other, session=s, title="x", agenda_item_id=item.id)

@@ -301,3 +301,25 @@ def test_plan_form_snapshot(snap_compare, demo_path: Path, size) -> None:
         await settle(pilot)
 
     assert snap_compare(make_app(demo_path), terminal_size=size, run_before=run_before)
+
+
+async def test_a_plan_from_a_feedback_entry(demo_path: Path) -> None:
+    db = open_database(str(demo_path), user="tester")
+    with db.read() as s:
+        fb = s.scalars(select(m.Feedback).order_by(m.Feedback.id)).first()
+        fid, vid, text = fb.id, fb.vendor_id, fb.text
+    db.dispose()
+    app = make_app(demo_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.new_plan(feedback_id=fid)
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, PlanFormScreen)
+        assert form.query_one("#plan-title", Input).value == text[:120]
+        assert str(form.query_one("#plan-link", Static).render()).startswith("feedback: ")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, PlanFormScreen)
+    ((plan, actions),) = plans_of(demo_path, vid)
+    assert (plan.source, plan.feedback_id, actions) == ("feedback", fid, [])
