@@ -15,13 +15,19 @@ from typing import Any
 from reviewtui.exports import present
 
 _INLINE = re.compile(r"([\\`*_\[\]<>#|~!&])")
-_LINE_START = re.compile(r"^(\s*)([-+=>]|\d+[.)])")
+_LINE_START = re.compile(r"^(\s*)([-+=>])")
+_ORDERED = re.compile(r"^(\s*\d+)([.)])")
+
+
+def _inert(line: str) -> str:
+    line = _INLINE.sub(r"\\\1", line)
+    line = _ORDERED.sub(lambda m: m[1] + "\\" + m[2], line)
+    return _LINE_START.sub(lambda m: m[1] + "\\" + m[2], line)
 
 
 def md(text: Any) -> str:
     """User text made inert in Markdown (one line: newlines become spaces)."""
-    s = " ".join(str(text).split())
-    return _LINE_START.sub(lambda m: m[1] + "\\" + m[2], _INLINE.sub(r"\\\1", s))
+    return _inert(" ".join(str(text).split()))
 
 
 def md_block(text: str) -> str:
@@ -32,8 +38,7 @@ def md_block(text: str) -> str:
         if not ln.strip():
             out.append("")
             continue
-        escaped = _LINE_START.sub(lambda m: m[1] + "\\" + m[2], _INLINE.sub(r"\\\1", ln.strip()))
-        out.append(escaped + "  ")
+        out.append(_inert(ln.strip()) + "  ")
     return "\n".join(out).strip()
 
 

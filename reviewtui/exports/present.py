@@ -132,8 +132,10 @@ class Chart:
     points: tuple[ChartPoint, ...]
     target_y: float
     threshold_y: float | None
-    top_label: str
-    bottom_label: str
+    high_y: float
+    low_y: float
+    high_label: str
+    low_label: str
     first_label: str
     last_label: str
     summary: str
@@ -179,8 +181,10 @@ def chart(k: Mapping[str, Any], width: int = 300, height: int = 110) -> Chart | 
         points=tuple(pts),
         target_y=y_of(target),
         threshold_y=y_of(float(threshold)) if threshold is not None else None,
-        top_label=num(round(hi, 2), unit),
-        bottom_label=num(round(lo, 2), unit),
+        high_y=y_of(max(values)),
+        low_y=y_of(min(values)),
+        high_label=num(max(values), unit),
+        low_label=num(min(values), unit),
         first_label=first,
         last_label=last,
         summary=(

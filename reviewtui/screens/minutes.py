@@ -157,8 +157,18 @@ class MinutesScreen(Screen):
             f"Meeting {d.meeting_id} · {state}\n[dim]{hint} · [ ] previous/next meeting[/dim]"
         )
         self.query_one("#minutes-md", Markdown).update(d.markdown)
+        self.refresh_bindings()
 
     # --- actions ---------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Offer signing on drafts and amending on signed-off minutes (the footer follows)."""
+        signed = self.loaded is not None and self.loaded.status == "signed_off"
+        if action == "sign_off":
+            return not signed
+        if action == "amend":
+            return signed
+        return True
 
     def _facilitator(self, what: str) -> bool:
         role = self.app.settings.role  # type: ignore[attr-defined]
