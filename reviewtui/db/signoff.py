@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from reviewtui.config import Settings
@@ -322,18 +322,3 @@ def _strip_actions(agenda):
         }
         for item in agenda or []
     ]
-
-
-def signatory_count(meeting_id: int, *, session: Session) -> int:
-    """How many signatories the meeting's current revision has."""
-    meeting = session.get(m.Meeting, meeting_id)
-    if meeting is None:
-        raise NotFound(f"no meeting with id {meeting_id}")
-    return (
-        session.scalar(
-            select(func.count()).where(
-                m.SignOff.meeting_id == meeting_id, m.SignOff.revision == meeting.revision
-            )
-        )
-        or 0
-    )

@@ -7,7 +7,6 @@ compares the attachment with the revision stored at sign-off.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -131,7 +130,3 @@ def summary(doc: dict[str, Any]) -> str:
         f"meeting {mt['id']} ({doc['vendor']['name']}, {(mt['scheduled_at'] or '')[:10]}), "
         f"revision {mt['revision']}, signed off {when or '—'} UTC by {people or 'nobody'}"
     )
-
-
-def file_sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
