@@ -54,6 +54,7 @@ def main() -> int:
         print("needs the reviewtui and weasyprint commands (run with `uv run`)", file=sys.stderr)
         return 2
 
+    load_before = os.getloadavg()[0]
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     with tempfile.TemporaryDirectory(prefix="reviewtui-bench-") as tmp_name:
         tmp = Path(tmp_name)
@@ -127,7 +128,7 @@ def main() -> int:
 
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-        f"load average before/after {os.getloadavg()[0]:.2f}"
+        f"load average {load_before:.2f} before, {os.getloadavg()[0]:.2f} after"
     )
     print(
         f"minutes: meeting {meeting_id} ({vendor}, quarterly business review), {args.runs} runs each"
