@@ -17,6 +17,7 @@ from sqlalchemy import delete, select, text, update
 from reviewtui.db import minutes as minutes_q
 from reviewtui.db import models as m
 from reviewtui.db.errors import Conflict, NotFound, ReadOnly, UserError
+from reviewtui.db.freeze import frozen_meetings
 from reviewtui.db.signoff import amend, check_meeting, record_signoff
 from reviewtui.domain import clock
 from reviewtui.domain import minutes as dm
@@ -213,8 +214,13 @@ def test_what_lives_on_after_the_meeting_may_still_change(demo_db) -> None:
             select(m.Kpi).where(m.Kpi.vendor_id == s.get(m.Meeting, mid).vendor_id)
         ).first()
         s.add(m.Measurement(kpi_id=kpi.id, period="2026-11", value=90.0))  # an import
+    with demo_db.session() as s:  # the same through an ORM update() statement
+        s.execute(update(m.Action).where(m.Action.meeting_id == mid).values(priority="low"))
+    with pytest.raises(ReadOnly), demo_db.session() as s:  # but not taking it out of the meeting
+        s.execute(update(m.Action).where(m.Action.meeting_id == mid).values(meeting_id=None))
     with demo_db.read() as s:
         check = check_meeting(mid, session=s)
+        assert frozen_meetings(s, [mid, mid + 1]) == {mid}
     assert check.ok, check.problems
 
 
