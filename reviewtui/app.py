@@ -71,6 +71,12 @@ class ReviewApp(FollowUpNavigation, App[int]):
 
         self.push_screen(VendorScreen(vendor_id))
 
+    def open_minutes(self, meeting_id: int | None = None, *, vendor_id: int | None = None) -> None:
+        """Show a meeting's minutes (or, given a vendor, its latest meeting that took place)."""
+        from reviewtui.screens.minutes import MinutesScreen
+
+        self.push_screen(MinutesScreen(meeting_id, vendor_id=vendor_id))
+
     def on_unmount(self) -> None:
         if self._db is not None:
             self._db.dispose()

@@ -351,6 +351,7 @@ def seed(session: Session, today: date | None = None) -> dict[str, int]:
         _seed_meetings(session, v, contacts, kpis, today, rng, counts, user)
     _seed_keystone_extras(session, today, user)
     session.flush()
+    _sign_demo_minutes(session)
     session.info["no_changelog"] = False
     return counts
 
@@ -521,31 +522,29 @@ def _seed_meetings(session, v, contacts, kpis, today, rng, counts, user) -> None
     )
     session.add(planned)
     counts["meetings"] += 1
-    # The second-to-last review of the first vendor is signed off by both sides.
+    # The second-to-last review of the first vendor is signed off by both sides (see
+    # _sign_demo_minutes, run once everything the minutes show exists).
     if v.name == "Northwind Service Desk":
-        signed = past[1]
-        signed.status = "signed_off"
-        mr = m.MinutesRevision(
-            meeting_id=signed.id,
-            revision=1,
-            status="signed_off",
-            content_json=json.dumps({"pending": "issue 6 freezes minutes"}),
-            signed_off_at=signed.ended_at + timedelta(days=2),
+        session.info.setdefault("demo_signoffs", []).append(
+            (past[1].id, past[1].ended_at, client[0], vendor[0])
         )
-        session.add(mr)
-        for c, method in ((client[0], "in_meeting"), (vendor[0], "written")):
-            session.add(
-                m.SignOff(
-                    meeting_id=signed.id,
-                    revision=1,
-                    name=c.name,
-                    organisation=c.organisation,
-                    role=c.role,
-                    side=c.side,
-                    method=method,
-                    signed_at=signed.ended_at + timedelta(days=2),
-                    recorded_by=user,
-                )
+
+
+def _sign_demo_minutes(session: Session) -> None:
+    """Sign the demo's signed-off meeting through the real sign-off path, so that it verifies."""
+    from reviewtui.db.signoff import record_signoff
+
+    for meeting_id, ended_at, client, vendor in session.info.pop("demo_signoffs", []):
+        for contact, method, delay in ((client, "in_meeting", 0), (vendor, "written", 2)):
+            record_signoff(
+                meeting_id,
+                session=session,
+                name=contact.name,
+                organisation=contact.organisation,
+                role=contact.role,
+                side=contact.side,
+                method=method,
+                signed_at=ended_at + timedelta(days=delay, minutes=1),
             )
 
 

@@ -10,7 +10,10 @@ def open_database(url: str, user: str = "") -> Database:
 
     The schema check is one query; Alembic is imported only when an upgrade is due.
     """
-    from reviewtui.db import changelog  # noqa: F401  (registers the audit-trail hook)
+    from reviewtui.db import (
+        changelog,  # noqa: F401  (registers the audit-trail hook)
+        freeze,  # noqa: F401  (registers the signed-minutes guard)
+    )
     from reviewtui.db.schema import ensure_current
 
     db = Database(normalise_url(url), user=user)

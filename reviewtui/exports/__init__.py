@@ -1,0 +1,1 @@
+"""Exports of the minutes: Markdown, HTML and PDF (no Textual here)."""

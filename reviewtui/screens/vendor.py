@@ -22,6 +22,7 @@ class VendorScreen(Screen):
     """One vendor: profile and contacts. q goes back."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("m", "minutes", "Minutes", id="vendor.minutes"),
         Binding("q", "back", "Back", id="vendor.back"),
         Binding("escape", "back", "Back", show=False, id="vendor.back_esc"),
     ]
@@ -72,6 +73,9 @@ class VendorScreen(Screen):
             t.add_row(
                 c.side, c.name, c.organisation, c.role, str(c.escalation_level or ""), c.email
             )
+
+    def action_minutes(self) -> None:
+        self.app.open_minutes(vendor_id=self.vendor_id)  # type: ignore[attr-defined]
 
     def action_back(self) -> None:
         self.app.pop_screen()

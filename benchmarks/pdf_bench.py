@@ -1,0 +1,156 @@
+"""How long `reviewtui export minutes` takes, against the `weasyprint` command on the same HTML.
+
+Run: ``uv run python benchmarks/pdf_bench.py [--runs N]``
+
+Seeds the demo data into a temporary SQLite file, picks the demo's latest quarterly business
+review, writes the exact HTML that reviewtui hands to WeasyPrint (and the minutes JSON), then
+times, as new processes, alternately:
+
+- ``reviewtui --db DEMO export minutes ID -o a.pdf`` (database, assembly, template, PDF/A-3b);
+- ``weasyprint -u TEMPLATES/ --pdf-variant pdf/a-3b -a minutes.json minutes.html b.pdf``.
+
+One warm-up run each writes the bytecode caches first (PYTHONDONTWRITEBYTECODE is cleared for
+the children). Prints the median wall-clock and CPU (user+sys) seconds of each and their ratio;
+the goal is a ratio of at most 1.3.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+GOAL = 1.3
+
+
+def _children_cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def _timed(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
+    cpu0, t0 = _children_cpu(), time.perf_counter()
+    subprocess.run(cmd, check=True, env=env, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - t0, _children_cpu() - cpu0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7, help="timed runs of each (default 7)")
+    args = parser.parse_args()
+
+    bindir = Path(sys.executable).parent
+    reviewtui = shutil.which("reviewtui", path=str(bindir)) or shutil.which("reviewtui")
+    weasyprint = shutil.which("weasyprint", path=str(bindir)) or shutil.which("weasyprint")
+    if not reviewtui or not weasyprint:
+        print("needs the reviewtui and weasyprint commands (run with `uv run`)", file=sys.stderr)
+        return 2
+
+    load_before = os.getloadavg()[0]
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    with tempfile.TemporaryDirectory(prefix="reviewtui-bench-") as tmp_name:
+        tmp = Path(tmp_name)
+        env["XDG_DATA_HOME"] = str(tmp / "data")
+        env["XDG_CONFIG_HOME"] = str(tmp / "config")
+        db = tmp / "demo.db"
+        subprocess.run(
+            [reviewtui, "--db", str(db), "demo", "--seed-only"],
+            check=True,
+            env=env,
+            capture_output=True,
+        )
+
+        from reviewtui.db import minutes as minutes_q
+        from reviewtui.db import open_database
+        from reviewtui.db import vendors as vendor_q
+        from reviewtui.domain import clock
+        from reviewtui.exports import html
+        from reviewtui.exports.html import TEMPLATES
+
+        database = open_database(str(db), user="bench")
+        with database.read() as s:
+            qbrs = [
+                ref
+                for v in vendor_q.list_vendors(session=s)
+                for ref in minutes_q.vendor_meetings(v.id, session=s)
+                if ref.type == "qbr" and ref.status != "planned"
+            ]
+            assert qbrs, "the demo data has no quarterly business review"
+            chosen = max(qbrs, key=lambda r: r.scheduled_at)
+            meeting_id, vendor = chosen.id, chosen.vendor
+            view = minutes_q.get(meeting_id, session=s)
+        database.dispose()
+        page = html.render(
+            view.document, sha256=view.sha256, for_pdf=True, generated_at=clock.now()
+        )
+        (tmp / "minutes.html").write_text(page, encoding="utf-8")
+        (tmp / "minutes.json").write_bytes(view.content)
+
+        ours = [
+            reviewtui,
+            "--db",
+            str(db),
+            "export",
+            "minutes",
+            str(meeting_id),
+            "-o",
+            str(tmp / "a.pdf"),
+        ]
+        theirs = [
+            weasyprint,
+            "-u",
+            TEMPLATES.as_uri() + "/",
+            "--pdf-variant",
+            "pdf/a-3b",
+            "-a",
+            str(tmp / "minutes.json"),
+            str(tmp / "minutes.html"),
+            str(tmp / "b.pdf"),
+        ]
+        _timed(ours, env)
+        _timed(theirs, env)
+        results: dict[str, list[tuple[float, float]]] = {"reviewtui": [], "weasyprint": []}
+        for _ in range(args.runs):
+            results["reviewtui"].append(_timed(ours, env))
+            results["weasyprint"].append(_timed(theirs, env))
+        sizes = {
+            n: (tmp / f).stat().st_size
+            for n, f in (("reviewtui", "a.pdf"), ("weasyprint", "b.pdf"))
+        }
+
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"load average {load_before:.2f} before, {os.getloadavg()[0]:.2f} after"
+    )
+    print(
+        f"minutes: meeting {meeting_id} ({vendor}, quarterly business review), {args.runs} runs each"
+    )
+    medians = {}
+    for name, rows in results.items():
+        wall = statistics.median(r[0] for r in rows)
+        cpu = statistics.median(r[1] for r in rows)
+        medians[name] = (wall, cpu)
+        print(
+            f"{name:10s} wall median {wall:.2f} s (min {min(r[0] for r in rows):.2f}), "
+            f"cpu median {cpu:.2f} s, PDF {sizes[name]:,} bytes"
+        )
+    wall_ratio = medians["reviewtui"][0] / medians["weasyprint"][0]
+    cpu_ratio = medians["reviewtui"][1] / medians["weasyprint"][1]
+    verdict = "met" if wall_ratio <= GOAL else "NOT met"
+    print(
+        f"ratio reviewtui / weasyprint: wall {wall_ratio:.2f}x, cpu {cpu_ratio:.2f}x "
+        f"(goal at most {GOAL}x wall: {verdict})"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

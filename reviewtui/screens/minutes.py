@@ -1,0 +1,462 @@
+"""The minutes of a meeting: preview (rendered Markdown), sign-off, amendment, export.
+
+Reached from a vendor's page (``m``: the latest meeting that took place) or through
+``app.open_minutes(meeting_id)``; ``[`` and ``]`` move to the vendor's previous and next meeting.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Header, Input, Label, Markdown, Select, Static
+
+from reviewtui.domain import enums
+
+
+def _parser():
+    from markdown_it import MarkdownIt
+
+    # CommonMark with tables; no raw HTML and no auto-linking of text that looks like a URL.
+    return MarkdownIt("commonmark", {"html": False}).enable("table")
+
+
+@dataclass(frozen=True)
+class SignatoryInput:
+    """What the sign-off form returns."""
+
+    name: str
+    organisation: str
+    role: str
+    side: str
+    method: str
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    meeting_id: int
+    vendor_id: int
+    vendor: str
+    revision: int
+    status: str
+    sha256: str
+    markdown: str
+    attendees: tuple[tuple[str, str, str, str], ...]  # name, organisation, role, side
+    previous_id: int | None
+    next_id: int | None
+
+
+class MinutesScreen(Screen):
+    """Preview a meeting's minutes; sign off, amend or export them."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("s", "sign_off", "Sign off", id="minutes.sign_off"),
+        Binding("e", "export", "Export PDF", id="minutes.export"),
+        Binding("A", "amend", "Amend", id="minutes.amend"),
+        Binding("v", "verify", "Verify", id="minutes.verify", show=False),
+        Binding("left_square_bracket", "previous", "Previous", id="minutes.previous"),
+        Binding("right_square_bracket", "next", "Next", id="minutes.next"),
+        Binding("r", "refresh", "Refresh", id="minutes.refresh", show=False),
+        Binding("q", "back", "Back", id="minutes.back"),
+        Binding("escape", "back", "Back", show=False, id="minutes.back_esc"),
+    ]
+
+    DEFAULT_CSS = """
+    MinutesScreen #minutes-status {
+        height: auto;
+        padding: 0 1;
+        background: $panel;
+    }
+    MinutesScreen #minutes-body {
+        height: 1fr;
+        padding: 0 1;
+    }
+    """
+
+    def __init__(self, meeting_id: int | None = None, *, vendor_id: int | None = None) -> None:
+        super().__init__()
+        self.meeting_id = meeting_id
+        self.vendor_id = vendor_id
+        self.loaded: _Loaded | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Loading the minutes…", id="minutes-status")
+        with VerticalScroll(id="minutes-body"):
+            yield Markdown("", id="minutes-md", parser_factory=_parser, open_links=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load()
+
+    @work(thread=True, exclusive=True, group="db", exit_on_error=False)
+    def load(self) -> None:
+        from reviewtui.db import minutes as minutes_q
+        from reviewtui.db.errors import UserError
+        from reviewtui.exports import markdown
+
+        app = self.app
+        try:
+            with app.db.read() as s:  # type: ignore[attr-defined]
+                mid = self.meeting_id
+                if mid is None and self.vendor_id is not None:
+                    mid = minutes_q.default_meeting(self.vendor_id, session=s)
+                if mid is None:
+                    app.call_from_thread(self._empty)
+                    return
+                view = minutes_q.get(mid, session=s, settings=app.settings)  # type: ignore[attr-defined]
+                refs = minutes_q.vendor_meetings(view.document["vendor"]["id"], session=s)
+        except UserError as exc:
+            app.call_from_thread(self._failed, str(exc))
+            return
+        ids = [r.id for r in refs]
+        at = ids.index(mid) if mid in ids else -1
+        doc = view.document
+        loaded = _Loaded(
+            meeting_id=mid,
+            vendor_id=doc["vendor"]["id"],
+            vendor=doc["vendor"]["name"],
+            revision=view.revision,
+            status=view.status,
+            sha256=view.sha256,
+            markdown=markdown.render(doc, sha256=view.sha256),
+            attendees=tuple(
+                (a["name"], a["organisation"], a["role"], a["side"])
+                for a in doc.get("attendance", [])
+                if a["status"] == "present"
+            ),
+            previous_id=ids[at - 1] if at > 0 else None,
+            next_id=ids[at + 1] if 0 <= at < len(ids) - 1 else None,
+        )
+        app.call_from_thread(self._show, loaded)
+
+    def _empty(self) -> None:
+        self.query_one("#minutes-status", Static).update("This vendor has no meetings yet.")
+
+    def _failed(self, message: str) -> None:
+        from rich.text import Text
+
+        self.query_one("#minutes-status", Static).update(Text(message, style="red"))
+
+    def _show(self, d: _Loaded) -> None:
+        self.loaded = d
+        self.meeting_id = d.meeting_id
+        self.sub_title = f"Minutes · {d.vendor}"
+        if d.status == "signed_off":
+            state = f"[b green]SIGNED OFF[/] revision {d.revision} · SHA-256 {d.sha256[:16]}…"
+            hint = "e export · A amend · v verify"
+        else:
+            state = f"[b red]DRAFT[/] revision {d.revision}: not signed off"
+            hint = "s record a signatory · e export"
+        self.query_one("#minutes-status", Static).update(
+            f"Meeting {d.meeting_id} · {state}\n[dim]{hint} · [ ] previous/next meeting[/dim]"
+        )
+        self.query_one("#minutes-md", Markdown).update(d.markdown)
+        self.refresh_bindings()
+
+    # --- actions ---------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Offer signing on drafts and amending on signed-off minutes (the footer follows)."""
+        signed = self.loaded is not None and self.loaded.status == "signed_off"
+        if action == "sign_off":
+            return not signed
+        if action == "amend":
+            return signed
+        return True
+
+    def _facilitator(self, what: str) -> bool:
+        role = self.app.settings.role  # type: ignore[attr-defined]
+        if role != "facilitator":
+            self.notify(f"This session is {role}: only a facilitator can {what}.", severity="error")
+            return False
+        return True
+
+    def action_refresh(self) -> None:
+        self.load()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_previous(self) -> None:
+        if self.loaded and self.loaded.previous_id is not None:
+            self.meeting_id = self.loaded.previous_id
+            self.load()
+        else:
+            self.notify("This is the vendor's first meeting.")
+
+    def action_next(self) -> None:
+        if self.loaded and self.loaded.next_id is not None:
+            self.meeting_id = self.loaded.next_id
+            self.load()
+        else:
+            self.notify("This is the vendor's last meeting.")
+
+    def action_sign_off(self) -> None:
+        d = self.loaded
+        if d is None:
+            return
+        if d.status == "signed_off":
+            self.notify(
+                f"Revision {d.revision} is already signed off; press A to amend it.",
+                severity="warning",
+            )
+            return
+        if not self._facilitator("record sign-offs"):
+            return
+
+        def _done(result: SignatoryInput | None) -> None:
+            if result is not None:
+                self._record(d.meeting_id, result)
+
+        self.app.push_screen(SignOffScreen(d.attendees), _done)
+
+    @work(thread=True, exclusive=True, group="db", exit_on_error=False)
+    def _record(self, meeting_id: int, who: SignatoryInput) -> None:
+        from reviewtui.db.errors import UserError
+        from reviewtui.db.signoff import record_signoff
+
+        app = self.app
+        try:
+            with app.db.session() as s:  # type: ignore[attr-defined]
+                result = record_signoff(
+                    meeting_id,
+                    session=s,
+                    name=who.name,
+                    organisation=who.organisation,
+                    role=who.role,
+                    side=who.side,
+                    method=who.method,
+                    settings=app.settings,  # type: ignore[attr-defined]
+                )
+        except UserError as exc:
+            app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
+            return
+        if result.signed_off:
+            msg = f"Signed off: both sides have signed revision {result.revision}."
+        else:
+            msg = f"Recorded {who.name}; still needs the {' and '.join(result.missing_sides)} side."
+        app.call_from_thread(self.notify, msg, markup=False)
+        app.call_from_thread(self.load)
+
+    def action_amend(self) -> None:
+        d = self.loaded
+        if d is None:
+            return
+        if d.status != "signed_off":
+            self.notify("These minutes are a draft: they can be edited as they are.")
+            return
+        if not self._facilitator("amend minutes"):
+            return
+
+        def _confirmed(yes: bool | None) -> None:
+            if yes:
+                self._amend(d.meeting_id)
+
+        self.app.push_screen(
+            ConfirmScreen(
+                f"Amend the signed-off minutes of meeting {d.meeting_id}?\n\n"
+                f"Revision {d.revision} stays stored as signed. Revision {d.revision + 1} "
+                "opens for changes and needs its own sign-off by both sides."
+            ),
+            _confirmed,
+        )
+
+    @work(thread=True, exclusive=True, group="db", exit_on_error=False)
+    def _amend(self, meeting_id: int) -> None:
+        from reviewtui.db.errors import UserError
+        from reviewtui.db.signoff import amend
+
+        app = self.app
+        try:
+            with app.db.session() as s:  # type: ignore[attr-defined]
+                rev = amend(meeting_id, session=s)
+        except UserError as exc:
+            app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
+            return
+        app.call_from_thread(self.notify, f"Revision {rev} is open for changes.")
+        app.call_from_thread(self.load)
+
+    def action_export(self) -> None:
+        if self.loaded is not None:
+            self.notify("Exporting the PDF…", timeout=2)
+            self._export(self.loaded.meeting_id)
+
+    @work(thread=True, exclusive=True, group="export", exit_on_error=False)
+    def _export(self, meeting_id: int) -> None:
+        from reviewtui.db import minutes as minutes_q
+        from reviewtui.db.errors import UserError
+        from reviewtui.exports import files
+
+        app = self.app
+        settings = app.settings  # type: ignore[attr-defined]
+        try:
+            with app.db.read() as s:  # type: ignore[attr-defined]
+                view = minutes_q.get(meeting_id, session=s, settings=settings)
+            data = files.render(view.document, "pdf", page_size=settings.page_size)
+            path = files.write(
+                data, settings.exports_path() / files.default_name(view.document, "pdf")
+            )
+        except (UserError, OSError) as exc:
+            app.call_from_thread(
+                self.notify, f"Export failed: {exc}", severity="error", markup=False
+            )
+            return
+        app.call_from_thread(self.notify, f"Saved {path}", timeout=8, markup=False)
+
+    def action_verify(self) -> None:
+        if self.loaded is not None:
+            self._verify(self.loaded.meeting_id)
+
+    @work(thread=True, exclusive=True, group="db", exit_on_error=False)
+    def _verify(self, meeting_id: int) -> None:
+        from reviewtui.db.signoff import check_meeting
+
+        app = self.app
+        with app.db.read() as s:  # type: ignore[attr-defined]
+            check = check_meeting(meeting_id, session=s)
+        if check.ok:
+            msg, sev = f"Verified: revision {check.revision}, SHA-256 {check.sha256}", "information"
+        else:
+            msg, sev = "NOT verified: " + "; ".join(check.problems), "error"
+        app.call_from_thread(self.notify, msg, severity=sev, timeout=10, markup=False)
+
+
+class SignOffScreen(ModalScreen[SignatoryInput | None]):
+    """Record one signatory: pick an attendee or type a name; side and method."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Save", id="signoff.save"),
+        Binding("ctrl+g", "cancel", "Cancel", id="signoff.cancel"),
+    ]
+
+    DEFAULT_CSS = """
+    SignOffScreen {
+        align: center middle;
+    }
+    SignOffScreen #signoff-form {
+        width: 76;
+        max-width: 100%;
+        height: auto;
+        max-height: 100%;
+        border: round $primary;
+        background: $panel;
+        padding: 0 1;
+    }
+    SignOffScreen Input, SignOffScreen Select {
+        margin-top: 1;
+    }
+    """
+
+    def __init__(self, attendees: tuple[tuple[str, str, str, str], ...] = ()) -> None:
+        super().__init__()
+        self.attendees = attendees
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="signoff-form"):
+            yield Label("Record a signatory", classes="title")
+            if self.attendees:
+                yield Select(
+                    [
+                        (f"{n} ({side}, {org})", i)
+                        for i, (n, org, _r, side) in enumerate(self.attendees)
+                    ],
+                    prompt="Pick an attendee (or type below)",
+                    id="attendee",
+                    compact=True,
+                )
+            yield Input(placeholder="Name", id="name", compact=True)
+            yield Input(placeholder="Organisation", id="organisation", compact=True)
+            yield Input(placeholder="Role", id="role", compact=True)
+            yield Select(
+                [("Client side", "client"), ("Vendor side", "vendor")],
+                prompt="Side",
+                id="side",
+                compact=True,
+            )
+            yield Select(
+                [(enums.label(m), m) for m in enums.SIGNOFF_METHODS],
+                value="in_meeting",
+                allow_blank=False,
+                id="method",
+                compact=True,
+            )
+            yield Static("\nEnter or Ctrl+S records · Ctrl+G cancels", classes="muted")
+            yield Static("", id="error")
+
+    @on(Select.Changed, "#attendee")
+    def _picked(self, event: Select.Changed) -> None:
+        if not isinstance(event.value, int):
+            return
+        name, org, role, side = self.attendees[event.value]
+        self.query_one("#name", Input).value = name
+        self.query_one("#organisation", Input).value = org
+        self.query_one("#role", Input).value = role
+        self.query_one("#side", Select).value = side
+
+    @on(Input.Submitted)
+    def action_save(self) -> None:
+        name = self.query_one("#name", Input).value.strip()
+        side = self.query_one("#side", Select).value
+        error = self.query_one("#error", Static)
+        if not name:
+            error.update("[red]A signatory needs a name.[/red]")
+            self.query_one("#name", Input).focus()
+            return
+        if side not in enums.SIDES:
+            error.update("[red]Choose the side they sign for.[/red]")
+            self.query_one("#side", Select).focus()
+            return
+        self.dismiss(
+            SignatoryInput(
+                name=name,
+                organisation=self.query_one("#organisation", Input).value.strip(),
+                role=self.query_one("#role", Input).value.strip(),
+                side=str(side),
+                method=str(self.query_one("#method", Select).value),
+            )
+        )
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """A yes/no question; y confirms, n or Escape declines."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "answer(True)", "Yes", id="confirm.yes"),
+        Binding("n", "answer(False)", "No", id="confirm.no"),
+        Binding("escape", "answer(False)", "No", show=False, id="confirm.no_esc"),
+    ]
+
+    DEFAULT_CSS = """
+    ConfirmScreen {
+        align: center middle;
+    }
+    ConfirmScreen #confirm-box {
+        width: 64;
+        max-width: 100%;
+        height: auto;
+        border: round $warning;
+        background: $panel;
+        padding: 1 2;
+    }
+    """
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="confirm-box"):
+            yield Static(self.question)
+            yield Static("\n[b]y[/b] yes · [b]n[/b] no", classes="muted")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)

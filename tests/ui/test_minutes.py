@@ -1,0 +1,159 @@
+"""The minutes screen: preview, sign-off form, amendment, export, navigation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input, Markdown, Select, Static
+
+from reviewtui.db import models as m
+from reviewtui.db import open_database
+from reviewtui.screens.minutes import ConfirmScreen, MinutesScreen, SignOffScreen
+from reviewtui.screens.vendor import VendorScreen
+from tests.ui.conftest import make_app, settle
+
+
+def _status(app) -> str:
+    return str(app.screen.query_one("#minutes-status", Static).render())
+
+
+def _markdown(app) -> str:
+    return app.screen.query_one("#minutes-md", Markdown).source
+
+
+def _meeting_status(path: Path, meeting_id: int) -> tuple[str, int]:
+    db = open_database(str(path), user="t")
+    try:
+        with db.read() as s:
+            mt = s.get(m.Meeting, meeting_id)
+            return mt.status, mt.revision
+    finally:
+        db.dispose()
+
+
+async def test_vendor_page_opens_the_latest_minutes_and_moves_between_meetings(
+    demo_path: Path,
+) -> None:
+    app = make_app(demo_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        app.open_vendor(1)
+        await settle(pilot)
+        assert isinstance(app.screen, VendorScreen)
+        await pilot.press("m")
+        await settle(pilot)
+        assert isinstance(app.screen, MinutesScreen)
+        # Northwind's latest held meeting (3) is a draft.
+        assert app.screen.meeting_id == 3
+        assert "DRAFT" in _status(app)
+        assert "Northwind Service Desk" in _markdown(app)
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        assert app.screen.meeting_id == 2
+        assert "SIGNED OFF" in _status(app) and "revision 1" in _status(app)
+        assert "Maria Jensen" in _markdown(app) and "SHA-256" in _markdown(app)
+        await pilot.press("q")
+        await settle(pilot)
+        assert isinstance(app.screen, VendorScreen)
+
+
+async def test_sign_off_both_sides_from_the_form_then_amend(demo_path: Path) -> None:
+    app = make_app(demo_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        app.open_minutes(3)
+        await settle(pilot)
+        assert "DRAFT" in _status(app)
+        for pick in (1, 3):  # Maria Jensen (client), then Raj Patel (vendor)
+            await pilot.press("s")
+            await settle(pilot)
+            assert isinstance(app.screen, SignOffScreen)
+            await pilot.press("enter", *(["down"] * pick), "enter")
+            await settle(pilot)
+            name = app.screen.query_one("#name", Input).value
+            side = app.screen.query_one("#side", Select).value
+            assert name and side in ("client", "vendor")
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert isinstance(app.screen, MinutesScreen)
+        assert "SIGNED OFF" in _status(app), _status(app)
+        assert _meeting_status(demo_path, 3) == ("signed_off", 1)
+        md = _markdown(app)
+        assert "Maria Jensen" in md and "Raj Patel" in md and "SHA-256" in md
+        # Signing again is refused in place, with the way out.
+        await pilot.press("s")
+        await settle(pilot)
+        assert isinstance(app.screen, MinutesScreen)
+        await pilot.press("A")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("escape")  # declines: nothing happens
+        await settle(pilot)
+        assert _meeting_status(demo_path, 3) == ("signed_off", 1)
+        await pilot.press("A")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert _meeting_status(demo_path, 3) == ("ended", 2)
+        assert "DRAFT" in _status(app) and "revision 2" in _status(app)
+
+
+async def test_the_form_says_what_is_missing(demo_path: Path) -> None:
+    app = make_app(demo_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.open_minutes(3)
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "needs a name" in str(app.screen.query_one("#error", Static).render())
+        app.screen.query_one("#name", Input).value = "Someone"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "Choose the side" in str(app.screen.query_one("#error", Static).render())
+        await pilot.press("ctrl+g")
+        await settle(pilot)
+        assert isinstance(app.screen, MinutesScreen)
+    assert _meeting_status(demo_path, 3) == ("ended", 1)
+
+
+async def test_export_key_saves_the_pdf_in_the_exports_folder(demo_path: Path, tmp_path: Path):
+    from pypdf import PdfReader
+
+    app = make_app(demo_path, exports_dir=str(tmp_path / "out"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        app.open_minutes(2)
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+    (pdf,) = (tmp_path / "out").glob("*.pdf")
+    assert pdf.name.startswith("minutes-northwind-service-desk-") and pdf.name.endswith("-r1.pdf")
+    assert list(PdfReader(pdf).attachments) == ["minutes.json"]
+
+
+async def test_a_viewer_cannot_sign(demo_path: Path) -> None:
+    app = make_app(demo_path, role="viewer")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.open_minutes(3)
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        assert isinstance(app.screen, MinutesScreen)
+        assert any("only a facilitator" in str(n.message) for n in app._notifications)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)])
+def test_minutes_snapshot(snap_compare, demo_path: Path, size) -> None:
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        pilot.app.open_minutes(2)
+        await settle(pilot)
+
+    assert snap_compare(make_app(demo_path), terminal_size=size, run_before=run_before)
