@@ -9,14 +9,17 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import case, func, select
+from sqlalchemy import and_, case, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from reviewtui.config import Settings
 from reviewtui.db import models as m
-from reviewtui.db.errors import NotFound
-from reviewtui.domain import periods
+from reviewtui.db.errors import NotFound, UserError
+from reviewtui.domain import enums, periods
 from reviewtui.domain import scorecard as rules
+
+#: Periods of history loaded per KPI by default: enough for the 12-period sparklines.
+HISTORY = 12
 
 
 @dataclass(frozen=True)
@@ -61,19 +64,113 @@ def _kpi_defs(session: Session, vendor_ids: list[int] | None) -> dict[int, list[
     return out
 
 
-def _pivoted(session: Session, vendor_ids: list[int] | None) -> dict[int, list[rules.PeriodValues]]:
-    """Per KPI: (period, vendor value, independent value), grouped in SQL."""
+def _own_frequency():
+    """True where a measurement's period key is of its KPI's frequency (``YYYY-MM`` etc.)."""
+    marker = func.substr(m.Measurement.period, 6, 1)
+    return or_(
+        and_(m.Kpi.frequency == "monthly", marker.not_in(("Q", "W"))),
+        and_(m.Kpi.frequency == "quarterly", marker == "Q"),
+        and_(m.Kpi.frequency == "weekly", marker == "W"),
+    )
+
+
+def _until(bounds: dict[str, str] | None):
+    """Periods up to the bound of each frequency (period keys sort as strings)."""
+    if not bounds:
+        return true()
+    return or_(
+        *(
+            and_(m.Kpi.frequency == freq, m.Measurement.period <= key)
+            for freq, key in bounds.items()
+        )
+    )
+
+
+def _pivoted(
+    session: Session,
+    vendor_ids: list[int] | None,
+    *,
+    bounds: dict[str, str] | None = None,
+    last: int | None = None,
+    kpi_ids: list[int] | None = None,
+) -> dict[int, list[rules.PeriodValues]]:
+    """Per KPI: (period, vendor value, independent value), pivoted and grouped in SQL.
+
+    ``bounds`` keeps periods up to the given period of each frequency; ``last`` keeps only the
+    latest ``last`` periods of each KPI (a window function, on SQLite and PostgreSQL alike).
+    """
     vendor_v = func.max(case((m.Measurement.source == "vendor", m.Measurement.value)))
     indep_v = func.max(case((m.Measurement.source == "independent", m.Measurement.value)))
-    q = select(m.Measurement.kpi_id, m.Measurement.period, vendor_v, indep_v).group_by(
-        m.Measurement.kpi_id, m.Measurement.period
+    cols = [m.Measurement.kpi_id, m.Measurement.period, vendor_v, indep_v]
+    if last is not None:
+        cols.append(
+            func.row_number()
+            .over(partition_by=m.Measurement.kpi_id, order_by=m.Measurement.period.desc())
+            .label("rn")
+        )
+    q = (
+        select(*cols)
+        .join(m.Kpi, m.Kpi.id == m.Measurement.kpi_id)
+        .where(_own_frequency(), _until(bounds))
+        .group_by(m.Measurement.kpi_id, m.Measurement.period)
     )
     if vendor_ids is not None:
-        q = q.join(m.Kpi, m.Kpi.id == m.Measurement.kpi_id).where(m.Kpi.vendor_id.in_(vendor_ids))
+        q = q.where(m.Kpi.vendor_id.in_(vendor_ids))
+    if kpi_ids is not None:
+        q = q.where(m.Measurement.kpi_id.in_(kpi_ids))
+    if last is not None:
+        sub = q.subquery()
+        q = select(sub.c.kpi_id, sub.c.period, sub.c[2], sub.c[3]).where(sub.c.rn <= last)
     out: dict[int, list[rules.PeriodValues]] = defaultdict(list)
     for kid, period, vv, iv in session.execute(q):
         out[kid].append(rules.PeriodValues(period, vv, iv))
     return out
+
+
+def _bounds(period: str | None) -> dict[str, str] | None:
+    """The key of ``period`` in each frequency (see periods.normalise), or a UserError."""
+    if not period:
+        return None
+    try:
+        return {f: periods.normalise(period, f) for f in enums.FREQUENCIES}
+    except periods.PeriodError as exc:
+        raise UserError(f"period {exc}") from None
+
+
+def _values(
+    session: Session,
+    vendor_ids: list[int] | None,
+    defs: dict[int, list[rules.KpiDef]],
+    bounds: dict[str, str] | None,
+    history: int | None,
+    settings: Settings,
+) -> dict[int, list[rules.PeriodValues]]:
+    """The values the rules need: the last ``history`` periods of each KPI, and more for a KPI
+    whose run of misses reaches back past them (rare), so results equal a full-history run."""
+    if history is None:
+        return _pivoted(session, vendor_ids, bounds=bounds)
+    last = max(history, 2)
+    values = _pivoted(session, vendor_ids, bounds=bounds, last=last)
+    longer = []
+    for kdefs in defs.values():
+        for d in kdefs:
+            rows = values.get(d.kpi_id, [])
+            if len(rows) < last:
+                continue
+            r = rules.evaluate(
+                d,
+                rows,
+                bounds[d.frequency] if bounds else None,
+                discrepancy_limit=settings.discrepancy_pct,
+                escalate_after=settings.escalate_after_misses,
+            )
+            oldest = min(p.period for p in rows)
+            if r.consecutive_misses and periods.shift(r.period, 1 - r.consecutive_misses) <= oldest:
+                longer.append(d.kpi_id)
+    for i in range(0, len(longer), 500):
+        chunk = longer[i : i + 500]
+        values.update(_pivoted(session, None, bounds=bounds, kpi_ids=chunk))
+    return values
 
 
 def _evaluate_vendor(
@@ -81,12 +178,12 @@ def _evaluate_vendor(
     name: str,
     defs: list[rules.KpiDef],
     values: dict[int, list],
-    period: str | None,
+    bounds: dict[str, str] | None,
     settings: Settings,
 ) -> VendorScorecard:
     results = []
     for d in defs:
-        p = periods.normalise(period, d.frequency) if period else None
+        p = bounds[d.frequency] if bounds else None
         results.append(
             rules.evaluate(
                 d,
@@ -112,14 +209,21 @@ def vendor_scorecard(
     session: Session,
     period: str | None = None,
     settings: Settings | None = None,
+    history: int | None = HISTORY,
 ) -> VendorScorecard:
-    """One vendor's scorecard at ``period`` (any date/month/period text; default: latest)."""
+    """One vendor's scorecard at ``period`` (any date/month/period text; default: latest).
+
+    ``history``: how many of each KPI's latest periods to load for ``KpiResult.history``
+    (None: all of them); the results do not depend on it.
+    """
     settings = settings or Settings()
     name = session.scalar(select(m.Vendor.name).where(m.Vendor.id == vendor_id))
     if name is None:
         raise NotFound(f"no vendor with id {vendor_id}")
-    defs = _kpi_defs(session, [vendor_id]).get(vendor_id, [])
-    return _evaluate_vendor(vendor_id, name, defs, _pivoted(session, [vendor_id]), period, settings)
+    bounds = _bounds(period)
+    defs = _kpi_defs(session, [vendor_id])
+    values = _values(session, [vendor_id], defs, bounds, history, settings)
+    return _evaluate_vendor(vendor_id, name, defs.get(vendor_id, []), values, bounds, settings)
 
 
 def portfolio(
@@ -128,16 +232,18 @@ def portfolio(
     period: str | None = None,
     settings: Settings | None = None,
     vendor_ids: list[int] | None = None,
+    history: int | None = HISTORY,
 ) -> list[VendorScorecard]:
     """Every vendor's scorecard (or those in ``vendor_ids``), by vendor name."""
     settings = settings or Settings()
+    bounds = _bounds(period)
     q = select(m.Vendor.id, m.Vendor.name).order_by(m.Vendor.name)
     if vendor_ids is not None:
         q = q.where(m.Vendor.id.in_(vendor_ids))
     vendors = list(session.execute(q))
     defs = _kpi_defs(session, vendor_ids)
-    values = _pivoted(session, vendor_ids)
+    values = _values(session, vendor_ids, defs, bounds, history, settings)
     return [
-        _evaluate_vendor(vid, name, defs.get(vid, []), values, period, settings)
+        _evaluate_vendor(vid, name, defs.get(vid, []), values, bounds, settings)
         for vid, name in vendors
     ]

@@ -1,0 +1,1 @@
+"""Speed figures: ``uv run python -m benchmarks`` (``make bench``) runs every benchmark."""
