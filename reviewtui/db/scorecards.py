@@ -97,32 +97,47 @@ def _pivoted(
     """Per KPI: (period, vendor value, independent value), pivoted and grouped in SQL.
 
     ``bounds`` keeps periods up to the given period of each frequency; ``last`` keeps only the
-    latest ``last`` periods of each KPI (a window function, on SQLite and PostgreSQL alike).
+    latest ``last`` periods of each KPI (the same SQL on SQLite and PostgreSQL).
     """
-    vendor_v = func.max(case((m.Measurement.source == "vendor", m.Measurement.value)))
-    indep_v = func.max(case((m.Measurement.source == "independent", m.Measurement.value)))
-    cols = [m.Measurement.kpi_id, m.Measurement.period, vendor_v, indep_v]
+    meas = m.Measurement
+    vendor_v = func.max(case((meas.source == "vendor", meas.value)))
+    indep_v = func.max(case((meas.source == "independent", meas.value)))
+    q = select(meas.kpi_id, meas.period, vendor_v, indep_v)
     if last is not None:
-        cols.append(
-            func.row_number()
-            .over(partition_by=m.Measurement.kpi_id, order_by=m.Measurement.period.desc())
-            .label("rn")
+        # Per KPI, the first of its latest ``last`` periods: one backward index probe each.
+        # MATERIALIZED keeps the planner from re-running the probe for every measurement row.
+        first = (
+            select(meas.period)
+            .where(meas.kpi_id == m.Kpi.id, _own_frequency(), _until(bounds))
+            .distinct()
+            .order_by(meas.period.desc())
+            .limit(1)
+            .offset(last - 1)
+            .correlate(m.Kpi)
+            .scalar_subquery()
+        )
+        cut = select(m.Kpi.id.label("kpi_id"), func.coalesce(first, "").label("first"))
+        if vendor_ids is not None:
+            cut = cut.where(m.Kpi.vendor_id.in_(vendor_ids))
+        cte = cut.cte("cut").prefix_with("MATERIALIZED")
+        q = (
+            q.select_from(cte)
+            .join(meas, meas.kpi_id == cte.c.kpi_id)
+            .where(meas.period >= cte.c.first)
         )
     q = (
-        select(*cols)
-        .join(m.Kpi, m.Kpi.id == m.Measurement.kpi_id)
+        q.join(m.Kpi, m.Kpi.id == meas.kpi_id)
         .where(_own_frequency(), _until(bounds))
-        .group_by(m.Measurement.kpi_id, m.Measurement.period)
+        .group_by(meas.kpi_id, meas.period)
     )
     if vendor_ids is not None:
         q = q.where(m.Kpi.vendor_id.in_(vendor_ids))
     if kpi_ids is not None:
-        q = q.where(m.Measurement.kpi_id.in_(kpi_ids))
-    if last is not None:
-        sub = q.subquery()
-        q = select(sub.c.kpi_id, sub.c.period, sub.c[2], sub.c[3]).where(sub.c.rn <= last)
+        q = q.where(meas.kpi_id.in_(kpi_ids))
     out: dict[int, list[rules.PeriodValues]] = defaultdict(list)
-    for kid, period, vv, iv in session.execute(q):
+    # Core rows straight from the connection: no ORM bookkeeping for thousands of tuples.
+    q = q.order_by(meas.kpi_id, meas.period)
+    for kid, period, vv, iv in session.connection().execute(q).all():
         out[kid].append(rules.PeriodValues(period, vv, iv))
     return out
 
@@ -137,69 +152,68 @@ def _bounds(period: str | None) -> dict[str, str] | None:
         raise UserError(f"period {exc}") from None
 
 
-def _values(
+def _evaluate(
     session: Session,
     vendor_ids: list[int] | None,
     defs: dict[int, list[rules.KpiDef]],
     bounds: dict[str, str] | None,
     history: int | None,
     settings: Settings,
-) -> dict[int, list[rules.PeriodValues]]:
-    """The values the rules need: the last ``history`` periods of each KPI, and more for a KPI
-    whose run of misses reaches back past them (rare), so results equal a full-history run."""
-    if history is None:
-        return _pivoted(session, vendor_ids, bounds=bounds)
-    last = max(history, 2)
+) -> dict[int, rules.KpiResult]:
+    """Every KPI's result, loading the last ``history`` periods of each KPI (None: all).
+
+    A KPI whose run of misses reaches back past the periods loaded (rare) is evaluated again on
+    its whole history, so the results never depend on ``history``.
+    """
+
+    def run(d: rules.KpiDef, values: list[rules.PeriodValues]) -> rules.KpiResult:
+        return rules.evaluate(
+            d,
+            values,
+            bounds[d.frequency] if bounds else None,
+            discrepancy_limit=settings.discrepancy_pct,
+            escalate_after=settings.escalate_after_misses,
+        )
+
+    last = None if history is None else max(history, 2)
     values = _pivoted(session, vendor_ids, bounds=bounds, last=last)
-    longer = []
+    out: dict[int, rules.KpiResult] = {}
+    longer: list[rules.KpiDef] = []
     for kdefs in defs.values():
         for d in kdefs:
             rows = values.get(d.kpi_id, [])
-            if len(rows) < last:
-                continue
-            r = rules.evaluate(
-                d,
-                rows,
-                bounds[d.frequency] if bounds else None,
-                discrepancy_limit=settings.discrepancy_pct,
-                escalate_after=settings.escalate_after_misses,
-            )
-            oldest = min(p.period for p in rows)
-            if r.consecutive_misses and periods.shift(r.period, 1 - r.consecutive_misses) <= oldest:
-                longer.append(d.kpi_id)
+            r = out[d.kpi_id] = run(d, rows)
+            if (
+                last is not None
+                and len(rows) >= last
+                and r.consecutive_misses
+                and r.period is not None
+                and periods.shift(r.period, 1 - r.consecutive_misses) <= rows[0].period
+            ):
+                longer.append(d)
     for i in range(0, len(longer), 500):
         chunk = longer[i : i + 500]
-        values.update(_pivoted(session, None, bounds=bounds, kpi_ids=chunk))
-    return values
+        full = _pivoted(session, None, bounds=bounds, kpi_ids=[d.kpi_id for d in chunk])
+        for d in chunk:
+            out[d.kpi_id] = run(d, full.get(d.kpi_id, []))
+    return out
 
 
-def _evaluate_vendor(
+def _card(
     vendor_id: int,
     name: str,
     defs: list[rules.KpiDef],
-    values: dict[int, list],
-    bounds: dict[str, str] | None,
+    results: dict[int, rules.KpiResult],
     settings: Settings,
 ) -> VendorScorecard:
-    results = []
-    for d in defs:
-        p = bounds[d.frequency] if bounds else None
-        results.append(
-            rules.evaluate(
-                d,
-                values.get(d.kpi_id, []),
-                p,
-                discrepancy_limit=settings.discrepancy_pct,
-                escalate_after=settings.escalate_after_misses,
-            )
-        )
-    score = rules.vendor_score(results)
+    kpis = tuple(results[d.kpi_id] for d in defs)
+    score = rules.vendor_score(kpis)
     return VendorScorecard(
         vendor_id=vendor_id,
         vendor=name,
         score=score,
         status=rules.vendor_status(score, settings.vendor_green, settings.vendor_amber),
-        kpis=tuple(results),
+        kpis=kpis,
     )
 
 
@@ -222,8 +236,8 @@ def vendor_scorecard(
         raise NotFound(f"no vendor with id {vendor_id}")
     bounds = _bounds(period)
     defs = _kpi_defs(session, [vendor_id])
-    values = _values(session, [vendor_id], defs, bounds, history, settings)
-    return _evaluate_vendor(vendor_id, name, defs.get(vendor_id, []), values, bounds, settings)
+    results = _evaluate(session, [vendor_id], defs, bounds, history, settings)
+    return _card(vendor_id, name, defs.get(vendor_id, []), results, settings)
 
 
 def portfolio(
@@ -242,8 +256,5 @@ def portfolio(
         q = q.where(m.Vendor.id.in_(vendor_ids))
     vendors = list(session.execute(q))
     defs = _kpi_defs(session, vendor_ids)
-    values = _values(session, vendor_ids, defs, bounds, history, settings)
-    return [
-        _evaluate_vendor(vid, name, defs.get(vid, []), values, bounds, settings)
-        for vid, name in vendors
-    ]
+    results = _evaluate(session, vendor_ids, defs, bounds, history, settings)
+    return [_card(vid, name, defs.get(vid, []), results, settings) for vid, name in vendors]

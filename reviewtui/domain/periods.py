@@ -76,6 +76,28 @@ def shift(period: str, n: int) -> str:
     return period_of(date(total // 12, total % 12 + 1, 1), freq)
 
 
+def previous(period: str) -> str:
+    """The period just before ``period`` (a fast path of ``shift(period, -1)``)."""
+    if len(period) == 7 and period[4] == "-":
+        if period[5] == "Q":
+            y, q = int(period[:4]), int(period[6])
+            return f"{y - 1:04d}-Q4" if q == 1 else f"{y:04d}-Q{q - 1}"
+        if period[5].isdigit():
+            y, mo = int(period[:4]), int(period[5:7])
+            return f"{y - 1:04d}-12" if mo == 1 else f"{y:04d}-{mo - 1:02d}"
+    return shift(period, -1)
+
+
+def is_of(period: str, frequency: str) -> bool:
+    """Whether a stored period key (``YYYY-MM``, ``YYYY-Qn``, ``YYYY-Www``) is of ``frequency``."""
+    marker = period[5:6]
+    if frequency == "quarterly":
+        return marker == "Q"
+    if frequency == "weekly":
+        return marker == "W"
+    return marker.isdigit()
+
+
 def last_n(period: str, n: int) -> list[str]:
     """The ``n`` periods ending with ``period``, oldest first."""
     return [shift(period, -i) for i in range(n - 1, -1, -1)]

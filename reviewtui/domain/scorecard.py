@@ -210,7 +210,8 @@ def evaluate(
     by_period = {
         h.period: h
         for h in history
-        if h.actual is not None and periods.frequency_of(h.period) == kpi.frequency
+        if (h.independent is not None or h.vendor is not None)
+        and periods.is_of(h.period, kpi.frequency)
     }
     keys = sorted(by_period)
     if period is None and keys:
@@ -239,7 +240,7 @@ def evaluate(
             if pv is None or status(kpi.direction, pv.actual, kpi.target, kpi.threshold) == GREEN:
                 break
             misses += 1
-            p = periods.shift(p, -1)
+            p = periods.previous(p)
     ordered = tuple(by_period[k] for k in keys if period is None or k <= period)
     return KpiResult(
         kpi_id=kpi.kpi_id,
