@@ -20,6 +20,7 @@ from reviewtui.cli.context import CliContext, fail
 COMMAND_MODULES = [
     "reviewtui.cli.core",
     "reviewtui.cli.scorecard",
+    "reviewtui.cli.imports",
 ]
 
 
