@@ -258,3 +258,39 @@ def portfolio(
     defs = _kpi_defs(session, vendor_ids)
     results = _evaluate(session, vendor_ids, defs, bounds, history, settings)
     return [_card(vid, name, defs.get(vid, []), results, settings) for vid, name in vendors]
+
+
+@dataclass(frozen=True)
+class KpiHistory:
+    """A KPI's whole history: its definition and its result at every period with a value."""
+
+    vendor_id: int
+    vendor: str
+    kpi: rules.KpiDef
+    results: tuple[rules.KpiResult, ...]  # newest first
+
+
+def kpi_history(kpi_id: int, *, session: Session, settings: Settings | None = None) -> KpiHistory:
+    """Every period of one KPI, evaluated with the published rules (for the history screen)."""
+    settings = settings or Settings()
+    row = session.execute(
+        select(m.Kpi.vendor_id, m.Vendor.name)
+        .join(m.Vendor, m.Vendor.id == m.Kpi.vendor_id)
+        .where(m.Kpi.id == kpi_id)
+    ).first()
+    if row is None:
+        raise NotFound(f"no KPI with id {kpi_id} (it may have been deleted)")
+    vendor_id, vendor = row
+    d = next(k for k in _kpi_defs(session, [vendor_id])[vendor_id] if k.kpi_id == kpi_id)
+    values = _pivoted(session, [vendor_id], kpi_ids=[kpi_id]).get(kpi_id, [])
+    results = tuple(
+        rules.evaluate(
+            d,
+            values,
+            pv.period,
+            discrepancy_limit=settings.discrepancy_pct,
+            escalate_after=settings.escalate_after_misses,
+        )
+        for pv in sorted(values, key=lambda v: v.period, reverse=True)
+    )
+    return KpiHistory(vendor_id, vendor, d, results)
