@@ -51,9 +51,9 @@ class DashboardScreen(Screen):
         self.query_one("#empty").display = False
         table = self.query_one("#vendors", DataTable)
         # Most telling first, so that at 80 columns only the least important scroll off.
-        table.add_column("Vendor", key="name", width=22)
+        table.add_column("Vendor", key="name", width=19)
         table.add_column("Status", key="status")
-        table.add_column("Worst KPIs", key="worst", width=18)
+        table.add_column("Worst KPIs", key="worst", width=15)
         table.add_column("Actions", key="actions")
         table.add_column("Next review", key="next")
         table.add_column("Tier", key="criticality")

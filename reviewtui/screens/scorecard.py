@@ -47,7 +47,7 @@ class ScorecardPanel(Vertical):
     DEFAULT_CSS = """
     ScorecardPanel { height: auto; }
     ScorecardPanel #sc-head { padding: 0 1; height: auto; }
-    ScorecardPanel #kpis { height: auto; max-height: 22; }
+    ScorecardPanel #kpis { height: 7; }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -154,6 +154,9 @@ class ScorecardPanel(Vertical):
                 {"vendor": "vendor", "independent": "indep."}.get(k.source or "", "—"),
                 key=str(k.kpi_id),
             )
+        # Exactly as tall as its rows (header + rows + a horizontal scrollbar at 80 columns),
+        # so the ROI and contacts follow right below.
+        t.styles.height = max(t.row_count, 1) + 2
         if t.row_count:
             t.move_cursor(row=min(keep, t.row_count - 1))
 

@@ -127,7 +127,9 @@ async def test_enter_a_value_then_add_edit_and_delete_a_kpi(demo_path: Path) -> 
         app.screen.query_one("#threshold").value = "0.5"
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert "threshold: 0.5 is below the target 1" in str(app.screen.query_one(".error").render())
+        assert "threshold: 0.5 is below the target 1" in str(
+            app.screen.query_one(".error").render()
+        )
         app.screen.query_one("#threshold").value = "1.5"
         await pilot.press("ctrl+s")
         await settle(pilot)
