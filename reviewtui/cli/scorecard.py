@@ -64,9 +64,9 @@ def scorecard(
     scope = ctx.settings.vendor if ctx.settings.role == "vendor" else None
     with ctx.db.read() as s:
         if all_:
-            ids = None
+            ids: list[int] | None = None
             if scope is not None:
-                ids = [vendor_q.get_by_name(scope, session=s).id]
+                ids = [int(vendor_q.get_by_name(scope, session=s).id or 0)]
             cards = scorecards.portfolio(
                 session=s, period=period, settings=ctx.settings, vendor_ids=ids, history=2
             )
@@ -77,7 +77,7 @@ def scorecard(
             v = vendor_q.get_by_name(vendor, session=s)
             cards = [
                 scorecards.vendor_scorecard(
-                    v.id, session=s, period=period, settings=ctx.settings, history=2
+                    int(v.id or 0), session=s, period=period, settings=ctx.settings, history=2
                 )
             ]
     if fmt == "json":

@@ -222,8 +222,9 @@ def evaluate(
     previous = by_period[earlier[-1]].actual if earlier else None
     st = status(kpi.direction, actual, kpi.target, kpi.threshold)
     if actual is not None:
-        g: float | None = gap(kpi.direction, actual, kpi.target)
-        gp = gap_pct(g, kpi.target)
+        g_: float = gap(kpi.direction, actual, kpi.target)
+        g: float | None = g_
+        gp = gap_pct(g_, kpi.target)
         att: float | None = attainment(kpi.direction, actual, kpi.target)
     else:
         g = gp = att = None

@@ -111,7 +111,7 @@ def import_measurements(
         keys = [(k, p, s) for k, p, _, s, _ in clean]
         for i in range(0, len(keys), 500):
             chunk = keys[i : i + 500]
-            for kid, p, s, v, n in session.execute(
+            for kid, p, s, val, n in session.execute(
                 select(
                     m.Measurement.kpi_id,
                     m.Measurement.period,
@@ -124,18 +124,18 @@ def import_measurements(
                     )
                 )
             ):
-                stored[(kid, p, s)] = (v, n)
-        for kid, p, v, s, n in clean:
+                stored[(kid, p, s)] = (val, n)
+        for kid, p, val, s, n in clean:
             old = stored.get((kid, p, s))
             if old is None:
                 created += 1
-            elif old[0] == v and (n is None or old[1] == n):
+            elif old[0] == val and (n is None or old[1] == n):
                 unchanged += 1
             else:
                 updated += 1
         return ImportSummary(created, updated, unchanged, dry_run=True)
-    for kid, p, v, s, n in clean:
-        outcome = kpi_q.upsert(kid, p, v, s, n, session=session)
+    for kid, p, val, s, n in clean:
+        outcome = kpi_q.upsert(kid, p, val, s, n, session=session)
         if outcome == "created":
             created += 1
         elif outcome == "updated":

@@ -84,7 +84,9 @@ def _read_csv(path: Path, name: str) -> Table:
     for i, cells in enumerate(lines[1:], start=2):
         if not any(c.strip() for c in cells):
             continue
-        row = {col: (cells[j] if j < len(cells) else "") for j, col in enumerate(table.columns)}
+        row: dict[str, Any] = {
+            col: (cells[j] if j < len(cells) else "") for j, col in enumerate(table.columns)
+        }
         if len(cells) > len(table.columns) and any(c.strip() for c in cells[len(table.columns) :]):
             row[EXTRA] = len(cells) - len(table.columns)
         table.rows.append((i, row))

@@ -51,14 +51,14 @@ class DashboardScreen(Screen):
         self.query_one("#empty").display = False
         table = self.query_one("#vendors", DataTable)
         # Most telling first, so that at 80 columns only the least important scroll off.
-        table.add_column("Vendor", key="name", width=19)
-        table.add_column("Status", key="status")
-        table.add_column("Worst KPIs", key="worst", width=15)
-        table.add_column("Actions", key="actions")
-        table.add_column("Next review", key="next")
-        table.add_column("Tier", key="criticality")
-        table.add_column("Last review", key="last")
-        table.add_column("Category", key="category")
+        table.add_column("Vendor", key="name", width=22)
+        table.add_column("Status", key="status", width=12)
+        table.add_column("Worst KPIs", key="worst", width=13)
+        table.add_column("Actions", key="actions", width=10)
+        table.add_column("Next review", key="next", width=11)
+        table.add_column("Tier", key="criticality", width=8)
+        table.add_column("Last review", key="last", width=11)
+        table.add_column("Category", key="category", width=22)
         self.load()
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)

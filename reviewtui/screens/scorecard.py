@@ -342,10 +342,11 @@ class KpiHistoryScreen(Screen):
         plt = plot.plt
         plt.clear_data()
         plt.clear_figure()
-        k = self.history.kpi  # type: ignore[union-attr]
+        assert self.history is not None
+        k = self.history.kpi
         if rows:
             labels = [r.period for r in rows]
-            xs = list(range(1, len(rows) + 1))
+            xs = [float(x) for x in range(1, len(rows) + 1)]
             vend = [
                 (x, r.vendor_value)
                 for x, r in zip(xs, rows, strict=True)
