@@ -187,5 +187,9 @@ def test_kpi_history_snapshot(snap_compare, demo_path: Path, size) -> None:
         await open_keystone(pilot.app, pilot)
         await pilot.press("enter")
         await settle(pilot)
+        # The chart draws at its final size only once layout has settled.
+        await pilot.pause(0.3)
+        pilot.app.screen.query_one("#kh-chart").refresh()
+        await settle(pilot)
 
     assert snap_compare(make_app(demo_path), terminal_size=size, run_before=run_before)
