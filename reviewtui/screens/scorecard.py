@@ -76,17 +76,21 @@ class ScorecardPanel(Vertical):
     def on_mount(self) -> None:
         t = self.query_one("#kpis", DataTable)
         # Most telling first: at 80 columns the period and source scroll off to the right.
-        t.add_column("KPI", key="kpi", width=20)
-        t.add_column("Status", key="status")
-        t.add_column("Actual", key="actual")
-        t.add_column("Target", key="target")
-        t.add_column("Gap", key="gap")
-        t.add_column("Tr", key="trend")
-        t.add_column("Last 12", key="spark")
-        t.add_column("Flags", key="flags")
-        t.add_column("Att%", key="att")
-        t.add_column("Period", key="period")
-        t.add_column("Source", key="source")
+        t.add_column("KPI", key="kpi", width=18)
+        # Fixed widths: the layout never waits on the table measuring its cells.
+        for label, key, width in (
+            ("Status", "status", 8),
+            ("Actual", "actual", 7),
+            ("Target", "target", 6),
+            ("Gap", "gap", 6),
+            ("Tr", "trend", 2),
+            ("Flags", "flags", 10),
+            ("Last 12", "spark", 12),
+            ("Att%", "att", 4),
+            ("Period", "period", 7),
+            ("Source", "source", 6),
+        ):
+            t.add_column(label, key=key, width=width)
         t.focus()
         self.load()
 
@@ -134,7 +138,7 @@ class ScorecardPanel(Vertical):
         for k in card.kpis:
             flags = Text()
             if k.escalate:
-                flags.append(f"⚑ESC×{k.consecutive_misses} ", style="bold red")
+                flags.append(f"⚑×{k.consecutive_misses} ", style="bold red")
             elif k.consecutive_misses > 1:
                 flags.append(f"×{k.consecutive_misses} ", style="yellow")
             if k.discrepancy:
@@ -147,8 +151,8 @@ class ScorecardPanel(Vertical):
                 num(k.target, k.unit),
                 gap,
                 ARROW.get(k.trend or "", ""),
-                spark(k.recent(12)),
                 flags,
+                spark(k.recent(12)),
                 "—" if k.attainment is None else f"{k.attainment:.0f}",
                 k.period or "—",
                 {"vendor": "vendor", "independent": "indep."}.get(k.source or "", "—"),
@@ -275,17 +279,17 @@ class KpiHistoryScreen(Screen):
 
     def on_mount(self) -> None:
         t = self.query_one("#kh-table", DataTable)
-        for label, key in (
-            ("Period", "period"),
-            ("Status", "status"),
-            ("Actual", "actual"),
-            ("Gap", "gap"),
-            ("Vendor", "vendor"),
-            ("Independent", "independent"),
-            ("Discrepancy", "discrepancy"),
-            ("Misses", "misses"),
+        for label, key, width in (
+            ("Period", "period", 7),
+            ("Status", "status", 8),
+            ("Actual", "actual", 8),
+            ("Gap", "gap", 7),
+            ("Vendor", "vendor", 8),
+            ("Independent", "independent", 11),
+            ("Discrepancy", "discrepancy", 16),
+            ("Misses", "misses", 6),
         ):
-            t.add_column(label, key=key)
+            t.add_column(label, key=key, width=width)
         self.load()
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)

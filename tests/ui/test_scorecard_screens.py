@@ -45,8 +45,8 @@ async def test_vendor_page_shows_the_scorecard_first_with_roi(demo_path: Path) -
         assert table.row_count == 5
         otif = text_of(table, 0)
         assert otif[0] == "OTIF" and otif[1] == "✗ red" and otif[5] == "↓"
-        assert len(otif[6]) == 12 and set(otif[6]) <= set("▁▂▃▄▅▆▇█ ")
-        assert "⚑ESC" in otif[7]
+        assert "⚑×11" in otif[6]  # escalate: 11 misses in a row
+        assert len(otif[7]) == 12 and set(otif[7]) <= set("▁▂▃▄▅▆▇█ ")
         head = str(app.screen.query_one("#sc-head").render())
         assert "! amber 91.3" in head and "latest values" in head
         roi = str(app.screen.query_one("#vendor-roi").render())
