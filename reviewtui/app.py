@@ -75,6 +75,17 @@ class ReviewApp(App[int]):
 
         self.push_screen(MinutesScreen(meeting_id, vendor_id=vendor_id))
 
+    def raise_plan(self, vendor_id: int, *, kpi_id: int | None = None) -> None:
+        """Raise a corrective action plan for a vendor (from a KPI when ``kpi_id`` is given).
+
+        The plan form belongs to the actions module; until it is there, say so.
+        """
+        self.notify(
+            "Corrective action plans are coming: nothing was recorded.",
+            title="Action plan",
+            severity="warning",
+        )
+
     def on_unmount(self) -> None:
         if self._db is not None:
             self._db.dispose()
