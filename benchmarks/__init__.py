@@ -1,1 +1,1 @@
-"""Benchmarks: scripts that print figures. Not tests; CI times nothing."""
+"""Speed figures: ``uv run python -m benchmarks`` (``make bench``) runs every benchmark."""

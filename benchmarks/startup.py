@@ -25,12 +25,15 @@ def time_to_screen(command: list[str], marker: str, width: int = 120, height: in
     name = "b"
     tmux = ["tmux", "-L", sock]
     start = time.monotonic()
-    subprocess.run([*tmux, "new-session", "-d", "-s", name, "-x", str(width), "-y", str(height),
-                    *command], check=True)
+    subprocess.run(
+        [*tmux, "new-session", "-d", "-s", name, "-x", str(width), "-y", str(height), *command],
+        check=True,
+    )
     try:
         while True:
-            out = subprocess.run([*tmux, "capture-pane", "-p", "-t", name], capture_output=True,
-                                 text=True).stdout
+            out = subprocess.run(
+                [*tmux, "capture-pane", "-p", "-t", name], capture_output=True, text=True
+            ).stdout
             if marker in out:
                 return time.monotonic() - start
             if time.monotonic() - start > 30:
@@ -54,16 +57,19 @@ def main() -> None:
     db = args.db
     if db is None:
         db = Path(tempfile.mkdtemp()) / "demo.db"
-        subprocess.run([exe, "--db", str(db), "demo", "--seed-only"], check=True,
-                       capture_output=True)
+        subprocess.run(
+            [exe, "--db", str(db), "demo", "--seed-only"], check=True, capture_output=True
+        )
     bare = [sys.executable, str(Path(__file__).with_name("bare_dashboard.py"))]
     rt = measure([exe, "--db", str(db)], args.runs)
     floor = measure(bare, args.runs)
     print(f"{'figure':<34}{'median':>8}{'min':>8}{'max':>8}")
     for label, xs in (("reviewtui dashboard (demo db)", rt), ("bare Textual app (floor)", floor)):
         print(f"{label:<34}{statistics.median(xs):8.3f}{min(xs):8.3f}{max(xs):8.3f}")
-    print(f"ratio (median): {statistics.median(rt) / statistics.median(floor):.2f}x "
-          f"(goal <= 1.5x), runs={args.runs}")
+    print(
+        f"ratio (median): {statistics.median(rt) / statistics.median(floor):.2f}x "
+        f"(goal <= 1.5x), runs={args.runs}"
+    )
 
 
 if __name__ == "__main__":

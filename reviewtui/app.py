@@ -77,6 +77,10 @@ class ReviewApp(FollowUpNavigation, App[int]):
 
         self.push_screen(MinutesScreen(meeting_id, vendor_id=vendor_id))
 
+    def raise_plan(self, vendor_id: int, *, kpi_id: int | None = None) -> None:
+        """Raise a corrective action plan for a vendor (from a KPI when ``kpi_id`` is given)."""
+        self.new_plan(vendor_id=vendor_id, kpi_id=kpi_id)
+
     def on_unmount(self) -> None:
         if self._db is not None:
             self._db.dispose()

@@ -20,6 +20,8 @@ from reviewtui.cli.context import CliContext, fail
 COMMAND_MODULES = [
     "reviewtui.cli.core",
     "reviewtui.cli.minutes",
+    "reviewtui.cli.scorecard",
+    "reviewtui.cli.imports",
     "reviewtui.cli.actions",
     "reviewtui.cli.followup",
 ]

@@ -9,14 +9,17 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import case, func, select
+from sqlalchemy import and_, case, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from reviewtui.config import Settings
 from reviewtui.db import models as m
-from reviewtui.db.errors import NotFound
-from reviewtui.domain import periods
+from reviewtui.db.errors import NotFound, UserError
+from reviewtui.domain import enums, periods
 from reviewtui.domain import scorecard as rules
+
+#: Periods of history loaded per KPI by default: enough for the 12-period sparklines.
+HISTORY = 12
 
 
 @dataclass(frozen=True)
@@ -61,48 +64,156 @@ def _kpi_defs(session: Session, vendor_ids: list[int] | None) -> dict[int, list[
     return out
 
 
-def _pivoted(session: Session, vendor_ids: list[int] | None) -> dict[int, list[rules.PeriodValues]]:
-    """Per KPI: (period, vendor value, independent value), grouped in SQL."""
-    vendor_v = func.max(case((m.Measurement.source == "vendor", m.Measurement.value)))
-    indep_v = func.max(case((m.Measurement.source == "independent", m.Measurement.value)))
-    q = select(m.Measurement.kpi_id, m.Measurement.period, vendor_v, indep_v).group_by(
-        m.Measurement.kpi_id, m.Measurement.period
+def _own_frequency():
+    """True where a measurement's period key is of its KPI's frequency (``YYYY-MM`` etc.)."""
+    marker = func.substr(m.Measurement.period, 6, 1)
+    return or_(
+        and_(m.Kpi.frequency == "monthly", marker.not_in(("Q", "W"))),
+        and_(m.Kpi.frequency == "quarterly", marker == "Q"),
+        and_(m.Kpi.frequency == "weekly", marker == "W"),
+    )
+
+
+def _until(bounds: dict[str, str] | None):
+    """Periods up to the bound of each frequency (period keys sort as strings)."""
+    if not bounds:
+        return true()
+    return or_(
+        *(
+            and_(m.Kpi.frequency == freq, m.Measurement.period <= key)
+            for freq, key in bounds.items()
+        )
+    )
+
+
+def _pivoted(
+    session: Session,
+    vendor_ids: list[int] | None,
+    *,
+    bounds: dict[str, str] | None = None,
+    last: int | None = None,
+    kpi_ids: list[int] | None = None,
+) -> dict[int, list[rules.PeriodValues]]:
+    """Per KPI: (period, vendor value, independent value), pivoted and grouped in SQL.
+
+    ``bounds`` keeps periods up to the given period of each frequency; ``last`` keeps only the
+    latest ``last`` periods of each KPI (the same SQL on SQLite and PostgreSQL).
+    """
+    meas = m.Measurement
+    vendor_v = func.max(case((meas.source == "vendor", meas.value)))
+    indep_v = func.max(case((meas.source == "independent", meas.value)))
+    q = select(meas.kpi_id, meas.period, vendor_v, indep_v)
+    if last is not None:
+        # Per KPI, the first of its latest ``last`` periods: one backward index probe each.
+        # MATERIALIZED keeps the planner from re-running the probe for every measurement row.
+        first = (
+            select(meas.period)
+            .where(meas.kpi_id == m.Kpi.id, _own_frequency(), _until(bounds))
+            .distinct()
+            .order_by(meas.period.desc())
+            .limit(1)
+            .offset(last - 1)
+            .correlate(m.Kpi)
+            .scalar_subquery()
+        )
+        cut = select(m.Kpi.id.label("kpi_id"), func.coalesce(first, "").label("first"))
+        if vendor_ids is not None:
+            cut = cut.where(m.Kpi.vendor_id.in_(vendor_ids))
+        cte = cut.cte("cut").prefix_with("MATERIALIZED")
+        q = (
+            q.select_from(cte)
+            .join(meas, meas.kpi_id == cte.c.kpi_id)
+            .where(meas.period >= cte.c.first)
+        )
+    q = (
+        q.join(m.Kpi, m.Kpi.id == meas.kpi_id)
+        .where(_own_frequency(), _until(bounds))
+        .group_by(meas.kpi_id, meas.period)
     )
     if vendor_ids is not None:
-        q = q.join(m.Kpi, m.Kpi.id == m.Measurement.kpi_id).where(m.Kpi.vendor_id.in_(vendor_ids))
+        q = q.where(m.Kpi.vendor_id.in_(vendor_ids))
+    if kpi_ids is not None:
+        q = q.where(meas.kpi_id.in_(kpi_ids))
     out: dict[int, list[rules.PeriodValues]] = defaultdict(list)
-    for kid, period, vv, iv in session.execute(q):
+    # Core rows straight from the connection: no ORM bookkeeping for thousands of tuples.
+    q = q.order_by(meas.kpi_id, meas.period)
+    for kid, period, vv, iv in session.connection().execute(q).all():
         out[kid].append(rules.PeriodValues(period, vv, iv))
     return out
 
 
-def _evaluate_vendor(
+def _bounds(period: str | None) -> dict[str, str] | None:
+    """The key of ``period`` in each frequency (see periods.normalise), or a UserError."""
+    if not period:
+        return None
+    try:
+        return {f: periods.normalise(period, f) for f in enums.FREQUENCIES}
+    except periods.PeriodError as exc:
+        raise UserError(f"period {exc}") from None
+
+
+def _evaluate(
+    session: Session,
+    vendor_ids: list[int] | None,
+    defs: dict[int, list[rules.KpiDef]],
+    bounds: dict[str, str] | None,
+    history: int | None,
+    settings: Settings,
+) -> dict[int, rules.KpiResult]:
+    """Every KPI's result, loading the last ``history`` periods of each KPI (None: all).
+
+    A KPI whose run of misses reaches back past the periods loaded (rare) is evaluated again on
+    its whole history, so the results never depend on ``history``.
+    """
+
+    def run(d: rules.KpiDef, values: list[rules.PeriodValues]) -> rules.KpiResult:
+        return rules.evaluate(
+            d,
+            values,
+            bounds[d.frequency] if bounds else None,
+            discrepancy_limit=settings.discrepancy_pct,
+            escalate_after=settings.escalate_after_misses,
+        )
+
+    last = None if history is None else max(history, 2)
+    values = _pivoted(session, vendor_ids, bounds=bounds, last=last)
+    out: dict[int, rules.KpiResult] = {}
+    longer: list[rules.KpiDef] = []
+    for kdefs in defs.values():
+        for d in kdefs:
+            rows = values.get(d.kpi_id, [])
+            r = out[d.kpi_id] = run(d, rows)
+            if (
+                last is not None
+                and len(rows) >= last
+                and r.consecutive_misses
+                and r.period is not None
+                and periods.shift(r.period, 1 - r.consecutive_misses) <= rows[0].period
+            ):
+                longer.append(d)
+    for i in range(0, len(longer), 500):
+        chunk = longer[i : i + 500]
+        full = _pivoted(session, None, bounds=bounds, kpi_ids=[d.kpi_id for d in chunk])
+        for d in chunk:
+            out[d.kpi_id] = run(d, full.get(d.kpi_id, []))
+    return out
+
+
+def _card(
     vendor_id: int,
     name: str,
     defs: list[rules.KpiDef],
-    values: dict[int, list],
-    period: str | None,
+    results: dict[int, rules.KpiResult],
     settings: Settings,
 ) -> VendorScorecard:
-    results = []
-    for d in defs:
-        p = periods.normalise(period, d.frequency) if period else None
-        results.append(
-            rules.evaluate(
-                d,
-                values.get(d.kpi_id, []),
-                p,
-                discrepancy_limit=settings.discrepancy_pct,
-                escalate_after=settings.escalate_after_misses,
-            )
-        )
-    score = rules.vendor_score(results)
+    kpis = tuple(results[d.kpi_id] for d in defs)
+    score = rules.vendor_score(kpis)
     return VendorScorecard(
         vendor_id=vendor_id,
         vendor=name,
         score=score,
         status=rules.vendor_status(score, settings.vendor_green, settings.vendor_amber),
-        kpis=tuple(results),
+        kpis=kpis,
     )
 
 
@@ -112,14 +223,21 @@ def vendor_scorecard(
     session: Session,
     period: str | None = None,
     settings: Settings | None = None,
+    history: int | None = HISTORY,
 ) -> VendorScorecard:
-    """One vendor's scorecard at ``period`` (any date/month/period text; default: latest)."""
+    """One vendor's scorecard at ``period`` (any date/month/period text; default: latest).
+
+    ``history``: how many of each KPI's latest periods to load for ``KpiResult.history``
+    (None: all of them); the results do not depend on it.
+    """
     settings = settings or Settings()
     name = session.scalar(select(m.Vendor.name).where(m.Vendor.id == vendor_id))
     if name is None:
         raise NotFound(f"no vendor with id {vendor_id}")
-    defs = _kpi_defs(session, [vendor_id]).get(vendor_id, [])
-    return _evaluate_vendor(vendor_id, name, defs, _pivoted(session, [vendor_id]), period, settings)
+    bounds = _bounds(period)
+    defs = _kpi_defs(session, [vendor_id])
+    results = _evaluate(session, [vendor_id], defs, bounds, history, settings)
+    return _card(vendor_id, name, defs.get(vendor_id, []), results, settings)
 
 
 def portfolio(
@@ -128,16 +246,51 @@ def portfolio(
     period: str | None = None,
     settings: Settings | None = None,
     vendor_ids: list[int] | None = None,
+    history: int | None = HISTORY,
 ) -> list[VendorScorecard]:
     """Every vendor's scorecard (or those in ``vendor_ids``), by vendor name."""
     settings = settings or Settings()
+    bounds = _bounds(period)
     q = select(m.Vendor.id, m.Vendor.name).order_by(m.Vendor.name)
     if vendor_ids is not None:
         q = q.where(m.Vendor.id.in_(vendor_ids))
     vendors = list(session.execute(q))
     defs = _kpi_defs(session, vendor_ids)
-    values = _pivoted(session, vendor_ids)
-    return [
-        _evaluate_vendor(vid, name, defs.get(vid, []), values, period, settings)
-        for vid, name in vendors
-    ]
+    results = _evaluate(session, vendor_ids, defs, bounds, history, settings)
+    return [_card(vid, name, defs.get(vid, []), results, settings) for vid, name in vendors]
+
+
+@dataclass(frozen=True)
+class KpiHistory:
+    """A KPI's whole history: its definition and its result at every period with a value."""
+
+    vendor_id: int
+    vendor: str
+    kpi: rules.KpiDef
+    results: tuple[rules.KpiResult, ...]  # newest first
+
+
+def kpi_history(kpi_id: int, *, session: Session, settings: Settings | None = None) -> KpiHistory:
+    """Every period of one KPI, evaluated with the published rules (for the history screen)."""
+    settings = settings or Settings()
+    row = session.execute(
+        select(m.Kpi.vendor_id, m.Vendor.name)
+        .join(m.Vendor, m.Vendor.id == m.Kpi.vendor_id)
+        .where(m.Kpi.id == kpi_id)
+    ).first()
+    if row is None:
+        raise NotFound(f"no KPI with id {kpi_id} (it may have been deleted)")
+    vendor_id, vendor = row
+    d = next(k for k in _kpi_defs(session, [vendor_id])[vendor_id] if k.kpi_id == kpi_id)
+    values = _pivoted(session, [vendor_id], kpi_ids=[kpi_id]).get(kpi_id, [])
+    results = tuple(
+        rules.evaluate(
+            d,
+            values,
+            pv.period,
+            discrepancy_limit=settings.discrepancy_pct,
+            escalate_after=settings.escalate_after_misses,
+        )
+        for pv in sorted(values, key=lambda v: v.period, reverse=True)
+    )
+    return KpiHistory(vendor_id, vendor, d, results)

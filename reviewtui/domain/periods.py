@@ -36,11 +36,16 @@ def period_of(d: date, frequency: str) -> str:
 def start_of(period: str) -> date:
     """The first day of a period key."""
     if m := _MONTH.match(period):
+        if not 1 <= int(m[2]) <= 12:
+            raise PeriodError(f"{period!r}: the month must be 01-12")
         return date(int(m[1]), int(m[2]), 1)
     if m := _QUARTER.match(period):
         return date(int(m[1]), (int(m[2]) - 1) * 3 + 1, 1)
     if m := _WEEK.match(period):
-        return date.fromisocalendar(int(m[1]), int(m[2]), 1)
+        try:
+            return date.fromisocalendar(int(m[1]), int(m[2]), 1)
+        except ValueError:
+            raise PeriodError(f"{period!r}: {m[1]} has no ISO week {m[2]}") from None
     raise PeriodError(f"{period!r} is not a period (examples: 2026-03, 2026-Q1, 2026-W09)")
 
 
@@ -71,34 +76,73 @@ def shift(period: str, n: int) -> str:
     return period_of(date(total // 12, total % 12 + 1, 1), freq)
 
 
+def previous(period: str) -> str:
+    """The period just before ``period`` (a fast path of ``shift(period, -1)``)."""
+    if len(period) == 7 and period[4] == "-":
+        if period[5] == "Q":
+            y, q = int(period[:4]), int(period[6])
+            return f"{y - 1:04d}-Q4" if q == 1 else f"{y:04d}-Q{q - 1}"
+        if period[5].isdigit():
+            y, mo = int(period[:4]), int(period[5:7])
+            return f"{y - 1:04d}-12" if mo == 1 else f"{y:04d}-{mo - 1:02d}"
+    return shift(period, -1)
+
+
+def is_of(period: str, frequency: str) -> bool:
+    """Whether a stored period key (``YYYY-MM``, ``YYYY-Qn``, ``YYYY-Www``) is of ``frequency``."""
+    marker = period[5:6]
+    if frequency == "quarterly":
+        return marker == "Q"
+    if frequency == "weekly":
+        return marker == "W"
+    return marker.isdigit()
+
+
 def last_n(period: str, n: int) -> list[str]:
     """The ``n`` periods ending with ``period``, oldest first."""
     return [shift(period, -i) for i in range(n - 1, -1, -1)]
 
 
-def normalise(text: str, frequency: str) -> str:
+_RANK = {"weekly": 0, "monthly": 1, "quarterly": 2}
+_YEAR = re.compile(r"\b\d{4}\b")
+
+
+def normalise(text: str, frequency: str, *, longer: str = "end") -> str:
     """The period of ``frequency`` meant by ``text``: a period key, a date or a month.
 
-    ``2026-03``, ``2026-03-15``, ``Mar 2026``, ``2026-Q1`` and ``2026-W09`` are all understood; a
-    quarter given for a monthly KPI means the quarter's last month is not guessed: it is refused.
+    ``2026-03``, ``2026-03-15``, ``Mar 2026``, ``2026-Q1`` and ``2026-W09`` are all understood and
+    mean the KPI's period that contains them. A period longer than the KPI's own (a quarter for a
+    monthly KPI, a month for a weekly one) contains several of the KPI's periods: with
+    ``longer="end"`` (looking at a scorecard "as at" Q1) it means the last of them, the one that
+    contains the longer period's last day; with ``longer="refuse"`` (a value being recorded) it
+    is an error, because a value for a quarter is not a value for one of its months. A shorter
+    period (a week for a monthly KPI) means the KPI's period containing its first day.
     """
+    if frequency not in _RANK:
+        raise PeriodError(f"unknown frequency {frequency!r} (use monthly, quarterly or weekly)")
     t = text.strip()
     if not t:
         raise PeriodError("empty period (examples: 2026-03, 2026-Q1, 2026-W09, 2026-03-15)")
     for rx in (_MONTH, _QUARTER, _WEEK):
         if rx.match(t):
-            key = t.upper() if rx is not _MONTH else t
-            if _MONTH.match(key) and not 1 <= int(key[5:7]) <= 12:
-                raise PeriodError(f"{text!r}: month must be 01-12")
+            key = t.upper()
             given = frequency_of(key)
+            start_of(key)  # validates the month or week number
             if given == frequency:
-                start_of(key)  # validates the week number
                 return key
-            if given == "quarterly" and frequency != "quarterly":
-                raise PeriodError(
-                    f"{text!r} is a quarter but the KPI is {frequency}; give a month or a date"
-                )
+            if _RANK[given] > _RANK[frequency]:
+                if longer == "refuse":
+                    what = "a quarter" if given == "quarterly" else "a month"
+                    raise PeriodError(
+                        f"{text!r} is {what} but the KPI is {frequency}; "
+                        f"give the {_UNIT[frequency]} or a date in it"
+                    )
+                return period_of(end_of(key), frequency)
             return period_of(start_of(key), frequency)
+    if not _YEAR.search(t):
+        raise PeriodError(
+            f"{text!r} is not a period or date (examples: 2026-03, 2026-Q1, 2026-W09, Mar 2026)"
+        )
     try:
         from dateutil import parser
 
@@ -108,3 +152,6 @@ def normalise(text: str, frequency: str) -> str:
             f"{text!r} is not a period or date (examples: 2026-03, 2026-Q1, 2026-W09, Mar 2026)"
         ) from exc
     return period_of(d, frequency)
+
+
+_UNIT = {"weekly": "week (2026-W09)", "monthly": "month (2026-03)", "quarterly": "quarter"}

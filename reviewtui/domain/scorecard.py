@@ -6,11 +6,39 @@ Pure functions over plain values; the database layer feeds them one KPI's histor
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 from reviewtui.domain import periods
 
 GREEN, AMBER, RED, NO_DATA = "green", "amber", "red", "no data"
+
+#: Worst first: the order in which statuses call for attention.
+STATUS_RANK = {RED: 0, AMBER: 1, NO_DATA: 2, GREEN: 3}
+
+#: The keys of one KPI in the published scorecard JSON, in order.
+JSON_KEYS = (
+    "kpi",
+    "period",
+    "unit",
+    "direction",
+    "target",
+    "threshold",
+    "weight",
+    "actual",
+    "source",
+    "vendor_value",
+    "independent_value",
+    "discrepancy_pct",
+    "discrepancy",
+    "gap",
+    "gap_pct",
+    "status",
+    "attainment",
+    "trend",
+    "consecutive_misses",
+    "escalate",
+)
 
 
 @dataclass(frozen=True)
@@ -76,14 +104,20 @@ class KpiResult:
     trend: str | None
     consecutive_misses: int
     escalate: bool
+    #: The periods with a value up to ``period``, oldest first: at least the last 12 periods
+    #: (the query layer may leave older ones out; the KPI history screen loads them all).
     history: tuple[PeriodValues, ...] = ()
 
     def as_json(self) -> dict:
         """The published JSON object (no history, no internal ids)."""
-        d = asdict(self)
-        for k in ("kpi_id", "history", "category", "frequency"):
-            d.pop(k)
-        return d
+        return {k: getattr(self, k) for k in JSON_KEYS}
+
+    def recent(self, n: int = 12) -> list[float | None]:
+        """The actual values of the ``n`` periods ending at ``period`` (None where missing)."""
+        if self.period is None:
+            return []
+        values = {h.period: h.actual for h in self.history}
+        return [values.get(p) for p in periods.last_n(self.period, n)]
 
 
 def gap(direction: str, actual: float, target: float) -> float:
@@ -92,10 +126,12 @@ def gap(direction: str, actual: float, target: float) -> float:
 
 
 def gap_pct(g: float, target: float) -> float | None:
+    """The gap as a percentage of the target's size; None when the target is 0."""
     return None if target == 0 else g / abs(target) * 100
 
 
 def status(direction: str, actual: float | None, target: float, threshold: float | None) -> str:
+    """green at or beyond target; amber within the threshold; else red; no data without a value."""
     if actual is None:
         return NO_DATA
     if gap(direction, actual, target) >= 0:
@@ -110,9 +146,11 @@ def status(direction: str, actual: float | None, target: float, threshold: float
 def attainment(direction: str, actual: float, target: float) -> float:
     """0-100: how much of the target was attained."""
     if direction == "higher":
+        if actual >= target:
+            return 100.0  # also keeps 100 * x / x from coming out as 99.99999999999999
         if target > 0:
             return _clamp(100 * actual / target)
-        return 100.0 if actual >= target else 0.0
+        return 0.0
     if actual <= target:
         return 100.0
     if target > 0 and actual > 0:
@@ -127,28 +165,32 @@ def _clamp(v: float) -> float:
 def discrepancy(
     vendor: float | None, independent: float | None, limit: float
 ) -> tuple[float | None, bool]:
-    """(vendor - independent) / |independent| * 100, and whether it exceeds ``limit``."""
+    """(vendor - independent) / |independent| * 100, and whether it exceeds ``limit``.
+
+    The percentage is rounded as published (4 decimals) before it is compared, so that float
+    noise (1.05 against 1.0 is 5.000000000000004 %) never raises a flag the number does not show.
+    """
     if vendor is None or independent is None:
         return None, False
     if independent == 0:
         if vendor == 0:
             return 0.0, False
         return None, False
-    pct = (vendor - independent) / abs(independent) * 100
+    pct = _round((vendor - independent) / abs(independent) * 100)
+    assert pct is not None
     return pct, abs(pct) > limit
 
 
 def trend(direction: str, current: float | None, previous: float | None) -> str | None:
+    """improving / worsening / flat in the good direction; new without a previous value."""
     if current is None:
         return None
     if previous is None:
         return "new"
-    g = gap(direction, current, 0) - gap(direction, previous, 0)
-    if g > 0:
-        return "improving"
-    if g < 0:
-        return "worsening"
-    return "flat"
+    if current == previous:
+        return "flat"
+    better = current > previous if direction == "higher" else current < previous
+    return "improving" if better else "worsening"
 
 
 def evaluate(
@@ -164,7 +206,13 @@ def evaluate(
     ``history`` holds the KPI's periods with values, in any order; ``period`` is already a key
     of the KPI's frequency (see :func:`reviewtui.domain.periods.normalise`).
     """
-    by_period = {h.period: h for h in history if h.actual is not None}
+    # Periods of another frequency (left behind if the KPI's frequency was changed) do not count.
+    by_period = {
+        h.period: h
+        for h in history
+        if (h.independent is not None or h.vendor is not None)
+        and periods.is_of(h.period, kpi.frequency)
+    }
     keys = sorted(by_period)
     if period is None and keys:
         period = keys[-1]
@@ -174,8 +222,9 @@ def evaluate(
     previous = by_period[earlier[-1]].actual if earlier else None
     st = status(kpi.direction, actual, kpi.target, kpi.threshold)
     if actual is not None:
-        g: float | None = gap(kpi.direction, actual, kpi.target)
-        gp = gap_pct(g, kpi.target)
+        g_: float = gap(kpi.direction, actual, kpi.target)
+        g: float | None = g_
+        gp = gap_pct(g_, kpi.target)
         att: float | None = attainment(kpi.direction, actual, kpi.target)
     else:
         g = gp = att = None
@@ -192,7 +241,7 @@ def evaluate(
             if pv is None or status(kpi.direction, pv.actual, kpi.target, kpi.threshold) == GREEN:
                 break
             misses += 1
-            p = periods.shift(p, -1)
+            p = periods.previous(p)
     ordered = tuple(by_period[k] for k in keys if period is None or k <= period)
     return KpiResult(
         kpi_id=kpi.kpi_id,
@@ -228,17 +277,22 @@ def _round(v: float | None, places: int = 4) -> float | None:
 
 
 def vendor_score(results: Sequence[KpiResult]) -> float | None:
-    """Weighted mean attainment over KPIs with a value and weight > 0, rounded to 0.1."""
+    """Weighted mean attainment over KPIs with a value and weight > 0, rounded half up to 0.1."""
     num = den = 0.0
     for r in results:
         if r.attainment is None or r.weight <= 0:
             continue
         num += r.attainment * r.weight
         den += r.weight
-    return None if den == 0 else round(num / den, 1)
+    if den == 0:
+        return None
+    # Half up, as people round by hand (Python's round() would give 92.2 for 92.25).
+    mean = round(num / den, 9)  # drop float noise first: 92.24999999999999 is 92.25
+    return float(Decimal(repr(mean)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
 def vendor_status(score: float | None, green: float = 95.0, amber: float = 85.0) -> str:
+    """green at or above ``green``, amber at or above ``amber``, else red; no data without a score."""
     if score is None:
         return NO_DATA
     if score >= green:

@@ -24,8 +24,12 @@ To begin for real, press [b]a[/b] to add a vendor, or import KPIs from a spreads
 """
 
 
+MARK = {"green": "✓ ok", "amber": "! amber", "red": "✗ red", "no data": "· none"}
+STYLE = {"green": "green", "amber": "bold yellow", "red": "bold red", "no data": "dim"}
+
+
 class DashboardScreen(Screen):
-    """Vendors with open actions and the next review due; Enter opens a vendor."""
+    """Every vendor, the ones needing attention first (order in docs/scorecard.md)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open_vendor", "Open", id="dashboard.open", show=True),
@@ -47,24 +51,27 @@ class DashboardScreen(Screen):
     def on_mount(self) -> None:
         self.query_one("#empty").display = False
         table = self.query_one("#vendors", DataTable)
-        # Most telling first, so that at 80 columns only the category scrolls off.
-        table.add_column("Vendor", key="name", width=30)
-        table.add_column("Tier", key="criticality")
-        table.add_column("Actions", key="actions")
-        table.add_column("Next review", key="next")
-        table.add_column("Category", key="category")
+        # Most telling first, so that at 80 columns only the least important scroll off.
+        table.add_column("Vendor", key="name", width=22)
+        table.add_column("Status", key="status", width=12)
+        table.add_column("Worst KPIs", key="worst", width=13)
+        table.add_column("Actions", key="actions", width=10)
+        table.add_column("Next review", key="next", width=11)
+        table.add_column("Tier", key="criticality", width=8)
+        table.add_column("Last review", key="last", width=11)
+        table.add_column("Category", key="category", width=22)
         self.load()
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def load(self) -> None:
-        from reviewtui.db import vendors as vendor_q
+        from reviewtui.db.portfolio import portfolio_overview
 
         app = self.app
         with app.db.read() as s:  # type: ignore[attr-defined]
-            rows = vendor_q.list_vendors(
+            rows = portfolio_overview(
                 session=s,
+                settings=app.settings,  # type: ignore[attr-defined]
                 only_vendor=app.vendor_scope,  # type: ignore[attr-defined]
-                cadence_defaults=app.settings.cadence_months,  # type: ignore[attr-defined]
             )
         self.app.call_from_thread(self._show, rows)
 
@@ -82,22 +89,48 @@ class DashboardScreen(Screen):
         table.display = True
         today = clock.today()
         for r in rows:
+            score = "" if r.score is None else f" {r.score:.1f}"
+            st = Text(MARK[r.status] + score, style=STYLE[r.status])
+            worst = Text()
+            for i, w in enumerate(r.worst[:2]):
+                if i:
+                    worst.append(", ")
+                worst.append(w.name, style=STYLE[w.status])
+            if r.escalate:
+                worst = Text(f"⚑{r.escalate} ", style="bold red") + worst
             actions = Text(str(r.open_actions))
             if r.overdue_actions:
                 actions.append(f" ({r.overdue_actions} late)", style="bold red")
-            nxt = Text(r.next_review_due.isoformat())
-            if r.next_review_due < today:
+            nxt = Text(f"{r.next_review_due:%d %b}")
+            if r.review_overdue:
                 nxt.append(" late", style="bold red")
             elif (r.next_review_due - today).days <= 7:
                 nxt.append(" soon", style="yellow")
             crit = Text(r.criticality, style="bold" if r.criticality == "critical" else "")
+            last = "never" if r.last_review is None else r.last_review.isoformat()
+            name = Text(r.name)
             if r.contract_review:  # two or more KPIs flagged escalate (db/escalations.py)
-                crit.append(" contract review", style="bold red")
-            table.add_row(r.name, crit, actions, nxt, enums.label(r.category), key=str(r.id))
-        overdue = sum(1 for r in rows if r.next_review_due < today)
+                name = Text("✱ ", style="bold red") + name
+            table.add_row(
+                name,
+                st,
+                worst,
+                actions,
+                nxt,
+                crit,
+                last,
+                enums.label(r.category),
+                key=str(r.vendor_id),
+            )
+        overdue = sum(1 for r in rows if r.review_overdue)
+        red = sum(1 for r in rows if r.status == "red")
+        amber = sum(1 for r in rows if r.status == "amber")
+        review = sum(1 for r in rows if r.contract_review)
         status.update(
-            f"{len(rows)} vendors · {sum(r.open_actions for r in rows)} open actions · "
-            f"{overdue} reviews overdue"
+            (f"✱ {review} for contract review · " if review else "")
+            + f"{len(rows)} vendors · {red} red, {amber} amber · "
+            f"{sum(r.open_actions for r in rows)} open actions "
+            f"({sum(r.overdue_actions for r in rows)} late) · {overdue} reviews overdue"
         )
         table.focus()
 

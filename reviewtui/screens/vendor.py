@@ -1,4 +1,4 @@
-"""A vendor's page: profile, contract, ROI and contacts (the scorecard grows here)."""
+"""A vendor's page: the scorecard first, then ROI, profile and contacts."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from reviewtui.domain import enums
+from reviewtui.domain.roi import roi
+from reviewtui.screens.scorecard import ScorecardPanel
 
 
 def _money(value: float | None, currency: str) -> str:
@@ -19,7 +21,12 @@ def _money(value: float | None, currency: str) -> str:
 
 
 class VendorScreen(Screen):
-    """One vendor: profile and contacts. q goes back."""
+    """One vendor: scorecard, ROI, profile and contacts. q goes back."""
+
+    DEFAULT_CSS = """
+    VendorScreen #contacts { height: auto; }
+    VendorScreen #vendor-roi, VendorScreen #vendor-profile { padding: 0 1; }
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("m", "minutes", "Minutes", id="vendor.minutes"),
@@ -35,6 +42,8 @@ class VendorScreen(Screen):
         yield Header()
         with VerticalScroll():
             yield Static("Loading…", classes="title", id="vendor-name")
+            yield ScorecardPanel(self.vendor_id, id="scorecard")
+            yield Static("", id="vendor-roi")
             yield Static("", id="vendor-profile")
             yield Static("Contacts", classes="title")
             yield DataTable(id="contacts", cursor_type="row")
@@ -57,12 +66,21 @@ class VendorScreen(Screen):
     def _show(self, d) -> None:
         self.query_one("#vendor-name", Static).update(d.name)
         self.sub_title = d.name
+        r = roi(d.baseline_inhouse_cost, d.annual_contract_cost)
+        if r is None:
+            roi_text = "ROI: set the annual contract cost and the in-house baseline to see it."
+        else:
+            pct = "—" if r.roi_pct is None else f"{r.roi_pct:+.1f}%"
+            roi_text = (
+                f"[b]ROI[/b] {pct} · savings {_money(r.savings, d.currency)} a year "
+                f"(in-house baseline {_money(r.baseline, d.currency)} − contract "
+                f"{_money(r.contract, d.currency)})"
+            )
+        self.query_one("#vendor-roi", Static).update(roi_text)
         lines = [
             f"Service: {d.service or '—'}",
             f"Category: {enums.label(d.category)} · Criticality: {d.criticality}",
             f"Contract: {d.contract_start or '—'} to {d.contract_end or '—'}",
-            f"Annual contract cost: {_money(d.annual_contract_cost, d.currency)} · "
-            f"In-house baseline: {_money(d.baseline_inhouse_cost, d.currency)}",
         ]
         if d.contract_review:
             lines.append("[b red]Marked for contract review[/b red]")
@@ -76,6 +94,10 @@ class VendorScreen(Screen):
 
     def action_minutes(self) -> None:
         self.app.open_minutes(vendor_id=self.vendor_id)  # type: ignore[attr-defined]
+
+    def on_screen_resume(self) -> None:
+        # Back from a KPI's history, where a value may have been entered.
+        self.query_one(ScorecardPanel).load()
 
     def action_back(self) -> None:
         self.app.pop_screen()

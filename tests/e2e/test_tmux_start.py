@@ -30,7 +30,8 @@ def test_reviewtui_opens_the_dashboard_and_quits(seeded: Path) -> None:
         term.wait_for("Keystone Precision")
         screen = term.screen()
         assert "Portfolio" in screen and "Northwind Service Desk" in screen
-        term.send("down", "down", "Enter")
+        # Attention first: Keystone (amber, OTIF red for months) is the first row.
+        term.send("Enter")
         term.wait_for("Contacts")
         term.wait_for("Yuki Tanaka")
         term.send("q")

@@ -21,8 +21,10 @@ async def test_dashboard_lists_vendors_and_opens_one(demo_path: Path) -> None:
         table = app.screen.query_one("#vendors", DataTable)
         assert table.row_count == 4
         names = [table.get_row_at(i)[0] for i in range(table.row_count)]
-        assert names[2] == "Keystone Precision Manufacturing"
-        await pilot.press("down", "down", "enter")
+        # Attention first: Keystone is the only amber vendor, with OTIF red for months.
+        assert names[0] == "Keystone Precision Manufacturing"
+        assert "amber" in str(table.get_row_at(0)[1]) and "OTIF" in str(table.get_row_at(0)[2])
+        await pilot.press("down", "down", "up", "up", "enter")
         await settle(pilot)
         assert isinstance(app.screen, VendorScreen)
         assert "Keystone" in str(app.screen.query_one("#vendor-name").render())

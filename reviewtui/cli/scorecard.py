@@ -1,0 +1,192 @@
+"""``reviewtui scorecard``: a vendor's KPIs against target, or the whole portfolio."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+
+import click
+
+from reviewtui.cli.context import CliContext, fail
+from reviewtui.cli.output import emit, format_option
+
+pass_ctx = click.make_pass_decorator(CliContext)
+
+PORTFOLIO_COLUMNS = [
+    ("vendor", "Vendor"),
+    ("score", "Score"),
+    ("status", "Status"),
+    ("red", "Red"),
+    ("amber", "Amber"),
+    ("green", "Green"),
+    ("no_data", "No data"),
+    ("escalate", "Escalate"),
+]
+
+MARK = {"green": "✓ green", "amber": "! amber", "red": "✗ red", "no data": "· no data"}
+STYLE = {"green": "green", "amber": "yellow", "red": "bold red", "no data": "dim"}
+ARROW = {"improving": "↑", "worsening": "↓", "flat": "→", "new": "new"}
+
+
+def register(group: click.Group) -> None:
+    group.add_command(scorecard)
+
+
+@click.command()
+@click.argument("vendor", required=False)
+@click.option("--all", "all_", is_flag=True, help="Every vendor (the portfolio).")
+@click.option(
+    "--period",
+    metavar="P",
+    help="Evaluate at this period: 2026-03, 2026-03-15, 'Mar 2026', 2026-Q1 or 2026-W09 "
+    "(each KPI takes its own period containing it; a quarter means its last month). "
+    "Default: each KPI's latest period with a value.",
+)
+@format_option()
+@pass_ctx
+def scorecard(
+    ctx: CliContext, vendor: str | None, all_: bool, period: str | None, fmt: str
+) -> None:
+    """A vendor's scorecard: each KPI against its target, with gap, status and trend.
+
+    JSON: {vendor, score, status, kpis: [{kpi, period, unit, direction, target, threshold,
+    weight, actual, source, vendor_value, independent_value, discrepancy_pct, discrepancy, gap,
+    gap_pct, status, attainment, trend, consecutive_misses, escalate}]}; with --all, a list of
+    those, one per vendor. CSV: one row per KPI with a leading vendor column. The rules are in
+    docs/scorecard.md.
+    """
+    from reviewtui.db import scorecards
+    from reviewtui.db import vendors as vendor_q
+
+    if all_ == bool(vendor):
+        fail("give a VENDOR name or --all", code=2)
+    scope = ctx.settings.vendor if ctx.settings.role == "vendor" else None
+    with ctx.db.read() as s:
+        if all_:
+            ids: list[int] | None = None
+            if scope is not None:
+                ids = [int(vendor_q.get_by_name(scope, session=s).id or 0)]
+            cards = scorecards.portfolio(
+                session=s, period=period, settings=ctx.settings, vendor_ids=ids, history=2
+            )
+        else:
+            assert vendor is not None
+            if scope is not None and vendor.lower() != scope.lower():
+                fail(f"this session may only see {scope}")
+            v = vendor_q.get_by_name(vendor, session=s)
+            cards = [
+                scorecards.vendor_scorecard(
+                    int(v.id or 0), session=s, period=period, settings=ctx.settings, history=2
+                )
+            ]
+    if fmt == "json":
+        data = [c.as_json() for c in cards]
+        click.echo(json.dumps(data if all_ else data[0], indent=2, ensure_ascii=False))
+    elif fmt == "csv":
+        _csv(cards)
+    elif all_:
+        emit(
+            [_summary(c) for c in cards],
+            fmt,
+            PORTFOLIO_COLUMNS,
+            title="Portfolio" + (f" at {period}" if period else ""),
+            empty="no vendors yet: run `reviewtui demo` or import KPIs",
+        )
+    else:
+        _table(cards[0], period)
+
+
+def _csv(cards) -> None:
+    from reviewtui.domain.scorecard import JSON_KEYS
+
+    w = csv.writer(sys.stdout, lineterminator="\n")
+    w.writerow(["vendor", *JSON_KEYS])
+    for c in cards:
+        for k in c.kpis:
+            d = k.as_json()
+            w.writerow([c.vendor, *("" if d[key] is None else d[key] for key in JSON_KEYS)])
+
+
+def _summary(card) -> dict:
+    counts = {"red": 0, "amber": 0, "green": 0, "no data": 0}
+    for k in card.kpis:
+        counts[k.status] += 1
+    return {
+        "vendor": card.vendor,
+        "score": "—" if card.score is None else f"{card.score:.1f}",
+        "status": MARK[card.status],
+        "red": counts["red"],
+        "amber": counts["amber"],
+        "green": counts["green"],
+        "no_data": counts["no data"],
+        "escalate": sum(1 for k in card.kpis if k.escalate),
+    }
+
+
+def _num(v: float | None, unit: str = "") -> str:
+    if v is None:
+        return "—"
+    text = f"{v:,.2f}".rstrip("0").rstrip(".")
+    return f"{text}{unit}" if unit == "%" else text
+
+
+def _table(card, period: str | None) -> None:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    console = Console()
+    score = "no data" if card.score is None else f"{card.score:.1f}"
+    title = Text.assemble(
+        (card.vendor, "bold"),
+        "  score ",
+        (score, "bold"),
+        "  ",
+        (MARK[card.status], STYLE[card.status]),
+    )
+    if period:
+        title.append(f"  at {period}")
+    if not card.kpis:
+        console.print(title)
+        console.print("[dim]no KPIs yet: add them in the app or `reviewtui import kpis FILE`[/dim]")
+        return
+    t = Table(title=title, header_style="bold")
+    for heading in (
+        "KPI",
+        "Period",
+        "Status",
+        "Actual",
+        "Target",
+        "Gap",
+        "Attain.",
+        "Trend",
+        "Misses",
+        "Flags",
+    ):
+        t.add_column(
+            heading,
+            justify="right"
+            if heading in ("Actual", "Target", "Gap", "Attain.", "Misses")
+            else "left",
+        )
+    for k in card.kpis:
+        flags = []
+        if k.escalate:
+            flags.append("ESCALATE")
+        if k.discrepancy:
+            flags.append(f"DISCREPANCY {k.discrepancy_pct:+.1f}%")
+        t.add_row(
+            k.kpi,
+            k.period or "—",
+            Text(MARK[k.status], STYLE[k.status]),
+            _num(k.actual, k.unit) + ("" if k.source != "vendor" else " (v)"),
+            _num(k.target, k.unit),
+            _num(k.gap),
+            "—" if k.attainment is None else f"{k.attainment:.1f}",
+            ARROW.get(k.trend or "", ""),
+            str(k.consecutive_misses),
+            " ".join(flags),
+        )
+    console.print(t)
+    console.print("[dim](v) vendor-reported; otherwise independently measured[/dim]")

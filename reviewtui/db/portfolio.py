@@ -1,0 +1,138 @@
+"""The portfolio dashboard: every vendor's score and status with its actions and reviews.
+
+Action counts and review dates come from grouped SQL (:func:`reviewtui.db.vendors.list_vendors`);
+scores come from :func:`reviewtui.db.scorecards.portfolio`, which loads only the few latest
+periods of each KPI that the rules need.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from reviewtui.config import Settings
+from reviewtui.db import scorecards, vendors
+from reviewtui.domain import clock
+from reviewtui.domain import scorecard as rules
+
+
+@dataclass(frozen=True)
+class WorstKpi:
+    """A KPI off target, for the dashboard's 'worst KPIs' column."""
+
+    kpi_id: int
+    name: str
+    status: str
+    attainment: float | None
+
+
+@dataclass(frozen=True)
+class PortfolioRow:
+    """One vendor on the dashboard."""
+
+    vendor_id: int
+    name: str
+    category: str
+    criticality: str
+    score: float | None
+    status: str
+    red: int
+    amber: int
+    green: int
+    no_data: int
+    escalate: int
+    discrepancies: int
+    worst: tuple[WorstKpi, ...]
+    open_actions: int
+    overdue_actions: int
+    last_review: date | None
+    next_review_due: date
+    review_overdue: bool
+    contract_review: bool
+
+
+def attention_key(row: PortfolioRow) -> tuple:
+    """The dashboard's order (docs/scorecard.md): vendors that need attention first.
+
+    1. vendor status: red, amber, no data, green;
+    2. more KPIs to escalate (3 misses in a row) first;
+    3. more overdue actions first;
+    4. the review due soonest (overdue ones first);
+    5. the lower score first; then by name.
+    """
+    return (
+        rules.STATUS_RANK[row.status],
+        -row.escalate,
+        -row.overdue_actions,
+        row.next_review_due,
+        row.score if row.score is not None else -1.0,
+        row.name.lower(),
+    )
+
+
+def portfolio_overview(
+    *,
+    session: Session,
+    settings: Settings | None = None,
+    period: str | None = None,
+    only_vendor: str | None = None,
+    today: date | None = None,
+    worst: int = 3,
+) -> list[PortfolioRow]:
+    """Every vendor (or the one a restricted session may see), attention first."""
+    settings = settings or Settings()
+    today = today or clock.today()
+    base = vendors.list_vendors(
+        session=session,
+        only_vendor=only_vendor,
+        cadence_defaults=settings.cadence_months,
+        today=today,
+    )
+    cards = {
+        c.vendor_id: c
+        for c in scorecards.portfolio(
+            session=session,
+            period=period,
+            settings=settings,
+            vendor_ids=[v.id for v in base] if only_vendor is not None else None,
+            history=2,
+        )
+    }
+    rows = []
+    for v in base:
+        card = cards.get(v.id)
+        kpis = card.kpis if card else ()
+        counts = {s: 0 for s in rules.STATUS_RANK}
+        for k in kpis:
+            counts[k.status] += 1
+        off = sorted(
+            (k for k in kpis if k.status in (rules.RED, rules.AMBER)),
+            key=lambda k: (rules.STATUS_RANK[k.status], k.attainment or 0.0, k.kpi),
+        )
+        rows.append(
+            PortfolioRow(
+                vendor_id=v.id,
+                name=v.name,
+                category=v.category,
+                criticality=v.criticality,
+                score=card.score if card else None,
+                status=card.status if card else rules.NO_DATA,
+                red=counts[rules.RED],
+                amber=counts[rules.AMBER],
+                green=counts[rules.GREEN],
+                no_data=counts[rules.NO_DATA],
+                escalate=sum(1 for k in kpis if k.escalate),
+                discrepancies=sum(1 for k in kpis if k.discrepancy),
+                worst=tuple(WorstKpi(k.kpi_id, k.kpi, k.status, k.attainment) for k in off[:worst]),
+                open_actions=v.open_actions,
+                overdue_actions=v.overdue_actions,
+                last_review=v.last_review,
+                next_review_due=v.next_review_due,
+                review_overdue=v.next_review_due < today,
+                contract_review=v.contract_review,
+            )
+        )
+    rows.sort(key=attention_key)
+    return rows

@@ -1,0 +1,1 @@
+"""CSV and XLSX importers that check every row before anything is written (all or nothing)."""

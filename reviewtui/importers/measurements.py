@@ -1,0 +1,146 @@
+"""``reviewtui import measurements FILE``: KPI values per period, from CSV or XLSX.
+
+Columns: ``vendor,kpi,period,value,source,note`` (``source`` defaults to ``vendor``; ``note`` is
+optional). The period is normalised to the KPI's frequency (``2026-03-15`` is ``2026-03`` for a
+monthly KPI and ``2026-Q1`` for a quarterly one); a quarter given for a monthly KPI is refused.
+Re-importing the same vendor, KPI, period and source updates the value.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select, tuple_
+from sqlalchemy.orm import Session
+
+from reviewtui.db import kpis as kpi_q
+from reviewtui.db import models as m
+from reviewtui.domain import kpi_fields as fields
+from reviewtui.domain.kpi_fields import FieldError
+from reviewtui.importers.kpis import ImportSummary
+from reviewtui.importers.reader import ImportFailed, Problem, check_columns, read, row_shape
+
+REQUIRED = ("vendor", "kpi", "period", "value")
+OPTIONAL = ("source", "note")
+
+
+def import_measurements(
+    path: Path, *, session: Session, dry_run: bool = False, name: str | None = None
+) -> ImportSummary:
+    """Check every row, then (unless ``dry_run``) write them all; ImportFailed lists the bad."""
+    table = read(path, name)
+    problems = check_columns(table, REQUIRED, OPTIONAL)
+    if problems:
+        raise ImportFailed(table.file, problems)
+    vendors = {n.lower(): (i, n) for i, n in session.execute(select(m.Vendor.id, m.Vendor.name))}
+    kpis: dict[tuple[int, str], tuple[int, str, str]] = {
+        (vid, name.lower()): (kid, name, freq)
+        for kid, vid, name, freq in session.execute(
+            select(m.Kpi.id, m.Kpi.vendor_id, m.Kpi.name, m.Kpi.frequency)
+        )
+    }
+    names_of: dict[int, list[str]] = {}
+    for (vid, _), (_, name, _) in kpis.items():
+        names_of.setdefault(vid, []).append(name)
+    seen: dict[tuple[int, str, str], int] = {}
+    clean: list[tuple[int, str, float, str, str | None]] = []
+    has_note = "note" in table.columns
+    for line, row in table.rows:
+        bad = row_shape(table, line, row)
+
+        def check(parse, raw: Any, bad: list[Problem] = bad, line: int = line):
+            try:
+                return parse(raw)
+            except FieldError as exc:
+                bad.append(Problem(table.file, line, exc.column, exc.message))
+                return None
+
+        vname = check(lambda v: fields.text(v, "vendor", required=True), row.get("vendor"))
+        kname = check(lambda v: fields.text(v, "kpi", required=True), row.get("kpi"))
+        value = check(lambda v: fields.number(v, "value"), row.get("value"))
+        source = check(fields.source, row.get("source"))
+        note = None
+        if has_note:
+            note = check(lambda v: fields.text(v, "note", max_length=2000), row.get("note"))
+        kpi = None
+        if vname:
+            v = vendors.get(vname.lower())
+            if v is None:
+                bad.append(Problem(table.file, line, "vendor", f"no vendor named {vname!r}"))
+            elif kname:
+                kpi = kpis.get((v[0], kname.lower()))
+                if kpi is None:
+                    known = ", ".join(sorted(names_of.get(v[0], []))) or "none yet"
+                    bad.append(
+                        Problem(
+                            table.file,
+                            line,
+                            "kpi",
+                            f"{v[1]!r} has no KPI named {kname!r} (its KPIs: {known})",
+                        )
+                    )
+        period = None
+        if kpi is not None:
+            period = check(lambda p, f=kpi[2]: fields.period(p, f), row.get("period"))
+        elif fields.blank(row.get("period")):
+            bad.append(Problem(table.file, line, "period", "is empty"))
+        if kpi is not None and period is not None and source is not None:
+            key = (kpi[0], period, source)
+            if key in seen:
+                bad.append(
+                    Problem(
+                        table.file,
+                        line,
+                        "period",
+                        f"{period} ({source}) of {kpi[1]!r} is repeated (first on line "
+                        f"{seen[key]})",
+                    )
+                )
+            else:
+                seen[key] = line
+        problems.extend(bad)
+        if not bad and kpi is not None and period is not None and value is not None:
+            clean.append((kpi[0], period, value, source or "vendor", note))
+    if problems:
+        raise ImportFailed(table.file, problems)
+
+    created = updated = unchanged = 0
+    if dry_run:
+        stored: dict[tuple[int, str, str], tuple[float, str]] = {}
+        keys = [(k, p, s) for k, p, _, s, _ in clean]
+        for i in range(0, len(keys), 500):
+            chunk = keys[i : i + 500]
+            for kid, p, s, val, n in session.execute(
+                select(
+                    m.Measurement.kpi_id,
+                    m.Measurement.period,
+                    m.Measurement.source,
+                    m.Measurement.value,
+                    m.Measurement.note,
+                ).where(
+                    tuple_(m.Measurement.kpi_id, m.Measurement.period, m.Measurement.source).in_(
+                        chunk
+                    )
+                )
+            ):
+                stored[(kid, p, s)] = (val, n)
+        for kid, p, val, s, n in clean:
+            old = stored.get((kid, p, s))
+            if old is None:
+                created += 1
+            elif old[0] == val and (n is None or old[1] == n):
+                unchanged += 1
+            else:
+                updated += 1
+        return ImportSummary(created, updated, unchanged, dry_run=True)
+    for kid, p, val, s, n in clean:
+        outcome = kpi_q.upsert(kid, p, val, s, n, session=session)
+        if outcome == "created":
+            created += 1
+        elif outcome == "updated":
+            updated += 1
+        else:
+            unchanged += 1
+    session.flush()
+    return ImportSummary(created, updated, unchanged)

@@ -1,0 +1,394 @@
+"""The vendor scorecard (the top of the vendor page) and the KPI history screen.
+
+RAG is shown as colour and as a text marker (✓ ok, ! amber, ✗ red), never by colour alone.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from reviewtui.domain import periods
+from reviewtui.widgets.sparkline import spark
+
+MARK = {"green": "✓ ok", "amber": "! amber", "red": "✗ red", "no data": "· none"}
+STYLE = {"green": "green", "amber": "bold yellow", "red": "bold red", "no data": "dim"}
+ARROW = {"improving": "↑", "worsening": "↓", "flat": "→", "new": "·"}
+
+
+def status_text(status: str, extra: str = "") -> Text:
+    """A RAG status as coloured text with its marker (and e.g. a score after it)."""
+    return Text(MARK[status] + (f" {extra}" if extra else ""), style=STYLE[status])
+
+
+def num(v: float | None, unit: str = "") -> str:
+    if v is None:
+        return "—"
+    text = f"{v:,.2f}".rstrip("0").rstrip(".")
+    return text + ("%" if unit == "%" else "")
+
+
+def _month_of(period: str) -> str:
+    """The month a KPI period ends in (the period picker steps by month)."""
+    return periods.period_of(periods.end_of(period), "monthly")
+
+
+class ScorecardPanel(Vertical):
+    """A vendor's KPIs against target at a period; Enter opens a KPI's history."""
+
+    DEFAULT_CSS = """
+    ScorecardPanel { height: auto; }
+    ScorecardPanel #sc-head { padding: 0 1; height: auto; }
+    ScorecardPanel #kpis { height: 7; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("left_square_bracket", "earlier", "[ Earlier", id="scorecard.earlier"),
+        Binding("right_square_bracket", "later", "] Later", id="scorecard.later"),
+        Binding("l", "latest", "Latest", id="scorecard.latest", show=False),
+        Binding("v", "enter_value", "Enter value", id="scorecard.value"),
+        Binding("p", "raise_plan", "Action plan", id="scorecard.plan"),
+        Binding("n", "add_kpi", "New KPI", id="scorecard.add"),
+        Binding("e", "edit_kpi", "Edit KPI", id="scorecard.edit", show=False),
+        Binding("D", "delete_kpi", "Delete KPI", id="scorecard.delete", show=False),
+    ]
+
+    period: reactive[str | None] = reactive(None, init=False)
+    """The month looked at (None: each KPI at its latest period with a value)."""
+
+    def __init__(self, vendor_id: int, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.vendor_id = vendor_id
+        self.card = None
+
+    def compose(self) -> ComposeResult:
+        yield Static("Loading the scorecard…", id="sc-head")
+        yield DataTable(id="kpis", cursor_type="row", zebra_stripes=True)
+
+    def on_mount(self) -> None:
+        t = self.query_one("#kpis", DataTable)
+        # Most telling first: at 80 columns the period and source scroll off to the right.
+        t.add_column("KPI", key="kpi", width=18)
+        # Fixed widths: the layout never waits on the table measuring its cells.
+        for label, key, width in (
+            ("Status", "status", 8),
+            ("Actual", "actual", 7),
+            ("Target", "target", 6),
+            ("Gap", "gap", 6),
+            ("Tr", "trend", 2),
+            ("Flags", "flags", 10),
+            ("Last 12", "spark", 12),
+            ("Att%", "att", 4),
+            ("Period", "period", 7),
+            ("Source", "source", 6),
+        ):
+            t.add_column(label, key=key, width=width)
+        t.focus()
+        self.load()
+
+    def watch_period(self) -> None:
+        self.load()
+
+    @work(thread=True, exclusive=True, group="db", exit_on_error=False)
+    def load(self) -> None:
+        from reviewtui.db.scorecards import vendor_scorecard
+
+        app = self.app
+        with app.db.read() as s:  # type: ignore[attr-defined]
+            card = vendor_scorecard(
+                self.vendor_id,
+                session=s,
+                period=self.period,
+                settings=app.settings,  # type: ignore[attr-defined]
+            )
+        app.call_from_thread(self._show, card)
+
+    def _show(self, card) -> None:
+        self.card = card
+        t = self.query_one("#kpis", DataTable)
+        keep = t.cursor_row
+        t.clear()
+        score = "no data" if card.score is None else f"{card.score:.1f}"
+        when = f"as at {self.period}" if self.period else "latest values"
+        head = Text.assemble(
+            ("Scorecard ", "bold"),
+            status_text(card.status, score),
+            f"  ·  {when}  ·  ",
+            ("[ ] ", "bold"),
+            "earlier/later  ",
+            ("Enter ", "bold"),
+            "history",
+        )
+        self.query_one("#sc-head", Static).update(head)
+        if not card.kpis:
+            self.query_one("#sc-head", Static).update(
+                Text.assemble(
+                    ("Scorecard: ", "bold"),
+                    "no KPIs yet. Press n to add one, or import them: reviewtui import kpis FILE",
+                )
+            )
+        for k in card.kpis:
+            flags = Text()
+            if k.escalate:
+                flags.append(f"⚑×{k.consecutive_misses} ", style="bold red")
+            elif k.consecutive_misses > 1:
+                flags.append(f"×{k.consecutive_misses} ", style="yellow")
+            if k.discrepancy:
+                flags.append(f"≠{k.discrepancy_pct:+.0f}%", style="bold magenta")
+            gap = Text(num(k.gap), style="red" if (k.gap or 0) < 0 else "")
+            t.add_row(
+                k.kpi,
+                status_text(k.status),
+                num(k.actual, k.unit),
+                num(k.target, k.unit),
+                gap,
+                ARROW.get(k.trend or "", ""),
+                flags,
+                spark(k.recent(12)),
+                "—" if k.attainment is None else f"{k.attainment:.0f}",
+                k.period or "—",
+                {"vendor": "vendor", "independent": "indep."}.get(k.source or "", "—"),
+                key=str(k.kpi_id),
+            )
+        # Exactly as tall as its rows (header + rows + a horizontal scrollbar at 80 columns),
+        # so the ROI and contacts follow right below.
+        t.styles.height = max(t.row_count, 1) + 2
+        if t.row_count:
+            t.move_cursor(row=min(keep, t.row_count - 1))
+
+    # --- period picker -------------------------------------------------------------------------
+
+    def _latest_month(self) -> str | None:
+        if self.card is None:
+            return None
+        months = [_month_of(k.period) for k in self.card.kpis if k.period]
+        return max(months) if months else None
+
+    def action_earlier(self) -> None:
+        base = self.period or self._latest_month()
+        if base is None:
+            self.notify("No values yet: nothing to look back at.")
+            return
+        self.period = periods.shift(base, -1)
+
+    def action_later(self) -> None:
+        if self.period is None:
+            self.notify("Already showing the latest values.")
+            return
+        nxt = periods.shift(self.period, 1)
+        latest = self._latest_month()
+        self.period = None if latest is None or nxt >= latest else nxt
+
+    def action_latest(self) -> None:
+        self.period = None
+
+    # --- KPI actions ---------------------------------------------------------------------------
+
+    def selected_kpi(self) -> int | None:
+        t = self.query_one("#kpis", DataTable)
+        if t.row_count == 0:
+            return None
+        key = t.coordinate_to_cell_key(t.cursor_coordinate).row_key.value
+        return int(key) if key is not None else None
+
+    @on(DataTable.RowSelected, "#kpis")
+    def _open(self, event: DataTable.RowSelected) -> None:
+        if event.row_key.value is not None:
+            self.app.push_screen(KpiHistoryScreen(int(event.row_key.value)))
+
+    def _may_edit(self) -> bool:
+        if self.app.settings.role != "facilitator":  # type: ignore[attr-defined]
+            self.notify("This session is read-only.", severity="error")
+            return False
+        return True
+
+    def action_raise_plan(self) -> None:
+        self.app.raise_plan(self.vendor_id, kpi_id=self.selected_kpi())  # type: ignore[attr-defined]
+
+    def action_enter_value(self) -> None:
+        kid = self.selected_kpi()
+        if kid is not None and self._may_edit():
+            from reviewtui.screens.kpi_form import ValueFormScreen
+
+            self.app.push_screen(ValueFormScreen(kid), self._saved)
+
+    def action_add_kpi(self) -> None:
+        if self._may_edit():
+            from reviewtui.screens.kpi_form import KpiFormScreen
+
+            self.app.push_screen(KpiFormScreen(self.vendor_id), self._saved)
+
+    def action_edit_kpi(self) -> None:
+        kid = self.selected_kpi()
+        if kid is not None and self._may_edit():
+            from reviewtui.screens.kpi_form import KpiFormScreen
+
+            self.app.push_screen(KpiFormScreen(self.vendor_id, kid), self._saved)
+
+    def action_delete_kpi(self) -> None:
+        kid = self.selected_kpi()
+        if kid is None or not self._may_edit():
+            return
+        from reviewtui.screens.kpi_form import ConfirmDeleteKpi
+
+        self.app.push_screen(ConfirmDeleteKpi(kid), self._saved)
+
+    def _saved(self, message: str | None) -> None:
+        if message:
+            self.notify(message)
+            self.load()
+
+
+class KpiHistoryScreen(Screen):
+    """One KPI over time: a chart of the vendor's and the independent values, and a table."""
+
+    DEFAULT_CSS = """
+    KpiHistoryScreen #kh-head { padding: 0 1; height: 2; }
+    KpiHistoryScreen #kh-chart { height: 1fr; min-height: 8; }
+    KpiHistoryScreen #kh-table { height: 1fr; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "back", "Back", id="kpi_history.back"),
+        Binding("escape", "back", "Back", show=False, id="kpi_history.back_esc"),
+        Binding("v", "enter_value", "Enter value", id="kpi_history.value"),
+        Binding("p", "raise_plan", "Action plan", id="kpi_history.plan"),
+    ]
+
+    def __init__(self, kpi_id: int) -> None:
+        super().__init__()
+        self.kpi_id = kpi_id
+        self.history = None
+
+    def compose(self) -> ComposeResult:
+        from textual_plotext import PlotextPlot
+
+        yield Header()
+        yield Static("Loading…", id="kh-head")
+        yield PlotextPlot(id="kh-chart")
+        yield DataTable(id="kh-table", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        t = self.query_one("#kh-table", DataTable)
+        for label, key, width in (
+            ("Period", "period", 7),
+            ("Status", "status", 8),
+            ("Actual", "actual", 8),
+            ("Gap", "gap", 7),
+            ("Vendor", "vendor", 8),
+            ("Independent", "independent", 11),
+            ("Discrepancy", "discrepancy", 16),
+            ("Misses", "misses", 6),
+        ):
+            t.add_column(label, key=key, width=width)
+        self.load()
+
+    @work(thread=True, exclusive=True, group="db", exit_on_error=False)
+    def load(self) -> None:
+        from reviewtui.db.scorecards import kpi_history
+
+        app = self.app
+        with app.db.read() as s:  # type: ignore[attr-defined]
+            h = kpi_history(self.kpi_id, session=s, settings=app.settings)  # type: ignore[attr-defined]
+        app.call_from_thread(self._show, h)
+
+    def _show(self, h) -> None:
+        self.history = h
+        k = h.kpi
+        self.sub_title = f"{h.vendor} · {k.name}"
+        better = "higher is better" if k.direction == "higher" else "lower is better"
+        thr = "none" if k.threshold is None else num(k.threshold, k.unit)
+        self.query_one("#kh-head", Static).update(
+            Text.assemble(
+                (f"{k.name}", "bold"),
+                f" ({h.vendor})  target {num(k.target, k.unit)} · amber threshold {thr} · "
+                f"{better} · {k.frequency} · weight {num(k.weight)}",
+            )
+        )
+        rows = list(reversed(h.results))  # oldest first for the chart
+        self._chart(rows)
+        t = self.query_one("#kh-table", DataTable)
+        t.clear()
+        for r in h.results:
+            t.add_row(
+                r.period,
+                status_text(r.status),
+                num(r.actual, k.unit),
+                num(r.gap),
+                num(r.vendor_value, k.unit),
+                num(r.independent_value, k.unit),
+                Text(
+                    "—" if r.discrepancy_pct is None else f"{r.discrepancy_pct:+.1f}%",
+                    style="bold magenta" if r.discrepancy else "",
+                )
+                + Text(" ≠ flagged" if r.discrepancy else ""),
+                str(r.consecutive_misses),
+                key=r.period,
+            )
+        if not h.results:
+            self.query_one("#kh-head", Static).update(
+                f"{k.name} ({h.vendor}): no values yet. Press v to enter one."
+            )
+
+    def _chart(self, rows) -> None:
+        from textual_plotext import PlotextPlot
+
+        plot = self.query_one("#kh-chart", PlotextPlot)
+        plt = plot.plt
+        plt.clear_data()
+        plt.clear_figure()
+        assert self.history is not None
+        k = self.history.kpi
+        if rows:
+            labels = [r.period for r in rows]
+            xs = [float(x) for x in range(1, len(rows) + 1)]
+            vend = [
+                (x, r.vendor_value)
+                for x, r in zip(xs, rows, strict=True)
+                if r.vendor_value is not None
+            ]
+            ind = [
+                (x, r.independent_value)
+                for x, r in zip(xs, rows, strict=True)
+                if r.independent_value is not None
+            ]
+            if vend:
+                plt.plot([x for x, _ in vend], [y for _, y in vend], label="vendor", marker="dot")
+            if ind:
+                plt.plot([x for x, _ in ind], [y for _, y in ind], label="independent", marker="x")
+            plt.hline(k.target, "green")
+            if k.threshold is not None:
+                plt.hline(k.threshold, "yellow")
+            step = max(1, len(xs) // 4)  # few labels: they never crowd at 80 columns
+            plt.xticks(xs[::step], labels[::step])
+        plt.title(f"{k.name}: target {num(k.target, k.unit)} (green line)")
+        plot.refresh()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_raise_plan(self) -> None:
+        if self.history is not None:
+            self.app.raise_plan(self.history.vendor_id, kpi_id=self.kpi_id)  # type: ignore[attr-defined]
+
+    def action_enter_value(self) -> None:
+        if self.app.settings.role != "facilitator":  # type: ignore[attr-defined]
+            self.notify("This session is read-only.", severity="error")
+            return
+        from reviewtui.screens.kpi_form import ValueFormScreen
+
+        def done(message: str | None) -> None:
+            if message:
+                self.notify(message)
+                self.load()
+
+        self.app.push_screen(ValueFormScreen(self.kpi_id), done)
