@@ -108,9 +108,9 @@ class DashboardScreen(Screen):
                 nxt.append(" soon", style="yellow")
             crit = Text(r.criticality, style="bold" if r.criticality == "critical" else "")
             last = "never" if r.last_review is None else r.last_review.isoformat()
-            name = Text(r.name)
+            name: str | Text = r.name
             if r.contract_review:  # two or more KPIs flagged escalate (db/escalations.py)
-                name = Text("✱ ", style="bold red") + name
+                name = Text("✱ ", style="bold red") + Text(r.name)
             table.add_row(
                 name,
                 st,
