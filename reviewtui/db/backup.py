@@ -19,7 +19,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 
 from reviewtui.db.engine import BUSY_TIMEOUT_MS
 from reviewtui.db.errors import UserError
@@ -206,7 +206,10 @@ def restore_sqlite(src_path: Path, db_path: Path) -> RestoreResult:
 def pg_guidance(url: str, *, restore: bool) -> str:
     """How to do it with PostgreSQL's own tools, naming the database without its password."""
     u = make_url(url)
-    target = u.set(drivername="postgresql", password=None).render_as_string(hide_password=False)
+    # Rebuilt without the password (URL.set(password=None) would keep it).
+    target = URL.create(
+        "postgresql", username=u.username, host=u.host, port=u.port, database=u.database
+    ).render_as_string(hide_password=False)
     if restore:
         return (
             "restoring a PostgreSQL database is pg_restore's job: "
