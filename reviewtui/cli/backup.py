@@ -91,6 +91,7 @@ def restore(ctx: CliContext, src: Path, yes: bool) -> None:
                     user=ctx.settings.user,
                     op="restore",
                     entity="database",
+                    before=None,
                     after=json.dumps(
                         {
                             "source": str(src.resolve()),

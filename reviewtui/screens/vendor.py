@@ -12,6 +12,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from reviewtui.domain import enums
+from reviewtui.widgets.table import Table
 
 
 def _money(value: float | None, currency: str) -> str:
@@ -36,7 +37,7 @@ class VendorScreen(Screen):
             yield Static("Loading…", classes="title", id="vendor-name")
             yield Static("", id="vendor-profile")
             yield Static("Contacts", classes="title")
-            yield DataTable(id="contacts", cursor_type="row")
+            yield Table(id="contacts", cursor_type="row")
         yield Footer()
 
     def on_mount(self) -> None:
