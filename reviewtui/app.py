@@ -53,6 +53,13 @@ class ReviewApp(App[int]):
 
     TITLE = "reviewtui"
     CSS_PATH = "app.tcss"
+    # With NO_COLOR every colour is dropped, and with it the background that marks the cursor
+    # row and the text cursor: reverse video marks them instead.
+    DEFAULT_CSS = """
+    App.-no-color DataTable > .datatable--cursor { text-style: reverse bold; }
+    App.-no-color Input > .input--cursor { text-style: reverse; }
+    """
+    SCOPED_CSS = False  # the rules above start at the App itself
     COMMANDS = App.COMMANDS | {VendorCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
@@ -68,6 +75,8 @@ class ReviewApp(App[int]):
         # Native ANSI colours also make NO_COLOR strip colour rather than paint it grey.
         super().__init__(ansi_color=True if self.sixteen_colours else None)
         self._workers = _ReportingWorkers(self)
+        if "NO_COLOR" in os.environ:
+            self.add_class("-no-color")
         self.settings = settings
         self.db_url = db_url
         self._db: Database | None = None

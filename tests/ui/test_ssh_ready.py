@@ -86,6 +86,11 @@ async def test_theme_follows_the_terminals_colours(
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert app.theme == theme
+        cursor = app.screen.query_one("#vendors", DataTable).get_component_rich_style(
+            "datatable--cursor"
+        )
+        # Without colour the cursor row would vanish: reverse video marks it.
+        assert bool(cursor.reverse) == ("NO_COLOR" in env)
         await pilot.press("ctrl+t")
         assert app.theme == theme.replace("dark", "light")
     if "NO_COLOR" in env:
