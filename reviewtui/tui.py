@@ -13,5 +13,6 @@ def run_tui(ctx: CliContext) -> int:
     from reviewtui.app import ReviewApp
 
     app = ReviewApp(settings=ctx.settings, db_url=ctx.db_url)
-    app.run()
+    # Mouse reporting sends a report for every move over the window: off on slow links.
+    app.run(mouse=not ctx.settings.low_bandwidth)
     return app.return_code or 0

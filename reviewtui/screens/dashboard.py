@@ -13,6 +13,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from reviewtui.domain import clock, enums
+from reviewtui.widgets.table import Table
 
 EMPTY_TEXT = """[b]This database has no vendors yet.[/b]
 
@@ -44,7 +45,7 @@ class DashboardScreen(Screen):
             yield Static("Portfolio", classes="title", id="dash-title")
             yield Static("Loading…", classes="status-line", id="dash-status")
             yield Static(EMPTY_TEXT, id="empty")
-            yield DataTable(id="vendors", cursor_type="row", zebra_stripes=True)
+            yield Table(id="vendors", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:

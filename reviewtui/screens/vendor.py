@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from reviewtui.domain import enums
 from reviewtui.domain.roi import roi
 from reviewtui.screens.scorecard import ScorecardPanel
+from reviewtui.widgets.table import Table
 
 
 def _money(value: float | None, currency: str) -> str:
@@ -46,7 +47,7 @@ class VendorScreen(Screen):
             yield Static("", id="vendor-roi")
             yield Static("", id="vendor-profile")
             yield Static("Contacts", classes="title")
-            yield DataTable(id="contacts", cursor_type="row")
+            yield Table(id="contacts", cursor_type="row")
         yield Footer()
 
     def on_mount(self) -> None:
