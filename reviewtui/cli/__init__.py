@@ -19,6 +19,7 @@ from reviewtui.cli.context import CliContext, fail
 
 COMMAND_MODULES = [
     "reviewtui.cli.core",
+    "reviewtui.cli.meetings",
 ]
 
 
