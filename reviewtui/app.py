@@ -33,6 +33,7 @@ class ReviewApp(App[int]):
         self.db_url = db_url
         self._db: Database | None = None
         self._db_lock = threading.Lock()
+        self.start_meeting_id: int | None = None
 
     @property
     def db(self) -> Database:
@@ -53,6 +54,8 @@ class ReviewApp(App[int]):
         from reviewtui.screens.dashboard import DashboardScreen
 
         self.push_screen(DashboardScreen())
+        if self.start_meeting_id is not None:
+            self.open_meeting(self.start_meeting_id)
 
     def action_help(self) -> None:
         from reviewtui.screens.help import HelpScreen
@@ -68,6 +71,12 @@ class ReviewApp(App[int]):
         from reviewtui.screens.vendor import VendorScreen
 
         self.push_screen(VendorScreen(vendor_id))
+
+    def open_meeting(self, meeting_id: int) -> None:
+        """Show the live meeting screen (from the meeting list or ``reviewtui meetings open``)."""
+        from reviewtui.screens.meeting import MeetingScreen
+
+        self.push_screen(MeetingScreen(meeting_id))
 
     def on_unmount(self) -> None:
         if self._db is not None:
