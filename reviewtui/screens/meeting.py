@@ -13,9 +13,7 @@ Other sessions' changes arrive through a poll every half second (ChangeWatch).
 
 from __future__ import annotations
 
-import contextlib
 import threading
-import time
 from typing import ClassVar
 
 from rich.text import Text
@@ -24,7 +22,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static, TextArea
+from textual.widgets import Footer, Header, OptionList, Static
 
 from reviewtui.domain import clock, enums, timer
 from reviewtui.screens.meeting_modals import (
@@ -37,10 +35,8 @@ from reviewtui.screens.meeting_modals import (
     PromptModal,
 )
 from reviewtui.widgets.agenda import AgendaList, item_prompt
+from reviewtui.widgets.notes import NotesEditor
 
-DEBOUNCE_S = 0.3  # save this long after the last keystroke...
-MAX_WAIT_S = 0.6  # ...or this long after the first unsaved one, whichever comes first
-TICK_S = 0.1
 POLL_S = 0.5
 
 HINT_AGENDA = "Enter notes · i d a p outcome · + r t Del [ ] edit agenda · g make current"
@@ -99,8 +95,6 @@ class MeetingScreen(Screen):
     MeetingScreen #body { height: 1fr; }
     MeetingScreen #item-pane { width: 1fr; }
     MeetingScreen #item-title { height: 1; padding: 0 1; text-style: bold; }
-    MeetingScreen #notes { height: 1fr; border: round $primary-darken-2; }
-    MeetingScreen #notes:focus { border: round $accent; }
     MeetingScreen #outcomes { height: auto; max-height: 5; padding: 0 1; }
     MeetingScreen #status-row { height: 1; }
     MeetingScreen #hint {
@@ -114,21 +108,12 @@ class MeetingScreen(Screen):
         self.meeting_id = meeting_id
         self.view = None  # MeetingView, replaced whole on every load
         self.drafts = None  # lifeline.Drafts, made when the database is open
-        self.watch = None  # meetings.ChangeWatch
-        self._editing: int | None = None  # item whose notes are in the editor
-        self._shown_text = ""
-        self._shown_version = 0
-        self._first_dirty: float | None = None
-        self._last_change = 0.0
-        self._saving = False
-        self._save_blocked = False
-        self._retry_at = 0.0
-        self._conflict_open = False
+        self.watch = None  # db.watch.ChangeWatch
         self._polling = False
         self._write_lock = threading.Lock()
         self._resume: tuple[int, tuple[int, int]] | None = None
         self._agenda = AgendaList(id="agenda")
-        self._editor = TextArea("", id="notes", soft_wrap=True, disabled=True)
+        self._editor = NotesEditor(id="notes")
 
     # -- layout ------------------------------------------------------------------------------
 
@@ -153,8 +138,7 @@ class MeetingScreen(Screen):
         return self._agenda
 
     @property
-    def editor(self) -> TextArea:
-        """The notes editor (kept as an attribute: on_unmount still reads its cursor)."""
+    def editor(self) -> NotesEditor:
         return self._editor
 
     @property
@@ -168,7 +152,6 @@ class MeetingScreen(Screen):
     def on_mount(self) -> None:
         self.agenda.focus()
         self._load(initial=True)
-        self.set_interval(TICK_S, self._autosave_tick)
         self.set_interval(1.0, self._tick_timers)
         self.set_interval(POLL_S, self._poll_tick)
 
@@ -183,6 +166,7 @@ class MeetingScreen(Screen):
         from reviewtui import lifeline, uistate
         from reviewtui.db import meetings as meeting_q
         from reviewtui.db.errors import UserError
+        from reviewtui.db.watch import ChangeWatch
 
         try:
             db = self.app.db  # type: ignore[attr-defined]
@@ -191,7 +175,7 @@ class MeetingScreen(Screen):
             if initial:
                 self.drafts = lifeline.Drafts(db.url, db.user)
                 lifeline.register(self.drafts)
-                self.watch = meeting_q.ChangeWatch(db, self.meeting_id)
+                self.watch = ChangeWatch(db, self.meeting_id)
                 self.watch.changed()
                 self._resume = uistate.recall(db.url, self.meeting_id)
         except UserError as exc:
@@ -202,6 +186,8 @@ class MeetingScreen(Screen):
     def _apply(self, view, initial: bool = False) -> None:
         old = self.view
         self.view = view
+        if initial and self.drafts is not None:
+            self.editor.attach(self.drafts, self.meeting_id)
         if self.watch is not None:
             self.watch.seen(view.version)
         self.sub_title = view.vendor
@@ -239,42 +225,17 @@ class MeetingScreen(Screen):
         self._tick_timers()
 
     def _typing(self) -> bool:
-        return (
-            self.drafts is not None
-            and self._editing is not None
-            and (self.drafts.get(self._editing) is not None)
-        )
+        return self.editor.typing
 
     def _show_item(self, item_id: int | None, cursor=None) -> None:
         view = self.view
-        editor = self.editor
         item = view.item(item_id) if view is not None else None
         if item is None:
-            self._editing = None
-            editor.disabled = True
+            self.editor.clear_item()
             self.query_one("#item-title", Static).update("No agenda item: + adds one.")
             self.query_one("#outcomes", Static).update("")
             return
-        editor.disabled = False
-        editor.read_only = not self.can_edit
-        draft = self.drafts.get(item.id) if self.drafts is not None else None
-        if item.id != self._editing:
-            if self._editing is not None:
-                self._save_soon(self._editing)
-            self._editing = item.id
-            self._shown_version = draft.base_version if draft else item.notes_version
-            self._load_editor(draft.text if draft else item.notes, cursor)
-        elif draft is None:
-            # Only a newer version replaces the text: a view loaded just before our own save
-            # landed is older than what the editor shows.
-            if item.notes_version > self._shown_version:
-                self._shown_version = item.notes_version
-                if item.notes != editor.text:
-                    # Another session's notes, nothing typed here: take them in place.
-                    self._load_editor(item.notes, editor.cursor_location)
-        elif item.notes_version != draft.base_version and item.notes not in draft.sent:
-            who = item.notes_updated_by or "someone"
-            self._status(f"{who} saved newer notes: merge on next save")
+        self.editor.show_item(item, editable=self.can_edit, cursor=cursor)
         kind = enums.label(item.kind)
         self.query_one("#item-title", Static).update(
             Text.assemble(
@@ -291,20 +252,9 @@ class MeetingScreen(Screen):
             lines.append(o.text)
         self.query_one("#outcomes", Static).update(lines)
 
-    def _load_editor(self, text: str, cursor=None) -> None:
-        editor = self.editor
-        self._shown_text = text
-        editor.load_text(text)
-        if cursor is None:
-            lines = text.split("\n")
-            cursor = (len(lines) - 1, len(lines[-1]))
-        row = max(0, min(cursor[0], editor.document.line_count - 1))
-        col = max(0, min(cursor[1], len(editor.document.get_line(row))))
-        editor.move_cursor((row, col))
-
     @on(OptionList.OptionHighlighted, "#agenda")
     def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        if event.option_id is not None and int(event.option_id) != self._editing:
+        if event.option_id is not None and int(event.option_id) != self.editor.item_id:
             self._show_item(int(event.option_id))
 
     def on_descendant_focus(self) -> None:
@@ -313,7 +263,7 @@ class MeetingScreen(Screen):
 
     def edit_notes(self) -> None:
         """Enter on the agenda: type notes on the highlighted item."""
-        if self._editing is not None:
+        if self.editor.item_id is not None:
             self.set_focus(self.editor)  # now, not later: type-ahead follows the focus
 
     def _tick_timers(self) -> None:
@@ -345,153 +295,28 @@ class MeetingScreen(Screen):
     def _status(self, message: str) -> None:
         self.query_one("#note-status", Static).update(message)
 
-    # -- notes: drafts, debounced saves, conflicts --------------------------------------------
+    # -- notes ------------------------------------------------------------------------------
 
-    @on(TextArea.Changed, "#notes")
-    def _typed(self, event: TextArea.Changed) -> None:
-        if self._editing is None or self.drafts is None or self.view is None:
-            return
-        text = event.text_area.text
-        if text == self._shown_text and self.drafts.get(self._editing) is None:
-            return  # the text we loaded, not typed
-        if not self.can_edit:
-            return
-        self.drafts.edit(
-            self.view.id,
-            self._editing,
-            text,
-            self._shown_version,
-            event.text_area.cursor_location,
-        )
-        now = time.monotonic()
-        self._last_change = now
-        if self._first_dirty is None:
-            self._first_dirty = now
-        self._status("typing…")
+    def on_notes_editor_status(self, event: NotesEditor.Status) -> None:
+        self._status(event.text)
 
-    def _save_soon(self, item_id: int) -> None:
-        """Leaving an item: its draft is saved at the next tick, without waiting."""
-        if self.drafts is not None and self.drafts.get(item_id) is not None:
-            self._first_dirty = 0.0
-
-    def _autosave_tick(self) -> None:
-        if self.drafts is None or self._saving or self._conflict_open or self._save_blocked:
-            return
-        now = time.monotonic()
-        if now < self._retry_at:
-            return
-        for d in self.drafts.snapshot():
-            due = d.item_id != self._editing or (
-                now - self._last_change >= DEBOUNCE_S
-                or (self._first_dirty is not None and now - self._first_dirty >= MAX_WAIT_S)
-            )
-            if due:
-                sending = self.drafts.sending(d.item_id)
-                if sending is None:
-                    continue
-                if d.item_id == self._editing:
-                    self._first_dirty = None
-                self._saving = True
-                self._save(sending)
-                return
-
-    @work(thread=True, group="notes", exit_on_error=False)
-    def _save(self, d) -> None:
-        from reviewtui import uistate
-        from reviewtui.db import meetings as meeting_q
-        from reviewtui.db.errors import ReadOnly, UserError
-
-        try:
-            with self.app.db.session() as s:  # type: ignore[attr-defined]
-                version = meeting_q.save_notes(d.item_id, d.text, d.base_version, session=s)
-        except meeting_q.NotesConflict as c:
-            if c.theirs in d.sent:  # our own earlier save: base on it and go again
-                self.drafts.rebase(d.item_id, c.version)
-                self.app.call_from_thread(self._save_finished, None)
-            else:
-                self.app.call_from_thread(self._conflict, d.item_id, c)
-            return
-        except ReadOnly as exc:
-            self.app.call_from_thread(self._save_failed, str(exc), True)
-            return
-        except UserError as exc:
-            self.app.call_from_thread(self._save_failed, str(exc), False)
-            return
-        except Exception as exc:  # database away or locked: keep the draft, try again
-            self.app.call_from_thread(self._save_failed, f"notes not saved yet ({exc})", False)
-            return
-        self.drafts.stored(d.item_id, d.text, version)
-        with contextlib.suppress(OSError):
-            uistate.remember(self.drafts.db_url, self.meeting_id, d.item_id, d.cursor)
-        self.app.call_from_thread(self._save_finished, (d.item_id, d.text, version))
-
-    def _save_finished(self, saved) -> None:
-        self._saving = False
-        if saved is None:
-            return
-        item_id, text, version = saved
-        if item_id == self._editing:
-            self._shown_version = version
-            if self.drafts.get(item_id) is None:
-                self._shown_text = text
-        stamp = clock.now().astimezone().strftime("%H:%M:%S")
-        self._status(f"saved {stamp} v{version}")
-
-    def _save_failed(self, message: str, blocked: bool) -> None:
-        self._saving = False
-        if blocked:
-            self._save_blocked = True
-            self.editor.read_only = True
-        else:
-            self._retry_at = time.monotonic() + 2.0
-        self._status(f"NOT SAVED: {message}")
-        self.notify(message, severity="error", timeout=6)
-
-    def _conflict(self, item_id: int, c) -> None:
-        self._saving = False
-        self._conflict_open = True
-        draft = self.drafts.get(item_id)
-        mine = draft.text if draft is not None else c.mine
+    def on_notes_editor_conflicted(self, event: NotesEditor.Conflicted) -> None:
+        c = event.conflict
+        me = self.app.settings.user  # type: ignore[attr-defined]
 
         def done(result) -> None:
-            self._conflict_open = False
-            if result is None:
-                return
-            self.drafts.rebase(item_id, c.version, result.text)
-            if item_id == self._editing:
-                self._shown_version = c.version
-                self._load_editor(result.text, self.editor.cursor_location)
-            self._first_dirty = 0.0  # save the merge at the next tick
+            self.editor.merged(event.item_id, c.version, result.text if result else None)
 
-        me = self.app.settings.user  # type: ignore[attr-defined]
-        self.app.push_screen(MergeModal(c.theirs, mine, c.by, me), done)
-
-    def flush_now(self) -> int:
-        """Write every draft synchronously (leaving the screen, the app closing)."""
-        from reviewtui import lifeline
-
-        if self.drafts is None:
-            return 0
-        return lifeline.flush(self.drafts)
+        self.app.push_screen(MergeModal(c.theirs, event.mine, c.by, me), done)
 
     def on_unmount(self) -> None:
-        from reviewtui import lifeline, uistate
+        from reviewtui import lifeline
 
-        try:
-            self.flush_now()
-        finally:
-            if self.drafts is not None:
-                lifeline.unregister(self.drafts)
-                if self._editing is not None:
-                    with contextlib.suppress(OSError):
-                        uistate.remember(
-                            self.drafts.db_url,
-                            self.meeting_id,
-                            self._editing,
-                            self.editor.cursor_location,
-                        )
-            if self.watch is not None:
-                self.watch.close()
+        # The editor flushes its drafts as it goes; this screen only lets go of them.
+        if self.drafts is not None:
+            lifeline.unregister(self.drafts)
+        if self.watch is not None:
+            self.watch.close()
 
     # -- watching other sessions -------------------------------------------------------------
 
@@ -527,12 +352,15 @@ class MeetingScreen(Screen):
             return False
         return True
 
-    def _write(self, fn, *args, message=None, **kwargs) -> None:
-        """Run one db/meetings function as a unit of work, then reload the meeting."""
-        self._write_worker(fn, args, kwargs, message)
+    def _write(self, fn, *args, message=None, then=None, **kwargs) -> None:
+        """Run one db/meetings function as a unit of work, then reload the meeting.
+
+        Not an exclusive worker: a newer one would cancel a write that has not started yet.
+        """
+        self._write_worker(fn, args, kwargs, message, then)
 
     @work(thread=True, group="write", exit_on_error=False)
-    def _write_worker(self, fn, args, kwargs, message) -> None:
+    def _write_worker(self, fn, args, kwargs, message, then) -> None:
         from reviewtui.db import meetings as meeting_q
         from reviewtui.db.errors import UserError
 
@@ -550,9 +378,8 @@ class MeetingScreen(Screen):
         if message is not None:
             text = message(result) if callable(message) else message
             self.app.call_from_thread(self.notify, text)
-        if fn.__name__ == "start_meeting":
-            # The facilitator's next move is to take notes on the first item.
-            self.app.call_from_thread(self.editor.focus)
+        if then is not None:
+            self.app.call_from_thread(then)
 
     def _item(self):
         return self.view.item(self.agenda.highlighted_id) if self.view is not None else None
@@ -573,6 +400,7 @@ class MeetingScreen(Screen):
                     self.meeting_id,
                     attendance=[_entry(p) for p in people],
                     message="Meeting started: the clock is running.",
+                    then=self.editor.focus,  # next: notes on the first item
                 )
 
         self.app.push_screen(AttendanceModal(self._attendees()), done)
@@ -678,7 +506,7 @@ class MeetingScreen(Screen):
             self._outcome(kind)
 
     def _outcome(self, kind: str) -> None:
-        from reviewtui.db import meetings as meeting_q
+        from reviewtui.db import outcomes as outcome_q
 
         item = self._item()
         if item is None:
@@ -687,7 +515,7 @@ class MeetingScreen(Screen):
 
             def text_done(text: str | None) -> None:
                 if text:
-                    self._write(meeting_q.add_outcome, item.id, kind, text)
+                    self._write(outcome_q.add_outcome, item.id, kind, text)
 
             self.app.push_screen(
                 PromptModal(f"{enums.label(kind).capitalize()} on: {item.title}"), text_done
@@ -701,7 +529,7 @@ class MeetingScreen(Screen):
             def action_done(a) -> None:
                 if a is not None:
                     self._write(
-                        meeting_q.add_action,
+                        outcome_q.add_action,
                         item.id,
                         a.title,
                         a.owner_id,
@@ -715,7 +543,7 @@ class MeetingScreen(Screen):
             def park_done(reason: str | None) -> None:
                 if reason is not None:
                     self._write(
-                        meeting_q.park_item,
+                        outcome_q.park_item,
                         item.id,
                         reason=reason,
                         settings=self.app.settings,  # type: ignore[attr-defined]

@@ -161,7 +161,7 @@ class AttendanceModal(ModalScreen[list[Attendee] | None]):
         t.clear()
         marks = {"present": "[x] present", "absent": "[ ] absent", "apologies": "[-] apologies"}
         for p in self.people:
-            t.add_row(marks[p.status], p.side, p.name, p.role)
+            t.add_row(Text(marks[p.status]), p.side, p.name, p.role)
         if self.people:
             t.move_cursor(row=min(row, len(self.people) - 1))
 

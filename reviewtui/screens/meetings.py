@@ -155,17 +155,20 @@ class MeetingsScreen(Screen):
                 "This session is read-only: meetings cannot be scheduled.", severity="error"
             )
             return
-        self._vendors_for_new()
+        mid = self._selected_id()
+        row = self.rows.get(mid) if mid is not None else None
+        # The vendor of this list, else of the selected meeting, is the likely one.
+        self._vendors_for_new(self.vendor_id or getattr(row, "vendor_id", None))
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
-    def _vendors_for_new(self) -> None:
+    def _vendors_for_new(self, vendor_id: int | None) -> None:
         from reviewtui.db import vendors as vendor_q
 
         with self.app.db.read() as s:  # type: ignore[attr-defined]
             names = vendor_q.names(session=s, only_vendor=self.app.vendor_scope)  # type: ignore[attr-defined]
-        self.app.call_from_thread(self._ask_new, names)
+        self.app.call_from_thread(self._ask_new, names, vendor_id)
 
-    def _ask_new(self, names: list[tuple[int, str]]) -> None:
+    def _ask_new(self, names: list[tuple[int, str]], vendor_id: int | None) -> None:
         if not names:
             self.notify("Add a vendor first (dashboard: a).", severity="warning")
             return
@@ -176,7 +179,7 @@ class MeetingsScreen(Screen):
                 self._select = meeting_id
                 self.load()
 
-        self.app.push_screen(NewMeetingModal(names, self.vendor_id), done)
+        self.app.push_screen(NewMeetingModal(names, vendor_id), done)
 
 
 class NewMeetingModal(ModalScreen[int | None]):

@@ -9,7 +9,9 @@ from sqlalchemy import select
 
 from reviewtui.db import meetings as q
 from reviewtui.db import models as m
+from reviewtui.db import outcomes as oq
 from reviewtui.db.errors import NotFound, ReadOnly, UserError
+from reviewtui.db.watch import ChangeWatch
 from reviewtui.domain import clock
 
 TODAY = date(2026, 11, 28)
@@ -280,7 +282,7 @@ def test_every_change_bumps_the_meeting_version(db, acme) -> None:
         q.save_notes(item, "x", 0, session=s)
     v1 = _view(db, mid).version
     with db.session() as s:
-        q.add_outcome(item, "information", "Noted.", session=s)
+        oq.add_outcome(item, "information", "Noted.", session=s)
     assert v0 < v1 < _view(db, mid).version
 
 
@@ -289,8 +291,8 @@ def test_decision_and_action_outcomes(db, acme) -> None:
     item = _view(db, mid).items[2]
     with db.session() as s:
         s.info["user"] = "alice"
-        q.add_outcome(item.id, "decision", "Recovery plan accepted.", session=s)
-        action_id = q.add_action(
+        oq.add_outcome(item.id, "decision", "Recovery plan accepted.", session=s)
+        action_id = oq.add_action(
             item.id, "Add a second shift", "vic", date(2026, 12, 12), session=s
         )
     with db.read() as s:
@@ -309,11 +311,11 @@ def test_decision_and_action_outcomes(db, acme) -> None:
     assert outcomes[1].text == "Add a second shift (Victor Vance, due 2026-12-12)"
     with db.session() as s:
         with pytest.raises(UserError, match="matches several"):
-            q.add_action(item.id, "x", "V", date(2026, 12, 12), session=s)
+            oq.add_action(item.id, "x", "V", date(2026, 12, 12), session=s)
         with pytest.raises(UserError, match="is not one"):
-            q.add_action(item.id, "x", "Nobody", date(2026, 12, 12), session=s)
+            oq.add_action(item.id, "x", "Nobody", date(2026, 12, 12), session=s)
         with pytest.raises(UserError, match="needs some text"):
-            q.add_outcome(item.id, "decision", "  ", session=s)
+            oq.add_outcome(item.id, "decision", "  ", session=s)
     # A refused action leaves nothing behind (one unit of work).
     with db.read() as s:
         assert s.scalar(select(m.Action.id).where(m.Action.title == "x")) is None
@@ -324,7 +326,7 @@ def test_park_creates_the_next_meeting_when_none_is_planned(db, acme) -> None:
     item = next(i for i in _view(db, mid).items if i.kind == "kpi")
     with db.session() as s:
         s.info["user"] = "alice"
-        result = q.park_item(item.id, session=s, reason="needs the plant manager")
+        result = oq.park_item(item.id, session=s, reason="needs the plant manager")
     assert result.created_meeting
     # Critical vendor: monthly cadence.
     assert result.scheduled_at == _at("2026-12-30T10:00:00+00:00")
@@ -336,7 +338,7 @@ def test_park_creates_the_next_meeting_when_none_is_planned(db, acme) -> None:
     assert outcome.kind == "parked"
     assert outcome.text == "Parked to the meeting of 2026-12-30 10:00: needs the plant manager"
     with db.session() as s, pytest.raises(UserError, match="already parked"):
-        q.park_item(item.id, session=s)
+        oq.park_item(item.id, session=s)
 
 
 def test_park_copies_onto_the_next_planned_meeting_before_aob(db, acme) -> None:
@@ -344,7 +346,7 @@ def test_park_copies_onto_the_next_planned_meeting_before_aob(db, acme) -> None:
     nxt = _new(db, acme, when="2026-12-28T10:00:00+00:00", meeting_type="adhoc")
     with db.session() as s:
         custom = q.add_item(mid, "Office move", session=s, timebox_minutes=4)
-        result = q.park_item(custom, session=s)
+        result = oq.park_item(custom, session=s)
     assert result.meeting_id == nxt and not result.created_meeting
     target = _view(db, nxt)
     copy = target.item(result.item_id)
@@ -362,7 +364,7 @@ def test_signed_off_meeting_refuses_changes(db, acme) -> None:
         for call in (
             lambda: q.save_notes(item, "late words", 0, session=s),
             lambda: q.add_item(mid, "More", session=s),
-            lambda: q.add_outcome(item, "decision", "x", session=s),
+            lambda: oq.add_outcome(item, "decision", "x", session=s),
             lambda: q.go_to_item(mid, item, session=s),
         ):
             with pytest.raises(ReadOnly, match="signed off"):
@@ -374,7 +376,7 @@ def test_change_watch_sees_other_sessions_commits(db, acme) -> None:
 
     mid = _new(db, acme)
     item = _view(db, mid).items[0].id
-    watch = q.ChangeWatch(db, mid)
+    watch = ChangeWatch(db, mid)
     other = open_database(db.url, user="bob")
     try:
         assert watch.changed()  # the first look

@@ -12,6 +12,7 @@ from textual.widgets import DataTable, TextArea
 from reviewtui.db import meetings as mq
 from reviewtui.db import models as m
 from reviewtui.db import open_database
+from reviewtui.db import outcomes as oq
 from reviewtui.screens.dashboard import DashboardScreen
 from reviewtui.screens.feedback import FeedbackScreen
 from reviewtui.screens.meeting import MeetingScreen
@@ -253,8 +254,8 @@ def _snapshot_meeting(path: Path, monkeypatch) -> int:
         mq.save_notes(
             items[2].id, "OTIF at 92.9% against 97%.\nLate H-220 shipments.", 0, session=s
         )
-        mq.add_outcome(items[2].id, "decision", "Recovery plan by Friday.", session=s)
-        mq.add_outcome(items[1].id, "information", "Score 88, amber.", session=s)
+        oq.add_outcome(items[2].id, "decision", "Recovery plan by Friday.", session=s)
+        oq.add_outcome(items[1].id, "information", "Score 88, amber.", session=s)
     db.dispose()
     monkeypatch.setenv("REVIEWTUI_NOW", "2026-11-28T09:00:00+00:00")
     return mid
