@@ -273,3 +273,37 @@ def test_meeting_snapshot(snap_compare, demo_path: Path, monkeypatch, size) -> N
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.postgres
+async def test_live_refresh_between_sessions_on_postgres(pg_url: str) -> None:
+    from reviewtui.demo import seed
+
+    bob = open_database(pg_url, user="bob")
+    try:
+        with bob.session() as s:
+            seed(s)
+        with bob.session() as s:
+            vid = s.scalar(select(m.Vendor.id).where(m.Vendor.name == KEYSTONE))
+            mid = mq.create_meeting(
+                vid, datetime.fromisoformat("2026-11-28T10:00:00+00:00"), session=s
+            )
+        with bob.read() as s:
+            first, second = (i.id for i in mq.get_meeting(mid, session=s).items[:2])
+        app = make_app(pg_url)  # type: ignore[arg-type]
+        app.start_meeting_id = mid
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            screen = app.screen
+            with bob.session() as s:
+                mq.save_notes(first, "Bob on PostgreSQL", 0, session=s)
+                mq.go_to_item(mid, second, session=s)
+            await pilot.pause(1.2)
+            await settle(pilot)
+            # Bob moved the meeting on: this session follows him to the second item.
+            assert screen.agenda.highlighted_id == second
+            await pilot.press("ctrl+b")
+            await settle(pilot)
+            assert screen.editor.text == "Bob on PostgreSQL"
+    finally:
+        bob.dispose()
