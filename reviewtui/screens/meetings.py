@@ -67,16 +67,23 @@ class MeetingsScreen(Screen):
     def load(self) -> None:
         from reviewtui.db import meetings as meeting_q
         from reviewtui.db import vendors as vendor_q
+        from reviewtui.db.errors import UserError
 
         app = self.app
-        with app.db.read() as s:  # type: ignore[attr-defined]
-            rows = meeting_q.list_meetings(
-                session=s,
-                vendor_id=self.vendor_id,
-                only_vendor=app.vendor_scope,  # type: ignore[attr-defined]
-            )
-            vendor = vendor_q.get_detail(self.vendor_id, session=s).name if self.vendor_id else None
-        self.app.call_from_thread(self._show, rows, vendor)
+        try:
+            with app.db.read() as s:  # type: ignore[attr-defined]
+                rows = meeting_q.list_meetings(
+                    session=s,
+                    vendor_id=self.vendor_id,
+                    only_vendor=app.vendor_scope,  # type: ignore[attr-defined]
+                )
+                vendor = (
+                    vendor_q.get_detail(self.vendor_id, session=s).name if self.vendor_id else None
+                )
+        except UserError as exc:
+            app.call_from_thread(self.notify, str(exc), severity="error")
+            return
+        app.call_from_thread(self._show, rows, vendor)
 
     def _show(self, rows, vendor: str | None) -> None:
         self.query_one("#meetings-title", Static).update(
