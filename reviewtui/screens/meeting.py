@@ -14,7 +14,7 @@ Other sessions' changes arrive through a poll every half second (ChangeWatch).
 from __future__ import annotations
 
 import threading
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -36,6 +36,11 @@ from reviewtui.screens.meeting_modals import (
 )
 from reviewtui.widgets.agenda import AgendaList, item_prompt
 from reviewtui.widgets.notes import NotesEditor
+
+if TYPE_CHECKING:
+    from reviewtui.db.meetings import MeetingView
+    from reviewtui.db.watch import ChangeWatch
+    from reviewtui.lifeline import Drafts
 
 POLL_S = 0.5
 
@@ -106,9 +111,10 @@ class MeetingScreen(Screen):
     def __init__(self, meeting_id: int) -> None:
         super().__init__()
         self.meeting_id = meeting_id
-        self.view = None  # MeetingView, replaced whole on every load
-        self.drafts = None  # lifeline.Drafts, made when the database is open
-        self.watch = None  # db.watch.ChangeWatch
+        self.view: MeetingView | None = None  # replaced whole on every load
+        self.drafts: Drafts | None = None  # made when the database is open
+        # Not "watch": that name is Textual's (DOMNode.watch) and must not be shadowed.
+        self.change_watch: ChangeWatch | None = None
         self._polling = False
         self._write_lock = threading.Lock()
         self._resume: tuple[int, tuple[int, int]] | None = None
@@ -175,8 +181,8 @@ class MeetingScreen(Screen):
             if initial:
                 self.drafts = lifeline.Drafts(db.url, db.user)
                 lifeline.register(self.drafts)
-                self.watch = ChangeWatch(db, self.meeting_id)
-                self.watch.changed()
+                self.change_watch = ChangeWatch(db, self.meeting_id)
+                self.change_watch.changed()
                 self._resume = uistate.recall(db.url, self.meeting_id)
         except UserError as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error")
@@ -188,8 +194,8 @@ class MeetingScreen(Screen):
         self.view = view
         if initial and self.drafts is not None:
             self.editor.attach(self.drafts, self.meeting_id)
-        if self.watch is not None:
-            self.watch.seen(view.version)
+        if self.change_watch is not None:
+            self.change_watch.seen(view.version)
         self.sub_title = view.vendor
         head = Text.assemble(
             (enums.label(view.status).upper(), "reverse bold"),
@@ -315,13 +321,13 @@ class MeetingScreen(Screen):
         # The editor flushes its drafts as it goes; this screen only lets go of them.
         if self.drafts is not None:
             lifeline.unregister(self.drafts)
-        if self.watch is not None:
-            self.watch.close()
+        if self.change_watch is not None:
+            self.change_watch.close()
 
     # -- watching other sessions -------------------------------------------------------------
 
     def _poll_tick(self) -> None:
-        if self.watch is not None and not self._polling:
+        if self.change_watch is not None and not self._polling:
             self._polling = True
             self._poll()
 
@@ -330,7 +336,7 @@ class MeetingScreen(Screen):
         from reviewtui.db import meetings as meeting_q
 
         try:
-            if self.watch is not None and self.watch.changed():
+            if self.change_watch is not None and self.change_watch.changed():
                 with self.app.db.read() as s:  # type: ignore[attr-defined]
                     view = meeting_q.get_meeting(self.meeting_id, session=s)
                 self.app.call_from_thread(self._apply, view)
