@@ -134,6 +134,7 @@ def test_two_sessions_on_one_meeting_see_each_others_edits(meeting) -> None:
         alice.wait_for("Decision needed on spares", timeout=5)
         bob.wait_for("Decision needed on spares", timeout=5)
         seen_after = time.monotonic() - typed
+        print(f"alice's words on bob's screen after {seen_after:.2f}s")
         assert seen_after < 2.0, f"bob saw alice's words after {seen_after:.2f}s"
         # And back the other way, on the next item: bob moves the meeting on and types.
         bob.send("C-n")
