@@ -87,6 +87,7 @@ class ReviewApp(App[int]):
             self.sub_title = "viewer (read-only)"
         elif settings.role == "vendor":
             self.sub_title = f"vendor: {settings.vendor}"
+        self.start_meeting_id: int | None = None
 
     @property
     def db(self) -> Database:
@@ -114,6 +115,8 @@ class ReviewApp(App[int]):
         if self.sixteen_colours:
             self.theme = "ansi-dark"
         self.push_screen(DashboardScreen())
+        if self.start_meeting_id is not None:
+            self.open_meeting(self.start_meeting_id)
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         # A blinking cursor repaints twice a second: bytes down a slow link for nothing.
@@ -159,6 +162,12 @@ class ReviewApp(App[int]):
             title="Action plan",
             severity="warning",
         )
+
+    def open_meeting(self, meeting_id: int) -> None:
+        """Show the live meeting screen (from the meeting list or ``reviewtui meetings open``)."""
+        from reviewtui.screens.meeting import MeetingScreen
+
+        self.push_screen(MeetingScreen(meeting_id))
 
     def on_unmount(self) -> None:
         if self._db is not None:

@@ -25,6 +25,7 @@ COMMAND_MODULES = [
     "reviewtui.cli.imports",
     "reviewtui.cli.audit",
     "reviewtui.cli.backup",
+    "reviewtui.cli.meetings",
 ]
 
 

@@ -37,6 +37,7 @@ class DashboardScreen(Screen):
         Binding("r", "refresh", "Refresh", id="dashboard.refresh"),
         Binding("a", "add_vendor", "Add vendor", id="dashboard.add"),
         Binding("d", "load_demo", "Load demo data", id="dashboard.demo", show=False),
+        Binding("m", "meetings", "Meetings", id="dashboard.meetings"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -174,3 +175,8 @@ class DashboardScreen(Screen):
             if vendor_q.count(session=s) == 0:
                 seed(s)
         self.app.call_from_thread(self.load)
+
+    def action_meetings(self) -> None:
+        from reviewtui.screens.meetings import MeetingsScreen
+
+        self.app.push_screen(MeetingsScreen())

@@ -33,6 +33,7 @@ class VendorScreen(Screen):
         Binding("m", "minutes", "Minutes", id="vendor.minutes"),
         Binding("q", "back", "Back", id="vendor.back"),
         Binding("escape", "back", "Back", show=False, id="vendor.back_esc"),
+        Binding("m", "meetings", "Meetings", id="vendor.meetings"),
     ]
 
     def __init__(self, vendor_id: int) -> None:
@@ -102,3 +103,8 @@ class VendorScreen(Screen):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+    def action_meetings(self) -> None:
+        from reviewtui.screens.meetings import MeetingsScreen
+
+        self.app.push_screen(MeetingsScreen(self.vendor_id))
