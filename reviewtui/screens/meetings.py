@@ -28,6 +28,7 @@ class MeetingsScreen(Screen):
         Binding("enter", "open", "Open", id="meetings.open"),
         Binding("n", "new", "New meeting", id="meetings.new"),
         Binding("f", "feedback", "Feedback", id="meetings.feedback"),
+        Binding("M", "minutes", "Minutes", id="meetings.minutes"),
         Binding("r", "refresh", "Refresh", id="meetings.refresh"),
         Binding("q", "back", "Back", id="meetings.back"),
         Binding("escape", "back", "Back", show=False, id="meetings.back_esc"),
@@ -146,6 +147,12 @@ class MeetingsScreen(Screen):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+    def action_minutes(self) -> None:
+        """The selected meeting's minutes: preview, sign-off, export."""
+        mid = self._selected_id()
+        if mid is not None:
+            self.app.open_minutes(mid)  # type: ignore[attr-defined]
 
     def action_feedback(self) -> None:
         from reviewtui.screens.feedback import FeedbackScreen

@@ -30,7 +30,7 @@ class VendorScreen(Screen):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("m", "minutes", "Minutes", id="vendor.minutes"),
+        Binding("M", "minutes", "Minutes", id="vendor.minutes"),
         Binding("q", "back", "Back", id="vendor.back"),
         Binding("escape", "back", "Back", show=False, id="vendor.back_esc"),
         Binding("m", "meetings", "Meetings", id="vendor.meetings"),
