@@ -95,6 +95,20 @@ def _vendor_may_add(session: Session, obj: object) -> bool:
     return meeting is not None and meeting.vendor_id == session.info.get("vendor_id")
 
 
+def _vendor_signoff_freeze(session: Session, op: str, obj: object) -> bool:
+    """The vendor's sign-off may complete the minutes: the freeze it causes is allowed.
+
+    ``record_signoff`` marks the session with the meeting it is signing (after checking the
+    meeting is the vendor's own); only that meeting's row and its minutes revisions may change.
+    """
+    mid = session.info.get("vendor_signoff_meeting")
+    if mid is None or op == "delete":
+        return False
+    if isinstance(obj, m.Meeting):
+        return obj.id == mid and obj.vendor_id == session.info.get("vendor_id")
+    return isinstance(obj, m.MinutesRevision) and obj.meeting_id == mid
+
+
 @event.listens_for(Session, "before_flush")
 def _refuse_restricted_writes(session: Session, _ctx: Any, _instances: Any) -> None:
     role = session.info.get("role")
@@ -105,6 +119,8 @@ def _refuse_restricted_writes(session: Session, _ctx: Any, _instances: Any) -> N
     changes += [("delete", o) for o in session.deleted]
     for op, obj in changes:
         if role == "vendor" and op == "add" and _vendor_may_add(session, obj):
+            continue
+        if role == "vendor" and _vendor_signoff_freeze(session, op, obj):
             continue
         entity = getattr(obj, "__tablename__", type(obj).__name__)
         allowed = (
