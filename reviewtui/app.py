@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from typing import TYPE_CHECKING, ClassVar
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.worker import Worker, WorkerState
+from textual.worker_manager import WorkerManager
 
 from reviewtui.config import Settings
 from reviewtui.screens.followup_commands import FollowUpCommands
@@ -17,11 +21,47 @@ if TYPE_CHECKING:
     from reviewtui.db.engine import Database
 
 
+def sixteen_colours() -> bool:
+    """True when the terminal shows 16 colours (or none): TERM=xterm, linux, screen ...
+
+    ``TEXTUAL_COLOR_SYSTEM`` decides when set (``standard`` is 16 colours), else the terminal's
+    TERM and COLORTERM as Rich reads them.
+    """
+    forced = os.environ.get("TEXTUAL_COLOR_SYSTEM", "auto").strip().lower()
+    if forced != "auto":
+        return forced in ("standard", "windows")
+    from rich.console import Console
+
+    return Console(force_terminal=True).color_system in (None, "standard", "windows")
+
+
+class _ReportingWorkers(WorkerManager):
+    """Tells the user, in place, any refusal or bad input a worker met (ReadOnly, NotFound ...).
+
+    A screen's worker runs with ``exit_on_error=False``; without this, a write refused by the
+    access guard would vanish silently on any screen that forgot to catch it.
+    """
+
+    def _remove_worker(self, worker: Worker) -> None:
+        super()._remove_worker(worker)
+        from reviewtui.db.errors import UserError
+
+        if worker.state == WorkerState.ERROR and isinstance(worker.error, UserError):
+            self._app.notify(str(worker.error), severity="error", timeout=8)
+
+
 class ReviewApp(FollowUpNavigation, App[int]):
     """reviewtui: the portfolio dashboard first; every other screen is pushed from there."""
 
     TITLE = "reviewtui"
     CSS_PATH = "app.tcss"
+    # With NO_COLOR every colour is dropped, and with it the background that marks the cursor
+    # row and the text cursor: reverse video marks them instead.
+    DEFAULT_CSS = """
+    App.-no-color DataTable > .datatable--cursor { text-style: reverse bold; }
+    App.-no-color Input > .input--cursor { text-style: reverse; }
+    """
+    SCOPED_CSS = False  # the rules above start at the App itself
     COMMANDS = App.COMMANDS | {VendorCommands, FollowUpCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
@@ -30,11 +70,26 @@ class ReviewApp(FollowUpNavigation, App[int]):
     ]
 
     def __init__(self, settings: Settings, db_url: str) -> None:
-        super().__init__()
+        self.over_ssh = bool(os.environ.get("SSH_CONNECTION"))
+        """Started in an SSH session: no animation, no cursor blink."""
+        self.sixteen_colours = sixteen_colours() or "NO_COLOR" in os.environ
+        """A 16-colour (or NO_COLOR) terminal: the ANSI theme, in the terminal's own colours."""
+        # Native ANSI colours also make NO_COLOR strip colour rather than paint it grey.
+        super().__init__(ansi_color=True if self.sixteen_colours else None)
+        self._workers = _ReportingWorkers(self)
+        if "NO_COLOR" in os.environ:
+            self.add_class("-no-color")
         self.settings = settings
         self.db_url = db_url
         self._db: Database | None = None
         self._db_lock = threading.Lock()
+        if (self.over_ssh or settings.low_bandwidth) and "TEXTUAL_ANIMATIONS" not in os.environ:
+            self.animation_level = "none"
+        if settings.role == "viewer":
+            self.sub_title = "viewer (read-only)"
+        elif settings.role == "vendor":
+            self.sub_title = f"vendor: {settings.vendor}"
+        self.start_meeting_id: int | None = None
 
     @property
     def db(self) -> Database:
@@ -43,7 +98,12 @@ class ReviewApp(FollowUpNavigation, App[int]):
             if self._db is None:
                 from reviewtui.db import open_database
 
-                self._db = open_database(self.db_url, user=self.settings.user)
+                self._db = open_database(
+                    self.db_url,
+                    user=self.settings.user,
+                    role=self.settings.role,
+                    vendor=self.settings.vendor,
+                )
             return self._db
 
     @property
@@ -54,7 +114,16 @@ class ReviewApp(FollowUpNavigation, App[int]):
     def on_mount(self) -> None:
         from reviewtui.screens.dashboard import DashboardScreen
 
+        if self.sixteen_colours:
+            self.theme = "ansi-dark"
         self.push_screen(DashboardScreen())
+        if self.start_meeting_id is not None:
+            self.open_meeting(self.start_meeting_id)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        # A blinking cursor repaints twice a second: bytes down a slow link for nothing.
+        if (self.over_ssh or self.settings.low_bandwidth) and hasattr(event.widget, "cursor_blink"):
+            event.widget.cursor_blink = False  # type: ignore[attr-defined]
 
     def action_help(self) -> None:
         from reviewtui.screens.help import HelpScreen
@@ -63,7 +132,15 @@ class ReviewApp(FollowUpNavigation, App[int]):
             self.push_screen(HelpScreen())
 
     def action_toggle_theme(self) -> None:
-        self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
+        dark, light = (
+            ("ansi-dark", "ansi-light")
+            if self.sixteen_colours
+            else (
+                "textual-dark",
+                "textual-light",
+            )
+        )
+        self.theme = light if self.theme == dark else dark
 
     def open_vendor(self, vendor_id: int) -> None:
         """Show a vendor's page (from the dashboard or the command palette)."""
@@ -80,6 +157,12 @@ class ReviewApp(FollowUpNavigation, App[int]):
     def raise_plan(self, vendor_id: int, *, kpi_id: int | None = None) -> None:
         """Raise a corrective action plan for a vendor (from a KPI when ``kpi_id`` is given)."""
         self.new_plan(vendor_id=vendor_id, kpi_id=kpi_id)
+
+    def open_meeting(self, meeting_id: int) -> None:
+        """Show the live meeting screen (from the meeting list or ``reviewtui meetings open``)."""
+        from reviewtui.screens.meeting import MeetingScreen
+
+        self.push_screen(MeetingScreen(meeting_id))
 
     def on_unmount(self) -> None:
         if self._db is not None:

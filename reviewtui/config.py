@@ -1,6 +1,7 @@
-"""Settings: CLI flag > ``REVIEWTUI_*`` environment > TOML file > defaults.
+"""Settings: CLI flag > ``REVIEWTUI_*`` environment > user's TOML file > server's TOML file > defaults.
 
-The TOML file is ``$REVIEWTUI_CONFIG`` or ``<user config dir>/reviewtui/config.toml``; its keys are
+The user's file is ``$REVIEWTUI_CONFIG`` or ``<user config dir>/reviewtui/config.toml``; the
+server's is ``/etc/reviewtui/config.toml`` (``$REVIEWTUI_SYSTEM_CONFIG`` elsewhere). Their keys are
 the field names below (``[reviewtui]`` table or top level), e.g.::
 
     db = "postgresql+psycopg://reviews@dbhost/reviews"
@@ -9,6 +10,10 @@ the field names below (``[reviewtui]`` table or top level), e.g.::
     discrepancy_pct = 5.0
     [cadence_months]
     critical = 1
+
+Access policy lives in the server's file only: ``allow_as`` and the ``users`` table mapping login
+names to a role (``[users.jane] role = "vendor"  vendor = "Acme"``). The acting user is the login
+name, never a setting. Roles only ever narrow: see :func:`load` and docs/deploy-ssh.md.
 """
 
 from __future__ import annotations
@@ -21,6 +26,14 @@ from pathlib import Path
 from typing import Any
 
 APP = "reviewtui"
+SYSTEM_CONFIG = Path("/etc/reviewtui/config.toml")
+ROLES = ("facilitator", "viewer", "vendor")
+SERVER_ONLY = ("users", "allow_as")  # access policy: read from the server's file only
+NOT_CONFIGURABLE = ("user",)  # the login name, or --as NAME where the server allows it
+
+
+class ConfigError(ValueError):
+    """A setting that cannot be used, with the file or variable it came from."""
 
 
 def _user_data_dir() -> Path:
@@ -46,11 +59,19 @@ def demo_db_path() -> Path:
 
 
 def login_name() -> str:
-    """The acting user: the login name of the process."""
+    """The acting user: the account the process runs as.
+
+    Taken from the password database, not from ``$USER``/``$LOGNAME``, which anyone can set.
+    """
     try:
-        return getpass.getuser()
-    except Exception:  # pragma: no cover - no passwd entry in some containers
-        return os.environ.get("USER", "unknown")
+        import pwd
+
+        return pwd.getpwuid(os.geteuid()).pw_name
+    except (ImportError, KeyError):  # pragma: no cover - no passwd entry in some containers
+        try:
+            return getpass.getuser()
+        except Exception:
+            return os.environ.get("USER", "unknown")
 
 
 @dataclass
@@ -83,8 +104,15 @@ class Settings:
 
 
 def config_file() -> Path:
+    """The user's own settings file."""
     env = os.environ.get("REVIEWTUI_CONFIG")
     return Path(env).expanduser() if env else _user_config_dir() / "config.toml"
+
+
+def system_config_file() -> Path:
+    """The server's settings file, the only place for access policy (``users``, ``allow_as``)."""
+    env = os.environ.get("REVIEWTUI_SYSTEM_CONFIG")
+    return Path(env).expanduser() if env else SYSTEM_CONFIG
 
 
 def _coerce(kind: Any, raw: str) -> Any:
@@ -97,39 +125,191 @@ def _coerce(kind: Any, raw: str) -> Any:
     return raw
 
 
-def load(**overrides: Any) -> Settings:
-    """Build the settings from defaults, the TOML file, the environment and ``overrides``."""
+@dataclass(frozen=True)
+class _Grant:
+    """A role (and vendor) asked for or granted by one source, named for error messages."""
+
+    role: str
+    vendor: str | None
+    source: str
+
+    def same(self, other: _Grant) -> bool:
+        return (
+            self.role == other.role
+            and (self.vendor or "").casefold() == (other.vendor or "").casefold()
+        )
+
+    def describe(self) -> str:
+        return f"vendor {self.vendor!r}" if self.role == "vendor" else self.role
+
+
+def _grant(role: Any, vendor: Any, source: str) -> _Grant:
+    """Validate a role/vendor pair from ``source``."""
+    if role is None:
+        if vendor:
+            raise ConfigError(f"{source}: a vendor ({vendor!r}) is only for role vendor")
+        role = "facilitator"
+    role = str(role).strip().lower()
+    if role not in ROLES:
+        raise ConfigError(f"{source}: role {role!r}: use one of {', '.join(ROLES)}")
+    if role == "vendor":
+        if not vendor or not str(vendor).strip():
+            raise ConfigError(f"{source}: role vendor needs the vendor's name")
+        return _Grant(role, str(vendor).strip(), source)
+    if vendor:
+        raise ConfigError(f"{source}: a vendor ({vendor!r}) is only for role vendor")
+    return _Grant(role, None, source)
+
+
+def _meet(a: _Grant, b: _Grant) -> _Grant:
+    """The narrower of two grants; two different restrictions cannot be combined."""
+    if a.role == "facilitator":
+        return b
+    if b.role == "facilitator" or a.same(b):
+        return a
+    raise ConfigError(
+        f"{b.source} makes this session {b.describe()}, but {a.source} makes it "
+        f"{a.describe()}: the two cannot be combined"
+    )
+
+
+def _narrow(current: _Grant, asked: _Grant) -> _Grant:
+    """Apply an explicit request (file, environment, flag): it may narrow, never widen."""
+    if current.same(asked):
+        return current
+    if current.role == "facilitator":
+        return asked
+    raise ConfigError(
+        f"{asked.source} asks for {asked.describe()}, but {current.source} makes this "
+        f"session {current.describe()}; a restricted session cannot be widened or changed"
+    )
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: {exc}") from exc
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read it: {exc.strerror}") from exc
+    return data.get("reviewtui", data)
+
+
+def _apply_file(settings: Settings, path: Path, *, server: bool) -> dict[str, Any]:
+    """Set the keys of one TOML file; returns its role and vendor (applied by the caller)."""
+    if not path.is_file():
+        return {}
+    data = _read_toml(path)
+    names = {f.name for f in fields(Settings)}
+    access: dict[str, Any] = {}
+    for key, value in data.items():
+        if key not in names:
+            raise ConfigError(f"{path}: unknown setting {key!r}")
+        if key in NOT_CONFIGURABLE:
+            raise ConfigError(
+                f"{path}: {key!r} cannot be configured: the acting user is the login name "
+                "(or --as NAME where the server allows it)"
+            )
+        if key in SERVER_ONLY and not server:
+            raise ConfigError(f"{path}: {key!r} is server policy: set it in {system_config_file()}")
+        if key in ("role", "vendor"):
+            access[key] = value
+        elif key == "cadence_months":
+            settings.cadence_months.update(value)
+        elif key == "users":
+            settings.users = _check_users(value, path)
+        else:
+            setattr(settings, key, value)
+    return access
+
+
+def _check_users(value: Any, path: Path) -> dict[str, dict[str, Any]]:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{path}: users must be a table of login = {{role, vendor}}")
+    for login, entry in value.items():
+        where = f"{path}: users.{login}"
+        if not isinstance(entry, dict) or set(entry) - {"role", "vendor"}:
+            raise ConfigError(f"{where}: give role and (for role vendor) vendor")
+        _grant(entry.get("role"), entry.get("vendor"), where)
+    return dict(value)
+
+
+def load(
+    *,
+    as_user: str | None = None,
+    role: str | None = None,
+    vendor: str | None = None,
+    **overrides: Any,
+) -> Settings:
+    """Build the settings: defaults < server file < user file < ``REVIEWTUI_*`` < ``overrides``.
+
+    Access is decided apart from the other keys, and may only narrow as it goes: the server
+    file's ``users`` entry for the login (else its ``role``/``vendor``, else facilitator) is the
+    ceiling; the user's file, ``REVIEWTUI_ROLE``/``REVIEWTUI_VENDOR`` and ``--role``/``--vendor``
+    may restrict it further but never widen it (asking to is an error, not a silent downgrade).
+    ``--as NAME`` is refused unless the server file says ``allow_as = true``; NAME's own
+    ``users`` entry then restricts the session too. Raises :class:`ConfigError`.
+    """
     settings = Settings()
-    path = config_file()
-    if path.is_file():
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except tomllib.TOMLDecodeError as exc:
-            raise ValueError(f"{path}: {exc}") from exc
-        data = data.get("reviewtui", data)
-        names = {f.name for f in fields(Settings)}
-        for key, value in data.items():
-            if key not in names:
-                raise ValueError(f"{path}: unknown setting {key!r}")
-            if key == "cadence_months":
-                settings.cadence_months.update(value)
-            else:
-                setattr(settings, key, value)
+    server_file = system_config_file()
+    server_access = _apply_file(settings, server_file, server=True)
+    user_file = config_file()
+    user_access = _apply_file(settings, user_file, server=False)
+    env_access: dict[str, Any] = {}
     for f in fields(Settings):
-        if f.name in ("cadence_months", "users"):
+        name = f"REVIEWTUI_{f.name.upper()}"
+        env = os.environ.get(name)
+        if env is None or env == "" or f.name == "cadence_months":
             continue
-        env = os.environ.get(f"REVIEWTUI_{f.name.upper()}")
-        if env is not None and env != "":
-            try:
-                setattr(settings, f.name, _coerce(f.type, env))
-            except ValueError as exc:
-                raise ValueError(f"REVIEWTUI_{f.name.upper()}: {exc}") from exc
+        if f.name in NOT_CONFIGURABLE or f.name in SERVER_ONLY:
+            raise ConfigError(
+                f"{name}: {f.name!r} cannot be set from the environment (see {server_file})"
+            )
+        if f.name in ("role", "vendor"):
+            env_access[f.name] = env
+            continue
+        try:
+            setattr(settings, f.name, _coerce(f.type, env))
+        except ValueError as exc:
+            raise ConfigError(f"{name}: {exc}") from exc
     for key, value in overrides.items():
         if value is not None:
             setattr(settings, key, value)
-    # Role and vendor mapped to the login name in the configuration.
-    mapped = settings.users.get(settings.user)
-    if mapped and overrides.get("role") is None:
-        settings.role = mapped.get("role", settings.role)
-        settings.vendor = mapped.get("vendor", settings.vendor)
+
+    login = settings.user
+    mapped = settings.users.get(login)
+    if mapped is not None:
+        granted = _grant(mapped.get("role"), mapped.get("vendor"), f"{server_file} (users.{login})")
+    else:
+        granted = _grant(server_access.get("role"), server_access.get("vendor"), str(server_file))
+    if as_user is not None:
+        as_user = as_user.strip()
+        if not as_user:
+            raise ConfigError("--as needs a name")
+        if not settings.allow_as:
+            raise ConfigError(
+                f"--as is not allowed on this server (allow_as = true in {server_file} permits it)"
+            )
+        settings.user = as_user
+        theirs = settings.users.get(as_user)
+        if theirs is not None:
+            granted = _meet(
+                granted,
+                _grant(
+                    theirs.get("role"), theirs.get("vendor"), f"{server_file} (users.{as_user})"
+                ),
+            )
+    for asked, source in (
+        (user_access, str(user_file)),
+        (env_access, "REVIEWTUI_ROLE/REVIEWTUI_VENDOR"),
+        ({"role": role, "vendor": vendor}, "--role/--vendor"),
+    ):
+        if asked.get("role") is None and not asked.get("vendor"):
+            continue
+        if asked.get("role") is None and granted.role == "vendor":
+            # A vendor name alone is checked against the vendor already granted.
+            asked = {"role": "vendor", "vendor": asked.get("vendor")}
+        granted = _narrow(granted, _grant(asked.get("role"), asked.get("vendor"), source))
+    settings.role = granted.role
+    settings.vendor = granted.vendor
     return settings

@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from dateutil.relativedelta import relativedelta
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from reviewtui.db import models as m
-from reviewtui.domain import clock, periods
+from reviewtui.domain import agenda, clock, periods
 
 SEED = 2026
 MONTHS = 15
@@ -351,19 +352,14 @@ def seed(session: Session, today: date | None = None) -> dict[str, int]:
         _seed_meetings(session, v, contacts, kpis, today, rng, counts, user)
     _seed_keystone_extras(session, today, user)
     session.flush()
+    # Planned reviews get the default agenda `reviewtui meetings new` gives (actions, KPIs due).
+    from reviewtui.db.meetings import add_default_agenda
+
+    for mt in session.scalars(select(m.Meeting).where(m.Meeting.status == "planned")).all():
+        add_default_agenda(mt.id, session=session)
     _sign_demo_minutes(session)
     session.info["no_changelog"] = False
     return counts
-
-
-AGENDA = [
-    ("Acknowledge previous minutes", "minutes_ack", 5),
-    ("KPI review", "kpi_review", 20),
-    ("Open corrective actions", "actions", 15),
-    ("Feedback both ways", "feedback", 10),
-    ("Any other business", "aob", 5),
-    ("Next meeting date", "next_meeting", 5),
-]
 
 
 def _seed_meetings(session, v, contacts, kpis, today, rng, counts, user) -> None:
@@ -404,14 +400,17 @@ def _seed_meetings(session, v, contacts, kpis, today, rng, counts, user) -> None
                     status=status,
                 )
             )
-        for pos, (title, kind, box) in enumerate(AGENDA, start=1):
+        # Six draws per meeting whatever the template: keeps the demo's later dates stable.
+        jitter = [rng.randint(-90, 120) for _ in range(6)]
+        for pos, t in enumerate(agenda.template(meeting_type), start=1):
+            kind, box = t.kind, t.timebox_minutes
             item = m.AgendaItem(
                 meeting_id=mt.id,
                 position=pos,
-                title=title,
+                title=t.title,
                 kind=kind,
                 timebox_minutes=box,
-                elapsed_seconds=box * 60 + rng.randint(-90, 120),
+                elapsed_seconds=max(30, box * 60 + jitter[(pos - 1) % 6]),
                 notes=_notes(kind, v.name, rng),
                 notes_version=1,
                 notes_updated_by=user,

@@ -8,10 +8,18 @@ if TYPE_CHECKING:
     from reviewtui.cli.context import CliContext
 
 
-def run_tui(ctx: CliContext) -> int:
-    """Run the TUI on the context's database; returns the process exit code."""
+def run_tui(ctx: CliContext, meeting_id: int | None = None) -> int:
+    """Run the TUI on the context's database (optionally straight on a meeting).
+
+    Returns the process exit code. SIGHUP and SIGTERM save every typed note before the process
+    leaves (see reviewtui.lifeline).
+    """
+    from reviewtui import lifeline
     from reviewtui.app import ReviewApp
 
     app = ReviewApp(settings=ctx.settings, db_url=ctx.db_url)
-    app.run()
+    app.start_meeting_id = meeting_id
+    lifeline.install(lambda code: app.exit(return_code=code))
+    # Mouse reporting sends a report for every move over the window: off on slow links.
+    app.run(mouse=not ctx.settings.low_bandwidth)
     return app.return_code or 0

@@ -33,6 +33,21 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.Temp
     monkeypatch.setenv("TZ", "UTC")
     for var in ("REVIEWTUI_DB", "REVIEWTUI_CONFIG", "REVIEWTUI_ROLE", "REVIEWTUI_VENDOR"):
         monkeypatch.delenv(var, raising=False)
+    # Nor the machine's server policy, nor the SSH session the suite may be started from.
+    monkeypatch.setenv("REVIEWTUI_SYSTEM_CONFIG", str(home / "etc" / "config.toml"))
+    for var in (
+        "REVIEWTUI_LOW_BANDWIDTH",
+        "SSH_CONNECTION",
+        "SSH_CLIENT",
+        "SSH_TTY",
+        "SSH_ORIGINAL_COMMAND",
+        "NO_COLOR",
+        "TEXTUAL_ANIMATIONS",
+    ):
+        monkeypatch.delenv(var, raising=False)
+    # The app picks its ANSI theme on 16-colour terminals (TERM=xterm): pin the colour system
+    # so that snapshots do not depend on the terminal the suite runs in.
+    monkeypatch.setenv("TEXTUAL_COLOR_SYSTEM", "truecolor")
     time.tzset()
 
 

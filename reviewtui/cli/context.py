@@ -28,13 +28,21 @@ class CliContext:
     _db: Database | None = field(default=None, repr=False)
 
     @classmethod
-    def create(cls, db: str | None = None, as_user: str | None = None) -> CliContext:
+    def create(
+        cls,
+        db: str | None = None,
+        as_user: str | None = None,
+        role: str | None = None,
+        vendor: str | None = None,
+        low_bandwidth: bool | None = None,
+    ) -> CliContext:
+        """Load the settings; the acting user and role follow the rules in ``config.load``."""
         try:
-            settings = config.load(db=db)
+            settings = config.load(
+                db=db, as_user=as_user, role=role, vendor=vendor, low_bandwidth=low_bandwidth
+            )
         except ValueError as exc:
             fail(str(exc))
-        if as_user:
-            settings.user = as_user
         return cls(settings=settings)
 
     @property
@@ -50,11 +58,17 @@ class CliContext:
     def db(self) -> Database:
         if self._db is None:
             from reviewtui.db import open_database
+            from reviewtui.db.errors import UserError
             from reviewtui.db.schema import SchemaTooNew
 
             try:
-                self._db = open_database(self.db_url, user=self.settings.user)
-            except SchemaTooNew as exc:
+                self._db = open_database(
+                    self.db_url,
+                    user=self.settings.user,
+                    role=self.settings.role,
+                    vendor=self.settings.vendor,
+                )
+            except (SchemaTooNew, UserError) as exc:
                 fail(str(exc))
             except Exception as exc:  # connection refused, bad URL, unreadable file
                 fail(f"cannot open the database {self.db_url}: {_first_line(exc)}")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from reviewtui.cli.access import restricted_ok
 from reviewtui.cli.context import CliContext, fail
 from reviewtui.cli.output import emit, format_option
 
@@ -89,6 +90,7 @@ def _reset(ctx: CliContext) -> None:
     engine.dispose()
 
 
+@restricted_ok
 @click.command()
 @format_option()
 @pass_ctx
@@ -101,11 +103,7 @@ def vendors(ctx: CliContext, fmt: str) -> None:
     from reviewtui.db import vendors as vendor_q
 
     with ctx.db.read() as s:
-        rows = vendor_q.list_vendors(
-            session=s,
-            only_vendor=ctx.settings.vendor if ctx.settings.role == "vendor" else None,
-            cadence_defaults=ctx.settings.cadence_months,
-        )
+        rows = vendor_q.list_vendors(session=s, cadence_defaults=ctx.settings.cadence_months)
     emit(
         [r.as_dict() for r in rows],
         fmt,

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from reviewtui.cli.access import restricted_ok
 from reviewtui.cli.context import CliContext, fail
 
 pass_ctx = click.make_pass_decorator(CliContext)
@@ -42,6 +43,7 @@ def _parse_when(text: str | None) -> datetime | None:
     return clock.aware(dt)
 
 
+@restricted_ok  # a vendor session may sign its own side (checked in record_signoff)
 @click.command()
 @click.argument("meeting", type=int)
 @click.option("--name", required=True, help="The signatory's name.")
@@ -86,7 +88,8 @@ def signoff(
     """
     from reviewtui.db.signoff import record_signoff
 
-    _facilitator_only(ctx, "record sign-offs")
+    if not (ctx.settings.role == "vendor" and side == "vendor"):
+        _facilitator_only(ctx, "record sign-offs (a vendor session: its own side only)")
     when = _parse_when(at)
     with ctx.db.session() as s:
         result = record_signoff(

@@ -5,19 +5,38 @@ from __future__ import annotations
 from reviewtui.db.engine import Database, normalise_url
 
 
-def open_database(url: str, user: str = "") -> Database:
-    """Open (creating and upgrading when needed) the database at ``url``.
+def open_database(
+    url: str, user: str = "", *, role: str = "facilitator", vendor: str | None = None
+) -> Database:
+    """Open (creating and upgrading when needed) the database at ``url`` for ``user``.
 
-    The schema check is one query; Alembic is imported only when an upgrade is due.
+    ``role``/``vendor`` restrict what the sessions may read and write (see
+    :mod:`reviewtui.db.access`); a vendor session fails with NotFound when its vendor is not in
+    the database. The schema check is one query; Alembic is imported only when an upgrade is due.
     """
     from reviewtui.db import (
         changelog,  # noqa: F401  (registers the audit-trail hook)
         freeze,  # noqa: F401  (registers the signed-minutes guard)
     )
-    from reviewtui.db.schema import ensure_current
+    from reviewtui.db.engine import make_engine
+    from reviewtui.db.migrations import HEAD
+    from reviewtui.db.schema import current_revision, ensure_current
 
-    db = Database(normalise_url(url), user=user)
-    ensure_current(db.engine, db.url)
+    db = Database(normalise_url(url), user=user, role=role, vendor=vendor)
+    try:
+        if db.role != "viewer":
+            ensure_current(db.engine, db.url)
+        elif current_revision(db.engine) != HEAD:
+            # A viewer's engine cannot write; the schema upgrade is not the viewer's doing.
+            writer = make_engine(db.url)
+            try:
+                ensure_current(writer, db.url)
+            finally:
+                writer.dispose()
+        db.resolve_scope()
+    except BaseException:
+        db.dispose()
+        raise
     return db
 
 

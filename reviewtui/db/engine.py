@@ -8,6 +8,12 @@ readers never queue behind a writer.
 
 PostgreSQL: ``postgresql+psycopg://`` URLs; row locks (``SELECT ... FOR UPDATE``) or version
 columns protect read-modify-write.
+
+Access: a ``Database`` carries the session's role and, for role vendor, the one vendor it may see
+(resolved to an id when opened). Every session it hands out says so in ``session.info``
+(``user``, ``role``, ``vendor_id``, ``vendor_name``); :mod:`reviewtui.db.access` refuses writes
+and scopes reads from there. A viewer's connections are also read-only in the database itself
+(``PRAGMA query_only`` on SQLite, ``default_transaction_read_only`` on PostgreSQL).
 """
 
 from __future__ import annotations
@@ -47,7 +53,7 @@ def sqlite_path(url: str) -> Path | None:
     return Path(u.database)
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, *, read_only: bool = False) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record) -> None:  # pragma: no cover - exercised by every test
         # Take transaction control away from pysqlite: we issue BEGIN ourselves.
@@ -56,11 +62,13 @@ def _configure_sqlite(engine: Engine) -> None:
         cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA synchronous=NORMAL")
+        if read_only:
+            cur.execute("PRAGMA query_only=ON")
         cur.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn) -> None:
-        if conn.get_execution_options().get("readonly"):
+        if read_only or conn.get_execution_options().get("readonly"):
             conn.exec_driver_sql("BEGIN")
         else:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
@@ -70,10 +78,12 @@ def _ensure_sqlite_file(path: Path) -> None:
     """Create the database file (and its folder) private to owner and group, in WAL mode."""
     import sqlite3
 
-    path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists():
+        # SQLite gives the -wal and -shm files the database file's mode, so 0660 here is
+        # 0660 there too, whatever the umask of the process that creates them later.
         old = os.umask(0o007)
         try:
+            path.parent.mkdir(parents=True, exist_ok=True)
             con = sqlite3.connect(path)
             con.execute("PRAGMA journal_mode=WAL")
             con.close()
@@ -90,8 +100,11 @@ def _ensure_sqlite_file(path: Path) -> None:
             con.close()
 
 
-def make_engine(url: str) -> Engine:
-    """Build an engine for ``url`` (already normalised) with the dialect settings above."""
+def make_engine(url: str, *, read_only: bool = False) -> Engine:
+    """Build an engine for ``url`` (already normalised) with the dialect settings above.
+
+    ``read_only``: every connection refuses writes at the database level.
+    """
     if is_sqlite(url):
         path = sqlite_path(url)
         if path is not None:
@@ -99,31 +112,85 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(
             url, connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000}
         )
-        _configure_sqlite(engine)
+        _configure_sqlite(engine, read_only=read_only)
         return engine
+    if read_only:
+        return create_engine(
+            url,
+            pool_pre_ping=True,
+            connect_args={"options": "-c default_transaction_read_only=on"},
+        )
     return create_engine(url, pool_pre_ping=True)
 
 
 @dataclass
 class Database:
-    """An engine plus the acting user; hands out sessions that are one unit of work each."""
+    """An engine plus the acting user and their access; hands out one unit of work per session.
+
+    ``role`` is facilitator, viewer or vendor; for vendor, ``vendor`` names the one vendor the
+    session may see, and :meth:`resolve_scope` (called by ``open_database``) finds its id.
+    """
 
     url: str
     user: str = ""
+    role: str = "facilitator"
+    vendor: str | None = None
     engine: Engine = field(init=False)
+    vendor_id: int | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
-        self.engine = make_engine(self.url)
+        from reviewtui.db import access  # noqa: F401  (registers the write guard)
+
+        if self.role not in ("facilitator", "viewer", "vendor"):
+            raise ValueError(f"unknown role {self.role!r}")
+        if self.role == "vendor" and not self.vendor:
+            raise ValueError("role vendor needs the vendor's name")
+        self.engine = make_engine(self.url, read_only=self.role == "viewer")
 
     @property
     def is_sqlite(self) -> bool:
         return is_sqlite(self.url)
 
+    @property
+    def restricted(self) -> bool:
+        """True for viewer and vendor sessions."""
+        return self.role != "facilitator"
+
+    def resolve_scope(self) -> None:
+        """Find the id of the vendor a vendor session is restricted to (NotFound if absent)."""
+        if self.role != "vendor":
+            return
+        from sqlalchemy import func, select
+
+        from reviewtui.db import models as m
+        from reviewtui.db.errors import NotFound
+
+        with Session(self.engine.execution_options(readonly=True)) as s:
+            found = s.execute(
+                select(m.Vendor.id, m.Vendor.name).where(
+                    func.lower(m.Vendor.name) == (self.vendor or "").lower()
+                )
+            ).first()
+        if found is None:
+            # Say nothing about the vendors that do exist: this session may not know them.
+            raise NotFound(
+                f"this session is for vendor {self.vendor!r}, which is not in the database"
+            )
+        self.vendor_id, self.vendor = found
+
+    def _stamp(self, s: Session) -> None:
+        s.info["user"] = self.user
+        s.info["role"] = self.role
+        s.info["vendor_id"] = self.vendor_id
+        s.info["vendor_name"] = self.vendor
+        if self.role == "vendor" and self.vendor_id is None:
+            raise RuntimeError("a vendor session must be opened with resolve_scope() first")
+
     @contextmanager
     def session(self) -> Iterator[Session]:
         """A write unit of work: commits on success, rolls back on any exception."""
         with Session(self.engine, expire_on_commit=False) as s:
-            s.info["user"] = self.user
+            self._stamp(s)
             try:
                 yield s
                 s.commit()
@@ -136,7 +203,7 @@ class Database:
         """A read-only session (deferred BEGIN on SQLite, so it never waits for writers)."""
         # Closing (not rolling back) ends the transaction without expiring loaded objects.
         with Session(self.engine.execution_options(readonly=True), expire_on_commit=False) as s:
-            s.info["user"] = self.user
+            self._stamp(s)
             yield s
 
     def dispose(self) -> None:

@@ -89,6 +89,14 @@ def record_signoff(
     if method not in enums.SIGNOFF_METHODS:
         raise UserError(f"method must be one of {', '.join(enums.SIGNOFF_METHODS)}, not {method!r}")
     meeting = _lock_meeting(session, meeting_id)
+    if session.info.get("role") == "vendor":
+        # A vendor session records its own side only, for its own vendor's meetings; the
+        # access guard lets exactly this sign-off (and the freeze it may complete) through.
+        if meeting.vendor_id != session.info.get("vendor_id"):
+            raise NotFound(f"no meeting with id {meeting_id}")
+        if side != "vendor":
+            raise ReadOnly("a vendor session may only record the vendor side's sign-off")
+        session.info["vendor_signoff_meeting"] = meeting_id
     if meeting.status == "signed_off":
         raise ReadOnly(
             f"the minutes of meeting {meeting_id} are already signed off (revision "

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from reviewtui.db import access
 from reviewtui.db import models as m
 from reviewtui.db.errors import NotFound, UserError
 from reviewtui.domain import cadence, clock, enums
@@ -50,7 +51,10 @@ def list_vendors(
     cadence_defaults: dict[str, int] | None = None,
     today: date | None = None,
 ) -> list[VendorRow]:
-    """All vendors (or the one a restricted session may see), by name, with action counts."""
+    """The vendors this session may see, by name, with action counts.
+
+    ``only_vendor`` narrows further to one name (the session's scope applies regardless).
+    """
     today = today or clock.today()
     open_statuses = enums.OPEN_ACTION_STATUSES
     actions = (
@@ -83,8 +87,9 @@ def list_vendors(
         .outerjoin(reviews, reviews.c.vid == m.Vendor.id)
         .order_by(m.Vendor.name)
     )
+    q = access.scoped(q, m.Vendor.id, session=session)
     if only_vendor is not None:
-        q = q.where(m.Vendor.name == only_vendor)
+        q = q.where(func.lower(m.Vendor.name) == only_vendor.lower())
     rows = []
     for v, open_n, overdue_n, last_at in session.execute(q):
         last = _as_date(last_at)
@@ -115,10 +120,15 @@ def _as_date(value: datetime | None) -> date | None:
 
 
 def get_by_name(name: str, *, session: Session) -> m.Vendor:
-    """The vendor called ``name`` (case-insensitive), or NotFound naming the known ones."""
-    v = session.scalar(select(m.Vendor).where(func.lower(m.Vendor.name) == name.lower()))
+    """The vendor called ``name`` (case-insensitive), or NotFound naming the known ones.
+
+    Only vendors this session may see are found, and named.
+    """
+    q = select(m.Vendor).where(func.lower(m.Vendor.name) == name.lower())
+    v = session.scalar(access.scoped(q, m.Vendor.id, session=session))
     if v is None:
-        known = session.scalars(select(m.Vendor.name).order_by(m.Vendor.name).limit(10)).all()
+        names_q = select(m.Vendor.name).order_by(m.Vendor.name).limit(10)
+        known = session.scalars(access.scoped(names_q, m.Vendor.id, session=session)).all()
         hint = f" (known: {', '.join(known)})" if known else " (the database has no vendors)"
         raise NotFound(f"no vendor named {name!r}{hint}")
     return v
@@ -134,6 +144,7 @@ def create(
     **extra,
 ) -> m.Vendor:
     """Add a vendor; the name must be new."""
+    access.require_facilitator(session, doing="add a vendor")
     name = name.strip()
     if not name:
         raise UserError("a vendor needs a name")
@@ -151,7 +162,9 @@ def create(
 
 
 def count(*, session: Session) -> int:
-    return session.scalar(select(func.count()).select_from(m.Vendor)) or 0
+    """How many vendors this session may see."""
+    q = select(func.count()).select_from(m.Vendor)
+    return session.scalar(access.scoped(q, m.Vendor.id, session=session)) or 0
 
 
 @dataclass(frozen=True)
@@ -185,6 +198,7 @@ class VendorDetail:
 
 
 def get_detail(vendor_id: int, *, session: Session) -> VendorDetail:
+    access.require_visible(vendor_id, session=session)
     v = session.get(m.Vendor, vendor_id)
     if v is None:
         raise NotFound(f"no vendor with id {vendor_id}")
@@ -214,8 +228,10 @@ def get_detail(vendor_id: int, *, session: Session) -> VendorDetail:
 
 
 def names(*, session: Session, only_vendor: str | None = None) -> list[tuple[int, str]]:
-    """(id, name) of every vendor, for pickers and the command palette."""
-    q = select(m.Vendor.id, m.Vendor.name).order_by(m.Vendor.name)
+    """(id, name) of every vendor this session may see, for pickers and the command palette."""
+    q = access.scoped(
+        select(m.Vendor.id, m.Vendor.name).order_by(m.Vendor.name), m.Vendor.id, session=session
+    )
     if only_vendor is not None:
-        q = q.where(m.Vendor.name == only_vendor)
+        q = q.where(func.lower(m.Vendor.name) == only_vendor.lower())
     return [(i, n) for i, n in session.execute(q)]

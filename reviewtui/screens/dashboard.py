@@ -13,6 +13,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from reviewtui.domain import clock, enums
+from reviewtui.widgets.table import Table
 
 EMPTY_TEXT = """[b]This database has no vendors yet.[/b]
 
@@ -36,6 +37,7 @@ class DashboardScreen(Screen):
         Binding("r", "refresh", "Refresh", id="dashboard.refresh"),
         Binding("a", "add_vendor", "Add vendor", id="dashboard.add"),
         Binding("d", "load_demo", "Load demo data", id="dashboard.demo", show=False),
+        Binding("m", "meetings", "Meetings", id="dashboard.meetings"),
         Binding("A", "app.open_actions", "Actions", id="dashboard.actions", show=False),
     ]
 
@@ -45,7 +47,7 @@ class DashboardScreen(Screen):
             yield Static("Portfolio", classes="title", id="dash-title")
             yield Static("Loading…", classes="status-line", id="dash-status")
             yield Static(EMPTY_TEXT, id="empty")
-            yield DataTable(id="vendors", cursor_type="row", zebra_stripes=True)
+            yield Table(id="vendors", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -179,3 +181,8 @@ class DashboardScreen(Screen):
             if vendor_q.count(session=s) == 0:
                 seed(s)
         self.app.call_from_thread(self.load)
+
+    def action_meetings(self) -> None:
+        from reviewtui.screens.meetings import MeetingsScreen
+
+        self.app.push_screen(MeetingsScreen())

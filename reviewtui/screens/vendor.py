@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from reviewtui.domain import enums
 from reviewtui.domain.roi import roi
 from reviewtui.screens.scorecard import ScorecardPanel
+from reviewtui.widgets.table import Table
 
 
 def _money(value: float | None, currency: str) -> str:
@@ -29,9 +30,10 @@ class VendorScreen(Screen):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("m", "minutes", "Minutes", id="vendor.minutes"),
+        Binding("M", "minutes", "Minutes", id="vendor.minutes"),
         Binding("q", "back", "Back", id="vendor.back"),
         Binding("escape", "back", "Back", show=False, id="vendor.back_esc"),
+        Binding("m", "meetings", "Meetings", id="vendor.meetings"),
     ]
 
     def __init__(self, vendor_id: int) -> None:
@@ -46,7 +48,7 @@ class VendorScreen(Screen):
             yield Static("", id="vendor-roi")
             yield Static("", id="vendor-profile")
             yield Static("Contacts", classes="title")
-            yield DataTable(id="contacts", cursor_type="row")
+            yield Table(id="contacts", cursor_type="row")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -101,3 +103,8 @@ class VendorScreen(Screen):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+    def action_meetings(self) -> None:
+        from reviewtui.screens.meetings import MeetingsScreen
+
+        self.app.push_screen(MeetingsScreen(self.vendor_id))

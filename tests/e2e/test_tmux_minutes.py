@@ -26,7 +26,7 @@ def test_minutes_from_the_vendor_page(tmp_path: Path) -> None:
         term.wait_for("Open vendor Northwind")
         term.send("Enter")
         term.wait_for("Contacts")
-        term.send("m")
+        term.send("M")
         term.wait_for("DRAFT", timeout=30)
         term.wait_for("Minutes: Northwind Service Desk")
         term.send("[")

@@ -66,6 +66,10 @@ class Tmux:
             time.sleep(0.05)
         raise AssertionError(f"{text!r} not on screen after {timeout}s:\n{self.screen()}")
 
+    def record(self, path: str) -> None:
+        """Append every byte the pane's program writes to the terminal to ``path``."""
+        self._tmux("pipe-pane", "-t", self.name, "-o", f"cat >> {shlex.quote(path)}")
+
     def pane_pid(self) -> int:
         return int(self._tmux("display-message", "-p", "-t", self.name, "#{pane_pid}").strip())
 

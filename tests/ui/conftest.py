@@ -11,11 +11,21 @@ from reviewtui.app import ReviewApp
 
 
 async def settle(pilot) -> None:
-    """Wait until every worker is done and the screen has repainted."""
+    """Wait until every worker is done and the screen has stopped changing.
+
+    ``pilot.pause()`` guesses idleness from CPU time, which a busy machine fools; so also wait
+    for the same screen three times in a row.
+    """
     app = pilot.app
     for _ in range(5):
         await pilot.pause()
         await app.workers.wait_for_complete()
+    shots: list[str] = []
+    for _ in range(100):
+        await pilot.pause(0.03)
+        shots = [*shots[-2:], app.export_screenshot()]
+        if len(shots) == 3 and len(set(shots)) == 1:
+            break
     await pilot.pause()
 
 

@@ -41,7 +41,7 @@ async def test_vendor_page_opens_the_latest_minutes_and_moves_between_meetings(
         app.open_vendor(1)
         await settle(pilot)
         assert isinstance(app.screen, VendorScreen)
-        await pilot.press("m")
+        await pilot.press("M")
         await settle(pilot)
         assert isinstance(app.screen, MinutesScreen)
         # Northwind's latest held meeting (3) is a draft.

@@ -1,0 +1,153 @@
+"""Meeting commands: list, schedule, open in the TUI."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from reviewtui.cli.context import CliContext
+from reviewtui.cli.output import emit, format_option
+from reviewtui.domain import enums
+
+pass_ctx = click.make_pass_decorator(CliContext)
+
+MEETING_COLUMNS = [
+    ("id", "Id"),
+    ("scheduled_at", "When"),
+    ("vendor", "Vendor"),
+    ("type", "Type"),
+    ("title", "Title"),
+    ("status", "Status"),
+    ("items", "Items"),
+]
+
+
+class WhenType(click.ParamType):
+    """A meeting date and time as people type it (see reviewtui.domain.when)."""
+
+    name = "WHEN"
+
+    def convert(self, value, param, ctx):
+        from reviewtui.domain.when import WhenError, parse_when
+
+        try:
+            return parse_when(value)
+        except WhenError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+def register(group: click.Group) -> None:
+    group.add_command(meetings)
+
+
+def _vendor_id(ctx: CliContext, name: str, session) -> int:
+    from reviewtui.db import vendors as vendor_q
+    from reviewtui.db.errors import NotFound
+
+    scope = ctx.settings.vendor if ctx.settings.role == "vendor" else None
+    known = vendor_q.names(session=session, only_vendor=scope)
+    key = name.strip().lower()
+    # The full name, or the start of exactly one name ("keystone").
+    for matches in (
+        [vid for vid, n in known if n.lower() == key],
+        [vid for vid, n in known if key and n.lower().startswith(key)],
+    ):
+        if len(matches) == 1:
+            return matches[0]
+    if scope is not None:
+        raise NotFound(f"no vendor named {name!r} in this session")
+    return vendor_q.get_by_name(name, session=session).id  # raises NotFound naming the known
+
+
+@click.group(invoke_without_command=True)
+@click.option("--vendor", "vendor", metavar="NAME", help="Only this vendor's meetings.")
+@format_option()
+@click.pass_context
+def meetings(click_ctx: click.Context, vendor: str | None, fmt: str) -> None:
+    """List meetings, oldest first (without a subcommand); schedule one with `meetings new`.
+
+    JSON: a list of {id, vendor, type, title, scheduled_at, status, location, facilitator,
+    items}; scheduled_at is ISO 8601 with the UTC offset, e.g. 2026-12-03T10:00+00:00.
+    """
+    if click_ctx.invoked_subcommand is not None:
+        return
+    ctx = click_ctx.find_object(CliContext)
+    from reviewtui.db import meetings as meeting_q
+
+    with ctx.db.read() as s:
+        vendor_id = _vendor_id(ctx, vendor, s) if vendor else None
+        rows = meeting_q.list_meetings(
+            session=s,
+            vendor_id=vendor_id,
+            only_vendor=ctx.settings.vendor if ctx.settings.role == "vendor" else None,
+        )
+    data = [r.as_dict() for r in rows]
+    if fmt == "table":
+        for d in data:
+            d["scheduled_at"] = d["scheduled_at"][:16].replace("T", " ")
+            d["type"] = enums.label(d["type"])
+            d["status"] = enums.label(d["status"])
+    emit(data, fmt, MEETING_COLUMNS, title="Meetings", empty="no meetings yet")
+
+
+@meetings.command("new")
+@click.argument("vendor")
+@click.option(
+    "--at",
+    "when",
+    type=WhenType(),
+    required=True,
+    help="When: 2026-12-03 10:00, 3 Dec 10:00 or +7d 14:00 (local time).",
+)
+@click.option(
+    "--type",
+    "meeting_type",
+    type=click.Choice(enums.MEETING_TYPES),
+    default="monthly",
+    show_default=True,
+    help="monthly (20-30 min), qbr (60-90 min) or adhoc.",
+)
+@click.option("--title", default="", help="Title (default: after the type).")
+@click.option("--location", default="", help="Room or call link.")
+@pass_ctx
+def new(ctx: CliContext, vendor: str, when, meeting_type: str, title: str, location: str) -> None:
+    """Schedule a meeting with VENDOR and its default agenda; prints the new meeting's id.
+
+    The default agenda of a review pulls in the vendor's open and overdue corrective actions,
+    the KPIs that are red, amber or flagged for escalation, and the previous minutes.
+    """
+    from reviewtui.cli.context import fail
+    from reviewtui.db import meetings as meeting_q
+
+    if ctx.settings.role != "facilitator":
+        fail("this session is read-only: meetings cannot be scheduled")
+    with ctx.db.session() as s:
+        vendor_id = _vendor_id(ctx, vendor, s)
+        meeting_id = meeting_q.create_meeting(
+            vendor_id,
+            when,
+            session=s,
+            meeting_type=meeting_type,
+            title=title,
+            location=location,
+            settings=ctx.settings,
+        )
+    click.echo(meeting_id)
+
+
+@meetings.command("open")
+@click.argument("meeting_id", type=int)
+@pass_ctx
+def open_meeting(ctx: CliContext, meeting_id: int) -> None:
+    """Open the TUI straight on meeting MEETING_ID (where you left it)."""
+    from reviewtui.db import meetings as meeting_q
+    from reviewtui.db.errors import NotFound
+    from reviewtui.tui import run_tui
+
+    with ctx.db.read() as s:
+        view = meeting_q.get_meeting(meeting_id, session=s)  # NotFound: exit 1, no TUI
+    scope = ctx.settings.vendor if ctx.settings.role == "vendor" else None
+    if scope is not None and view.vendor.lower() != scope.lower():
+        raise NotFound(f"no meeting with id {meeting_id}")
+    sys.exit(run_tui(ctx, meeting_id=meeting_id))

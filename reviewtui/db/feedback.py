@@ -1,0 +1,169 @@
+"""Feedback both ways: entries, a summary per meeting and a history per vendor."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from reviewtui.db import models as m
+from reviewtui.db.errors import NotFound, UserError
+from reviewtui.domain import enums
+
+
+@dataclass(frozen=True)
+class FeedbackRow:
+    id: int
+    vendor_id: int
+    meeting_id: int | None
+    meeting_at: datetime | None
+    direction: str
+    category: str
+    rating: int | None
+    text: str
+    author: str
+    created_at: datetime
+
+    def as_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "meeting_id": self.meeting_id,
+            "direction": self.direction,
+            "category": self.category,
+            "rating": self.rating,
+            "text": self.text,
+            "author": self.author,
+            "created_at": self.created_at.astimezone().isoformat(timespec="minutes"),
+        }
+
+
+@dataclass(frozen=True)
+class SummaryLine:
+    """Feedback of one direction and category: how many, and the average rating."""
+
+    direction: str
+    category: str
+    count: int
+    average_rating: float | None
+
+
+@dataclass(frozen=True)
+class FeedbackSummary:
+    """A meeting's feedback by direction and category."""
+
+    lines: tuple[SummaryLine, ...]
+
+    def count(self, direction: str | None = None) -> int:
+        return sum(x.count for x in self.lines if direction in (None, x.direction))
+
+
+def add(
+    vendor_id: int,
+    direction: str,
+    category: str,
+    text: str,
+    *,
+    session: Session,
+    meeting_id: int | None = None,
+    rating: int | None = None,
+) -> int:
+    """Record feedback; returns its id. A meeting's feedback counts as a change of the meeting."""
+    if direction not in enums.FEEDBACK_DIRECTIONS:
+        raise UserError(
+            f"direction {direction!r}: use one of {', '.join(enums.FEEDBACK_DIRECTIONS)}"
+        )
+    if category not in enums.FEEDBACK_CATEGORIES:
+        raise UserError(f"category {category!r}: use one of {', '.join(enums.FEEDBACK_CATEGORIES)}")
+    if rating is not None and not 1 <= rating <= 5:
+        raise UserError(f"rating {rating}: give 1 to 5, or none")
+    text = text.strip()
+    if not text:
+        raise UserError("feedback needs some text")
+    if session.get(m.Vendor, vendor_id) is None:
+        raise NotFound(f"no vendor with id {vendor_id}")
+    if meeting_id is not None:
+        from reviewtui.db.meetings import touch
+
+        mt = touch(meeting_id, session=session)
+        if mt.vendor_id != vendor_id:
+            raise UserError("that meeting is with another vendor")
+    fb = m.Feedback(
+        vendor_id=vendor_id,
+        meeting_id=meeting_id,
+        direction=direction,
+        category=category,
+        rating=rating,
+        text=text,
+        author=session.info.get("user", "") or "",
+    )
+    session.add(fb)
+    session.flush()
+    return fb.id
+
+
+def _rows(session: Session, q) -> list[FeedbackRow]:
+    return [
+        FeedbackRow(
+            f.id,
+            f.vendor_id,
+            f.meeting_id,
+            at,
+            f.direction,
+            f.category,
+            f.rating,
+            f.text,
+            f.author,
+            f.created_at,
+        )
+        for f, at in session.execute(q)
+    ]
+
+
+def _base():
+    return select(m.Feedback, m.Meeting.scheduled_at).outerjoin(
+        m.Meeting, m.Meeting.id == m.Feedback.meeting_id
+    )
+
+
+def for_meeting(meeting_id: int, *, session: Session) -> list[FeedbackRow]:
+    """A meeting's feedback in the order it was given."""
+    return _rows(
+        session, _base().where(m.Feedback.meeting_id == meeting_id).order_by(m.Feedback.id)
+    )
+
+
+def history(vendor_id: int, *, session: Session, limit: int = 500) -> list[FeedbackRow]:
+    """A vendor's feedback, newest first."""
+    q = (
+        _base()
+        .where(m.Feedback.vendor_id == vendor_id)
+        .order_by(m.Feedback.created_at.desc(), m.Feedback.id.desc())
+        .limit(limit)
+    )
+    return _rows(session, q)
+
+
+def summary(meeting_id: int, *, session: Session) -> FeedbackSummary:
+    """Count and average rating per direction and category, grouped in SQL."""
+    q = (
+        select(
+            m.Feedback.direction,
+            m.Feedback.category,
+            func.count(),
+            func.avg(m.Feedback.rating),
+        )
+        .where(m.Feedback.meeting_id == meeting_id)
+        .group_by(m.Feedback.direction, m.Feedback.category)
+    )
+    order_d = {d: n for n, d in enumerate(enums.FEEDBACK_DIRECTIONS)}
+    order_c = {c: n for n, c in enumerate(enums.FEEDBACK_CATEGORIES)}
+    lines = sorted(
+        (
+            SummaryLine(d, c, int(n), round(float(avg), 1) if avg is not None else None)
+            for d, c, n, avg in session.execute(q)
+        ),
+        key=lambda x: (order_d.get(x.direction, 9), order_c.get(x.category, 9)),
+    )
+    return FeedbackSummary(tuple(lines))

@@ -1,0 +1,692 @@
+"""Meetings: scheduling, the default agenda, agenda edits, the live run and the notes.
+
+Every change to a meeting or one of its rows bumps ``meeting.version``: that is what other
+sessions watch (:mod:`reviewtui.db.watch`) to refresh within a second. Notes carry their own
+``notes_version`` so that two people typing into one item never overwrite each other silently:
+a save based on an older version raises :class:`NotesConflict` with both texts. Outcomes
+(decisions, actions, parking) live in :mod:`reviewtui.db.outcomes`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from reviewtui.db import models as m
+from reviewtui.db.errors import Conflict, NotFound, ReadOnly, UserError
+from reviewtui.domain import agenda, clock, enums
+
+if TYPE_CHECKING:
+    from reviewtui.config import Settings
+
+
+class NotesConflict(Conflict):
+    """Someone saved the notes of this item since the text being saved was loaded."""
+
+    def __init__(self, item_id: int, mine: str, theirs: str, version: int, by: str) -> None:
+        who = by or "someone"
+        super().__init__(f"{who} saved newer notes for this item (version {version})")
+        self.item_id = item_id
+        self.mine = mine
+        self.theirs = theirs
+        self.version = version
+        self.by = by
+
+
+# ---------------------------------------------------------------------------------------------
+# What screens and the CLI get back
+
+
+@dataclass(frozen=True)
+class MeetingRow:
+    """One line of the meeting list."""
+
+    id: int
+    vendor_id: int
+    vendor: str
+    type: str
+    title: str
+    scheduled_at: datetime
+    status: str
+    location: str
+    facilitator: str
+    items: int
+
+    def as_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "vendor": self.vendor,
+            "type": self.type,
+            "title": self.title,
+            "scheduled_at": self.scheduled_at.astimezone().isoformat(timespec="minutes"),
+            "status": self.status,
+            "location": self.location,
+            "facilitator": self.facilitator,
+            "items": self.items,
+        }
+
+
+@dataclass(frozen=True)
+class OutcomeRow:
+    id: int
+    kind: str
+    text: str
+    action_id: int | None
+    created_by: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    """An agenda item with its notes and outcomes."""
+
+    id: int
+    position: int
+    title: str
+    kind: str
+    timebox_minutes: int
+    notes: str
+    notes_version: int
+    notes_updated_by: str
+    notes_updated_at: datetime | None
+    started_at: datetime | None
+    elapsed_seconds: int
+    kpi_id: int | None
+    action_id: int | None
+    carried_from_id: int | None
+    outcomes: tuple[OutcomeRow, ...] = ()
+
+
+@dataclass(frozen=True)
+class AttendeeRow:
+    id: int
+    contact_id: int | None
+    name: str
+    organisation: str
+    role: str
+    side: str
+    status: str
+
+
+@dataclass(frozen=True)
+class Person:
+    """A vendor contact who can attend or own an action."""
+
+    id: int
+    name: str
+    side: str
+    organisation: str
+    role: str
+
+
+@dataclass(frozen=True)
+class AttendanceEntry:
+    """Attendance as taken at the start of a meeting."""
+
+    name: str
+    side: str
+    status: str = "present"
+    contact_id: int | None = None
+    organisation: str = ""
+    role: str = ""
+
+
+@dataclass(frozen=True)
+class MeetingView:
+    """Everything the live meeting screen shows, loaded in one go."""
+
+    id: int
+    vendor_id: int
+    vendor: str
+    type: str
+    title: str
+    scheduled_at: datetime
+    location: str
+    status: str
+    started_at: datetime | None
+    ended_at: datetime | None
+    facilitator: str
+    current_item_id: int | None
+    next_meeting_at: datetime | None
+    version: int
+    items: tuple[ItemRow, ...]
+    attendance: tuple[AttendeeRow, ...]
+    people: tuple[Person, ...]
+
+    @property
+    def read_only(self) -> bool:
+        return self.status == "signed_off"
+
+    @property
+    def planned_minutes(self) -> int:
+        return sum(i.timebox_minutes for i in self.items)
+
+    def item(self, item_id: int | None) -> ItemRow | None:
+        return next((i for i in self.items if i.id == item_id), None)
+
+    def index_of(self, item_id: int | None) -> int | None:
+        return next((n for n, i in enumerate(self.items) if i.id == item_id), None)
+
+
+# ---------------------------------------------------------------------------------------------
+# Helpers
+
+
+def _user(session: Session) -> str:
+    return session.info.get("user", "") or ""
+
+
+def _meeting_for_write(session: Session, meeting_id: int) -> m.Meeting:
+    """The meeting, row-locked on PostgreSQL, refused when signed off; its version is bumped."""
+    mt = session.get(m.Meeting, meeting_id, with_for_update=True)
+    if mt is None:
+        raise NotFound(f"no meeting with id {meeting_id}")
+    if mt.status == "signed_off":
+        raise ReadOnly("this meeting is signed off: its agenda, notes and outcomes are frozen")
+    mt.version = (mt.version or 0) + 1
+    return mt
+
+
+def touch(meeting_id: int, *, session: Session) -> m.Meeting:
+    """Mark a meeting changed (for rows of other modules that belong to it, e.g. feedback)."""
+    return _meeting_for_write(session, meeting_id)
+
+
+def _item_for_write(session: Session, item_id: int) -> tuple[m.AgendaItem, m.Meeting]:
+    # The meeting row is locked first, always: one lock order, no deadlocks on PostgreSQL.
+    meeting_id = session.scalar(select(m.AgendaItem.meeting_id).where(m.AgendaItem.id == item_id))
+    if meeting_id is None:
+        raise NotFound(f"no agenda item with id {item_id}")
+    mt = _meeting_for_write(session, meeting_id)
+    item = session.get(m.AgendaItem, item_id, with_for_update=True)
+    return item, mt
+
+
+def _items(session: Session, meeting_id: int) -> list[m.AgendaItem]:
+    return list(
+        session.scalars(
+            select(m.AgendaItem)
+            .where(m.AgendaItem.meeting_id == meeting_id)
+            .order_by(m.AgendaItem.position, m.AgendaItem.id)
+        )
+    )
+
+
+def _renumber(items: Sequence[m.AgendaItem]) -> None:
+    for n, it in enumerate(items, start=1):
+        if it.position != n:
+            it.position = n
+
+
+def _check_title(title: str) -> str:
+    title = " ".join(title.split())
+    if not title:
+        raise UserError("an agenda item needs a title")
+    if len(title) > 300:
+        raise UserError(f"the title is {len(title)} characters long; keep it within 300")
+    return title
+
+
+def _check_timebox(minutes: int) -> int:
+    if not 0 <= minutes <= 240:
+        raise UserError(f"timebox {minutes} min: give 0 to 240 minutes")
+    return minutes
+
+
+def _stop_timer(item: m.AgendaItem, now: datetime) -> None:
+    if item.started_at is not None:
+        item.elapsed_seconds += max(0, int((now - item.started_at).total_seconds()))
+        item.started_at = None
+
+
+# ---------------------------------------------------------------------------------------------
+# Listing and scheduling
+
+
+def list_meetings(
+    *, session: Session, vendor_id: int | None = None, only_vendor: str | None = None
+) -> list[MeetingRow]:
+    """Meetings by date (oldest first), optionally of one vendor, with their item counts."""
+    counts = (
+        select(m.AgendaItem.meeting_id.label("mid"), func.count().label("n"))
+        .group_by(m.AgendaItem.meeting_id)
+        .subquery()
+    )
+    q = (
+        select(m.Meeting, m.Vendor.name, func.coalesce(counts.c.n, 0))
+        .join(m.Vendor, m.Vendor.id == m.Meeting.vendor_id)
+        .outerjoin(counts, counts.c.mid == m.Meeting.id)
+        .order_by(m.Meeting.scheduled_at, m.Meeting.id)
+    )
+    if vendor_id is not None:
+        q = q.where(m.Meeting.vendor_id == vendor_id)
+    if only_vendor is not None:
+        q = q.where(m.Vendor.name == only_vendor)
+    return [
+        MeetingRow(
+            id=mt.id,
+            vendor_id=mt.vendor_id,
+            vendor=name,
+            type=mt.type,
+            title=mt.title,
+            scheduled_at=mt.scheduled_at,
+            status=mt.status,
+            location=mt.location,
+            facilitator=mt.facilitator,
+            items=int(n),
+        )
+        for mt, name, n in session.execute(q)
+    ]
+
+
+def default_title(meeting_type: str) -> str:
+    return {
+        "monthly": "Monthly service review",
+        "qbr": "Quarterly business review",
+        "adhoc": "Ad hoc meeting",
+    }.get(meeting_type, "Review")
+
+
+def open_actions(
+    vendor_id: int, *, session: Session, today: date | None = None
+) -> list[agenda.DueAction]:
+    """The vendor's open and in-progress corrective actions, overdue flagged.
+
+    A stand-in for ``reviewtui.db.actions.carry_over_actions`` (issue 5) until that is merged.
+    """
+    today = today or clock.today()
+    rows = session.execute(
+        select(m.Action.id, m.Action.title, m.Action.owner, m.Action.due_date)
+        .where(m.Action.vendor_id == vendor_id, m.Action.status.in_(enums.OPEN_ACTION_STATUSES))
+        .order_by(m.Action.due_date, m.Action.id)
+    )
+    return [
+        agenda.DueAction(aid, title, owner or "", due, due < today)
+        for aid, title, owner, due in rows
+    ]
+
+
+def due_kpis(
+    vendor_id: int, *, session: Session, settings: Settings | None = None
+) -> list[agenda.DueKpi]:
+    """The vendor's KPIs that are red, amber or flagged for escalation at the latest period."""
+    from reviewtui.db.scorecards import vendor_scorecard
+
+    card = vendor_scorecard(vendor_id, session=session, settings=settings)
+    return [
+        agenda.DueKpi(k.kpi_id, k.kpi, k.status, k.escalate, k.actual, k.target, k.unit)
+        for k in card.kpis
+        if agenda.kpi_is_due(k.status, k.escalate)
+    ]
+
+
+def default_agenda(
+    vendor_id: int,
+    meeting_type: str,
+    *,
+    session: Session,
+    before: datetime | None = None,
+    settings: Settings | None = None,
+) -> list[agenda.PlannedItem]:
+    """The default agenda of a new meeting of ``vendor_id``: template plus what is due."""
+    if meeting_type == "adhoc":
+        return agenda.default_agenda("adhoc", previous_meeting=None)
+    q = select(m.Meeting.scheduled_at).where(
+        m.Meeting.vendor_id == vendor_id, m.Meeting.status.in_(("ended", "signed_off"))
+    )
+    if before is not None:
+        q = q.where(m.Meeting.scheduled_at < before)
+    prev = session.scalar(q.order_by(m.Meeting.scheduled_at.desc()).limit(1))
+    return agenda.default_agenda(
+        meeting_type,
+        previous_meeting=prev.astimezone().date() if prev else None,
+        kpis=due_kpis(vendor_id, session=session, settings=settings),
+        actions=open_actions(vendor_id, session=session),
+    )
+
+
+def create_meeting(
+    vendor_id: int,
+    scheduled_at: datetime,
+    *,
+    session: Session,
+    meeting_type: str = "monthly",
+    title: str = "",
+    location: str = "",
+    with_agenda: bool = True,
+    settings: Settings | None = None,
+) -> int:
+    """Schedule a meeting (with its default agenda); returns the new meeting's id."""
+    if meeting_type not in enums.MEETING_TYPES:
+        raise UserError(
+            f"meeting type {meeting_type!r}: use one of {', '.join(enums.MEETING_TYPES)}"
+        )
+    if scheduled_at.tzinfo is None:
+        raise UserError("the meeting time needs a time zone")  # a programming slip, said plainly
+    if session.get(m.Vendor, vendor_id) is None:
+        raise NotFound(f"no vendor with id {vendor_id}")
+    title = " ".join(title.split()) or default_title(meeting_type)
+    mt = m.Meeting(
+        vendor_id=vendor_id,
+        type=meeting_type,
+        title=title[:300],
+        scheduled_at=scheduled_at,
+        location=location,
+        status="planned",
+    )
+    session.add(mt)
+    session.flush()
+    if with_agenda:
+        add_default_agenda(mt.id, session=session, settings=settings)
+    return mt.id
+
+
+def add_default_agenda(
+    meeting_id: int, *, session: Session, settings: Settings | None = None
+) -> int:
+    """Append the default agenda to a meeting (a new one has none); returns the item count."""
+    mt = session.get(m.Meeting, meeting_id)
+    if mt is None:
+        raise NotFound(f"no meeting with id {meeting_id}")
+    planned = default_agenda(
+        mt.vendor_id, mt.type, session=session, before=mt.scheduled_at, settings=settings
+    )
+    start = len(_items(session, meeting_id))
+    for pos, p in enumerate(planned, start=start + 1):
+        session.add(
+            m.AgendaItem(
+                meeting_id=meeting_id,
+                position=pos,
+                title=p.title,
+                kind=p.kind,
+                timebox_minutes=p.timebox_minutes,
+                kpi_id=p.kpi_id,
+                action_id=p.action_id,
+            )
+        )
+    session.flush()
+    return len(planned)
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading one meeting
+
+
+def get_meeting(meeting_id: int, *, session: Session) -> MeetingView:
+    """The meeting with its agenda, notes, outcomes, attendance and the vendor's people."""
+    row = session.execute(
+        select(m.Meeting, m.Vendor.name)
+        .join(m.Vendor, m.Vendor.id == m.Meeting.vendor_id)
+        .where(m.Meeting.id == meeting_id)
+    ).first()
+    if row is None:
+        raise NotFound(f"no meeting with id {meeting_id}")
+    mt, vendor = row
+    outcomes: dict[int, list[OutcomeRow]] = {}
+    for o in session.scalars(
+        select(m.Outcome)
+        .join(m.AgendaItem, m.AgendaItem.id == m.Outcome.agenda_item_id)
+        .where(m.AgendaItem.meeting_id == meeting_id)
+        .order_by(m.Outcome.id)
+    ):
+        outcomes.setdefault(o.agenda_item_id, []).append(
+            OutcomeRow(o.id, o.kind, o.text, o.action_id, o.created_by, o.created_at)
+        )
+    items = tuple(
+        ItemRow(
+            id=i.id,
+            position=i.position,
+            title=i.title,
+            kind=i.kind,
+            timebox_minutes=i.timebox_minutes,
+            notes=i.notes,
+            notes_version=i.notes_version,
+            notes_updated_by=i.notes_updated_by,
+            notes_updated_at=i.notes_updated_at,
+            started_at=i.started_at,
+            elapsed_seconds=i.elapsed_seconds,
+            kpi_id=i.kpi_id,
+            action_id=i.action_id,
+            carried_from_id=i.carried_from_id,
+            outcomes=tuple(outcomes.get(i.id, ())),
+        )
+        for i in _items(session, meeting_id)
+    )
+    attendance = tuple(
+        AttendeeRow(a.id, a.contact_id, a.name, a.organisation, a.role, a.side, a.status)
+        for a in session.scalars(
+            select(m.Attendance)
+            .where(m.Attendance.meeting_id == meeting_id)
+            .order_by(m.Attendance.side, m.Attendance.id)
+        )
+    )
+    return MeetingView(
+        id=mt.id,
+        vendor_id=mt.vendor_id,
+        vendor=vendor,
+        type=mt.type,
+        title=mt.title,
+        scheduled_at=mt.scheduled_at,
+        location=mt.location,
+        status=mt.status,
+        started_at=mt.started_at,
+        ended_at=mt.ended_at,
+        facilitator=mt.facilitator,
+        current_item_id=mt.current_item_id,
+        next_meeting_at=mt.next_meeting_at,
+        version=mt.version,
+        items=items,
+        attendance=attendance,
+        people=people(mt.vendor_id, session=session),
+    )
+
+
+def people(vendor_id: int, *, session: Session) -> tuple[Person, ...]:
+    """The vendor's contacts on both sides, client side first."""
+    return tuple(
+        Person(c.id, c.name, c.side, c.organisation, c.role)
+        for c in session.scalars(
+            select(m.Contact)
+            .where(m.Contact.vendor_id == vendor_id)
+            .order_by(m.Contact.side, m.Contact.escalation_level, m.Contact.name)
+        )
+    )
+
+
+def meeting_version(meeting_id: int, *, session: Session) -> int | None:
+    return session.scalar(select(m.Meeting.version).where(m.Meeting.id == meeting_id))
+
+
+# ---------------------------------------------------------------------------------------------
+# Agenda edits
+
+
+def add_item(
+    meeting_id: int,
+    title: str,
+    *,
+    session: Session,
+    after_item_id: int | None = None,
+    timebox_minutes: int = 5,
+    kind: str = agenda.CUSTOM,
+) -> int:
+    """Add an item after ``after_item_id`` (at the end when None); returns its id."""
+    _meeting_for_write(session, meeting_id)
+    title = _check_title(title)
+    _check_timebox(timebox_minutes)
+    items = _items(session, meeting_id)
+    at = len(items)
+    if after_item_id is not None:
+        at = next((n + 1 for n, i in enumerate(items) if i.id == after_item_id), len(items))
+    new = m.AgendaItem(
+        meeting_id=meeting_id, position=0, title=title, kind=kind, timebox_minutes=timebox_minutes
+    )
+    session.add(new)
+    items.insert(at, new)
+    _renumber(items)
+    session.flush()
+    return new.id
+
+
+def rename_item(item_id: int, title: str, *, session: Session) -> None:
+    item, _ = _item_for_write(session, item_id)
+    item.title = _check_title(title)
+
+
+def set_timebox(item_id: int, minutes: int, *, session: Session) -> None:
+    item, _ = _item_for_write(session, item_id)
+    item.timebox_minutes = _check_timebox(minutes)
+
+
+def move_item(item_id: int, delta: int, *, session: Session) -> int:
+    """Move an item up (negative) or down; returns its new position."""
+    item, mt = _item_for_write(session, item_id)
+    items = _items(session, mt.id)
+    n = items.index(item)
+    target = max(0, min(len(items) - 1, n + delta))
+    items.insert(target, items.pop(n))
+    _renumber(items)
+    return target + 1
+
+
+def remove_item(item_id: int, *, session: Session) -> None:
+    """Remove an item with its notes and outcomes (actions it raised stay)."""
+    item, mt = _item_for_write(session, item_id)
+    items = _items(session, mt.id)
+    n = items.index(item)
+    if mt.current_item_id == item.id:
+        rest = items[n + 1 :] or items[:n]
+        mt.current_item_id = rest[0].id if rest else None
+        if mt.status == "in_progress" and rest:
+            rest[0].started_at = clock.now()
+    session.delete(item)
+    items.pop(n)
+    _renumber(items)
+
+
+# ---------------------------------------------------------------------------------------------
+# Running the meeting
+
+
+def set_attendance(
+    meeting_id: int, entries: Sequence[AttendanceEntry], *, session: Session
+) -> None:
+    """Replace the meeting's attendance list."""
+    _meeting_for_write(session, meeting_id)
+    _write_attendance(session, meeting_id, entries)
+
+
+def _write_attendance(session: Session, meeting_id: int, entries: Sequence[AttendanceEntry]):
+    for a in session.scalars(select(m.Attendance).where(m.Attendance.meeting_id == meeting_id)):
+        session.delete(a)
+    for e in entries:
+        if e.status not in enums.ATTENDANCE:
+            raise UserError(f"attendance {e.status!r}: use one of {', '.join(enums.ATTENDANCE)}")
+        if e.side not in enums.SIDES:
+            raise UserError(f"side {e.side!r}: use client or vendor")
+        name = " ".join(e.name.split())
+        if not name:
+            raise UserError("an attendee needs a name")
+        session.add(
+            m.Attendance(
+                meeting_id=meeting_id,
+                contact_id=e.contact_id,
+                name=name,
+                organisation=e.organisation,
+                role=e.role,
+                side=e.side,
+                status=e.status,
+            )
+        )
+
+
+def start_meeting(
+    meeting_id: int,
+    *,
+    session: Session,
+    attendance: Sequence[AttendanceEntry] | None = None,
+) -> int | None:
+    """Start a planned meeting: attendance, the clock, the first item. Returns the item id."""
+    mt = _meeting_for_write(session, meeting_id)
+    if mt.status == "in_progress":
+        raise UserError("the meeting is already in progress")
+    if mt.status != "planned":
+        raise UserError(f"the meeting has {enums.label(mt.status)}; it cannot be started again")
+    now = clock.now()
+    mt.status = "in_progress"
+    mt.started_at = now
+    if not mt.facilitator:
+        mt.facilitator = _user(session)
+    if attendance is not None:
+        _write_attendance(session, meeting_id, attendance)
+    items = _items(session, meeting_id)
+    current = next((i for i in items if i.id == mt.current_item_id), None) or (
+        items[0] if items else None
+    )
+    if current is not None:
+        current.started_at = now
+        mt.current_item_id = current.id
+    return mt.current_item_id
+
+
+def go_to_item(meeting_id: int, item_id: int, *, session: Session) -> None:
+    """Make ``item_id`` the current item; in a running meeting the item timers follow."""
+    mt = _meeting_for_write(session, meeting_id)
+    target = session.get(m.AgendaItem, item_id)
+    if target is None or target.meeting_id != meeting_id:
+        raise NotFound(f"no agenda item {item_id} in this meeting")
+    if mt.current_item_id == item_id:
+        return
+    if mt.status == "in_progress":
+        now = clock.now()
+        for it in _items(session, meeting_id):
+            if it.id != item_id:
+                _stop_timer(it, now)
+        target.started_at = now
+    mt.current_item_id = item_id
+
+
+def end_meeting(meeting_id: int, *, session: Session) -> None:
+    """End a running meeting (it stays editable until the minutes are signed off)."""
+    mt = _meeting_for_write(session, meeting_id)
+    if mt.status != "in_progress":
+        raise UserError(f"only a meeting in progress can be ended (this one is {mt.status})")
+    now = clock.now()
+    for it in _items(session, meeting_id):
+        _stop_timer(it, now)
+    mt.status = "ended"
+    mt.ended_at = now
+
+
+def set_next_meeting(meeting_id: int, when: datetime, *, session: Session) -> None:
+    """Record the agreed date of the next meeting."""
+    mt = _meeting_for_write(session, meeting_id)
+    mt.next_meeting_at = when
+
+
+# ---------------------------------------------------------------------------------------------
+# Notes and outcomes
+
+
+def save_notes(item_id: int, text_: str, base_version: int, *, session: Session) -> int:
+    """Save an item's notes typed on top of ``base_version``; returns the new version.
+
+    Raises NotesConflict (with both texts) when someone saved a newer version first.
+    """
+    item, _ = _item_for_write(session, item_id)
+    if item.notes_version != base_version:
+        if item.notes == text_:
+            return item.notes_version  # the same words arrived twice (e.g. a flush on exit)
+        raise NotesConflict(item_id, text_, item.notes, item.notes_version, item.notes_updated_by)
+    if item.notes == text_:
+        return item.notes_version
+    item.notes = text_
+    item.notes_version = base_version + 1
+    item.notes_updated_by = _user(session)
+    item.notes_updated_at = clock.now()
+    return item.notes_version

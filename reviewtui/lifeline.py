@@ -1,0 +1,248 @@
+"""Nothing typed is lost: drafts of notes, and the flush on SIGHUP, SIGTERM and exit.
+
+The meeting screen saves notes well within a second of the last keystroke. What is typed in
+between lives in a :class:`Drafts` registry. When the SSH connection drops (SIGHUP), the process
+is told to stop (SIGTERM) or the screen goes away, :func:`flush` writes every draft to the
+database synchronously through a fresh engine, and only then does the process exit.
+
+Textual installs no handler for SIGHUP or SIGTERM (textual#5140), so by default either signal
+kills the process on the spot. :func:`install` puts ours in place for the real TUI run. When the
+terminal is gone (``tcgetattr`` fails with EIO after a hang-up) the process leaves with
+``os._exit`` and writes nothing to it; when it is still there, the app exits normally so the
+terminal is restored. A watchdog makes sure the process ends either way.
+
+No Textual import here: the registry and the flush are plain Python and SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import signal
+import sys
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+CONFLICT_SEPARATOR = "\n\n--- notes by {who}, kept after a conflicting edit ---\n"
+
+
+@dataclass(frozen=True)
+class Draft:
+    """The latest typed text of one agenda item, based on a stored notes version."""
+
+    meeting_id: int
+    item_id: int
+    text: str
+    base_version: int
+    cursor: tuple[int, int] = (0, 0)
+    # Texts of this draft handed to a save: if one of them turns up as "their" version in a
+    # conflict, it was our own earlier save and the draft simply rebases.
+    sent: frozenset[str] = field(default_factory=frozenset)
+
+
+class Drafts:
+    """Unsaved notes of one session, per agenda item.
+
+    Updates replace whole immutable drafts under a lock (UI thread and save workers); the
+    signal handler reads a copy without the lock, since it may interrupt a holder of it.
+    """
+
+    def __init__(self, db_url: str, user: str) -> None:
+        self.db_url = db_url
+        self.user = user
+        self._drafts: dict[int, Draft] = {}
+        self._lock = threading.Lock()
+
+    def edit(
+        self, meeting_id: int, item_id: int, text: str, base_version: int, cursor=(0, 0)
+    ) -> Draft:
+        """Record typed text; a draft already under way keeps its base version."""
+        with self._lock:
+            old = self._drafts.get(item_id)
+            new = (
+                replace(old, text=text, cursor=tuple(cursor))
+                if old is not None
+                else Draft(meeting_id, item_id, text, base_version, tuple(cursor))
+            )
+            self._drafts[item_id] = new
+            return new
+
+    def get(self, item_id: int) -> Draft | None:
+        return self._drafts.get(item_id)
+
+    def sending(self, item_id: int) -> Draft | None:
+        """The draft to save now, its text remembered as sent."""
+        with self._lock:
+            d = self._drafts.get(item_id)
+            if d is None:
+                return None
+            d = replace(d, sent=d.sent | {d.text})
+            self._drafts[item_id] = d
+            return d
+
+    def stored(self, item_id: int, text: str, version: int) -> Draft | None:
+        """A save of ``text`` became ``version``: drop the draft, or rebase what was typed since."""
+        with self._lock:
+            d = self._drafts.get(item_id)
+            if d is None:
+                return None
+            if d.text == text:
+                del self._drafts[item_id]
+                return None
+            d = replace(d, base_version=version, sent=frozenset({text}))
+            self._drafts[item_id] = d
+            return d
+
+    def rebase(self, item_id: int, version: int, text: str | None = None) -> Draft | None:
+        """Base the draft on ``version`` (after a merge, optionally with the merged text)."""
+        with self._lock:
+            d = self._drafts.get(item_id)
+            if d is None:
+                return None
+            d = replace(d, base_version=version, text=d.text if text is None else text)
+            self._drafts[item_id] = d
+            return d
+
+    def discard(self, item_id: int) -> None:
+        with self._lock:
+            self._drafts.pop(item_id, None)
+
+    def snapshot(self) -> list[Draft]:
+        """Every draft, without taking the lock (safe in a signal handler)."""
+        return list(dict(self._drafts).values())
+
+    def __len__(self) -> int:
+        return len(self._drafts)
+
+
+# Every live registry, so that the signal handler finds them all.
+_REGISTRIES: list[Drafts] = []
+
+
+def register(drafts: Drafts) -> None:
+    _REGISTRIES.append(drafts)
+
+
+def unregister(drafts: Drafts) -> None:
+    if drafts in _REGISTRIES:
+        _REGISTRIES.remove(drafts)
+
+
+def save_draft(d: Draft, *, session, who: str) -> int:
+    """Store a draft for good: our own earlier saves rebase; someone else's keeps both texts."""
+    from reviewtui.db import meetings as meeting_q
+
+    base, text = d.base_version, d.text
+    for _ in range(5):
+        try:
+            return meeting_q.save_notes(d.item_id, text, base, session=session)
+        except meeting_q.NotesConflict as c:
+            if c.theirs not in d.sent and text == d.text:
+                text = c.theirs + CONFLICT_SEPARATOR.format(who=who or "someone") + d.text
+            base = c.version
+    raise RuntimeError(f"notes of item {d.item_id} kept changing while saving")
+
+
+def flush(drafts: Drafts, *, dispose: bool = True) -> int:
+    """Write every draft of ``drafts`` to the database now; returns how many were written.
+
+    Uses a fresh engine (no pool or lock shared with the interrupted program). A draft that
+    cannot be stored (meeting signed off or deleted) goes to a recovery file instead.
+    """
+    from reviewtui import uistate
+    from reviewtui.db import changelog  # noqa: F401  (the audit trail records the flush)
+    from reviewtui.db.engine import Database
+
+    pending = drafts.snapshot()
+    if not pending:
+        return 0
+    db = Database(drafts.db_url, user=drafts.user)
+    written = 0
+    try:
+        for d in pending:
+            try:
+                with db.session() as s:
+                    version = save_draft(d, session=s, who=drafts.user)
+            except Exception as exc:  # keep the words whatever went wrong
+                _recover(d, drafts.user, exc)
+                continue
+            drafts.stored(d.item_id, d.text, version)
+            written += 1
+            with contextlib.suppress(OSError):
+                uistate.remember(drafts.db_url, d.meeting_id, d.item_id, d.cursor)
+    finally:
+        if dispose:
+            db.dispose()
+    return written
+
+
+def recovery_file() -> Path:
+    from reviewtui import config
+
+    return config.default_db_path().parent / "recovered-notes.txt"
+
+
+def _recover(d: Draft, user: str, exc: Exception) -> None:
+    path = recovery_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now().astimezone().isoformat(timespec="seconds")
+    with path.open("a", encoding="utf-8") as f:
+        f.write(
+            f"--- {stamp} meeting {d.meeting_id} item {d.item_id} ({user}): "
+            f"not saved to the database: {exc}\n{d.text}\n"
+        )
+
+
+def flush_all() -> int:
+    return sum(flush(r) for r in list(_REGISTRIES))
+
+
+def terminal_alive(fd: int | None = None) -> bool:
+    """False once the terminal has hung up (tcgetattr then fails with EIO)."""
+    import termios
+
+    try:
+        if fd is None:
+            fd = sys.__stdin__.fileno()
+        termios.tcgetattr(fd)
+        return True
+    except (OSError, ValueError, AttributeError, termios.error):
+        return False
+
+
+def install(exit_app: Callable[[int], None], *, grace_seconds: float = 3.0) -> None:
+    """Handle SIGHUP and SIGTERM: flush drafts, then leave (quietly if the terminal is gone).
+
+    ``exit_app(code)`` asks the app to exit normally; it is called through the event loop.
+    """
+    import asyncio
+
+    busy = threading.Event()
+
+    def handler(signum, _frame) -> None:
+        if busy.is_set():
+            return
+        busy.set()
+        code = 128 + signum
+        try:
+            flush_all()
+        except Exception:  # pragma: no cover - flush() already keeps what it cannot store
+            log.exception("flush on signal failed")
+        if not terminal_alive():
+            os._exit(code)
+        watchdog = threading.Timer(grace_seconds, os._exit, args=(code,))
+        watchdog.daemon = True
+        watchdog.start()
+        try:
+            asyncio.get_running_loop().call_soon_threadsafe(exit_app, code)
+        except RuntimeError:  # the app is not running (yet or any more): nothing to restore
+            os._exit(code)
+
+    signal.signal(signal.SIGHUP, handler)
+    signal.signal(signal.SIGTERM, handler)

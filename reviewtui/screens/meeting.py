@@ -1,0 +1,684 @@
+"""The live meeting: agenda, timers, notes saved as they are typed, outcomes, attendance.
+
+Keys work without a mouse at 80x24. Ctrl+N / Ctrl+B / Ctrl+O work everywhere, even while typing
+notes; single letters work on the agenda list (Escape goes back to it from the notes).
+
+Nothing typed is lost: every keystroke updates a draft (reviewtui.lifeline.Drafts); a draft is
+saved 0.3 s after the last keystroke, and at most 0.6 s after the first unsaved one (plus a
+100 ms tick): within a second even of a kill -9. SIGHUP/SIGTERM and leaving the screen flush
+what is left. Saves carry the notes
+version they were typed on, so a save that crosses someone else's is shown both texts to merge.
+Other sessions' changes arrive through a poll every half second (ChangeWatch).
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, OptionList, Static
+
+from reviewtui.domain import clock, enums, timer
+from reviewtui.screens.meeting_modals import (
+    ActionModal,
+    AttendanceModal,
+    Attendee,
+    ConfirmModal,
+    MergeModal,
+    OutcomeKindModal,
+    PromptModal,
+)
+from reviewtui.widgets.agenda import AgendaList, item_prompt
+from reviewtui.widgets.notes import NotesEditor
+
+if TYPE_CHECKING:
+    from reviewtui.db.meetings import MeetingView
+    from reviewtui.db.watch import ChangeWatch
+    from reviewtui.lifeline import Drafts
+
+POLL_S = 0.5
+
+HINT_AGENDA = "Enter notes · i d a p outcome · + r t Del [ ] edit agenda · g make current"
+HINT_NOTES = "Esc agenda · ^n ^b next/previous item · ^o outcome · saved as you type"
+
+STATE_STYLE = {
+    timer.OK: "bold green",
+    timer.WARNING: "bold black on yellow",
+    timer.OVERRUN: "bold white on red",
+}
+OUTCOME_LABEL = {
+    "information": ("INFO", "cyan"),
+    "decision": ("DECISION", "bold green"),
+    "action": ("ACTION", "bold yellow"),
+    "parked": ("PARKED", "magenta"),
+}
+
+
+def _when(dt) -> str:
+    return dt.astimezone().strftime("%a %d %b %Y %H:%M") if dt else "—"
+
+
+class MeetingScreen(Screen):
+    """One meeting, live. q goes back; ? lists every key."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+n", "next_item", "Next item", id="meeting.next", priority=True),
+        Binding("ctrl+b", "previous_item", "Prev item", id="meeting.previous", priority=True),
+        Binding("ctrl+o", "outcome", "Outcome", id="meeting.outcome", priority=True),
+        Binding("s", "start", "Start", id="meeting.start"),
+        Binding("w", "attendance", "Attendance", id="meeting.attendance"),
+        Binding("f", "feedback", "Feedback", id="meeting.feedback"),
+        Binding("e", "end", "End", id="meeting.end"),
+        Binding("q", "back", "Back", id="meeting.back"),
+        Binding("escape", "focus_agenda", "Agenda", show=False, id="meeting.agenda"),
+        Binding("i", "quick('information')", "Information", show=False, id="meeting.info"),
+        Binding("d", "quick('decision')", "Decision", show=False, id="meeting.decision"),
+        Binding("a", "quick('action')", "Action", show=False, id="meeting.action"),
+        Binding("p", "quick('parked')", "Park", show=False, id="meeting.park"),
+        Binding("g", "go_here", "Make current", show=False, id="meeting.go"),
+        Binding("plus,insert", "add_item", "Add item", show=False, id="meeting.add"),
+        Binding("r", "rename_item", "Rename", show=False, id="meeting.rename"),
+        Binding("t", "timebox", "Timebox", show=False, id="meeting.timebox"),
+        Binding("delete", "remove_item", "Remove", show=False, id="meeting.remove"),
+        Binding("shift+up,left_square_bracket", "move(-1)", "Up", show=False, id="meeting.up"),
+        Binding(
+            "shift+down,right_square_bracket", "move(1)", "Down", show=False, id="meeting.down"
+        ),
+        Binding("N", "next_meeting_date", "Next date", show=False, id="meeting.next_date"),
+    ]
+
+    DEFAULT_CSS = """
+    MeetingScreen #meeting-head { height: 1; padding: 0 1; }
+    MeetingScreen #timers { height: 1; padding: 0 1; }
+    MeetingScreen #banner { height: 1; padding: 0 1; background: $warning 30%; display: none; }
+    MeetingScreen #body { height: 1fr; }
+    MeetingScreen #item-pane { width: 1fr; }
+    MeetingScreen #item-title { height: 1; padding: 0 1; text-style: bold; }
+    MeetingScreen #outcomes { height: auto; max-height: 5; padding: 0 1; }
+    MeetingScreen #status-row { height: 1; }
+    MeetingScreen #hint {
+        width: 1fr; padding: 0 1; color: $text-muted; text-wrap: nowrap; text-overflow: ellipsis;
+    }
+    MeetingScreen #note-status { width: auto; max-width: 60%; padding: 0 1; }
+    """
+
+    def __init__(self, meeting_id: int) -> None:
+        super().__init__()
+        self.meeting_id = meeting_id
+        self.view: MeetingView | None = None  # replaced whole on every load
+        self.drafts: Drafts | None = None  # made when the database is open
+        # Not "watch": that name is Textual's (DOMNode.watch) and must not be shadowed.
+        self.change_watch: ChangeWatch | None = None
+        self._polling = False
+        self._write_lock = threading.Lock()
+        self._resume: tuple[int, tuple[int, int]] | None = None
+        self._agenda = AgendaList(id="agenda")
+        self._editor = NotesEditor(id="notes")
+
+    # -- layout ------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Loading…", id="meeting-head")
+        yield Static("", id="timers")
+        yield Static("", id="banner")
+        with Horizontal(id="body"):
+            yield self._agenda
+            with Vertical(id="item-pane"):
+                yield Static("", id="item-title")
+                yield self._editor
+                yield Static("", id="outcomes")
+        with Horizontal(id="status-row"):
+            yield Static(HINT_AGENDA, id="hint")
+            yield Static("", id="note-status")
+        yield Footer()
+
+    @property
+    def agenda(self) -> AgendaList:
+        return self._agenda
+
+    @property
+    def editor(self) -> NotesEditor:
+        return self._editor
+
+    @property
+    def can_edit(self) -> bool:
+        return (
+            self.app.settings.role == "facilitator"  # type: ignore[attr-defined]
+            and self.view is not None
+            and not self.view.read_only
+        )
+
+    def on_mount(self) -> None:
+        self.agenda.focus()
+        self._load(initial=True)
+        self.set_interval(1.0, self._tick_timers)
+        self.set_interval(POLL_S, self._poll_tick)
+
+    def on_screen_resume(self) -> None:
+        if self.view is not None:
+            self._load()
+
+    # -- loading and showing -----------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="db", exit_on_error=False)
+    def _load(self, initial: bool = False) -> None:
+        from reviewtui import lifeline, uistate
+        from reviewtui.db import meetings as meeting_q
+        from reviewtui.db.errors import UserError
+        from reviewtui.db.watch import ChangeWatch
+
+        try:
+            db = self.app.db  # type: ignore[attr-defined]
+            with db.read() as s:
+                view = meeting_q.get_meeting(self.meeting_id, session=s)
+            if initial:
+                self.drafts = lifeline.Drafts(db.url, db.user)
+                lifeline.register(self.drafts)
+                self.change_watch = ChangeWatch(db, self.meeting_id)
+                self.change_watch.changed()
+                self._resume = uistate.recall(db.url, self.meeting_id)
+        except UserError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            return
+        self.app.call_from_thread(self._apply, view, initial)
+
+    def _apply(self, view, initial: bool = False) -> None:
+        old = self.view
+        self.view = view
+        if initial and self.drafts is not None:
+            self.editor.attach(self.drafts, self.meeting_id)
+        if self.change_watch is not None:
+            self.change_watch.seen(view.version)
+        self.sub_title = view.vendor
+        head = Text.assemble(
+            (enums.label(view.status).upper(), "reverse bold"),
+            f" {view.title} · {_when(view.scheduled_at)}",
+        )
+        if view.location:
+            head.append(f" · {view.location}")
+        self.query_one("#meeting-head", Static).update(head)
+        banner = self.query_one("#banner", Static)
+        if view.read_only:
+            banner.update("READ-ONLY: the minutes of this meeting are signed off.")
+            banner.display = True
+        elif self.app.settings.role != "facilitator":  # type: ignore[attr-defined]
+            banner.update("READ-ONLY: you are following this meeting; your session cannot edit.")
+            banner.display = True
+        else:
+            banner.display = False
+        keep = self.agenda.highlighted_id
+        cursor = None
+        if initial:
+            keep = view.current_item_id
+            if self._resume and view.item(self._resume[0]) is not None:
+                keep, cursor = self._resume[0], self._resume[1]
+        elif (
+            old is not None
+            and view.current_item_id != old.current_item_id
+            and view.current_item_id is not None
+            and not self._typing()
+        ):
+            keep = view.current_item_id  # someone moved the meeting on: follow
+        self.agenda.show(view.items, view.current_item_id, keep, clock.now())
+        self._show_item(self.agenda.highlighted_id, cursor=cursor)
+        self._tick_timers()
+
+    def _typing(self) -> bool:
+        return self.editor.typing
+
+    def _show_item(self, item_id: int | None, cursor=None) -> None:
+        view = self.view
+        item = view.item(item_id) if view is not None else None
+        if item is None:
+            self.editor.clear_item()
+            self.query_one("#item-title", Static).update("No agenda item: + adds one.")
+            self.query_one("#outcomes", Static).update("")
+            return
+        self.editor.show_item(item, editable=self.can_edit, cursor=cursor)
+        kind = enums.label(item.kind)
+        self.query_one("#item-title", Static).update(
+            Text.assemble(
+                (f"{item.position}. {item.title}", "bold"),
+                (f"  {kind} · {item.timebox_minutes} min", "dim"),
+            )
+        )
+        lines = Text()
+        for o in item.outcomes:
+            label, style = OUTCOME_LABEL.get(o.kind, (o.kind.upper(), ""))
+            if lines:
+                lines.append("\n")
+            lines.append(f"{label} ", style=style)
+            lines.append(o.text)
+        self.query_one("#outcomes", Static).update(lines)
+
+    @on(OptionList.OptionHighlighted, "#agenda")
+    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option_id is not None and int(event.option_id) != self.editor.item_id:
+            self._show_item(int(event.option_id))
+
+    def on_descendant_focus(self) -> None:
+        hint = HINT_NOTES if self.focused is self._editor else HINT_AGENDA
+        self.query_one("#hint", Static).update(hint)
+
+    def edit_notes(self) -> None:
+        """Enter on the agenda: type notes on the highlighted item."""
+        if self.editor.item_id is not None:
+            self.set_focus(self.editor)  # now, not later: type-ahead follows the focus
+
+    def _tick_timers(self) -> None:
+        view = self.view
+        if view is None:
+            return
+        now = clock.now()
+        t = Text()
+        planned = view.planned_minutes * 60
+        if view.status == "planned":
+            t.append(f"Not started · agenda {view.planned_minutes} min · s starts the meeting")
+        else:
+            end = view.ended_at if view.ended_at is not None else now
+            spent = (end - view.started_at).total_seconds() if view.started_at else 0
+            text, st = timer.describe(spent, planned)
+            t.append("Meeting " if view.status == "in_progress" else "Took ")
+            t.append(f" {text} ", style=STATE_STYLE[st])
+            current = view.item(view.current_item_id)
+            if current is not None and view.status == "in_progress":
+                spent_i = timer.elapsed(current.elapsed_seconds, current.started_at, now)
+                text_i, st_i = timer.describe(spent_i, current.timebox_minutes * 60)
+                t.append(f"  Item {current.position}/{len(view.items)} ")
+                t.append(f" {text_i} ", style=STATE_STYLE[st_i])
+                self.agenda.replace_option_prompt(
+                    str(current.id), item_prompt(current, current=True, now=now)
+                )
+        self.query_one("#timers", Static).update(t)
+
+    def _status(self, message: str) -> None:
+        self.query_one("#note-status", Static).update(message)
+
+    # -- notes ------------------------------------------------------------------------------
+
+    def on_notes_editor_status(self, event: NotesEditor.Status) -> None:
+        self._status(event.text)
+
+    def on_notes_editor_conflicted(self, event: NotesEditor.Conflicted) -> None:
+        c = event.conflict
+        me = self.app.settings.user  # type: ignore[attr-defined]
+
+        def done(result) -> None:
+            self.editor.merged(event.item_id, c.version, result.text if result else None)
+
+        self.app.push_screen(MergeModal(c.theirs, event.mine, c.by, me), done)
+
+    def on_unmount(self) -> None:
+        from reviewtui import lifeline
+
+        # The editor flushes its drafts as it goes; this screen only lets go of them.
+        if self.drafts is not None:
+            lifeline.unregister(self.drafts)
+        if self.change_watch is not None:
+            self.change_watch.close()
+
+    # -- watching other sessions -------------------------------------------------------------
+
+    def _poll_tick(self) -> None:
+        if self.change_watch is not None and not self._polling:
+            self._polling = True
+            self._poll()
+
+    @work(thread=True, exclusive=True, group="poll", exit_on_error=False)
+    def _poll(self) -> None:
+        from reviewtui.db import meetings as meeting_q
+
+        try:
+            if self.change_watch is not None and self.change_watch.changed():
+                with self.app.db.read() as s:  # type: ignore[attr-defined]
+                    view = meeting_q.get_meeting(self.meeting_id, session=s)
+                self.app.call_from_thread(self._apply, view)
+        except Exception:  # a missed poll is made up by the next one
+            pass
+        finally:
+            self._polling = False
+
+    # -- writes -------------------------------------------------------------------------------
+
+    def _guard(self) -> bool:
+        if self.view is None:
+            return False
+        if self.view.read_only:
+            self.notify("This meeting is signed off: it cannot be changed.", severity="warning")
+            return False
+        if self.app.settings.role != "facilitator":  # type: ignore[attr-defined]
+            self.notify("This session is read-only.", severity="warning")
+            return False
+        return True
+
+    def _write(self, fn, *args, message=None, then=None, **kwargs) -> None:
+        """Run one db/meetings function as a unit of work, then reload the meeting.
+
+        Not an exclusive worker: a newer one would cancel a write that has not started yet.
+        """
+        self._write_worker(fn, args, kwargs, message, then)
+
+    @work(thread=True, group="write", exit_on_error=False)
+    def _write_worker(self, fn, args, kwargs, message, then) -> None:
+        from reviewtui.db import meetings as meeting_q
+        from reviewtui.db.errors import UserError
+
+        with self._write_lock:
+            try:
+                db = self.app.db  # type: ignore[attr-defined]
+                with db.session() as s:
+                    result = fn(*args, session=s, **kwargs)
+                with db.read() as s:
+                    view = meeting_q.get_meeting(self.meeting_id, session=s)
+            except UserError as exc:
+                self.app.call_from_thread(self.notify, str(exc), severity="error", timeout=6)
+                return
+        self.app.call_from_thread(self._apply, view)
+        if message is not None:
+            text = message(result) if callable(message) else message
+            self.app.call_from_thread(self.notify, text)
+        if then is not None:
+            self.app.call_from_thread(then)
+
+    def _item(self):
+        return self.view.item(self.agenda.highlighted_id) if self.view is not None else None
+
+    def action_start(self) -> None:
+        from reviewtui.db import meetings as meeting_q
+
+        if not self._guard():
+            return
+        if self.view.status != "planned":
+            self.notify(f"The meeting is {enums.label(self.view.status)}.")
+            return
+
+        def done(people) -> None:
+            if people is not None:
+                self._write(
+                    meeting_q.start_meeting,
+                    self.meeting_id,
+                    attendance=[_entry(p) for p in people],
+                    message="Meeting started: the clock is running.",
+                    then=self.editor.focus,  # next: notes on the first item
+                )
+
+        self.app.push_screen(AttendanceModal(self._attendees()), done)
+
+    def action_attendance(self) -> None:
+        from reviewtui.db import meetings as meeting_q
+
+        if not self._guard():
+            return
+
+        def done(people) -> None:
+            if people is not None:
+                self._write(
+                    meeting_q.set_attendance,
+                    self.meeting_id,
+                    [_entry(p) for p in people],
+                    message="Attendance saved.",
+                )
+
+        self.app.push_screen(AttendanceModal(self._attendees(), "save"), done)
+
+    def _attendees(self) -> list[Attendee]:
+        view = self.view
+        if view.attendance:
+            return [
+                Attendee(a.name, a.side, a.status, a.contact_id, a.organisation, a.role)
+                for a in view.attendance
+            ]
+        return [
+            Attendee(p.name, p.side, "present", p.id, p.organisation, p.role) for p in view.people
+        ]
+
+    def action_end(self) -> None:
+        from reviewtui.db import meetings as meeting_q
+
+        if not self._guard():
+            return
+        if self.view.status != "in_progress":
+            self.notify("Only a meeting in progress can be ended.")
+            return
+
+        def done(yes: bool | None) -> None:
+            if yes:
+                self._write(meeting_q.end_meeting, self.meeting_id, message="Meeting ended.")
+
+        self.app.push_screen(
+            ConfirmModal("End the meeting now? Notes and outcomes stay editable until sign-off."),
+            done,
+        )
+
+    def _step(self, delta: int) -> None:
+        from reviewtui.db import meetings as meeting_q
+
+        view = self.view
+        if view is None or not view.items:
+            return
+        base = view.current_item_id if view.status == "in_progress" else None
+        index = view.index_of(base if base is not None else self.agenda.highlighted_id)
+        index = 0 if index is None else max(0, min(len(view.items) - 1, index + delta))
+        target = view.items[index]
+        self.agenda.highlighted = index
+        if self.can_edit and target.id != view.current_item_id:
+            self._write(meeting_q.go_to_item, self.meeting_id, target.id)
+
+    def action_next_item(self) -> None:
+        self._step(1)
+
+    def action_previous_item(self) -> None:
+        self._step(-1)
+
+    def action_go_here(self) -> None:
+        from reviewtui.db import meetings as meeting_q
+
+        item = self._item()
+        if item is not None and self._guard():
+            self._write(meeting_q.go_to_item, self.meeting_id, item.id)
+
+    def action_focus_agenda(self) -> None:
+        self.agenda.focus()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_feedback(self) -> None:
+        from reviewtui.screens.feedback import FeedbackScreen
+
+        if self.view is not None:
+            self.app.push_screen(FeedbackScreen(self.view.vendor_id, meeting_id=self.meeting_id))
+
+    def action_outcome(self) -> None:
+        item = self._item()
+        if item is None or not self._guard():
+            return
+
+        def done(kind: str | None) -> None:
+            if kind:
+                self._outcome(kind)
+
+        self.app.push_screen(OutcomeKindModal(item.title), done)
+
+    def action_quick(self, kind: str) -> None:
+        if self._item() is not None and self._guard():
+            self._outcome(kind)
+
+    def _outcome(self, kind: str) -> None:
+        from reviewtui.db import outcomes as outcome_q
+
+        item = self._item()
+        if item is None:
+            return
+        if kind in ("information", "decision"):
+
+            def text_done(text: str | None) -> None:
+                if text:
+                    self._write(outcome_q.add_outcome, item.id, kind, text)
+
+            self.app.push_screen(
+                PromptModal(f"{enums.label(kind).capitalize()} on: {item.title}"), text_done
+            )
+        elif kind == "action":
+            view = self.view
+            # Vendor-side people first: they own most corrective actions.
+            owners = [(f"{p.name} ({p.side})", p.id) for p in view.people if p.side == "vendor"]
+            owners += [(f"{p.name} ({p.side})", p.id) for p in view.people if p.side != "vendor"]
+
+            def action_done(a) -> None:
+                if a is not None:
+                    self._write(
+                        outcome_q.add_action,
+                        item.id,
+                        a.title,
+                        a.owner_id,
+                        a.due,
+                        message=f"Action raised: {a.title} (due {a.due.isoformat()})",
+                    )
+
+            self.app.push_screen(ActionModal(owners), action_done)
+        elif kind == "parked":
+
+            def park_done(reason: str | None) -> None:
+                if reason is not None:
+                    self._write(
+                        outcome_q.park_item,
+                        item.id,
+                        reason=reason,
+                        settings=self.app.settings,  # type: ignore[attr-defined]
+                        message=lambda r: (
+                            "Parked to the meeting of "
+                            + r.scheduled_at.astimezone().strftime("%d %b %Y %H:%M")
+                            + (" (scheduled now)" if r.created_meeting else "")
+                        ),
+                    )
+
+            self.app.push_screen(
+                PromptModal(
+                    f"Park to the next meeting: {item.title}",
+                    placeholder="Why (optional); Enter parks",
+                    allow_empty=True,
+                ),
+                park_done,
+            )
+
+    def action_add_item(self) -> None:
+        from reviewtui.db import meetings as meeting_q
+
+        if not self._guard():
+            return
+        after = self.agenda.highlighted_id
+
+        def done(title: str | None) -> None:
+            if title:
+                self._write(meeting_q.add_item, self.meeting_id, title, after_item_id=after)
+
+        self.app.push_screen(PromptModal("New agenda item (added below the selected one)"), done)
+
+    def action_rename_item(self) -> None:
+        from reviewtui.db import meetings as meeting_q
+
+        item = self._item()
+        if item is None or not self._guard():
+            return
+
+        def done(title: str | None) -> None:
+            if title and title != item.title:
+                self._write(meeting_q.rename_item, item.id, title)
+
+        self.app.push_screen(PromptModal("Rename the item", value=item.title), done)
+
+    def action_timebox(self) -> None:
+        from reviewtui.db import meetings as meeting_q
+
+        item = self._item()
+        if item is None or not self._guard():
+            return
+
+        def check(value: str) -> str | None:
+            if not value.isdigit() or not 0 <= int(value) <= 240:
+                return "Give whole minutes, 0 to 240."
+            return None
+
+        def done(value: str | None) -> None:
+            if value:
+                self._write(meeting_q.set_timebox, item.id, int(value))
+
+        self.app.push_screen(
+            PromptModal(
+                f"Timebox in minutes: {item.title}", value=str(item.timebox_minutes), check=check
+            ),
+            done,
+        )
+
+    def action_remove_item(self) -> None:
+        from reviewtui.db import meetings as meeting_q
+
+        item = self._item()
+        if item is None or not self._guard():
+            return
+
+        def done(yes: bool | None) -> None:
+            if yes:
+                if self.drafts is not None:
+                    self.drafts.discard(item.id)
+                self._write(meeting_q.remove_item, item.id, message="Item removed.")
+
+        self.app.push_screen(
+            ConfirmModal(f"Remove “{item.title}” with its notes and outcomes?"), done
+        )
+
+    def action_move(self, delta: int) -> None:
+        from reviewtui.db import meetings as meeting_q
+
+        item = self._item()
+        if item is not None and self._guard():
+            self._write(meeting_q.move_item, item.id, delta)
+
+    def action_next_meeting_date(self) -> None:
+        from reviewtui.db import meetings as meeting_q
+        from reviewtui.domain.when import WHEN_EXAMPLES, WhenError, parse_when
+
+        if not self._guard():
+            return
+
+        def check(value: str) -> str | None:
+            try:
+                parse_when(value)
+            except WhenError as exc:
+                return str(exc)
+            return None
+
+        def done(value: str | None) -> None:
+            if value:
+                when = parse_when(value)
+                self._write(
+                    meeting_q.set_next_meeting,
+                    self.meeting_id,
+                    when,
+                    message=f"Next meeting: {_when(when)}",
+                )
+
+        self.app.push_screen(
+            PromptModal("Date of the next meeting", placeholder=WHEN_EXAMPLES, check=check), done
+        )
+
+
+def _entry(p: Attendee):
+    from reviewtui.db.meetings import AttendanceEntry
+
+    return AttendanceEntry(
+        name=p.name,
+        side=p.side,
+        status=p.status,
+        contact_id=p.contact_id,
+        organisation=p.organisation,
+        role=p.role,
+    )

@@ -1,0 +1,371 @@
+"""Small modals of the live meeting: prompts, confirmation, attendance, outcomes, merge.
+
+Each returns its value through ``dismiss``; none touches the database (the meeting screen does,
+in workers). Ctrl+S or Enter confirms, Ctrl+G or Escape cancels (cancelling is never
+destructive: nothing has been written yet).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, DataTable, Input, Label, Select, Static, TextArea
+
+from reviewtui.domain import enums
+
+MODAL_CSS = """
+.modal-box {
+    width: 76;
+    max-width: 100%;
+    height: auto;
+    max-height: 100%;
+    border: round $primary;
+    background: $panel;
+    padding: 0 1;
+}
+.modal-box Input, .modal-box Select { margin-bottom: 0; }
+.modal-error { color: $error; height: auto; }
+"""
+
+
+class PromptModal(ModalScreen[str | None]):
+    """One line of text: Enter saves, Escape cancels. ``check`` may refuse it with a message."""
+
+    DEFAULT_CSS = "PromptModal { align: center middle; }" + MODAL_CSS
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,ctrl+g", "cancel", "Cancel", id="prompt.cancel"),
+    ]
+
+    def __init__(
+        self,
+        title: str,
+        *,
+        value: str = "",
+        placeholder: str = "",
+        check=None,
+        allow_empty: bool = False,
+    ) -> None:
+        super().__init__()
+        self.prompt_title = title
+        self.value = value
+        self.placeholder = placeholder
+        self.check = check
+        self.allow_empty = allow_empty
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="modal-box"):
+            yield Label(self.prompt_title, classes="title")
+            yield Input(value=self.value, placeholder=self.placeholder, id="prompt-input")
+            yield Static("Enter saves · Escape cancels", classes="muted")
+            yield Static("", classes="modal-error", id="prompt-error")
+
+    @on(Input.Submitted)
+    def _submit(self) -> None:
+        value = self.query_one("#prompt-input", Input).value.strip()
+        if self.check is not None:
+            problem = self.check(value)
+            if problem:
+                self.query_one("#prompt-error", Static).update(problem)
+                return
+        if value or self.allow_empty:
+            self.dismiss(value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ConfirmModal(ModalScreen[bool]):
+    """A yes/no question: y confirms; n, Escape or Ctrl+G keeps things as they are."""
+
+    DEFAULT_CSS = "ConfirmModal { align: center middle; }" + MODAL_CSS
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "answer(True)", "Yes", id="confirm.yes"),
+        Binding("n,escape,ctrl+g", "answer(False)", "No", id="confirm.no"),
+    ]
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="modal-box"):
+            yield Static(self.question)
+            yield Static("y yes · n no", classes="muted")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
+
+
+@dataclass(frozen=True)
+class Attendee:
+    """One line of the attendance list being taken."""
+
+    name: str
+    side: str
+    status: str
+    contact_id: int | None = None
+    organisation: str = ""
+    role: str = ""
+
+
+class AttendanceModal(ModalScreen[list[Attendee] | None]):
+    """Who is here: p present, a absent, y apologies; type a name to add someone."""
+
+    DEFAULT_CSS = (
+        """
+    AttendanceModal { align: center middle; }
+    AttendanceModal DataTable { height: auto; max-height: 12; }
+    """
+        + MODAL_CSS
+    )
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("p", "mark('present')", "Present", id="attendance.present"),
+        Binding("a", "mark('absent')", "Absent", id="attendance.absent"),
+        Binding("y", "mark('apologies')", "Apologies", id="attendance.apologies"),
+        Binding("space", "cycle", "Cycle", show=False, id="attendance.cycle"),
+        Binding("ctrl+s", "confirm", "Confirm", id="attendance.confirm"),
+        Binding("escape,ctrl+g", "cancel", "Cancel", id="attendance.cancel"),
+    ]
+
+    def __init__(self, people: list[Attendee], confirm_label: str = "start the meeting") -> None:
+        super().__init__()
+        self.people = list(people)
+        self.confirm_label = confirm_label
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="modal-box"):
+            yield Label("Attendance", classes="title")
+            yield DataTable(id="attendees", cursor_type="row")
+            yield Input(placeholder="Add someone: name (v: Name for the vendor side)", id="guest")
+            yield Static(
+                f"p present · a absent · y apologies · Enter {self.confirm_label} · Esc cancel",
+                classes="muted",
+            )
+
+    def on_mount(self) -> None:
+        t = self.query_one("#attendees", DataTable)
+        t.add_columns("Status", "Side", "Name", "Role")
+        self._fill()
+        t.focus()
+
+    def _fill(self, row: int = 0) -> None:
+        t = self.query_one("#attendees", DataTable)
+        t.clear()
+        marks = {"present": "[x] present", "absent": "[ ] absent", "apologies": "[-] apologies"}
+        for p in self.people:
+            t.add_row(Text(marks[p.status]), p.side, p.name, p.role)
+        if self.people:
+            t.move_cursor(row=min(row, len(self.people) - 1))
+
+    def action_mark(self, status: str) -> None:
+        t = self.query_one("#attendees", DataTable)
+        if not self.people or self.query_one("#guest", Input).has_focus:
+            return
+        row = t.cursor_row
+        p = self.people[row]
+        self.people[row] = Attendee(p.name, p.side, status, p.contact_id, p.organisation, p.role)
+        self._fill(row)
+
+    def action_cycle(self) -> None:
+        t = self.query_one("#attendees", DataTable)
+        if not self.people or not t.has_focus:
+            return
+        order = list(enums.ATTENDANCE)
+        current = self.people[t.cursor_row].status
+        self.action_mark(order[(order.index(current) + 1) % len(order)])
+
+    @on(DataTable.RowSelected, "#attendees")
+    def _row_enter(self) -> None:
+        self.action_confirm()
+
+    @on(Input.Submitted, "#guest")
+    def _add_guest(self, event: Input.Submitted) -> None:
+        raw = event.value.strip()
+        if not raw:
+            self.action_confirm()
+            return
+        side = "client"
+        if raw.lower().startswith("v:"):
+            side, raw = "vendor", raw[2:].strip()
+        elif raw.lower().startswith("c:"):
+            raw = raw[2:].strip()
+        if raw:
+            self.people.append(Attendee(raw, side, "present"))
+            self._fill(len(self.people) - 1)
+        event.input.value = ""
+
+    def action_confirm(self) -> None:
+        self.dismiss(self.people)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class OutcomeKindModal(ModalScreen[str | None]):
+    """Which outcome: i information, d decision, a action, p parked."""
+
+    DEFAULT_CSS = "OutcomeKindModal { align: center middle; }" + MODAL_CSS
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("i", "pick('information')", "Information", id="outcome.information"),
+        Binding("d", "pick('decision')", "Decision", id="outcome.decision"),
+        Binding("a", "pick('action')", "Action", id="outcome.action"),
+        Binding("p", "pick('parked')", "Park", id="outcome.parked"),
+        Binding("escape,ctrl+g", "pick('')", "Cancel", id="outcome.cancel"),
+    ]
+
+    def __init__(self, item_title: str) -> None:
+        super().__init__()
+        self.item_title = item_title
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="modal-box"):
+            yield Label(f"Outcome for: {self.item_title}", classes="title")
+            yield Static(
+                "[b]i[/b] information · [b]d[/b] decision · [b]a[/b] action · "
+                "[b]p[/b] park to the next meeting · Esc cancel"
+            )
+
+    def action_pick(self, kind: str) -> None:
+        self.dismiss(kind or None)
+
+
+@dataclass(frozen=True)
+class ActionInput:
+    title: str
+    owner_id: int
+    due: date
+
+
+class ActionModal(ModalScreen[ActionInput | None]):
+    """A corrective action: title, owner (a contact), due date (+7d, +2w, 10 Dec ...)."""
+
+    DEFAULT_CSS = "ActionModal { align: center middle; }" + MODAL_CSS
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Save", id="action.save"),
+        Binding("escape,ctrl+g", "cancel", "Cancel", id="action.cancel"),
+    ]
+
+    def __init__(self, owners: list[tuple[str, int]], default_due: str = "+14d") -> None:
+        super().__init__()
+        self.owners = owners
+        self.default_due = default_due
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="modal-box"):
+            yield Label("New corrective action", classes="title")
+            yield Input(placeholder="What is to be done", id="action-title")
+            yield Select(
+                self.owners,
+                value=self.owners[0][1] if self.owners else Select.BLANK,
+                allow_blank=not self.owners,
+                prompt="Owner",
+                id="action-owner",
+            )
+            yield Input(
+                value=self.default_due, placeholder="Due: +7d, +2w, 2026-12-10", id="action-due"
+            )
+            yield Static("Enter saves · Tab next field · Esc cancels", classes="muted")
+            yield Static("", classes="modal-error", id="action-error")
+
+    def on_mount(self) -> None:
+        self.query_one("#action-title", Input).focus()
+
+    @on(Input.Submitted)
+    def action_save(self) -> None:
+        from reviewtui.domain.when import WhenError, parse_due
+
+        err = self.query_one("#action-error", Static)
+        title = self.query_one("#action-title", Input).value.strip()
+        owner = self.query_one("#action-owner", Select).value
+        if not title:
+            err.update("An action needs a title.")
+            self.query_one("#action-title", Input).focus()
+            return
+        if owner is Select.BLANK or owner is None:
+            err.update("Choose an owner (the vendor has no contacts yet: add one first).")
+            return
+        try:
+            due = parse_due(self.query_one("#action-due", Input).value)
+        except WhenError as exc:
+            err.update(str(exc))
+            self.query_one("#action-due", Input).focus()
+            return
+        self.dismiss(ActionInput(title, int(owner), due))  # type: ignore[arg-type]
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+@dataclass(frozen=True)
+class MergeResult:
+    text: str
+
+
+class MergeModal(ModalScreen[MergeResult | None]):
+    """Two versions of one item's notes: theirs (read-only) and yours to merge; Ctrl+S saves."""
+
+    DEFAULT_CSS = """
+    MergeModal { align: center middle; }
+    #merge-box { width: 100%; height: 100%; border: round $warning; background: $panel; }
+    #merge-panes { height: 1fr; }
+    #merge-panes Vertical { width: 1fr; }
+    #merge-panes TextArea { height: 1fr; }
+    #merge-buttons { height: 3; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Save merged", id="merge.save"),
+        Binding("ctrl+r", "take_theirs", "Take theirs", id="merge.theirs"),
+        Binding("escape,ctrl+g", "keep_both", "Keep both", id="merge.both"),
+    ]
+
+    def __init__(self, theirs: str, mine: str, by: str, me: str) -> None:
+        super().__init__()
+        self.theirs = theirs
+        self.mine = mine
+        self.by = by or "someone"
+        self.me = me or "you"
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="merge-box"):
+            yield Static(
+                Text.assemble(
+                    ("CONFLICT ", "bold reverse"),
+                    f"{self.by} saved these notes while you were typing. Merge them on the "
+                    "right, then Ctrl+S. Ctrl+R takes theirs; Esc keeps both, one after the other.",
+                )
+            )
+            with Horizontal(id="merge-panes"):
+                with Vertical():
+                    yield Label(f"Theirs ({self.by})")
+                    yield TextArea(self.theirs, read_only=True, id="merge-theirs")
+                with Vertical():
+                    yield Label("Yours (edit to merge)")
+                    yield TextArea(self.mine, id="merge-mine")
+            with Horizontal(id="merge-buttons"):
+                yield Button("Save merged", id="merge-save", variant="primary")
+                yield Button("Take theirs", id="merge-take")
+
+    def on_mount(self) -> None:
+        self.query_one("#merge-mine", TextArea).focus()
+
+    @on(Button.Pressed, "#merge-save")
+    def action_save(self) -> None:
+        self.dismiss(MergeResult(self.query_one("#merge-mine", TextArea).text))
+
+    @on(Button.Pressed, "#merge-take")
+    def action_take_theirs(self) -> None:
+        self.dismiss(MergeResult(self.theirs))
+
+    def action_keep_both(self) -> None:
+        from reviewtui.lifeline import CONFLICT_SEPARATOR
+
+        mine = self.query_one("#merge-mine", TextArea).text
+        self.dismiss(MergeResult(self.theirs + CONFLICT_SEPARATOR.format(who=self.me) + mine))

@@ -1,0 +1,276 @@
+"""The meeting list (all vendors, or one) and scheduling a meeting from the TUI."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
+
+from reviewtui.domain import clock, enums
+from reviewtui.domain.when import WHEN_EXAMPLES
+from reviewtui.screens.meeting_modals import MODAL_CSS
+
+STATUS_STYLE = {"in_progress": "bold green", "planned": "", "ended": "dim", "signed_off": "dim"}
+# In progress first, then what is coming, then the past (newest first).
+STATUS_ORDER = {"in_progress": 0, "planned": 1, "ended": 2, "signed_off": 2}
+
+
+class MeetingsScreen(Screen):
+    """Meetings in progress and planned first, then past ones; Enter opens, n schedules."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "open", "Open", id="meetings.open"),
+        Binding("n", "new", "New meeting", id="meetings.new"),
+        Binding("f", "feedback", "Feedback", id="meetings.feedback"),
+        Binding("M", "minutes", "Minutes", id="meetings.minutes"),
+        Binding("r", "refresh", "Refresh", id="meetings.refresh"),
+        Binding("q", "back", "Back", id="meetings.back"),
+        Binding("escape", "back", "Back", show=False, id="meetings.back_esc"),
+    ]
+
+    DEFAULT_CSS = """
+    MeetingsScreen #meetings-title { height: 1; padding: 0 1; text-style: bold; }
+    """
+
+    def __init__(self, vendor_id: int | None = None) -> None:
+        super().__init__()
+        self.vendor_id = vendor_id
+        self.rows: dict[int, object] = {}
+        self._select: int | None = None  # a meeting to put the cursor on after the next load
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical():
+            yield Static("Meetings", id="meetings-title")
+            yield Static("Loading…", classes="status-line", id="meetings-status")
+            yield DataTable(id="meetings", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        t = self.query_one("#meetings", DataTable)
+        t.add_column("When", key="when", width=16)
+        t.add_column("Status", key="status", width=12)
+        t.add_column("Vendor", key="vendor", width=24)
+        t.add_column("Type", key="type", width=7)
+        t.add_column("Title", key="title")
+        self.load()
+
+    def on_screen_resume(self) -> None:
+        self.load()
+
+    @work(thread=True, exclusive=True, group="db", exit_on_error=False)
+    def load(self) -> None:
+        from reviewtui.db import meetings as meeting_q
+        from reviewtui.db import vendors as vendor_q
+        from reviewtui.db.errors import UserError
+
+        app = self.app
+        try:
+            with app.db.read() as s:  # type: ignore[attr-defined]
+                rows = meeting_q.list_meetings(
+                    session=s,
+                    vendor_id=self.vendor_id,
+                    only_vendor=app.vendor_scope,  # type: ignore[attr-defined]
+                )
+                vendor = (
+                    vendor_q.get_detail(self.vendor_id, session=s).name if self.vendor_id else None
+                )
+        except UserError as exc:
+            app.call_from_thread(self.notify, str(exc), severity="error")
+            return
+        app.call_from_thread(self._show, rows, vendor)
+
+    def _show(self, rows, vendor: str | None) -> None:
+        self.query_one("#meetings-title", Static).update(
+            f"Meetings · {vendor}" if vendor else "Meetings · all vendors"
+        )
+        self.sub_title = vendor or ""
+        t = self.query_one("#meetings", DataTable)
+        keep = t.cursor_row
+        t.clear()
+        ordered = sorted(
+            rows,
+            key=lambda r: (
+                STATUS_ORDER.get(r.status, 3),
+                r.scheduled_at.timestamp() * (1 if r.status == "planned" else -1),
+            ),
+        )
+        self.rows = {r.id: r for r in ordered}
+        for r in ordered:
+            status = Text(enums.label(r.status), style=STATUS_STYLE.get(r.status, ""))
+            t.add_row(
+                r.scheduled_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+                status,
+                r.vendor,
+                enums.label(r.type),
+                r.title,
+                key=str(r.id),
+            )
+        if ordered:
+            ids = [r.id for r in ordered]
+            if self._select in ids:
+                keep = ids.index(self._select)
+            self._select = None
+            t.move_cursor(row=min(keep, len(ordered) - 1))
+        planned = sum(1 for r in rows if r.status == "planned")
+        self.query_one("#meetings-status", Static).update(
+            f"{len(rows)} meetings · {planned} planned · n schedules one"
+            if rows
+            else "No meetings yet: press n to schedule one."
+        )
+        t.focus()
+
+    def _selected_id(self) -> int | None:
+        t = self.query_one("#meetings", DataTable)
+        if t.row_count == 0:
+            return None
+        key = t.coordinate_to_cell_key(t.cursor_coordinate).row_key.value
+        return int(key) if key is not None else None
+
+    def action_open(self) -> None:
+        mid = self._selected_id()
+        if mid is not None:
+            self.app.open_meeting(mid)  # type: ignore[attr-defined]
+
+    @on(DataTable.RowSelected, "#meetings")
+    def _selected(self) -> None:
+        self.action_open()
+
+    def action_refresh(self) -> None:
+        self.load()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_minutes(self) -> None:
+        """The selected meeting's minutes: preview, sign-off, export."""
+        mid = self._selected_id()
+        if mid is not None:
+            self.app.open_minutes(mid)  # type: ignore[attr-defined]
+
+    def action_feedback(self) -> None:
+        from reviewtui.screens.feedback import FeedbackScreen
+
+        mid = self._selected_id()
+        row = self.rows.get(mid) if mid is not None else None
+        vendor_id = row.vendor_id if row is not None else self.vendor_id  # type: ignore[attr-defined]
+        if vendor_id is not None:
+            self.app.push_screen(FeedbackScreen(vendor_id, meeting_id=mid))
+
+    def action_new(self) -> None:
+        if self.app.settings.role != "facilitator":  # type: ignore[attr-defined]
+            self.notify(
+                "This session is read-only: meetings cannot be scheduled.", severity="error"
+            )
+            return
+        mid = self._selected_id()
+        row = self.rows.get(mid) if mid is not None else None
+        # The vendor of this list, else of the selected meeting, is the likely one.
+        self._vendors_for_new(self.vendor_id or getattr(row, "vendor_id", None))
+
+    @work(thread=True, exclusive=True, group="db", exit_on_error=False)
+    def _vendors_for_new(self, vendor_id: int | None) -> None:
+        from reviewtui.db import vendors as vendor_q
+
+        with self.app.db.read() as s:  # type: ignore[attr-defined]
+            names = vendor_q.names(session=s, only_vendor=self.app.vendor_scope)  # type: ignore[attr-defined]
+        self.app.call_from_thread(self._ask_new, names, vendor_id)
+
+    def _ask_new(self, names: list[tuple[int, str]], vendor_id: int | None) -> None:
+        if not names:
+            self.notify("Add a vendor first (dashboard: a).", severity="warning")
+            return
+
+        def done(meeting_id: int | None) -> None:
+            if meeting_id is not None:
+                self.notify(f"Meeting {meeting_id} scheduled with its default agenda.")
+                self._select = meeting_id
+                self.load()
+
+        self.app.push_screen(NewMeetingModal(names, vendor_id), done)
+
+
+class NewMeetingModal(ModalScreen[int | None]):
+    """Vendor, when, type and title; Enter schedules it (with the default agenda)."""
+
+    DEFAULT_CSS = "NewMeetingModal { align: center middle; }" + MODAL_CSS
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Schedule", id="new_meeting.save"),
+        Binding("escape,ctrl+g", "cancel", "Cancel", id="new_meeting.cancel"),
+    ]
+
+    def __init__(self, vendors: list[tuple[int, str]], vendor_id: int | None) -> None:
+        super().__init__()
+        self.vendors = vendors
+        self.vendor_id = vendor_id if vendor_id is not None else vendors[0][0]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="modal-box"):
+            yield Label("Schedule a meeting", classes="title")
+            yield Select(
+                [(name, vid) for vid, name in self.vendors],
+                value=self.vendor_id,
+                allow_blank=False,
+                id="new-vendor",
+            )
+            yield Input(placeholder=f"When: {WHEN_EXAMPLES}", id="new-when")
+            yield Select(
+                [(f"{enums.label(t)}", t) for t in enums.MEETING_TYPES],
+                value="monthly",
+                allow_blank=False,
+                id="new-type",
+            )
+            yield Input(placeholder="Title (optional)", id="new-title")
+            yield Static("Enter schedules · Tab next field · Esc cancels", classes="muted")
+            yield Static("", classes="modal-error", id="new-error")
+
+    def on_mount(self) -> None:
+        self.query_one("#new-when", Input).focus()
+
+    @on(Input.Submitted)
+    def action_save(self) -> None:
+        from reviewtui.domain.when import WhenError, parse_when
+
+        err = self.query_one("#new-error", Static)
+        try:
+            when = parse_when(self.query_one("#new-when", Input).value, now=clock.now())
+        except WhenError as exc:
+            err.update(str(exc))
+            self.query_one("#new-when", Input).focus()
+            return
+        self._create(
+            int(self.query_one("#new-vendor", Select).value),  # type: ignore[arg-type]
+            when,
+            str(self.query_one("#new-type", Select).value),
+            self.query_one("#new-title", Input).value,
+        )
+
+    @work(thread=True, exclusive=True, group="db", exit_on_error=False)
+    def _create(self, vendor_id: int, when, meeting_type: str, title: str) -> None:
+        from reviewtui.db import meetings as meeting_q
+        from reviewtui.db.errors import UserError
+
+        app = self.app
+        try:
+            with app.db.session() as s:  # type: ignore[attr-defined]
+                mid = meeting_q.create_meeting(
+                    vendor_id,
+                    when,
+                    session=s,
+                    meeting_type=meeting_type,
+                    title=title,
+                    settings=app.settings,  # type: ignore[attr-defined]
+                )
+        except UserError as exc:
+            app.call_from_thread(self.query_one("#new-error", Static).update, str(exc))
+            return
+        app.call_from_thread(self.dismiss, mid)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

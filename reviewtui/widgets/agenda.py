@@ -1,0 +1,82 @@
+"""The agenda of a meeting as a list: position, title, timebox and what came out of each item."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import events
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from reviewtui.domain import timer
+
+OUTCOME_LETTERS = {"information": "i", "decision": "d", "action": "a", "parked": "p"}
+FLAG_STYLE = {timer.OK: "", timer.WARNING: "yellow", timer.OVERRUN: "bold red"}
+
+
+FLAGS = {timer.OK: " ", timer.WARNING: "~", timer.OVERRUN: "!"}
+
+
+def item_prompt(item, *, current: bool, now) -> Text:
+    """``▶ 3  4:10~ [da] KPI OTIF: red…``: time spent (or the timebox, ``5m``) and outcomes.
+
+    The flag after the time is the timer state as text: ``~`` near the timebox, ``!`` over it.
+    """
+    t = Text(no_wrap=True, overflow="ellipsis")
+    t.append(f"{'▶' if current else ' '}{item.position:>2} ", style="bold" if current else "")
+    spent = timer.elapsed(item.elapsed_seconds, item.started_at, now)
+    if spent:
+        st = timer.state(spent, item.timebox_minutes * 60)
+        t.append(f"{timer.clock_text(spent):>5}{FLAGS[st]}", style=FLAG_STYLE[st])
+    else:
+        t.append(f"{item.timebox_minutes:>4}m ", style="dim")
+    letters = "".join(OUTCOME_LETTERS.get(o.kind, "?") for o in item.outcomes)
+    if letters:
+        t.append(f" [{letters}]", style="bold")
+    t.append(f" {item.title}", style="bold" if current else "")
+    return t
+
+
+class AgendaList(OptionList):
+    """Agenda items; the option ids are the item ids. Enter opens the item's notes."""
+
+    DEFAULT_CSS = """
+    AgendaList {
+        width: 40%; min-width: 30; max-width: 60; height: 1fr;
+        border: round $primary-darken-2;
+        text-wrap: nowrap; text-overflow: ellipsis;
+    }
+    AgendaList:focus { border: round $accent; }
+    """
+
+    def on_key(self, event: events.Key) -> None:
+        # Keys reach this widget through its own queue; a binding would only act once Enter
+        # has bubbled up to the app, after the keys typed straight behind it had already
+        # fired the agenda's one-letter keys. So Enter moves the focus here and now, and keys
+        # still queued here follow it into the notes.
+        target = self.screen.focused
+        if target is not None and target is not self:
+            event.prevent_default()
+            event.stop()
+            target.post_message(events.Key(event.key, event.character))
+        elif event.key == "enter":
+            edit = getattr(self.screen, "edit_notes", None)
+            if edit is not None:
+                event.prevent_default()
+                event.stop()
+                edit()
+
+    def show(self, items, current_id: int | None, keep_id: int | None, now) -> None:
+        """Replace the options, keeping the highlight on ``keep_id`` when it is still there."""
+        self.set_options(
+            Option(item_prompt(i, current=i.id == current_id, now=now), id=str(i.id)) for i in items
+        )
+        index = next((n for n, i in enumerate(items) if i.id == keep_id), None)
+        if index is None and items:
+            index = 0
+        self.highlighted = index
+
+    @property
+    def highlighted_id(self) -> int | None:
+        if self.highlighted is None or self.option_count == 0:
+            return None
+        return int(self.get_option_at_index(self.highlighted).id)

@@ -1,0 +1,249 @@
+"""The notes of one agenda item, saved as they are typed, never overwriting anyone's.
+
+Every change becomes a draft in the screen's :class:`reviewtui.lifeline.Drafts` (which the
+SIGHUP/SIGTERM handler flushes). A draft is saved 0.3 s after the last keystroke and at most
+0.6 s after the first unsaved one, checked every 100 ms: well within a second, even of a
+``kill -9``. One save is in flight at a time, carrying the notes version the text was typed on;
+when someone else saved in between, both texts are shown to merge.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+
+from textual import work
+from textual.message import Message
+from textual.widgets import TextArea
+
+from reviewtui.domain import clock
+
+DEBOUNCE_S = 0.3  # save this long after the last keystroke...
+MAX_WAIT_S = 0.6  # ...or this long after the first unsaved one, whichever comes first
+TICK_S = 0.1
+
+
+class NotesEditor(TextArea):
+    """A TextArea bound to one agenda item at a time, with drafts and debounced saves."""
+
+    DEFAULT_CSS = """
+    NotesEditor { height: 1fr; border: round $primary-darken-2; }
+    NotesEditor:focus { border: round $accent; }
+    """
+
+    class Status(Message):
+        """What the notes are doing (typing, saved, not saved), for the screen to show."""
+
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__("", soft_wrap=True, disabled=True, **kwargs)
+        self.drafts = None  # lifeline.Drafts, given by the screen once the database is open
+        self.meeting_id: int | None = None
+        self.item_id: int | None = None  # the item whose notes are shown
+        self.editable = False
+        self._shown_text = ""
+        self._shown_version = 0  # the stored version the shown text is based on
+        self._first_dirty: float | None = None
+        self._last_change = 0.0
+        self._saving = False
+        self._save_blocked = False
+        self._retry_at = 0.0
+        self._conflict_open = False
+
+    def attach(self, drafts, meeting_id: int) -> None:
+        self.drafts = drafts
+        self.meeting_id = meeting_id
+
+    def on_mount(self) -> None:
+        self.set_interval(TICK_S, self._autosave_tick)
+
+    @property
+    def typing(self) -> bool:
+        """Whether the shown item has words not saved yet."""
+        return (
+            self.drafts is not None
+            and self.item_id is not None
+            and (self.drafts.get(self.item_id) is not None)
+        )
+
+    # -- showing -----------------------------------------------------------------------------
+
+    def clear_item(self) -> None:
+        self.item_id = None
+        self.disabled = True
+
+    def show_item(self, item, *, editable: bool, cursor=None) -> None:
+        """Show ``item``'s notes (a draft of it wins), or take in a newer stored version."""
+        self.disabled = False
+        self.editable = editable
+        self.read_only = not editable or self._save_blocked
+        draft = self.drafts.get(item.id) if self.drafts is not None else None
+        if item.id != self.item_id:
+            if self.typing:
+                self._first_dirty = 0.0  # leaving an item: save its draft at the next tick
+            self.item_id = item.id
+            self._shown_version = draft.base_version if draft else item.notes_version
+            self._load(draft.text if draft else item.notes, cursor)
+        elif draft is None:
+            # Only a newer version replaces the text: a view loaded just before our own save
+            # landed is older than what is shown.
+            if item.notes_version > self._shown_version:
+                self._shown_version = item.notes_version
+                if item.notes != self.text:
+                    # Another session's notes, nothing typed here: take them in place.
+                    self._load(item.notes, self.cursor_location)
+        elif item.notes_version != draft.base_version and item.notes not in draft.sent:
+            who = item.notes_updated_by or "someone"
+            self.post_message(self.Status(f"{who} saved newer notes: merge on next save"))
+
+    def _load(self, text: str, cursor=None) -> None:
+        self._shown_text = text
+        self.load_text(text)
+        if cursor is None:
+            lines = text.split("\n")
+            cursor = (len(lines) - 1, len(lines[-1]))
+        row = max(0, min(cursor[0], self.document.line_count - 1))
+        col = max(0, min(cursor[1], len(self.document.get_line(row))))
+        self.move_cursor((row, col))
+
+    # -- typing and saving -------------------------------------------------------------------
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        event.stop()
+        if self.item_id is None or self.drafts is None or self.meeting_id is None:
+            return
+        text = self.text
+        if text == self._shown_text and self.drafts.get(self.item_id) is None:
+            return  # the text we loaded, not typed
+        if not self.editable:
+            return
+        self.drafts.edit(
+            self.meeting_id, self.item_id, text, self._shown_version, self.cursor_location
+        )
+        now = time.monotonic()
+        self._last_change = now
+        if self._first_dirty is None:
+            self._first_dirty = now
+        self.post_message(self.Status("typing…"))
+
+    def _autosave_tick(self) -> None:
+        if self.drafts is None or self._saving or self._conflict_open or self._save_blocked:
+            return
+        now = time.monotonic()
+        if now < self._retry_at:
+            return
+        for d in self.drafts.snapshot():
+            due = d.item_id != self.item_id or (
+                now - self._last_change >= DEBOUNCE_S
+                or (self._first_dirty is not None and now - self._first_dirty >= MAX_WAIT_S)
+            )
+            if not due:
+                continue
+            sending = self.drafts.sending(d.item_id)
+            if sending is None:
+                continue
+            if d.item_id == self.item_id:
+                self._first_dirty = None
+            self._saving = True
+            self._save(sending)
+            return
+
+    @work(thread=True, group="notes", exit_on_error=False)
+    def _save(self, d) -> None:
+        # Not exclusive: a newer save must never cancel one that has not started.
+        from reviewtui import uistate
+        from reviewtui.db import meetings as meeting_q
+        from reviewtui.db.errors import ReadOnly, UserError
+
+        try:
+            with self.app.db.session() as s:  # type: ignore[attr-defined]
+                version = meeting_q.save_notes(d.item_id, d.text, d.base_version, session=s)
+        except meeting_q.NotesConflict as c:
+            if c.theirs in d.sent:  # our own earlier save: base on it and go again
+                self.drafts.rebase(d.item_id, c.version)
+                self.app.call_from_thread(self._save_finished, None)
+            else:
+                self.app.call_from_thread(self._conflict, d.item_id, c)
+            return
+        except ReadOnly as exc:
+            self.app.call_from_thread(self._save_failed, str(exc), True)
+            return
+        except UserError as exc:
+            self.app.call_from_thread(self._save_failed, str(exc), False)
+            return
+        except Exception as exc:  # database away or locked: keep the draft, try again
+            self.app.call_from_thread(self._save_failed, f"notes not saved yet ({exc})", False)
+            return
+        self.drafts.stored(d.item_id, d.text, version)
+        with contextlib.suppress(OSError):
+            uistate.remember(self.drafts.db_url, d.meeting_id, d.item_id, d.cursor)
+        self.app.call_from_thread(self._save_finished, (d.item_id, d.text, version))
+
+    def _save_finished(self, saved) -> None:
+        self._saving = False
+        if saved is None:
+            return
+        item_id, text, version = saved
+        if item_id == self.item_id:
+            self._shown_version = version
+            if self.drafts.get(item_id) is None:
+                self._shown_text = text
+        stamp = clock.now().astimezone().strftime("%H:%M:%S")
+        self.post_message(self.Status(f"saved {stamp} v{version}"))
+
+    def _save_failed(self, message: str, blocked: bool) -> None:
+        self._saving = False
+        if blocked:
+            self._save_blocked = True
+            self.read_only = True
+        else:
+            self._retry_at = time.monotonic() + 2.0
+        self.post_message(self.Status(f"NOT SAVED: {message}"))
+        self.notify(message, severity="error", timeout=6)
+
+    class Conflicted(Message):
+        """A save crossed someone else's: the screen shows both texts, then calls ``merged``."""
+
+        def __init__(self, item_id: int, conflict, mine: str) -> None:
+            super().__init__()
+            self.item_id = item_id
+            self.conflict = conflict
+            self.mine = mine
+
+    def _conflict(self, item_id: int, c) -> None:
+        self._saving = False
+        self._conflict_open = True  # no saves until the merge is decided
+        draft = self.drafts.get(item_id)
+        self.post_message(self.Conflicted(item_id, c, draft.text if draft else c.mine))
+
+    def merged(self, item_id: int, version: int, text: str | None) -> None:
+        """The merge of a conflict (None: decided later); it is saved at the next tick."""
+        self._conflict_open = False
+        if text is None:
+            return
+        self.drafts.rebase(item_id, version, text)
+        if item_id == self.item_id:
+            self._shown_version = version
+            self._load(text, self.cursor_location)
+        self._first_dirty = 0.0
+
+    def flush_now(self) -> int:
+        """Write every draft synchronously (leaving the screen, the app closing)."""
+        from reviewtui import lifeline
+
+        if self.drafts is None:
+            return 0
+        return lifeline.flush(self.drafts)
+
+    def on_unmount(self) -> None:
+        from reviewtui import uistate
+
+        self.flush_now()
+        if self.drafts is not None and self.item_id is not None and self.meeting_id is not None:
+            with contextlib.suppress(OSError):
+                uistate.remember(
+                    self.drafts.db_url, self.meeting_id, self.item_id, self.cursor_location
+                )

@@ -1,0 +1,77 @@
+"""Flushing typed drafts on exit: our own saves rebase, someone else's keeps both texts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from reviewtui import lifeline, uistate
+from reviewtui.db import meetings as mq
+from reviewtui.db import models as m
+
+
+@pytest.fixture
+def item(db):
+    with db.session() as s:
+        v = m.Vendor(name="Acme")
+        s.add(v)
+        s.flush()
+        mid = mq.create_meeting(
+            v.id, datetime.fromisoformat("2026-12-01T10:00:00+00:00"), session=s
+        )
+        return mid, mq.get_meeting(mid, session=s).items[0].id
+
+
+def _notes(db, mid, item_id) -> tuple[str, int, str]:
+    with db.read() as s:
+        row = mq.get_meeting(mid, session=s).item(item_id)
+    return row.notes, row.notes_version, row.notes_updated_by
+
+
+def test_flush_writes_every_draft_and_remembers_the_cursor(db, item) -> None:
+    mid, item_id = item
+    drafts = lifeline.Drafts(db.url, "alice")
+    drafts.edit(mid, item_id, "typed before the drop", 0, (0, 7))
+    assert lifeline.flush(drafts) == 1
+    assert _notes(db, mid, item_id) == ("typed before the drop", 1, "alice")
+    assert len(drafts) == 0
+    assert uistate.recall(db.url, mid) == (item_id, (0, 7))
+
+
+def test_a_save_in_flight_is_ours_and_rebases(db, item) -> None:
+    mid, item_id = item
+    drafts = lifeline.Drafts(db.url, "alice")
+    drafts.edit(mid, item_id, "first words", 0)
+    sent = drafts.sending(item_id)
+    with db.session() as s:  # the worker's save lands...
+        mq.save_notes(item_id, sent.text, sent.base_version, session=s)
+    drafts.edit(mid, item_id, "first words and more", 0)  # ...while typing goes on
+    assert lifeline.flush(drafts) == 1
+    assert _notes(db, mid, item_id)[:2] == ("first words and more", 2)
+
+
+def test_someone_elses_newer_notes_are_kept_beside_ours(db, item) -> None:
+    mid, item_id = item
+    with db.session() as s:
+        s.info["user"] = "bob"
+        mq.save_notes(item_id, "Bob's version", 0, session=s)
+    drafts = lifeline.Drafts(db.url, "alice")
+    drafts.edit(mid, item_id, "Alice's version", 0)
+    lifeline.flush(drafts)
+    text, version, _ = _notes(db, mid, item_id)
+    assert text == (
+        "Bob's version\n\n--- notes by alice, kept after a conflicting edit ---\nAlice's version"
+    )
+    assert version == 2
+
+
+def test_what_cannot_be_stored_goes_to_the_recovery_file(db, item) -> None:
+    mid, item_id = item
+    with db.session() as s:
+        s.get(m.Meeting, mid).status = "signed_off"
+    drafts = lifeline.Drafts(db.url, "alice")
+    drafts.edit(mid, item_id, "words after sign-off", 0)
+    assert lifeline.flush(drafts) == 0
+    saved = lifeline.recovery_file().read_text(encoding="utf-8")
+    assert "words after sign-off" in saved and f"meeting {mid} item {item_id}" in saved

@@ -1,0 +1,168 @@
+"""The live meeting in a real terminal: nothing typed is lost, and two sessions see each other."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.tmuxterm import Tmux
+
+pytestmark = pytest.mark.e2e
+
+EXE = shutil.which("reviewtui")
+
+
+@pytest.fixture
+def meeting(tmp_path: Path) -> tuple[Path, int, dict[str, str]]:
+    db = tmp_path / "demo.db"
+    env = {"XDG_DATA_HOME": str(tmp_path / "data"), "XDG_CONFIG_HOME": str(tmp_path / "cfg")}
+    run_env = {**os.environ, **env}
+    subprocess.run(
+        [EXE, "--db", str(db), "demo", "--seed-only"], check=True, capture_output=True, env=run_env
+    )
+    out = subprocess.run(
+        [EXE, "--db", str(db), "meetings", "new", "Keystone", "--at", "+1d 10:00"],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=run_env,
+    )
+    return db, int(out.stdout.strip()), env
+
+
+def _open(db: Path, mid: int, env: dict[str, str], **size) -> Tmux:
+    return Tmux([EXE, "--db", str(db), "meetings", "open", str(mid)], env=env, **size)
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            out.append(int(stat.parent.name))
+    return out
+
+
+def _reviewtui_pid(term: Tmux) -> int:
+    """The python process running reviewtui in the pane (the pane's shell may exec it or not)."""
+    todo = [term.pane_pid()]
+    while todo:
+        pid = todo.pop()
+        try:
+            cmd = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if any(part.endswith(b"reviewtui") for part in cmd) and b"meetings" in cmd:
+            return pid
+        todo.extend(_children(pid))
+    raise AssertionError(f"no reviewtui process under the pane:\n{term.screen()}")
+
+
+def _gone(pid: int, timeout: float = 10.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not Path(f"/proc/{pid}").exists():
+            return True
+        try:
+            if Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z":
+                return True
+        except OSError:
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def _notes(db: Path, mid: int) -> str:
+    con = sqlite3.connect(db)
+    try:
+        rows = con.execute(
+            "SELECT notes FROM agendaitem WHERE meeting_id = ? ORDER BY position", (mid,)
+        ).fetchall()
+    finally:
+        con.close()
+    return "\n".join(r[0] for r in rows)
+
+
+@pytest.mark.parametrize("how", ["SIGHUP", "SIGTERM", "terminal killed"])
+def test_notes_typed_just_before_the_end_survive(meeting, how: str) -> None:
+    db, mid, env = meeting
+    words = f"Words typed right before {how.lower()} 123"
+    term = _open(db, mid, env, width=100, height=30)
+    try:
+        term.wait_for("Scorecard overview")
+        term.send("Enter")
+        sent = time.monotonic()
+        term.send(words, literal=True)
+        term.wait_for(words, timeout=5)  # the app has the keystrokes...
+        pid = _reviewtui_pid(term)
+        if how == "terminal killed":
+            term.close()  # ...and the terminal disappears under it (tmux sends SIGHUP)
+        else:
+            os.kill(pid, getattr(signal, how))
+        killed_after = time.monotonic() - sent
+        assert killed_after < 1.0, f"the kill came {killed_after:.2f}s after the last keystroke"
+        assert _gone(pid), "reviewtui did not exit"
+    finally:
+        term.close()
+    assert words in _notes(db, mid)
+    # Reopening the meeting shows the words, on the item where they were typed.
+    with _open(db, mid, env, width=100, height=30) as again:
+        again.wait_for(words, timeout=20)
+
+
+def test_two_sessions_on_one_meeting_see_each_others_edits(meeting) -> None:
+    db, mid, env = meeting
+    with (
+        _open(db, mid, {**env, "REVIEWTUI_USER": "alice"}, width=100, height=30) as alice,
+        _open(db, mid, {**env, "REVIEWTUI_USER": "bob"}, width=100, height=30) as bob,
+    ):
+        alice.wait_for("Scorecard overview")
+        bob.wait_for("Scorecard overview")
+        alice.send("Enter")
+        alice.send("Decision needed on spares", literal=True)
+        typed = time.monotonic()
+        alice.wait_for("Decision needed on spares", timeout=5)
+        bob.wait_for("Decision needed on spares", timeout=5)
+        seen_after = time.monotonic() - typed
+        print(f"alice's words on bob's screen after {seen_after:.2f}s")
+        assert seen_after < 2.0, f"bob saw alice's words after {seen_after:.2f}s"
+        # And back the other way, on the next item: bob moves the meeting on and types.
+        bob.send("C-n")
+        bob.send("Enter")
+        bob.send("Bob adds a note", literal=True)
+        typed = time.monotonic()
+        alice.wait_for("Bob adds a note", timeout=5)
+        assert time.monotonic() - typed < 2.0
+
+
+def test_notes_reach_the_database_within_a_second_even_before_a_kill_9(meeting) -> None:
+    """SIGKILL cannot be caught: the debounced save itself must be done within a second."""
+    db, mid, env = meeting
+    words = "Saved by the debounce alone"
+    term = _open(db, mid, env, width=100, height=30)
+    try:
+        term.wait_for("Scorecard overview")
+        term.send("Enter")
+        term.send(words, literal=True)
+        last_key = time.monotonic()
+        while words not in _notes(db, mid):
+            assert time.monotonic() - last_key < 1.0, "not in the database a second later"
+            time.sleep(0.02)
+        latency = time.monotonic() - last_key
+        pid = _reviewtui_pid(term)
+        os.kill(pid, signal.SIGKILL)
+        assert _gone(pid)
+    finally:
+        term.close()
+    print(f"keystroke to committed notes: {latency:.2f}s")
+    assert words in _notes(db, mid)

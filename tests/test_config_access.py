@@ -1,0 +1,177 @@
+"""Identity and roles from the settings: the server's policy is a ceiling; nothing widens it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reviewtui import config
+from reviewtui.config import ConfigError
+
+LOGIN = config.login_name()
+
+
+@pytest.fixture
+def server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Write the server's config file (REVIEWTUI_SYSTEM_CONFIG points at it)."""
+    path = tmp_path / "etc-reviewtui.toml"
+    monkeypatch.setenv("REVIEWTUI_SYSTEM_CONFIG", str(path))
+
+    def write(body: str) -> Path:
+        path.write_text(body, encoding="utf-8")
+        return path
+
+    return write
+
+
+@pytest.fixture
+def user_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    path = tmp_path / "user.toml"
+    monkeypatch.setenv("REVIEWTUI_CONFIG", str(path))
+
+    def write(body: str) -> Path:
+        path.write_text(body, encoding="utf-8")
+        return path
+
+    return write
+
+
+def test_default_is_the_login_name_as_facilitator() -> None:
+    s = config.load()
+    assert (s.user, s.role, s.vendor) == (LOGIN, "facilitator", None)
+
+
+def test_login_name_does_not_trust_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("USER", "somebody-else")
+    monkeypatch.setenv("LOGNAME", "somebody-else")
+    assert config.load().user == LOGIN != "somebody-else"
+
+
+@pytest.mark.parametrize(
+    ("role", "vendor", "expected"),
+    [
+        ("viewer", None, ("viewer", None)),
+        ("vendor", "Acme", ("vendor", "Acme")),
+        ("facilitator", None, ("facilitator", None)),
+    ],
+)
+def test_flags_narrow_an_unrestricted_login(role, vendor, expected) -> None:
+    s = config.load(role=role, vendor=vendor)
+    assert (s.role, s.vendor) == expected
+
+
+def test_vendor_role_needs_a_vendor_and_vendor_needs_the_role() -> None:
+    with pytest.raises(ConfigError, match="role vendor needs the vendor's name"):
+        config.load(role="vendor")
+    with pytest.raises(ConfigError, match="only for role vendor"):
+        config.load(vendor="Acme")
+    with pytest.raises(ConfigError, match="use one of facilitator, viewer, vendor"):
+        config.load(role="admin")
+
+
+def test_server_mapping_gives_the_login_its_role(server) -> None:
+    server(f'[users.{LOGIN}]\nrole = "vendor"\nvendor = "Acme"\n')
+    s = config.load()
+    assert (s.role, s.vendor) == ("vendor", "Acme")
+    # Saying the same again is fine, in any letter case.
+    assert config.load(role="vendor", vendor="ACME").role == "vendor"
+
+
+@pytest.mark.parametrize(
+    ("role", "vendor"),
+    [("facilitator", None), ("viewer", None), ("vendor", "Other Ltd")],
+)
+def test_flags_cannot_widen_or_change_a_mapped_restriction(server, role, vendor) -> None:
+    server(f'[users.{LOGIN}]\nrole = "vendor"\nvendor = "Acme"\n')
+    with pytest.raises(ConfigError, match="cannot be widened"):
+        config.load(role=role, vendor=vendor)
+
+
+def test_environment_and_user_file_cannot_widen_either(
+    server, user_file, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    server('role = "viewer"\n')
+    assert config.load().role == "viewer"
+    monkeypatch.setenv("REVIEWTUI_ROLE", "facilitator")
+    with pytest.raises(ConfigError, match="REVIEWTUI_ROLE.*cannot be widened"):
+        config.load()
+    monkeypatch.delenv("REVIEWTUI_ROLE")
+    user_file('role = "facilitator"\n')
+    with pytest.raises(ConfigError, match="user.toml asks for facilitator.*cannot be widened"):
+        config.load()
+
+
+def test_environment_restriction_binds_later_flags(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REVIEWTUI_ROLE", "vendor")
+    monkeypatch.setenv("REVIEWTUI_VENDOR", "Acme")
+    with pytest.raises(ConfigError, match="--role/--vendor asks for facilitator"):
+        config.load(role="facilitator")
+    # A vendor name alone must be the same vendor.
+    with pytest.raises(ConfigError, match="vendor 'Other'"):
+        config.load(vendor="Other")
+    assert config.load(vendor="acme").vendor == "Acme"
+
+
+def test_mapping_replaces_the_server_default(server) -> None:
+    server(f'role = "viewer"\n[users.{LOGIN}]\nrole = "facilitator"\n')
+    assert config.load().role == "facilitator"
+
+
+def test_as_is_refused_unless_the_server_allows_it(server) -> None:
+    with pytest.raises(ConfigError, match="--as is not allowed on this server"):
+        config.load(as_user="alice")
+    server("allow_as = true\n")
+    assert config.load(as_user="alice").user == "alice"
+
+
+def test_as_takes_the_named_users_restriction_and_keeps_the_logins(server) -> None:
+    server(
+        "allow_as = true\n"
+        '[users."acme-jane"]\nrole = "vendor"\nvendor = "Acme"\n'
+        '[users.alice]\nrole = "facilitator"\n'
+    )
+    s = config.load(as_user="acme-jane")
+    assert (s.user, s.role, s.vendor) == ("acme-jane", "vendor", "Acme")
+    # The forced command's own flags still apply on top.
+    assert config.load(as_user="alice", role="viewer").role == "viewer"
+    server(
+        f'allow_as = true\n[users.{LOGIN}]\nrole = "viewer"\n[users.alice]\nrole = "facilitator"\n'
+    )
+    # A viewer login cannot become a facilitator by acting as one.
+    s = config.load(as_user="alice")
+    assert (s.user, s.role) == ("alice", "viewer")
+    server(
+        "allow_as = true\n"
+        f'[users.{LOGIN}]\nrole = "viewer"\n'
+        '[users.bob]\nrole = "vendor"\nvendor = "Acme"\n'
+    )
+    with pytest.raises(ConfigError, match="cannot be combined"):
+        config.load(as_user="bob")
+
+
+def test_policy_lives_in_the_server_file_only(user_file, monkeypatch: pytest.MonkeyPatch) -> None:
+    user_file("allow_as = true\n")
+    with pytest.raises(ConfigError, match="'allow_as' is server policy"):
+        config.load()
+    user_file('[users.x]\nrole = "viewer"\n')
+    with pytest.raises(ConfigError, match="'users' is server policy"):
+        config.load()
+    user_file('user = "boss"\n')
+    with pytest.raises(ConfigError, match="'user' cannot be configured"):
+        config.load()
+    user_file("")
+    for var, value in (("REVIEWTUI_USER", "boss"), ("REVIEWTUI_ALLOW_AS", "1")):
+        monkeypatch.setenv(var, value)
+        with pytest.raises(ConfigError, match=f"{var}: .* cannot be set from the environment"):
+            config.load()
+        monkeypatch.delenv(var)
+
+
+def test_bad_mapping_entries_are_named(server) -> None:
+    server('[users.bob]\nrole = "vendor"\n')
+    with pytest.raises(ConfigError, match="users.bob: role vendor needs the vendor's name"):
+        config.load()
+    server('[users.bob]\nrole = "root"\n')
+    with pytest.raises(ConfigError, match="users.bob: role 'root'"):
+        config.load()
