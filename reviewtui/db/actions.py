@@ -19,6 +19,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.visitors import InternalTraversal
 
+from reviewtui.db import access
 from reviewtui.db import models as m
 from reviewtui.db.errors import Conflict, NotFound, ReadOnly, UserError
 from reviewtui.domain import actions as rules
@@ -261,6 +262,7 @@ def list_actions(
     sqlite = session.get_bind().dialect.name == "sqlite"
     q = _filtered(base, flt, today, status_unindexed=walk, sqlite=sqlite)
     q = q.order_by(m.Action.due_date, m.Action.id)
+    q = access.scoped(q, m.Action.vendor_id, session=session)
     if limit is not None:
         q = q.limit(limit).offset(max(offset, 0))
     rows = tuple(_row(r, today) for r in session.execute(q))
@@ -272,6 +274,7 @@ def list_actions(
         count = select(func.count()).select_from(m.Action)
         if flt.search.strip():
             count = count.join(m.Vendor, m.Vendor.id == m.Action.vendor_id)
+        count = access.scoped(count, m.Action.vendor_id, session=session)
         total = session.scalar(_filtered(count, flt, today, sqlite=sqlite)) or 0
     return ActionPage(rows=rows, total=total, offset=offset, limit=limit or max(total, 1))
 
@@ -287,11 +290,9 @@ def carry_over_actions(
 
 def get_row(action_id: int, *, session: Session, today: date | None = None) -> ActionRow:
     today = today or clock.today()
-    r = session.execute(
-        select(*_COLUMNS)
-        .join(m.Vendor, m.Vendor.id == m.Action.vendor_id)
-        .where(m.Action.id == action_id)
-    ).first()
+    q = select(*_COLUMNS).join(m.Vendor, m.Vendor.id == m.Action.vendor_id)
+    q = access.scoped(q.where(m.Action.id == action_id), m.Action.vendor_id, session=session)
+    r = session.execute(q).first()
     if r is None:
         raise NotFound(f"no action with id {action_id}")
     return _row(r, today)
@@ -329,6 +330,7 @@ def status_changes_in_meeting(meeting_id: int, *, session: Session) -> list[Stat
         .where(m.ActionNote.meeting_id == meeting_id, m.ActionNote.status_to.is_not(None))
         .order_by(m.ActionNote.at, m.ActionNote.id)
     )
+    q = access.scoped(q, m.Action.vendor_id, session=session)
     return [
         StatusChange(n.action_id, title, owner, n.status_from, n.status_to, n.text, n.at, n.author)
         for n, title, owner in session.execute(q)
@@ -343,6 +345,7 @@ def _user(session: Session) -> str:
 
 
 def _lock(session: Session, action_id: int) -> m.Action:
+    access.require_facilitator(session, doing="change actions")
     a = session.get(m.Action, action_id, with_for_update=True)
     if a is None:
         raise NotFound(f"no action with id {action_id}")
@@ -444,6 +447,7 @@ def create_action(
 ) -> ActionRow:
     """Add an action (to a plan, or on its own); its first note records who raised it where."""
     today = today or clock.today()
+    access.require_facilitator(session, doing="add actions")
     title = title.strip()
     if not title:
         raise UserError("an action needs a title")
@@ -602,6 +606,7 @@ def add_note(
     action_id: int, text: str, *, session: Session, meeting_id: int | None = None
 ) -> NoteRow:
     """A dated progress note on an action."""
+    access.require_facilitator(session, doing="add notes to actions")
     if not text.strip():
         raise UserError("a note needs some text")
     a = session.get(m.Action, action_id)
@@ -626,7 +631,7 @@ def owners(*, session: Session, vendor_id: int | None = None) -> list[str]:
     )
     if vendor_id is not None:
         q = q.where(m.Action.vendor_id == vendor_id)
-    return list(session.scalars(q))
+    return list(session.scalars(access.scoped(q, m.Action.vendor_id, session=session)))
 
 
 def count_open(*, session: Session, vendor_ids: Sequence[int] | None = None) -> int:
@@ -637,4 +642,4 @@ def count_open(*, session: Session, vendor_ids: Sequence[int] | None = None) -> 
     )
     if vendor_ids is not None:
         q = q.where(m.Action.vendor_id.in_(vendor_ids))
-    return session.scalar(q) or 0
+    return session.scalar(access.scoped(q, m.Action.vendor_id, session=session)) or 0

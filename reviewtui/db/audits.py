@@ -10,6 +10,7 @@ from datetime import date
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from reviewtui.db import access
 from reviewtui.db import models as m
 from reviewtui.db import plans as plan_q
 from reviewtui.db.errors import NotFound, UserError
@@ -114,6 +115,7 @@ def create_audit(
     findings: Sequence[FindingDraft] = (),
 ) -> int:
     """Record an audit or site visit with its findings (all or nothing)."""
+    access.require_facilitator(session, doing="record audits")
     if session.get(m.Vendor, vendor_id) is None:
         raise NotFound(f"no vendor with id {vendor_id}")
     if on > clock.today():
@@ -140,6 +142,7 @@ def create_audit(
 def add_finding(
     audit_id: int, severity: str, title: str, description: str = "", *, session: Session
 ) -> int:
+    access.require_facilitator(session, doing="record findings")
     if session.get(m.Audit, audit_id) is None:
         raise NotFound(f"no audit with id {audit_id}")
     if not title.strip():
@@ -185,6 +188,7 @@ def list_audits(*, session: Session, vendor_id: int | None = None) -> list[Audit
     )
     if vendor_id is not None:
         q = q.where(m.Audit.vendor_id == vendor_id)
+    q = access.scoped(q, m.Audit.vendor_id, session=session)
     return [
         AuditRow(
             a.id,
@@ -204,11 +208,14 @@ def list_audits(*, session: Session, vendor_id: int | None = None) -> list[Audit
 
 
 def findings_of(audit_id: int, *, session: Session) -> tuple[FindingRow, ...]:
+    """An audit's findings, the most severe first, each with the plan raised from it."""
     q = (
         select(m.Finding, m.ActionPlan.id, m.ActionPlan.status)
+        .join(m.Audit, m.Audit.id == m.Finding.audit_id)
         .outerjoin(m.ActionPlan, m.ActionPlan.finding_id == m.Finding.id)
         .where(m.Finding.audit_id == audit_id)
     )
+    q = access.scoped(q, m.Audit.vendor_id, session=session)
     seen: dict[int, FindingRow] = {}
     for f, pid, pstatus in session.execute(q.order_by(m.ActionPlan.id.desc())):
         # Several plans for one finding: show the latest.
@@ -223,6 +230,7 @@ def get_audit(audit_id: int, *, session: Session) -> AuditDetail:
     a = session.get(m.Audit, audit_id)
     if a is None:
         raise NotFound(f"no audit with id {audit_id}")
+    access.require_visible(a.vendor_id, session=session, what="audit", ident=audit_id)
     v = session.get(m.Vendor, a.vendor_id)
     return AuditDetail(
         a.id,
@@ -245,6 +253,7 @@ def raise_plan_from_finding(
 
     A finding whose plan is still open gets that plan back rather than a second one.
     """
+    access.require_facilitator(session, doing="raise plans")
     row = session.execute(
         select(m.Finding, m.Audit)
         .join(m.Audit, m.Audit.id == m.Finding.audit_id)

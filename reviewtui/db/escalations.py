@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from reviewtui.config import Settings
+from reviewtui.db import access
 from reviewtui.db import models as m
 from reviewtui.db.errors import NotFound, UserError
 from reviewtui.domain import clock, enums
@@ -125,6 +126,7 @@ def _user(session: Session) -> str:
 
 def ladder(vendor_id: int, *, session: Session) -> list[LadderStep]:
     """A vendor's escalation ladder, level 1 first."""
+    access.require_visible(vendor_id, session=session)
     client = aliased(m.Contact)
     vendor = aliased(m.Contact)
     q = (
@@ -152,6 +154,7 @@ def set_step(
     response_hours: int = 48,
 ) -> None:
     """Set one rung of the ladder: the contact on each side and the expected response time."""
+    access.require_facilitator(session, doing="change escalation ladders")
     if level not in range(1, rules.MAX_LEVEL + 1):
         raise UserError(f"level {level}: the ladder has levels 1 to {rules.MAX_LEVEL}")
     if response_hours <= 0:
@@ -206,6 +209,7 @@ def raise_escalation(
 
     ``supersedes``: an unanswered escalation this one climbs above (it is closed, with a note).
     """
+    access.require_facilitator(session, doing="raise escalations")
     if level not in range(1, rules.MAX_LEVEL + 1):
         raise UserError(f"level {level}: escalations go from level 1 to {rules.MAX_LEVEL}")
     if not reason.strip():
@@ -266,6 +270,7 @@ def raise_escalation(
 
 def set_status(escalation_id: int, status: str, *, session: Session, note: str = "") -> None:
     """Move an escalation along (open, acknowledged, resolved, closed) with a log entry."""
+    access.require_facilitator(session, doing="change escalations")
     st = status.strip().lower()
     if st not in enums.ESCALATION_STATUSES:
         raise UserError(f"status {status!r}: use one of {', '.join(enums.ESCALATION_STATUSES)}")
@@ -281,6 +286,7 @@ def set_status(escalation_id: int, status: str, *, session: Session, note: str =
 
 
 def add_log(escalation_id: int, text: str, *, session: Session) -> None:
+    access.require_facilitator(session, doing="add to escalation logs")
     if not text.strip():
         raise UserError("a log entry needs some text")
     if session.get(m.Escalation, escalation_id) is None:
@@ -335,11 +341,14 @@ def list_escalations(
         q = q.where(m.Escalation.vendor_id == vendor_id)
     if active_only:
         q = q.where(m.Escalation.status.in_(rules.ACTIVE))
-    return _rows(session, q)
+    return _rows(session, access.scoped(q, m.Escalation.vendor_id, session=session))
 
 
 def get_escalation(escalation_id: int, *, session: Session) -> EscalationDetail:
-    rows = _rows(session, _base().where(m.Escalation.id == escalation_id))
+    q = access.scoped(
+        _base().where(m.Escalation.id == escalation_id), m.Escalation.vendor_id, session=session
+    )
+    rows = _rows(session, q)
     if not rows:
         raise NotFound(f"no escalation with id {escalation_id}")
     row = rows[0]
@@ -372,7 +381,10 @@ def suggestions(
     settings = settings or Settings()
     now = now or clock.now()
     today = today or clock.today()
-    ids = [vendor_id] if vendor_id is not None else None
+    scope = access.scope_vendor_ids(session)
+    ids = [vendor_id] if vendor_id is not None else (sorted(scope) if scope is not None else None)
+    if vendor_id is not None:
+        access.require_visible(vendor_id, session=session)
     cards = scorecards.portfolio(session=session, settings=settings, vendor_ids=ids)
 
     late_before = today - timedelta(days=settings.overdue_escalation_days)
@@ -441,7 +453,12 @@ def contract_review_vendor_ids(*, session: Session, settings: Settings | None = 
     """Vendors with two or more KPIs flagged ``escalate`` at once: up for contract review."""
     from reviewtui.db import scorecards
 
-    cards = scorecards.portfolio(session=session, settings=settings or Settings())
+    scope = access.scope_vendor_ids(session)
+    cards = scorecards.portfolio(
+        session=session,
+        settings=settings or Settings(),
+        vendor_ids=sorted(scope) if scope is not None else None,
+    )
     return [
         c.vendor_id
         for c in cards
@@ -454,6 +471,7 @@ def sync_contract_review(
 ) -> list[tuple[int, str, bool]]:
     """Set ``Vendor.contract_review`` from the rule (on for the vendors it names, off for the
     rest); returns the vendors whose mark changed: (id, name, marked)."""
+    access.require_facilitator(session, doing="mark vendors for contract review")
     marked = set(contract_review_vendor_ids(session=session, settings=settings))
     changed = []
     for v in session.scalars(select(m.Vendor).order_by(m.Vendor.name)):

@@ -16,6 +16,7 @@ from datetime import date
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from reviewtui.db import access
 from reviewtui.db import actions as action_q
 from reviewtui.db import models as m
 from reviewtui.db.errors import Conflict, NotFound, ReadOnly, UserError
@@ -237,6 +238,7 @@ def create_plan(
 ) -> int:
     """Raise a plan with its actions in one unit of work; any bad field refuses the lot."""
     today = today or clock.today()
+    access.require_facilitator(session, doing="raise plans")
     raised_on = raised_on or today
     title = title.strip()
     if not title:
@@ -301,6 +303,7 @@ def update_plan(
     finding_id: int | None = None,
 ) -> None:
     """Edit a plan's analysis; a closed plan is read-only."""
+    access.require_facilitator(session, doing="change plans")
     plan = session.get(m.ActionPlan, plan_id, with_for_update=True)
     if plan is None:
         raise NotFound(f"no plan with id {plan_id}")
@@ -351,6 +354,7 @@ def record_verification(
     """Record an effectiveness check: confirmed closes the plan, not confirmed reopens it at its
     root cause, inconclusive schedules another check ``verification_days`` later."""
     today = today or clock.today()
+    access.require_facilitator(session, doing="verify plans")
     check_date = check_date or today
     if outcome not in enums.VERIFICATION_OUTCOMES:
         raise UserError(f"outcome {outcome!r}: use one of {', '.join(enums.VERIFICATION_OUTCOMES)}")
@@ -410,6 +414,7 @@ def reschedule_check(
     from reviewtui.domain import actions as dates
 
     today = today or clock.today()
+    access.require_facilitator(session, doing="reschedule checks")
     plan = session.get(m.ActionPlan, plan_id)
     if plan is None:
         raise NotFound(f"no plan with id {plan_id}")
@@ -450,6 +455,7 @@ def get_plan(plan_id: int, *, session: Session, today: date | None = None) -> Pl
     plan = session.get(m.ActionPlan, plan_id)
     if plan is None:
         raise NotFound(f"no plan with id {plan_id}")
+    access.require_visible(plan.vendor_id, session=session, what="plan", ident=plan_id)
     vendor = session.get(m.Vendor, plan.vendor_id)
     acts = action_q.list_actions(
         action_q.ActionFilter(plan_id=plan_id, statuses=enums.ACTION_STATUSES),
@@ -526,6 +532,7 @@ def list_plans(
         q = q.where(m.ActionPlan.vendor_id == vendor_id)
     if statuses:
         q = q.where(m.ActionPlan.status.in_(tuple(statuses)))
+    q = access.scoped(q, m.ActionPlan.vendor_id, session=session)
     return [
         PlanRow(
             p.id,
@@ -549,6 +556,7 @@ def kpi_since(plan_id: int, *, session: Session) -> KpiSince | None:
     plan = session.get(m.ActionPlan, plan_id)
     if plan is None:
         raise NotFound(f"no plan with id {plan_id}")
+    access.require_visible(plan.vendor_id, session=session, what="plan", ident=plan_id)
     if plan.kpi_id is None:
         return None
     k = session.get(m.Kpi, plan.kpi_id)
@@ -580,6 +588,7 @@ def draft_from_kpi(kpi_id: int, *, session: Session) -> PlanDraft:
     k = session.get(m.Kpi, kpi_id)
     if k is None:
         raise NotFound(f"no KPI with id {kpi_id}")
+    access.require_visible(k.vendor_id, session=session, what="KPI", ident=kpi_id)
     v = session.get(m.Vendor, k.vendor_id)
     arrow = "≥" if k.direction == "higher" else "≤"
     return PlanDraft(
@@ -598,6 +607,7 @@ def draft_from_feedback(feedback_id: int, *, session: Session) -> PlanDraft:
     fb = session.get(m.Feedback, feedback_id)
     if fb is None:
         raise NotFound(f"no feedback with id {feedback_id}")
+    access.require_visible(fb.vendor_id, session=session, what="feedback", ident=feedback_id)
     v = session.get(m.Vendor, fb.vendor_id)
     first = fb.text.strip().splitlines()[0] if fb.text.strip() else "Feedback"
     return PlanDraft(
@@ -621,6 +631,7 @@ def draft_from_agenda_item(agenda_item_id: int, *, session: Session) -> PlanDraf
     if row is None:
         raise NotFound(f"no agenda item with id {agenda_item_id}")
     item, vendor_id = row
+    access.require_visible(vendor_id, session=session, what="agenda item", ident=agenda_item_id)
     v = session.get(m.Vendor, vendor_id)
     return PlanDraft(
         vendor_id=vendor_id,
@@ -636,6 +647,7 @@ def draft_from_agenda_item(agenda_item_id: int, *, session: Session) -> PlanDraf
 
 def draft_for_vendor(vendor_id: int, *, session: Session) -> PlanDraft:
     """An empty plan form for a vendor."""
+    access.require_visible(vendor_id, session=session)
     v = session.get(m.Vendor, vendor_id)
     if v is None:
         raise NotFound(f"no vendor with id {vendor_id}")
@@ -644,6 +656,7 @@ def draft_for_vendor(vendor_id: int, *, session: Session) -> PlanDraft:
 
 def kpi_choices(vendor_id: int, *, session: Session) -> list[tuple[int, str]]:
     """(id, name) of a vendor's KPIs, for the plan form's link picker."""
+    access.require_visible(vendor_id, session=session)
     return [
         (i, n)
         for i, n in session.execute(

@@ -425,11 +425,8 @@ def test_drafts_from_an_agenda_item_and_a_feedback_entry(demo_db) -> None:
         fb = s.scalars(select(m.Feedback).order_by(m.Feedback.id)).first()
         from_item = plan_q.draft_from_agenda_item(item.id, session=s)
         from_fb = plan_q.draft_from_feedback(fb.id, session=s)
-    assert (from_item.source, from_item.agenda_item_id, from_item.title) == (
-        "agenda",
-        item.id,
-        "KPI review",
-    )
+    assert (from_item.source, from_item.agenda_item_id) == ("agenda", item.id)
+    assert from_item.title == item.title and from_item.kpi_id == item.kpi_id
     assert (
         from_fb.source == "feedback" and from_fb.feedback_id == fb.id and fb.text in from_fb.problem
     )
@@ -442,8 +439,50 @@ def test_drafts_from_an_agenda_item_and_a_feedback_entry(demo_db) -> None:
         )
     with demo_db.read() as s:
         d = plan_q.get_plan(pid, session=s)
-    assert (d.source, d.link_label) == ("agenda", "agenda item: KPI review")
+    assert (d.source, d.link_label) == ("agenda", f"agenda item: {item.title}")
     other = vendor_id(demo_db, "Harbor Facilities")
     assert other != from_item.vendor_id  # the first review seeded is Northwind's
     with pytest.raises(UserError, match="not on this vendor's agenda"), demo_db.session() as s:
         plan_q.create_plan(other, session=s, title="x", agenda_item_id=item.id)
+
+
+def test_roles_vendor_sessions_see_their_own_and_only_facilitators_write(demo_db) -> None:
+    from reviewtui.db import open_database
+    from reviewtui.db.errors import NotFound
+
+    keystone = vendor_id(demo_db, "Keystone Precision Manufacturing")
+    with demo_db.read() as s:
+        every = action_q.list_actions(session=s, limit=None).rows
+        theirs = next(a for a in every if a.vendor_id != keystone)
+        mine = next(a for a in every if a.vendor_id == keystone)
+    vendor = open_database(
+        demo_db.url, user="mark", role="vendor", vendor="Keystone Precision Manufacturing"
+    )
+    viewer = open_database(demo_db.url, user="ann", role="viewer")
+    try:
+        with vendor.read() as s:
+            rows = action_q.list_actions(session=s, limit=None).rows
+            assert rows and {r.vendor_id for r in rows} == {keystone}
+            page = action_q.list_actions(session=s, limit=2)
+            assert page.total == len(rows)  # the count is scoped too
+            with pytest.raises(NotFound, match=f"no action with id {theirs.id}$"):
+                action_q.get_row(theirs.id, session=s)
+            assert action_q.get_row(mine.id, session=s).id == mine.id
+            assert {p.vendor_id for p in plan_q.list_plans(session=s)} == {keystone}
+            assert {e.vendor_id for e in esc_q.list_escalations(session=s)} == {keystone}
+            assert {a.vendor_id for a in audit_q.list_audits(session=s)} == {keystone}
+            assert {x.vendor_id for x in esc_q.suggestions(session=s)} == {keystone}
+            with pytest.raises(NotFound):
+                esc_q.ladder(theirs.vendor_id, session=s)
+        for db, who in ((vendor, "restricted to vendor"), (viewer, "read-only")):
+            with pytest.raises(ReadOnly, match=who), db.session() as s:
+                action_q.update_status(mine.id, "done", session=s)
+            with pytest.raises(ReadOnly, match=who), db.session() as s:
+                esc_q.raise_escalation(keystone, 1, "x", session=s)
+        with viewer.read() as s:  # a viewer reads everything
+            assert len(action_q.list_actions(session=s, limit=None).rows) == len(every)
+    finally:
+        vendor.dispose()
+        viewer.dispose()
+    with demo_db.read() as s:
+        assert action_q.get_row(mine.id, session=s).status == mine.status
