@@ -158,8 +158,6 @@ def test_update_status_note_due_owner(demo: str) -> None:
     out = rt(
         "--db",
         demo,
-        "--as",
-        "jonas",
         "actions",
         "update",
         str(first["id"]),
@@ -235,6 +233,14 @@ def test_a_vendor_session_sees_only_its_actions(demo: str) -> None:
     assert {r["vendor"] for r in json.loads(out.stdout)} == {"Bluebird Contact Centre"}
     other = rt("--db", demo, "actions", "--vendor", "Keystone", env=env)
     assert other.returncode == 1 and "may only see Bluebird" in other.stderr
+    keystone_action = actions_json(demo, "--vendor", "Keystone")[0]["id"]
+    hidden = rt("--db", demo, "actions", "show", str(keystone_action), env=env)
+    assert hidden.returncode == 1 and f"no action with id {keystone_action}" in hidden.stderr
+    own = json.loads(rt("--db", demo, "actions", "--format", "json", env=env).stdout)[0]["id"]
+    refused = rt("--db", demo, "actions", "update", str(own), "--status", "done", env=env)
+    assert refused.returncode == 1 and "restricted to vendor" in refused.stderr
+    plans = json.loads(rt("--db", demo, "plans", "--format", "json", env=env).stdout)
+    assert plans == []  # the demo's only plan is Keystone's
 
 
 def test_plans_show_and_verify(demo: str) -> None:

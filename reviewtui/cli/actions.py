@@ -7,6 +7,7 @@ import sys
 
 import click
 
+from reviewtui.cli.access import restricted_ok
 from reviewtui.cli.context import CliContext, fail
 from reviewtui.cli.output import emit
 
@@ -103,6 +104,7 @@ def _span(value: str | None) -> int | None:
         raise click.BadParameter(str(exc), param_hint="--due-within") from exc
 
 
+@restricted_ok  # scoped reads (db.access); writes refused by the database for restricted roles
 @click.group(invoke_without_command=True)
 @click.option("--vendor", "vendor", metavar="NAME", help="Only this vendor's actions.")
 @click.option("--owner", metavar="TEXT", help="Only actions whose owner's name contains TEXT.")

@@ -8,6 +8,7 @@ import sys
 
 import click
 
+from reviewtui.cli.access import restricted_ok
 from reviewtui.cli.actions import EXIT_FOUND, _vendor_id, _writable
 from reviewtui.cli.context import CliContext
 from reviewtui.cli.output import emit, format_option
@@ -34,6 +35,7 @@ PLAN_COLUMNS = [
 ]
 
 
+@restricted_ok  # scoped reads (db.access); writes refused by the database for restricted roles
 @click.group(invoke_without_command=True)
 @click.option("--vendor", metavar="NAME", help="Only this vendor's plans.")
 @click.option(
@@ -182,6 +184,7 @@ SUGGEST_COLUMNS = [
 ]
 
 
+@restricted_ok
 @click.group(invoke_without_command=True)
 @click.option("--vendor", metavar="NAME", help="Only this vendor's escalations.")
 @click.option("--all", "show_all", is_flag=True, help="Resolved and closed ones too.")
@@ -376,6 +379,7 @@ AUDIT_COLUMNS = [
 ]
 
 
+@restricted_ok
 @click.group(invoke_without_command=True)
 @click.option("--vendor", metavar="NAME", help="Only this vendor's audits.")
 @format_option()
