@@ -292,6 +292,15 @@ def test_escalations_suggest_raise_status_and_contract_review(demo: str) -> None
         ).stdout
     )
     assert [s["level"] for s in ladder] == [1, 2, 3]
+    step = rt(
+        "--db", demo, "escalations", "set-step", "--vendor", "Northwind", "--level", "2",
+        "--client", "elena", "--supplier", "daniel", "--hours", "12",
+    )  # fmt: skip
+    assert step.returncode == 0, step.stderr
+    assert step.stdout.strip() == "level 2: Elena Novak / Daniel Wu, 12 h"
+    bad = rt("--db", demo, "escalations", "set-step", "--vendor", "Northwind", "--level", "1",
+             "--client", "nobody")  # fmt: skip
+    assert bad.returncode == 1 and "known: " in bad.stderr
     review = json.loads(
         rt("--db", demo, "escalations", "contract-review", "--format", "json").stdout
     )

@@ -10,7 +10,7 @@ import click
 
 from reviewtui.cli.access import restricted_ok
 from reviewtui.cli.actions import EXIT_FOUND, _vendor_id, _writable
-from reviewtui.cli.context import CliContext
+from reviewtui.cli.context import CliContext, fail
 from reviewtui.cli.output import emit, format_option
 
 pass_ctx = click.make_pass_decorator(CliContext)
@@ -332,6 +332,55 @@ def esc_ladder(ctx: CliContext, vendor: str, fmt: str) -> None:
         ],
         title=f"Escalation ladder of {vendor}",
         empty="no ladder yet",
+    )
+
+
+@escalations.command("set-step")
+@click.option("--vendor", required=True, metavar="NAME")
+@click.option("--level", required=True, type=click.IntRange(1, 3))
+@click.option("--client", "client", metavar="NAME", help="The client-side contact on this level.")
+@click.option("--supplier", "supplier", metavar="NAME", help="The vendor-side contact.")
+@click.option(
+    "--hours",
+    type=click.IntRange(1, 24 * 30),
+    default=48,
+    show_default=True,
+    help="Expected response time.",
+)
+@pass_ctx
+def esc_set_step(
+    ctx: CliContext, vendor: str, level: int, client: str | None, supplier: str | None, hours: int
+) -> None:
+    """Set one rung of a vendor's escalation ladder (contacts are matched by name)."""
+    from reviewtui.db import escalations as esc_q
+    from reviewtui.db import vendors as vendor_q
+
+    _writable(ctx)
+    with ctx.db.session() as s:
+        vid = _vendor_id(ctx, s, vendor)
+        assert vid is not None
+        contacts = vendor_q.get_detail(vid, session=s).contacts
+
+        def pick(name: str | None, side: str) -> int | None:
+            if not name:
+                return None
+            found = [c for c in contacts if c.side == side and name.lower() in c.name.lower()]
+            if len(found) != 1:
+                known = ", ".join(c.name for c in contacts if c.side == side) or "none"
+                fail(f"{side} contact {name!r} matches {len(found)} contacts (known: {known})")
+            return found[0].id
+
+        esc_q.set_step(
+            vid,
+            level,
+            session=s,
+            client_contact_id=pick(client, "client"),
+            vendor_contact_id=pick(supplier, "vendor"),
+            response_hours=hours,
+        )
+        step = next(x for x in esc_q.ladder(vid, session=s) if x.level == level)
+    click.echo(
+        f"level {level}: {step.client or '—'} / {step.vendor or '—'}, {step.response_hours} h"
     )
 
 
