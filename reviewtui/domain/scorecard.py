@@ -278,14 +278,16 @@ def _round(v: float | None, places: int = 4) -> float | None:
 
 def vendor_score(results: Sequence[KpiResult]) -> float | None:
     """Weighted mean attainment over KPIs with a value and weight > 0, rounded half up to 0.1."""
-    num = den = 0.0
-    for r in results:
-        if r.attainment is None or r.weight <= 0:
-            continue
-        num += r.attainment * r.weight
-        den += r.weight
-    if den == 0:
+    counted = [
+        (r.attainment, r.weight) for r in results if r.attainment is not None and r.weight > 0
+    ]
+    if not counted:
         return None
+    # Weights relative to the largest: a tiny weight (1e-320) would otherwise lose its
+    # precision in attainment * weight and pull the mean outside the attainments.
+    top = max(w for _, w in counted)
+    num = sum(a * (w / top) for a, w in counted)
+    den = sum(w / top for _, w in counted)
     # Half up, as people round by hand (Python's round() would give 92.2 for 92.25).
     mean = round(num / den, 9)  # drop float noise first: 92.24999999999999 is 92.25
     return float(Decimal(repr(mean)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))

@@ -316,3 +316,8 @@ def test_score_is_between_the_lowest_and_highest_counted_attainment(pairs):
         assert not counted
     else:
         assert min(counted) - 0.05 <= score <= max(counted) + 0.05
+
+
+def test_score_with_a_vanishingly_small_weight_stays_the_attainment():
+    """Found by the property above: 1.5 x 5e-324 rounds to 1e-323, which made the score 2.0."""
+    assert r.vendor_score([result(1.5, 5e-324)]) == 1.5
