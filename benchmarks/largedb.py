@@ -22,10 +22,29 @@ HERE = Path(__file__).resolve().parent
 CACHE = HERE / "cache"
 TODAY = date(2026, 11, 28)
 NOW = "2026-11-28T09:00:00+00:00"
-WORDS = (
-    "calibration report rota forecast spares audit invoice backlog training escalation "
-    "schedule inspection firmware patch knowledge article shift cover control plan handover"
-).split()
+WORDS = [
+    "calibration",
+    "report",
+    "rota",
+    "forecast",
+    "spares",
+    "audit",
+    "invoice",
+    "backlog",
+    "training",
+    "escalation",
+    "schedule",
+    "inspection",
+    "firmware",
+    "patch",
+    "knowledge",
+    "article",
+    "shift",
+    "cover",
+    "control",
+    "plan",
+    "handover",
+]
 
 
 @dataclass(frozen=True)
@@ -115,7 +134,13 @@ def insert_actions(conn, count: int, vendor_ids: list[int], owners, rng: random.
         cid, owner = rng.choice(owners[vid])
         r = rng.random()
         status = (
-            "done" if r < 0.40 else "cancelled" if r < 0.45 else "open" if r < 0.80 else "in_progress"
+            "done"
+            if r < 0.40
+            else "cancelled"
+            if r < 0.45
+            else "open"
+            if r < 0.80
+            else "in_progress"
         )
         rows.append(
             {
