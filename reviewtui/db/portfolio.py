@@ -45,7 +45,10 @@ def portfolio_overview(
             period=period,
             settings=settings,
             vendor_ids=[v.id for v in base] if only_vendor is not None else None,
-            history=2,
+            # Enough periods to see an escalation; how long a run beyond that is the rows
+            # never show (at 500 vendors the exact counts cost a second of full history).
+            history=max(2, settings.escalate_after_misses),
+            exact_misses=False,
         )
     }
     rows = []
