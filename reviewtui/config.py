@@ -112,7 +112,21 @@ def config_file() -> Path:
 def system_config_file() -> Path:
     """The server's settings file, the only place for access policy (``users``, ``allow_as``)."""
     env = os.environ.get("REVIEWTUI_SYSTEM_CONFIG")
-    return Path(env).expanduser() if env else SYSTEM_CONFIG
+    if not env:
+        return SYSTEM_CONFIG
+    path = Path(env).expanduser()
+    # The policy grants --as and maps logins to roles: a file anyone could have written would let
+    # a user grant themselves that. Only a root-owned file that no one else can write counts.
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return path
+    if st.st_uid != 0 or st.st_mode & 0o022:
+        raise ConfigError(
+            f"REVIEWTUI_SYSTEM_CONFIG={path}: the server's policy file must be owned by root "
+            "and writable by no one else"
+        )
+    return path
 
 
 def _coerce(kind: Any, raw: str) -> Any:

@@ -93,7 +93,7 @@ def test_read_only_session_cannot_schedule(demo: str) -> None:
         "--db", demo, "meetings", "new", "Keystone", "--at", "+1d 10:00",
         env={"REVIEWTUI_ROLE": "viewer"},
     )  # fmt: skip
-    assert out.returncode == 1 and "read-only" in out.stderr
+    assert out.returncode == 1 and "not open to this session (viewer)" in out.stderr
 
 
 def test_open_an_unknown_meeting_fails_before_the_tui(demo: str) -> None:

@@ -175,3 +175,13 @@ def test_bad_mapping_entries_are_named(server) -> None:
     server('[users.bob]\nrole = "root"\n')
     with pytest.raises(ConfigError, match="users.bob: role 'root'"):
         config.load()
+
+
+def test_a_policy_file_others_could_write_is_refused(server) -> None:
+    """Pointing REVIEWTUI_SYSTEM_CONFIG at a file anyone may write grants nothing."""
+    path = server("allow_as = true\n")
+    path.chmod(0o666)
+    with pytest.raises(ConfigError, match="owned by root and writable by no one else"):
+        config.load(as_user="someone-else")
+    path.chmod(0o644)
+    assert config.load(as_user="someone-else").user == "someone-else"

@@ -26,7 +26,7 @@ class FeedbackScreen(Screen):
     """Feedback of one vendor, captured in a meeting (or outside one)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back", id="feedback.back"),
+        Binding("escape,ctrl+g", "back", "Back", id="feedback.back"),
         Binding("h", "toggle_history", "History", id="feedback.history"),
         Binding("ctrl+s", "save", "Save", id="feedback.save"),
     ]

@@ -1,7 +1,7 @@
 """The live meeting: agenda, timers, notes saved as they are typed, outcomes, attendance.
 
 Keys work without a mouse at 80x24. Ctrl+N / Ctrl+B / Ctrl+O work everywhere, even while typing
-notes; single letters work on the agenda list (Escape goes back to it from the notes).
+notes; single letters work on the agenda list (Escape or Ctrl+G goes back to it from the notes).
 
 Nothing typed is lost: every keystroke updates a draft (reviewtui.lifeline.Drafts); a draft is
 saved 0.3 s after the last keystroke, and at most 0.6 s after the first unsaved one (plus a
@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 POLL_S = 0.5
 
 HINT_AGENDA = "Enter notes · i d a p outcome · + r t Del [ ] edit agenda · g make current"
-HINT_NOTES = "Esc agenda · ^n ^b next/previous item · ^o outcome · saved as you type"
+HINT_NOTES = "Esc or ^g agenda · ^n ^b next/previous item · ^o outcome · saved as you type"
 
 STATE_STYLE = {
     timer.OK: "bold green",
@@ -76,7 +76,7 @@ class MeetingScreen(Screen):
         Binding("f", "feedback", "Feedback", id="meeting.feedback"),
         Binding("e", "end", "End", id="meeting.end"),
         Binding("q", "back", "Back", id="meeting.back"),
-        Binding("escape", "focus_agenda", "Agenda", show=False, id="meeting.agenda"),
+        Binding("escape,ctrl+g", "focus_agenda", "Agenda", show=False, id="meeting.agenda"),
         Binding("i", "quick('information')", "Information", show=False, id="meeting.info"),
         Binding("d", "quick('decision')", "Decision", show=False, id="meeting.decision"),
         Binding("a", "quick('action')", "Action", show=False, id="meeting.action"),

@@ -37,8 +37,9 @@ def meeting(tmp_path: Path) -> tuple[Path, int, dict[str, str]]:
     return db, int(out.stdout.strip()), env
 
 
-def _open(db: Path, mid: int, env: dict[str, str], **size) -> Tmux:
-    return Tmux([EXE, "--db", str(db), "meetings", "open", str(mid)], env=env, **size)
+def _open(db: Path, mid: int, env: dict[str, str], as_user: str | None = None, **size) -> Tmux:
+    who = ["--as", as_user] if as_user else []
+    return Tmux([EXE, "--db", str(db), *who, "meetings", "open", str(mid)], env=env, **size)
 
 
 def _children(pid: int) -> list[int]:
@@ -120,11 +121,16 @@ def test_notes_typed_just_before_the_end_survive(meeting, how: str) -> None:
         again.wait_for(words, timeout=20)
 
 
-def test_two_sessions_on_one_meeting_see_each_others_edits(meeting) -> None:
+def test_two_sessions_on_one_meeting_see_each_others_edits(meeting, tmp_path: Path) -> None:
     db, mid, env = meeting
+    # Two people: the server's policy file lets this test act as alice and bob.
+    policy = tmp_path / "server.toml"
+    policy.write_text("allow_as = true\n")
+    policy.chmod(0o644)
+    env = {**env, "REVIEWTUI_SYSTEM_CONFIG": str(policy)}
     with (
-        _open(db, mid, {**env, "REVIEWTUI_USER": "alice"}, width=100, height=30) as alice,
-        _open(db, mid, {**env, "REVIEWTUI_USER": "bob"}, width=100, height=30) as bob,
+        _open(db, mid, env, "alice", width=100, height=30) as alice,
+        _open(db, mid, env, "bob", width=100, height=30) as bob,
     ):
         alice.wait_for("Scorecard overview")
         bob.wait_for("Scorecard overview")

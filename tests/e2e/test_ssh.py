@@ -73,7 +73,7 @@ def test_facilitator_over_ssh_opens_a_vendor_and_adds_one_as_the_login(
         term.wait_for("Keystone Precision", timeout=60)
         screen = term.screen()
         assert "Portfolio" in screen and NORTHWIND in screen
-        term.send("down", "down", "Enter")
+        term.send("Enter")  # attention first: Keystone (amber, red OTIF) is the top row
         term.wait_for("Contacts")
         term.wait_for("Yuki Tanaka")
         term.send("q")

@@ -293,4 +293,4 @@ def test_a_restricted_session_may_not_import(tmp_path: Path) -> None:
         text=True,
         env={**os.environ, "REVIEWTUI_ROLE": "viewer"},
     )
-    assert out.returncode == 1 and "may not import" in out.stderr
+    assert out.returncode == 1 and "not open to this session (viewer)" in out.stderr
