@@ -13,6 +13,8 @@ from textual.worker import Worker, WorkerState
 from textual.worker_manager import WorkerManager
 
 from reviewtui.config import Settings
+from reviewtui.screens.followup_commands import FollowUpCommands
+from reviewtui.screens.navigation import FollowUpNavigation
 from reviewtui.screens.palette import VendorCommands
 
 if TYPE_CHECKING:
@@ -49,7 +51,7 @@ class _ReportingWorkers(WorkerManager):
             self._app.notify(str(worker.error), severity="error", timeout=8)
 
 
-class ReviewApp(App[int]):
+class ReviewApp(FollowUpNavigation, App[int]):
     """reviewtui: the portfolio dashboard first; every other screen is pushed from there."""
 
     TITLE = "reviewtui"
@@ -61,7 +63,7 @@ class ReviewApp(App[int]):
     App.-no-color Input > .input--cursor { text-style: reverse; }
     """
     SCOPED_CSS = False  # the rules above start at the App itself
-    COMMANDS = App.COMMANDS | {VendorCommands}
+    COMMANDS = App.COMMANDS | {VendorCommands, FollowUpCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
         Binding("question_mark", "help", "Help", id="help"),
@@ -156,15 +158,8 @@ class ReviewApp(App[int]):
         self.push_screen(MinutesScreen(meeting_id, vendor_id=vendor_id))
 
     def raise_plan(self, vendor_id: int, *, kpi_id: int | None = None) -> None:
-        """Raise a corrective action plan for a vendor (from a KPI when ``kpi_id`` is given).
-
-        The plan form belongs to the actions module; until it is there, say so.
-        """
-        self.notify(
-            "Corrective action plans are coming: nothing was recorded.",
-            title="Action plan",
-            severity="warning",
-        )
+        """Raise a corrective action plan for a vendor (from a KPI when ``kpi_id`` is given)."""
+        self.new_plan(vendor_id=vendor_id, kpi_id=kpi_id)
 
     def open_meeting(self, meeting_id: int) -> None:
         """Show the live meeting screen (from the meeting list or ``reviewtui meetings open``)."""

@@ -26,6 +26,8 @@ COMMAND_MODULES = [
     "reviewtui.cli.audit",
     "reviewtui.cli.backup",
     "reviewtui.cli.meetings",
+    "reviewtui.cli.actions",
+    "reviewtui.cli.followup",
 ]
 
 

@@ -295,19 +295,12 @@ def default_title(meeting_type: str) -> str:
 def open_actions(
     vendor_id: int, *, session: Session, today: date | None = None
 ) -> list[agenda.DueAction]:
-    """The vendor's open and in-progress corrective actions, overdue flagged.
+    """The vendor's open and in-progress corrective actions, overdue flagged: the carry-over."""
+    from reviewtui.db.actions import carry_over_actions
 
-    A stand-in for ``reviewtui.db.actions.carry_over_actions`` (issue 5) until that is merged.
-    """
-    today = today or clock.today()
-    rows = session.execute(
-        select(m.Action.id, m.Action.title, m.Action.owner, m.Action.due_date)
-        .where(m.Action.vendor_id == vendor_id, m.Action.status.in_(enums.OPEN_ACTION_STATUSES))
-        .order_by(m.Action.due_date, m.Action.id)
-    )
     return [
-        agenda.DueAction(aid, title, owner or "", due, due < today)
-        for aid, title, owner, due in rows
+        agenda.DueAction(a.id, a.title, a.owner or "", a.due_date, a.overdue)
+        for a in carry_over_actions(vendor_id, session=session, today=today)
     ]
 
 

@@ -215,6 +215,8 @@ class Action(SQLModel, table=True):
     __table_args__ = (
         Index("ix_action_status_due", "status", "due_date"),
         Index("ix_action_vendor_status", "vendor_id", "status"),
+        # The Actions screen's pages in due-date order without a sort (migration 0002_i5).
+        Index("ix_action_due", "due_date"),
     )
     id: int | None = Field(default=None, primary_key=True)
     vendor_id: int = Field(foreign_key="vendor.id", ondelete="CASCADE")

@@ -38,6 +38,7 @@ class DashboardScreen(Screen):
         Binding("a", "add_vendor", "Add vendor", id="dashboard.add"),
         Binding("d", "load_demo", "Load demo data", id="dashboard.demo", show=False),
         Binding("m", "meetings", "Meetings", id="dashboard.meetings"),
+        Binding("A", "app.open_actions", "Actions", id="dashboard.actions", show=False),
     ]
 
     def compose(self) -> ComposeResult:
@@ -122,8 +123,11 @@ class DashboardScreen(Screen):
                 nxt.append(" soon", style="yellow")
             crit = Text(r.criticality, style="bold" if r.criticality == "critical" else "")
             last = "never" if r.last_review is None else r.last_review.isoformat()
+            name: str | Text = r.name
+            if r.contract_review:  # two or more KPIs flagged escalate (db/escalations.py)
+                name = Text("✱ ", style="bold red") + Text(r.name)
             table.add_row(
-                r.name,
+                name,
                 st,
                 worst,
                 actions,
@@ -136,8 +140,10 @@ class DashboardScreen(Screen):
         overdue = sum(1 for r in rows if r.review_overdue)
         red = sum(1 for r in rows if r.status == "red")
         amber = sum(1 for r in rows if r.status == "amber")
+        review = sum(1 for r in rows if r.contract_review)
         status.update(
-            f"{len(rows)} vendors · {red} red, {amber} amber · "
+            (f"✱ {review} for contract review · " if review else "")
+            + f"{len(rows)} vendors · {red} red, {amber} amber · "
             f"{sum(r.open_actions for r in rows)} open actions "
             f"({sum(r.overdue_actions for r in rows)} late) · {overdue} reviews overdue"
         )

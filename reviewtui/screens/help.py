@@ -18,6 +18,7 @@ HELP = """\
 | ↑ ↓ | move in lists |
 | Enter | open the selected vendor, meeting or action |
 | Ctrl+P | command palette: jump to any vendor or screen |
+| A | (dashboard) the open actions of every vendor; in it: / search, o overdue only, e edit, x done, n/p pages, P the action's plan |
 | ? | this help |
 | Ctrl+T | dark / light theme |
 | q | back to the previous screen (Escape too) |

@@ -84,9 +84,15 @@ async def test_kpi_history_and_the_action_plan_hook(demo_path: Path) -> None:
         newest = text_of(hist, 0)
         assert newest[0] == "2026-10" and newest[1] == "✗ red"
         assert newest[4] != "—" and newest[5] != "—"  # both sources
-        await pilot.press("p")
+        await pilot.press("p")  # the plan form, pre-filled for this KPI (issue 5)
         await settle(pilot)
-        assert any("coming" in str(n.message) for n in app._notifications)
+        from reviewtui.screens.plan_form import PlanFormScreen
+
+        assert isinstance(app.screen, PlanFormScreen)
+        assert app.screen.data.draft is not None and app.screen.data.draft.source == "kpi"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, KpiHistoryScreen)
         await pilot.press("q")
         await settle(pilot)
         assert isinstance(app.screen, VendorScreen)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-HEAD = "0001_initial"
+HEAD = "0002_i5_action_due"
 HERE = Path(__file__).parent
 
 

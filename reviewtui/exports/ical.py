@@ -1,0 +1,64 @@
+"""An iCalendar feed of action due dates that an owner can subscribe to.
+
+One all-day ``VEVENT`` per action on its due date (calendar apps show subscribed events; many
+ignore ``VTODO`` in a subscription), with a stable ``UID`` (``action-<id>@reviewtui``) so that a
+refreshed feed updates events instead of duplicating them, and ``SEQUENCE`` set from the action's
+version so that clients take the newer copy. No Textual, no database: rows in, bytes out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from reviewtui.domain import enums
+
+if TYPE_CHECKING:
+    from reviewtui.db.actions import ActionRow
+
+PRODID = "-//reviewtui//actions feed//EN"
+#: RFC 5545 PRIORITY: 1 highest, 9 lowest.
+PRIORITY = {"critical": 1, "high": 3, "medium": 5, "low": 9}
+
+
+def uid(action_id: int) -> str:
+    return f"action-{action_id}@reviewtui"
+
+
+def actions_calendar(
+    rows: Iterable[ActionRow], *, now: datetime, name: str = "reviewtui actions"
+) -> bytes:
+    """The feed for ``rows`` as iCalendar bytes (CRLF line endings, as RFC 5545 wants)."""
+    from icalendar import Calendar, Event
+
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", name)
+    for r in rows:
+        ev = Event()
+        ev.add("uid", uid(r.id))
+        ev.add("dtstamp", now)
+        ev.add("dtstart", r.due_date)
+        ev.add("dtend", r.due_date + timedelta(days=1))
+        late = f" [OVERDUE {r.days_overdue}d]" if r.overdue else ""
+        ev.add("summary", f"Due: {r.title} ({r.vendor}){late}")
+        lines = [
+            f"Action {r.id} for {r.vendor}",
+            f"Owner: {r.owner or 'nobody yet'}",
+            f"Status: {enums.label(r.status)} · priority {r.priority}",
+        ]
+        if r.plan_id is not None:
+            lines.append(f"Corrective action plan {r.plan_id}")
+        lines.append(f"Update it: reviewtui actions update {r.id} --status done --note ...")
+        ev.add("description", "\n".join(lines))
+        ev.add("categories", [r.vendor, r.priority])
+        ev.add("priority", PRIORITY.get(r.priority, 5))
+        ev.add("status", "CANCELLED" if r.status == "cancelled" else "CONFIRMED")
+        ev.add("transp", "TRANSPARENT")
+        ev.add("sequence", max(r.version - 1, 0))
+        cal.add_component(ev)
+    return cal.to_ical()

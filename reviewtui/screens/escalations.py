@@ -1,0 +1,427 @@
+"""Escalations: what the rules suggest (raised in one step), the escalations raised with their
+status and log, and the contract-review mark kept in step with the scorecards."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
+
+from reviewtui.domain import enums
+
+if TYPE_CHECKING:
+    from reviewtui.db.escalations import LadderStep
+
+RULE_LABELS = {
+    "kpi_escalate": "KPI failing",
+    "action_overdue": "action late",
+    "plan_not_confirmed": "plan failed twice",
+    "no_response": "no response",
+}
+
+
+@dataclass(frozen=True)
+class EscalationDraft:
+    vendor_id: int
+    vendor: str
+    level: int = 1
+    reason: str = ""
+    kpi_id: int | None = None
+    action_id: int | None = None
+    plan_id: int | None = None
+    meeting_id: int | None = None
+    supersedes: int | None = None
+    item: str = ""
+
+
+MODAL_CSS = """
+    align: center middle;
+}
+.esc-form {
+    width: 80;
+    max-width: 100%;
+    height: auto;
+    max-height: 100%;
+    border: round $primary;
+    background: $panel;
+    padding: 0 1;
+}
+.row {
+    height: 1;
+    margin-bottom: 1;
+}
+.row Label {
+    width: 9;
+}
+.row Input, .row Select {
+    width: 1fr;
+}
+.form-error {
+    color: $error;
+    height: auto;
+}
+"""
+
+
+class RaiseEscalationScreen(ModalScreen[int | None]):
+    """Raise an escalation in one step: level (with who is on it), reason, linked item."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Raise", id="raise_esc.save"),
+        Binding("ctrl+g", "cancel", "Cancel", id="raise_esc.cancel"),
+        Binding("escape", "cancel", "Cancel", show=False, id="raise_esc.cancel_esc"),
+    ]
+    DEFAULT_CSS = "RaiseEscalationScreen {" + MODAL_CSS
+
+    def __init__(self, draft: EscalationDraft, ladder: list[LadderStep]) -> None:
+        super().__init__()
+        self.draft = draft
+        self.ladder = {s.level: s for s in ladder}
+
+    def _level_label(self, level: int) -> str:
+        s = self.ladder.get(level)
+        if s is None:
+            return f"Level {level} (nobody on this level yet)"
+        who = " / ".join(x for x in (s.client, s.vendor) if x) or "nobody named"
+        return f"Level {level}: {who}, answer within {s.response_hours} h"
+
+    def compose(self) -> ComposeResult:
+        d = self.draft
+        with Vertical(classes="esc-form", id="raise-form"):
+            yield Label(f"Raise an escalation · {d.vendor}", classes="title")
+            if d.item:
+                yield Static(f"About: {d.item}", id="esc-item")
+            with Horizontal(classes="row"):
+                yield Label("Level")
+                yield Select(
+                    [(self._level_label(lv), lv) for lv in (1, 2, 3)],
+                    value=d.level,
+                    allow_blank=False,
+                    id="esc-level",
+                    compact=True,
+                )
+            with Horizontal(classes="row"):
+                yield Label("Reason")
+                yield Input(
+                    d.reason, placeholder="what is wrong, since when", id="esc-reason", compact=True
+                )
+            yield Static("", classes="form-error", id="esc-error")
+            yield Static("[dim]Enter or Ctrl+S raises it · Esc cancels[/dim]")
+
+    def on_mount(self) -> None:
+        self.query_one("#esc-reason", Input).focus()
+
+    @on(Input.Submitted)
+    def action_save(self) -> None:
+        reason = self.query_one("#esc-reason", Input).value.strip()
+        if not reason:
+            self.query_one("#esc-error", Static).update("Say why: what is wrong, since when.")
+            return
+        self._save(int(self.query_one("#esc-level", Select).value), reason)  # type: ignore[arg-type]
+
+    @work(thread=True, exclusive=True, group="db", exit_on_error=False)
+    def _save(self, level: int, reason: str) -> None:
+        from reviewtui.db import escalations as esc_q
+        from reviewtui.db.errors import UserError
+
+        d = self.draft
+        try:
+            with self.app.db.session() as s:  # type: ignore[attr-defined]
+                eid = esc_q.raise_escalation(
+                    d.vendor_id,
+                    level,
+                    reason,
+                    session=s,
+                    kpi_id=d.kpi_id,
+                    action_id=d.action_id,
+                    plan_id=d.plan_id,
+                    meeting_id=d.meeting_id,
+                    supersedes=d.supersedes,
+                )
+        except UserError as exc:
+            self.app.call_from_thread(self.query_one("#esc-error", Static).update, str(exc))
+            return
+        self.app.call_from_thread(self.dismiss, eid)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class EscalationLogScreen(ModalScreen[tuple[str, str] | None]):
+    """An escalation's log; change its status with a note (returns (status, note))."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Save", id="esc_log.save"),
+        Binding("ctrl+g", "cancel", "Close", id="esc_log.cancel"),
+        Binding("escape", "cancel", "Close", show=False, id="esc_log.cancel_esc"),
+    ]
+    DEFAULT_CSS = "EscalationLogScreen {" + MODAL_CSS
+
+    def __init__(self, detail) -> None:
+        super().__init__()
+        self.detail = detail
+
+    def compose(self) -> ComposeResult:
+        r = self.detail.row
+        with VerticalScroll(classes="esc-form"):
+            yield Label(f"Escalation {r.id} · level {r.level} · {r.vendor}", classes="title")
+            yield Static(f"{r.item + ': ' if r.item else ''}{r.reason}")
+            for x in self.detail.log:
+                st = f"[{enums.label(x.status)}] " if x.status else ""
+                yield Static(
+                    f"[dim]{x.at.astimezone():%Y-%m-%d %H:%M} {x.author}[/dim] {st}{x.text}",
+                    classes="log-line",
+                )
+            with Horizontal(classes="row"):
+                yield Label("Status")
+                yield Select(
+                    [(enums.label(s), s) for s in enums.ESCALATION_STATUSES],
+                    value=r.status,
+                    allow_blank=False,
+                    id="log-status",
+                    compact=True,
+                )
+            with Horizontal(classes="row"):
+                yield Label("Note")
+                yield Input(placeholder="what happened", id="log-note", compact=True)
+            yield Static("[dim]Ctrl+S or Enter adds to the log · Esc closes[/dim]")
+
+    def on_mount(self) -> None:
+        self.query_one("#log-status", Select).focus()
+
+    @on(Input.Submitted)
+    def action_save(self) -> None:
+        status = str(self.query_one("#log-status", Select).value)
+        note = self.query_one("#log-note", Input).value.strip()
+        if status == self.detail.row.status and not note:
+            self.dismiss(None)
+            return
+        self.dismiss((status, note))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class EscalationsScreen(Screen):
+    """Suggested escalations on top (r raises the highlighted one), raised ones below."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "back", "Back", id="escalations.back"),
+        Binding("escape", "back", "Back", show=False, id="escalations.back_esc"),
+        Binding("r", "raise_suggested", "Raise", id="escalations.raise"),
+        Binding("N", "raise_new", "New", id="escalations.new"),
+        Binding("l", "log", "Log / status", id="escalations.log"),
+        Binding("f5", "refresh", "Refresh", show=False, id="escalations.refresh"),
+    ]
+
+    DEFAULT_CSS = """
+    EscalationsScreen #suggested {
+        height: 1fr;
+    }
+    EscalationsScreen #raised {
+        height: 1fr;
+    }
+    """
+
+    def __init__(self, vendor_id: int | None = None) -> None:
+        super().__init__()
+        self.vendor_id = vendor_id
+        self._suggestions: dict[str, object] = {}
+        self._raised: dict[int, object] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Suggested by the rules", classes="title")
+        yield DataTable(id="suggested", cursor_type="row", zebra_stripes=True)
+        yield Static("Raised", classes="title")
+        yield DataTable(id="raised", cursor_type="row", zebra_stripes=True)
+        yield Static("", classes="status-line", id="esc-line")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Escalations"
+        s = self.query_one("#suggested", DataTable)
+        s.add_column("Lvl", key="level", width=3)
+        s.add_column("Why", key="rule", width=17)
+        s.add_column("Reason", key="reason", width=42)
+        s.add_column("Vendor", key="vendor", width=24)
+        s.add_column("Contacts", key="contacts", width=30)
+        r = self.query_one("#raised", DataTable)
+        r.add_column("ID", key="id", width=4)
+        r.add_column("Lvl", key="level", width=3)
+        r.add_column("Status", key="status", width=12)
+        r.add_column("About", key="item", width=18)
+        r.add_column("Reason", key="reason", width=30)
+        r.add_column("Vendor", key="vendor", width=24)
+        r.add_column("Raised", key="raised", width=10)
+        s.focus()
+        self.load()
+
+    def load(self) -> None:
+        self._query()
+
+    @work(thread=True, exclusive=True, group="db", exit_on_error=False)
+    def _query(self) -> None:
+        from reviewtui.db import escalations as esc_q
+        from reviewtui.db import vendors as vendor_q
+
+        app = self.app
+        settings = app.settings  # type: ignore[attr-defined]
+        vid = self.vendor_id
+        marked: list[str] = []
+        if settings.role == "facilitator":
+            # Keep the dashboard's contract-review mark in step with the scorecards.
+            with app.db.session() as s:  # type: ignore[attr-defined]
+                esc_q.sync_contract_review(session=s, settings=settings)
+        with app.db.read() as s:  # type: ignore[attr-defined]
+            if app.vendor_scope is not None:  # type: ignore[attr-defined]
+                names = vendor_q.names(session=s, only_vendor=app.vendor_scope)  # type: ignore[attr-defined]
+                vid = names[0][0] if names else 0
+            sugg = esc_q.suggestions(session=s, vendor_id=vid, settings=settings)
+            raised = esc_q.list_escalations(session=s, vendor_id=vid)
+            marked = [
+                v.name
+                for v in vendor_q.list_vendors(session=s, only_vendor=app.vendor_scope)  # type: ignore[attr-defined]
+                if v.contract_review and (vid is None or v.id == vid)
+            ]
+        app.call_from_thread(self._show, sugg, raised, marked)
+
+    def _show(self, sugg, raised, marked: list[str]) -> None:
+        s = self.query_one("#suggested", DataTable)
+        s.clear()
+        self._suggestions = {}
+        for i, x in enumerate(sugg):
+            key = f"s{i}"
+            self._suggestions[key] = x
+            sg = x.suggestion
+            s.add_row(
+                str(sg.level),
+                Text(
+                    RULE_LABELS.get(sg.rule, sg.rule),
+                    style="bold red" if sg.rule == "no_response" else "",
+                ),
+                sg.reason,
+                x.vendor,
+                x.as_dict()["contacts"] or "—",
+                key=key,
+            )
+        r = self.query_one("#raised", DataTable)
+        r.clear()
+        self._raised = {e.id: e for e in raised}
+        for e in raised:
+            active = e.status in ("open", "acknowledged")
+            r.add_row(
+                str(e.id),
+                str(e.level),
+                Text(
+                    enums.label(e.status),
+                    style="bold" if e.status == "open" else ("" if active else "dim"),
+                ),
+                e.item or "—",
+                e.reason,
+                e.vendor,
+                e.raised_at.astimezone().date().isoformat(),
+                key=str(e.id),
+            )
+        parts = [
+            f"{len(sugg)} suggested",
+            f"{sum(e.status in ('open', 'acknowledged') for e in raised)} active",
+        ]
+        if marked:
+            parts.append("marked for contract review: " + ", ".join(marked))
+        self.query_one("#esc-line", Static).update(" · ".join(parts))
+
+    def _selected(self, table_id: str) -> str | None:
+        t = self.query_one(table_id, DataTable)
+        if t.row_count == 0:
+            return None
+        return t.coordinate_to_cell_key(t.cursor_coordinate).row_key.value
+
+    def action_raise_suggested(self) -> None:
+        key = self._selected("#suggested")
+        if key is None:
+            self.notify("Nothing suggested to raise. N raises one of your own.")
+            return
+        x = self._suggestions[key]
+        sg = x.suggestion  # type: ignore[attr-defined]
+        self.app.raise_escalation(  # type: ignore[attr-defined]
+            x.vendor_id,  # type: ignore[attr-defined]
+            level=sg.level,
+            reason=sg.reason,
+            kpi_id=sg.kpi_id,
+            action_id=sg.action_id,
+            plan_id=sg.plan_id,
+            supersedes=sg.escalation_id,
+            item=x.item,  # type: ignore[attr-defined]
+            on_done=lambda _e: self.load(),
+        )
+
+    def action_raise_new(self) -> None:
+        vid = self.vendor_id
+        if vid is None:
+            key = self._selected("#raised") or None
+            row = self._raised.get(int(key)) if key else None
+            vid = row.vendor_id if row is not None else None  # type: ignore[attr-defined]
+        if vid is None:
+            self.notify("Open escalations from a vendor to raise a new one for it.")
+            return
+        self.app.raise_escalation(vid, on_done=lambda _e: self.load())  # type: ignore[attr-defined]
+
+    @on(DataTable.RowSelected, "#raised")
+    def action_log(self) -> None:
+        key = self._selected("#raised")
+        if key is None:
+            return
+        self._open_log(int(key))
+
+    @on(DataTable.RowSelected, "#suggested")
+    def _suggested_selected(self) -> None:
+        self.action_raise_suggested()
+
+    @work(thread=True, exclusive=True, group="db", exit_on_error=False)
+    def _open_log(self, eid: int) -> None:
+        from reviewtui.db import escalations as esc_q
+
+        with self.app.db.read() as s:  # type: ignore[attr-defined]
+            detail = esc_q.get_escalation(eid, session=s)
+        self.app.call_from_thread(self._push_log, detail)
+
+    def _push_log(self, detail) -> None:
+        def done(value: tuple[str, str] | None) -> None:
+            if value is not None:
+                self._set_status(detail.row.id, *value)
+
+        self.app.push_screen(EscalationLogScreen(detail), done)
+
+    @work(thread=True, exclusive=True, group="db", exit_on_error=False)
+    def _set_status(self, eid: int, status: str, note: str) -> None:
+        from reviewtui.db import escalations as esc_q
+        from reviewtui.db.errors import UserError
+
+        if self.app.settings.role != "facilitator":  # type: ignore[attr-defined]
+            self.app.call_from_thread(self.notify, "This session is read-only.", severity="error")
+            return
+        try:
+            with self.app.db.session() as s:  # type: ignore[attr-defined]
+                current = esc_q.get_escalation(eid, session=s).row.status
+                if status != current:
+                    esc_q.set_status(eid, status, session=s, note=note)
+                else:
+                    esc_q.add_log(eid, note, session=s)
+        except UserError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            return
+        self.app.call_from_thread(self.load)
+
+    def action_refresh(self) -> None:
+        self.load()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

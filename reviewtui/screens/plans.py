@@ -1,0 +1,187 @@
+"""Corrective action plans: the list (all vendors or one), open one, raise one, verify one."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Select, Static
+
+from reviewtui.domain import clock
+
+ALL = -1
+STATUS_CHOICES = [
+    ("Not closed", "active"),
+    ("Open", "open"),
+    ("Reopened", "reopened"),
+    ("Verifying", "verifying"),
+    ("Closed", "closed"),
+    ("All", "all"),
+]
+
+
+class PlansScreen(Screen):
+    """Plans, the newest first; Enter opens a plan, v records its effectiveness check."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "back", "Back", id="plans.back"),
+        Binding("escape", "back", "Back", show=False, id="plans.back_esc"),
+        Binding("e", "edit", "Open", id="plans.edit"),
+        Binding("N", "new", "New plan", id="plans.new"),
+        Binding("v", "verify", "Verify", id="plans.verify"),
+        Binding("t", "actions", "Its actions", id="plans.actions"),
+        Binding("r", "refresh", "Refresh", show=False, id="plans.refresh"),
+    ]
+
+    DEFAULT_CSS = """
+    PlansScreen #plans-filters {
+        height: 1;
+        padding: 0 1;
+    }
+    PlansScreen #plans-filters Select {
+        width: 30;
+        margin-right: 1;
+    }
+    """
+
+    def __init__(self, vendor_id: int | None = None) -> None:
+        super().__init__()
+        self.vendor_id = vendor_id
+        self._rows: dict[int, object] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="plans-filters"):
+            yield Select(
+                [("All vendors", ALL)],
+                value=ALL,
+                allow_blank=False,
+                id="plans-vendor",
+                compact=True,
+            )
+            yield Select(
+                STATUS_CHOICES, value="active", allow_blank=False, id="plans-status", compact=True
+            )
+        yield Static("Loading…", classes="status-line", id="plans-line")
+        yield DataTable(id="plans", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Corrective action plans"
+        t = self.query_one("#plans", DataTable)
+        t.add_column("ID", key="id", width=4)
+        t.add_column("Status", key="status", width=10)
+        t.add_column("Plan", key="title", width=30)
+        t.add_column("Actions", key="actions", width=9)
+        t.add_column("Check due", key="check", width=16)
+        t.add_column("Vendor", key="vendor", width=24)
+        t.focus()
+        self.load()
+
+    def load(self) -> None:
+        self._query(self.vendor_id, str(self.query_one("#plans-status", Select).value))
+
+    @work(thread=True, exclusive=True, group="db", exit_on_error=False)
+    def _query(self, vendor_id: int | None, status: str) -> None:
+        from reviewtui.db import plans as plan_q
+        from reviewtui.db import vendors as vendor_q
+
+        app = self.app
+        statuses = {
+            "active": ("open", "reopened", "verifying"),
+            "all": None,
+        }.get(status, (status,))
+        with app.db.read() as s:  # type: ignore[attr-defined]
+            names = vendor_q.names(session=s, only_vendor=app.vendor_scope)  # type: ignore[attr-defined]
+            if app.vendor_scope is not None:  # type: ignore[attr-defined]
+                vendor_id = names[0][0] if names else 0
+            rows = plan_q.list_plans(session=s, vendor_id=vendor_id, statuses=statuses)
+        app.call_from_thread(self._show, names, rows)
+
+    def _show(self, names, rows) -> None:
+        select = self.query_one("#plans-vendor", Select)
+        scoped = self.app.vendor_scope is not None  # type: ignore[attr-defined]
+        with self.prevent(Select.Changed):
+            opts = [(n, i) for i, n in names]
+            select.set_options(opts if scoped else [("All vendors", ALL), *opts])
+            select.value = (
+                self.vendor_id
+                if self.vendor_id is not None
+                else (names[0][0] if scoped and names else ALL)
+            )
+        select.disabled = scoped
+        t = self.query_one("#plans", DataTable)
+        t.clear()
+        self._rows = {r.id: r for r in rows}
+        today = clock.today()
+        for r in rows:
+            check = Text(str(r.verification_due or "—"))
+            if r.verification_due and r.verification_due < today and r.status == "verifying":
+                check.append(" late", style="bold red")
+            status = Text(r.status, style="bold yellow" if r.status == "reopened" else "")
+            t.add_row(
+                str(r.id),
+                status,
+                r.title,
+                f"{r.open_actions} of {r.actions} open" if r.actions else "none",
+                check,
+                r.vendor,
+                key=str(r.id),
+            )
+        due = sum(1 for r in rows if r.status == "verifying")
+        self.query_one("#plans-line", Static).update(
+            f"{len(rows)} plans · {due} awaiting their check · Enter opens · v verifies · N new"
+            if rows
+            else "No plans match. N raises one (choose a vendor first)."
+        )
+
+    @on(Select.Changed, "#plans-vendor")
+    def _vendor(self, event: Select.Changed) -> None:
+        self.vendor_id = None if event.value in (ALL, Select.NULL) else int(str(event.value))
+        self.load()
+
+    @on(Select.Changed, "#plans-status")
+    def _status(self) -> None:
+        self.load()
+
+    def selected(self) -> int | None:
+        t = self.query_one("#plans", DataTable)
+        if t.row_count == 0:
+            return None
+        key = t.coordinate_to_cell_key(t.cursor_coordinate).row_key.value
+        return int(key) if key else None
+
+    @on(DataTable.RowSelected, "#plans")
+    def action_edit(self) -> None:
+        pid = self.selected()
+        if pid is not None:
+            self.app.open_plan(pid, on_saved=lambda _p: self.load())  # type: ignore[attr-defined]
+
+    def action_verify(self) -> None:
+        pid = self.selected()
+        if pid is not None:
+            self.app.verify_plan(pid, on_done=lambda _r: self.load())  # type: ignore[attr-defined]
+
+    def action_new(self) -> None:
+        if self.vendor_id is None:
+            self.notify("Choose the vendor in the filter first, then press N.")
+            self.query_one("#plans-vendor").focus()
+            return
+        self.app.new_plan(vendor_id=self.vendor_id, on_saved=lambda _p: self.load())  # type: ignore[attr-defined]
+
+    def action_actions(self) -> None:
+        pid = self.selected()
+        row = self._rows.get(pid) if pid is not None else None
+        if row is not None:
+            self.app.open_actions(row.vendor_id)  # type: ignore[attr-defined]
+
+    def action_refresh(self) -> None:
+        self.load()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
