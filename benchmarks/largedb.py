@@ -43,8 +43,14 @@ WORDS = [
     "cover",
     "control",
     "plan",
+    "deburring",
+    "packaging",
+    "label",
+    "carrier",
+    "customs",
     "handover",
-]
+    "runbook",
+]  # noqa: SIM905
 
 
 @dataclass(frozen=True)
@@ -122,7 +128,7 @@ def build(path: Path, size: Size) -> None:
 
 
 def insert_actions(conn, count: int, vendor_ids: list[int], owners, rng: random.Random) -> None:
-    """``count`` actions: 40% done, 5% cancelled, the rest open or in progress; due dates from a
+    """``count`` actions (shared with benchmarks/actions_bench.py): 40% done, 5% cancelled, the rest open or in progress; due dates from a
     year ago to six months ahead of the frozen today."""
     from sqlalchemy import insert
 
