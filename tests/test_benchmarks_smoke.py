@@ -29,6 +29,7 @@ def test_benchmark_command_runs_on_a_tiny_database(tmp_path: Path) -> None:
     names = [f["name"] for f in result["figures"]]
     assert names[:2] == ["cold start, demo db (tmux)", "cold start, large db (tmux)"]
     assert "open a vendor's scorecard" in names
+    assert "actions list, overdue" in names
     assert "open a meeting (30 agenda items)" in names
     assert "scorecard --all --format json" in names
     assert "PDF minutes vs weasyprint" in names
