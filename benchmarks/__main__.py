@@ -1,10 +1,10 @@
-"""Run every benchmark script in this folder."""
+"""``make bench``: every figure of issue 8 in one table (see benchmarks/suite.py)."""
 
 from __future__ import annotations
 
 import sys
 
-from benchmarks import scorecard_bench
+from benchmarks import suite
 
 if __name__ == "__main__":
-    sys.exit(scorecard_bench.main(sys.argv[1:]))
+    sys.exit(suite.main(sys.argv[1:]))

@@ -22,8 +22,10 @@ import statistics
 import subprocess
 import sys
 import time
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
+
+from benchmarks.largedb import WORDS, insert_actions
 
 NOW = "2026-11-28T09:00:00+00:00"
 os.environ["REVIEWTUI_NOW"] = NOW
@@ -44,35 +46,6 @@ DB = _db_path()
 VENDORS = 500
 ACTIONS = 50_000
 TODAY = date(2026, 11, 28)
-WORDS = [
-    "calibration",
-    "report",
-    "rota",
-    "forecast",
-    "spares",
-    "audit",
-    "invoice",
-    "backlog",
-    "training",
-    "escalation",
-    "schedule",
-    "inspection",
-    "firmware",
-    "patch",
-    "knowledge",
-    "article",
-    "shift",
-    "cover",
-    "control",
-    "plan",
-    "deburring",
-    "packaging",
-    "label",
-    "carrier",
-    "customs",
-    "handover",
-    "runbook",
-]
 
 
 def build(path: Path) -> None:
@@ -103,35 +76,8 @@ def build(path: Path) -> None:
         owners: dict[int, list[tuple[int, str]]] = {}
         for cid, vid, name in conn.exec_driver_sql("SELECT id, vendor_id, name FROM contact"):
             owners.setdefault(vid, []).append((cid, name))
-        rows = []
         now = time.time()
-        for i in range(ACTIONS):
-            vid = rng.choice(vendor_ids)
-            cid, owner = rng.choice(owners[vid])
-            r = rng.random()
-            status = (
-                "done"
-                if r < 0.40
-                else "cancelled"
-                if r < 0.45
-                else "open"
-                if r < 0.80
-                else "in_progress"
-            )
-            due = TODAY + timedelta(days=rng.randint(-365, 180))
-            rows.append(
-                {
-                    "vendor_id": vid,
-                    "title": " ".join(rng.sample(WORDS, 4)).capitalize() + f" #{i}",
-                    "owner": owner,
-                    "owner_contact_id": cid,
-                    "due_date": due,
-                    "priority": rng.choice(("low", "medium", "medium", "high", "critical")),
-                    "status": status,
-                }
-            )
-        for start in range(0, len(rows), 5000):
-            conn.execute(insert(m.Action), rows[start : start + 5000])
+        insert_actions(conn, ACTIONS, vendor_ids, owners, rng)
     with db.engine.connect() as conn:
         conn.exec_driver_sql("ANALYZE")
     db.dispose()

@@ -42,18 +42,22 @@ def _timed(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
     return time.perf_counter() - t0, _children_cpu() - cpu0
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=7, help="timed runs of each (default 7)")
-    args = parser.parse_args()
-
+def commands() -> tuple[str, str] | None:
+    """The reviewtui and weasyprint commands of this environment."""
     bindir = Path(sys.executable).parent
     reviewtui = shutil.which("reviewtui", path=str(bindir)) or shutil.which("reviewtui")
     weasyprint = shutil.which("weasyprint", path=str(bindir)) or shutil.which("weasyprint")
     if not reviewtui or not weasyprint:
-        print("needs the reviewtui and weasyprint commands (run with `uv run`)", file=sys.stderr)
-        return 2
+        return None
+    return reviewtui, weasyprint
 
+
+def measure(runs: int) -> dict:
+    """Time both commands ``runs`` times each, alternately; returns the raw figures."""
+    found = commands()
+    if found is None:
+        raise RuntimeError("needs the reviewtui and weasyprint commands (run with `uv run`)")
+    reviewtui, weasyprint = found
     load_before = os.getloadavg()[0]
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     with tempfile.TemporaryDirectory(prefix="reviewtui-bench-") as tmp_name:
@@ -118,14 +122,32 @@ def main() -> int:
         _timed(ours, env)
         _timed(theirs, env)
         results: dict[str, list[tuple[float, float]]] = {"reviewtui": [], "weasyprint": []}
-        for _ in range(args.runs):
+        for _ in range(runs):
             results["reviewtui"].append(_timed(ours, env))
             results["weasyprint"].append(_timed(theirs, env))
         sizes = {
             n: (tmp / f).stat().st_size
             for n, f in (("reviewtui", "a.pdf"), ("weasyprint", "b.pdf"))
         }
+    return {
+        "results": results,
+        "sizes": sizes,
+        "meeting_id": meeting_id,
+        "vendor": vendor,
+        "load_before": load_before,
+    }
 
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7, help="timed runs of each (default 7)")
+    args = parser.parse_args()
+    if commands() is None:
+        print("needs the reviewtui and weasyprint commands (run with `uv run`)", file=sys.stderr)
+        return 2
+    got = measure(args.runs)
+    results, sizes = got["results"], got["sizes"]
+    meeting_id, vendor, load_before = got["meeting_id"], got["vendor"], got["load_before"]
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
         f"load average {load_before:.2f} before, {os.getloadavg()[0]:.2f} after"

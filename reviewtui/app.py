@@ -19,6 +19,7 @@ from reviewtui.screens.palette import VendorCommands
 
 if TYPE_CHECKING:
     from reviewtui.db.engine import Database
+    from reviewtui.prefetch import Prefetch
 
 
 def sixteen_colours() -> bool:
@@ -90,6 +91,8 @@ class ReviewApp(FollowUpNavigation, App[int]):
         elif settings.role == "vendor":
             self.sub_title = f"vendor: {settings.vendor}"
         self.start_meeting_id: int | None = None
+        self.prefetch: Prefetch | None = None
+        """The dashboard's first rows, being computed in a child process (see reviewtui.tui)."""
 
     @property
     def db(self) -> Database:

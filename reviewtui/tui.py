@@ -14,12 +14,22 @@ def run_tui(ctx: CliContext, meeting_id: int | None = None) -> int:
     Returns the process exit code. SIGHUP and SIGTERM save every typed note before the process
     leaves (see reviewtui.lifeline).
     """
+    from reviewtui import prefetch
+
+    # Before Textual is imported: the dashboard's rows are computed on the other core meanwhile.
+    rows = prefetch.start(ctx.settings, ctx.db_url)
+
     from reviewtui import lifeline
     from reviewtui.app import ReviewApp
 
     app = ReviewApp(settings=ctx.settings, db_url=ctx.db_url)
     app.start_meeting_id = meeting_id
+    app.prefetch = rows
     lifeline.install(lambda code: app.exit(return_code=code))
-    # Mouse reporting sends a report for every move over the window: off on slow links.
-    app.run(mouse=not ctx.settings.low_bandwidth)
+    try:
+        # Mouse reporting sends a report for every move over the window: off on slow links.
+        app.run(mouse=not ctx.settings.low_bandwidth)
+    finally:
+        if rows is not None:
+            rows.cancel()
     return app.return_code or 0

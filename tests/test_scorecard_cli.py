@@ -111,3 +111,16 @@ def test_errors(demo_file: str, tmp_path: Path) -> None:
     assert rt("--db", demo_file, "scorecard", KEYSTONE, "--all").returncode == 2
     empty = rt("--db", str(tmp_path / "e.db"), "scorecard", "--all", "--format", "json")
     assert json.loads(empty.stdout) == []
+
+
+def test_portfolio_json_is_one_array_with_a_vendor_a_line(demo_file: str) -> None:
+    out = rt("--db", demo_file, "scorecard", "--all", "--format", "json").stdout
+    data = json.loads(out)
+    single = json.loads(rt("--db", demo_file, "scorecard", KEYSTONE, "--format", "json").stdout)
+    assert [d["vendor"] for d in data] == sorted(d["vendor"] for d in data)
+    assert single in data  # the same document as the one-vendor command
+    lines = out.splitlines()
+    assert lines[0] == "[" and lines[-1] == "]"
+    assert [json.loads(line.rstrip(","))["vendor"] for line in lines[1:-1]] == [
+        d["vendor"] for d in data
+    ]

@@ -2,7 +2,20 @@
 
 from __future__ import annotations
 
-from reviewtui.db.engine import Database, normalise_url
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from reviewtui.db.engine import Database, normalise_url
+
+
+def __getattr__(name: str) -> Any:
+    # Importing a light module of the package (``reviewtui.db.errors``) must not import
+    # SQLAlchemy: the TUI reaches its first frame before the data layer is loaded.
+    if name in ("Database", "normalise_url"):
+        from reviewtui.db import engine
+
+        return getattr(engine, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def open_database(
@@ -18,7 +31,7 @@ def open_database(
         changelog,  # noqa: F401  (registers the audit-trail hook)
         freeze,  # noqa: F401  (registers the signed-minutes guard)
     )
-    from reviewtui.db.engine import make_engine
+    from reviewtui.db.engine import Database, make_engine, normalise_url
     from reviewtui.db.migrations import HEAD
     from reviewtui.db.schema import current_revision, ensure_current
 

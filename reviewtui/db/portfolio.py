@@ -7,7 +7,6 @@ periods of each KPI that the rules need.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy.orm import Session
@@ -16,60 +15,9 @@ from reviewtui.config import Settings
 from reviewtui.db import scorecards, vendors
 from reviewtui.domain import clock
 from reviewtui.domain import scorecard as rules
+from reviewtui.domain.portfolio import PortfolioRow, WorstKpi, attention_key
 
-
-@dataclass(frozen=True)
-class WorstKpi:
-    """A KPI off target, for the dashboard's 'worst KPIs' column."""
-
-    kpi_id: int
-    name: str
-    status: str
-    attainment: float | None
-
-
-@dataclass(frozen=True)
-class PortfolioRow:
-    """One vendor on the dashboard."""
-
-    vendor_id: int
-    name: str
-    category: str
-    criticality: str
-    score: float | None
-    status: str
-    red: int
-    amber: int
-    green: int
-    no_data: int
-    escalate: int
-    discrepancies: int
-    worst: tuple[WorstKpi, ...]
-    open_actions: int
-    overdue_actions: int
-    last_review: date | None
-    next_review_due: date
-    review_overdue: bool
-    contract_review: bool
-
-
-def attention_key(row: PortfolioRow) -> tuple:
-    """The dashboard's order (docs/scorecard.md): vendors that need attention first.
-
-    1. vendor status: red, amber, no data, green;
-    2. more KPIs to escalate (3 misses in a row) first;
-    3. more overdue actions first;
-    4. the review due soonest (overdue ones first);
-    5. the lower score first; then by name.
-    """
-    return (
-        rules.STATUS_RANK[row.status],
-        -row.escalate,
-        -row.overdue_actions,
-        row.next_review_due,
-        row.score if row.score is not None else -1.0,
-        row.name.lower(),
-    )
+__all__ = ["PortfolioRow", "WorstKpi", "attention_key", "portfolio_overview"]
 
 
 def portfolio_overview(
@@ -97,7 +45,10 @@ def portfolio_overview(
             period=period,
             settings=settings,
             vendor_ids=[v.id for v in base] if only_vendor is not None else None,
-            history=2,
+            # Enough periods to see an escalation; how long a run beyond that is the rows
+            # never show (at 500 vendors the exact counts cost a second of full history).
+            history=max(2, settings.escalate_after_misses),
+            exact_misses=False,
         )
     }
     rows = []

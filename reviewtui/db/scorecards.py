@@ -159,11 +159,14 @@ def _evaluate(
     bounds: dict[str, str] | None,
     history: int | None,
     settings: Settings,
+    exact_misses: bool = True,
 ) -> dict[int, rules.KpiResult]:
     """Every KPI's result, loading the last ``history`` periods of each KPI (None: all).
 
     A KPI whose run of misses reaches back past the periods loaded (rare) is evaluated again on
-    its whole history, so the results never depend on ``history``.
+    its whole history, so the results never depend on ``history``. With ``exact_misses=False``
+    a run already long enough to escalate is left as loaded: ``escalate`` and every other field
+    are exact, ``consecutive_misses`` is then only known to be at least the escalation count.
     """
 
     def run(d: rules.KpiDef, values: list[rules.PeriodValues]) -> rules.KpiResult:
@@ -189,6 +192,7 @@ def _evaluate(
                 and r.consecutive_misses
                 and r.period is not None
                 and periods.shift(r.period, 1 - r.consecutive_misses) <= rows[0].period
+                and (exact_misses or r.consecutive_misses < settings.escalate_after_misses)
             ):
                 longer.append(d)
     for i in range(0, len(longer), 500):
@@ -247,8 +251,12 @@ def portfolio(
     settings: Settings | None = None,
     vendor_ids: list[int] | None = None,
     history: int | None = HISTORY,
+    exact_misses: bool = True,
 ) -> list[VendorScorecard]:
-    """Every vendor's scorecard (or those in ``vendor_ids``), by vendor name."""
+    """Every vendor's scorecard (or those in ``vendor_ids``), by vendor name.
+
+    ``exact_misses=False``: see :func:`_evaluate` (the dashboard needs only ``escalate``).
+    """
     settings = settings or Settings()
     bounds = _bounds(period)
     q = select(m.Vendor.id, m.Vendor.name).order_by(m.Vendor.name)
@@ -256,7 +264,7 @@ def portfolio(
         q = q.where(m.Vendor.id.in_(vendor_ids))
     vendors = list(session.execute(q))
     defs = _kpi_defs(session, vendor_ids)
-    results = _evaluate(session, vendor_ids, defs, bounds, history, settings)
+    results = _evaluate(session, vendor_ids, defs, bounds, history, settings, exact_misses)
     return [_card(vid, name, defs.get(vid, []), results, settings) for vid, name in vendors]
 
 

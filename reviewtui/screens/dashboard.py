@@ -66,16 +66,29 @@ class DashboardScreen(Screen):
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def load(self) -> None:
-        from reviewtui.db.portfolio import portfolio_overview
-
         app = self.app
-        with app.db.read() as s:  # type: ignore[attr-defined]
-            rows = portfolio_overview(
-                session=s,
-                settings=app.settings,  # type: ignore[attr-defined]
-                only_vendor=app.vendor_scope,  # type: ignore[attr-defined]
-            )
-        self.app.call_from_thread(self._show, rows)
+        # At start-up the rows come from the prefetch child (reviewtui.prefetch), once.
+        prefetched, app.prefetch = app.prefetch, None  # type: ignore[attr-defined]
+        rows = prefetched.rows() if prefetched is not None else None
+        if rows is None:
+            from reviewtui.db.portfolio import portfolio_overview
+
+            with app.db.read() as s:  # type: ignore[attr-defined]
+                rows = portfolio_overview(
+                    session=s,
+                    settings=app.settings,  # type: ignore[attr-defined]
+                    only_vendor=app.vendor_scope,  # type: ignore[attr-defined]
+                )
+            self.app.call_from_thread(self._show, rows)
+        else:
+            self.app.call_from_thread(self._show, rows)
+            self.app.call_from_thread(self.call_after_refresh, self._open_database)
+
+    @work(thread=True, group="warm-up", exit_on_error=False)
+    def _open_database(self) -> None:
+        """Import the data layer and open the database once the first rows are on screen, so
+        that the first key press does not wait for it."""
+        self.app.db  # type: ignore[attr-defined]  # noqa: B018
 
     def _show(self, rows) -> None:
         table = self.query_one("#vendors", DataTable)

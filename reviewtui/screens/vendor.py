@@ -39,6 +39,7 @@ class VendorScreen(Screen):
     def __init__(self, vendor_id: int) -> None:
         super().__init__()
         self.vendor_id = vendor_id
+        self._resumed_before = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -98,8 +99,11 @@ class VendorScreen(Screen):
         self.app.open_minutes(vendor_id=self.vendor_id)  # type: ignore[attr-defined]
 
     def on_screen_resume(self) -> None:
-        # Back from a KPI's history, where a value may have been entered.
-        self.query_one(ScorecardPanel).load()
+        # Back from a KPI's history, where a value may have been entered. Textual also sends
+        # ScreenResume when the screen is first pushed, when the panel is loading already.
+        if self._resumed_before:
+            self.query_one(ScorecardPanel).load()
+        self._resumed_before = True
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -76,6 +76,29 @@ def test_recent_history_gives_the_same_results_as_all_history(db, seed: int) -> 
             assert one.as_json() == full[1]
 
 
+@pytest.mark.parametrize("seed", [1, 2])
+def test_inexact_misses_change_only_runs_already_escalated(db, seed: int) -> None:
+    """The dashboard's fast path: every field exact but the length of an escalated run."""
+    _fill(db, seed)
+    settings = Settings()
+    n = settings.escalate_after_misses
+    with db.read() as s:
+        full = [c.as_json() for c in portfolio(session=s, history=None)]
+        fast = [c.as_json() for c in portfolio(session=s, history=n, exact_misses=False)]
+    differs = 0
+    for cf, cq in zip(full, fast, strict=True):
+        for kf, kq in zip(cf.pop("kpis"), cq.pop("kpis"), strict=True):
+            if kf["consecutive_misses"] != kq["consecutive_misses"]:
+                differs += 1
+                assert kq["consecutive_misses"] >= n and kf["consecutive_misses"] > n
+                assert kq["escalate"] and kf["escalate"]
+            kf.pop("consecutive_misses")
+            kq.pop("consecutive_misses")
+            assert kf == kq
+        assert cf == cq
+    assert differs  # the data has runs longer than the periods loaded
+
+
 def test_history_holds_the_last_periods_for_sparklines(db) -> None:
     _fill(db, 3)
     with db.read() as s:

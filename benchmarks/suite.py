@@ -1,0 +1,255 @@
+"""Every speed figure of issue 8 in one table, against floors measured in the same run.
+
+    uv run python -m benchmarks [--runs 7] [--rebuild] [--tiny] [--out FILE]
+
+Builds (once, cached in ``benchmarks/cache/``) the large database (:mod:`benchmarks.largedb`),
+seeds a fresh demo database, then measures:
+
+- cold start to the first dashboard frame with data, in tmux, on the demo and the large
+  database, against the bare Textual app with the same widgets (:mod:`benchmarks.startup`);
+- keypress to settled screen for a vendor's scorecard, the overdue actions and a meeting with
+  30 agenda items, and the peak RSS after visiting every screen (:mod:`benchmarks.tour`, run
+  as its own process);
+- ``reviewtui scorecard --all --format json`` on the large database, as a process;
+- the PDF export of the demo QBR minutes against the ``weasyprint`` command
+  (:mod:`benchmarks.pdf_bench`).
+
+Prints one table and writes it as JSON under ``benchmarks/results/``. ``--tiny`` runs everything
+once on a tiny database in a temporary folder (the smoke test's mode: the figures mean nothing).
+Exit status 0 whether or not budgets are met: this is a measurement, not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from benchmarks import largedb, pdf_bench, startup
+
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "results"
+
+
+@dataclass
+class Figure:
+    """One row of the table: samples, the floor's samples (if any) and the budget."""
+
+    name: str
+    unit: str
+    samples: list[float]
+    budget: float
+    floor_samples: list[float] = field(default_factory=list)
+    note: str = ""
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.samples)
+
+    @property
+    def floor(self) -> float | None:
+        return statistics.median(self.floor_samples) if self.floor_samples else None
+
+    @property
+    def ratio(self) -> float | None:
+        return self.median / self.floor if self.floor else None
+
+    @property
+    def passed(self) -> bool:
+        value = self.ratio if self.floor_samples else self.median
+        return value is not None and value <= self.budget
+
+    def as_dict(self) -> dict:
+        return {
+            **asdict(self),
+            "median": self.median,
+            "min": min(self.samples),
+            "max": max(self.samples),
+            "floor": self.floor,
+            "ratio": self.ratio,
+            "budget_kind": "ratio" if self.floor_samples else "absolute",
+            "passed": self.passed,
+        }
+
+
+def _fmt(x: float | None, unit: str) -> str:
+    if x is None:
+        return "—"
+    if unit == "ms":
+        return f"{x * 1000:.0f} ms"
+    if unit == "MB":
+        return f"{x:.0f} MB"
+    return f"{x:.2f} s"
+
+
+def table(figures: list[Figure]) -> str:
+    head = ("figure", "median", "min", "max", "floor", "ratio", "budget", "")
+    rows = [head]
+    for f in figures:
+        budget = f"≤ {f.budget:g}x" if f.floor_samples else f"≤ {_fmt(f.budget, f.unit)}"
+        rows.append(
+            (
+                f.name,
+                _fmt(f.median, f.unit),
+                _fmt(min(f.samples), f.unit),
+                _fmt(max(f.samples), f.unit),
+                _fmt(f.floor, f.unit),
+                "—" if f.ratio is None else f"{f.ratio:.2f}x",
+                budget,
+                "pass" if f.passed else "FAIL",
+            )
+        )
+    widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
+    lines = []
+    for n, r in enumerate(rows):
+        cells = [r[0].ljust(widths[0])] + [
+            c.rjust(w) for c, w in zip(r[1:], widths[1:], strict=True)
+        ]
+        lines.append("  ".join(cells).rstrip())
+        if n == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def _exe() -> str:
+    bindir = Path(sys.executable).parent
+    found = shutil.which("reviewtui", path=str(bindir)) or shutil.which("reviewtui")
+    if not found:
+        raise SystemExit("reviewtui is not installed (uv sync)")
+    return found
+
+
+def _timed_process(cmd: list[str], runs: int) -> tuple[list[float], int]:
+    """Wall seconds of ``runs`` runs of a command (after one warm-up) and its output size."""
+    size = len(subprocess.run(cmd, check=True, capture_output=True).stdout)
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+        times.append(time.perf_counter() - t0)
+    return times, size
+
+
+def run(args: argparse.Namespace) -> dict:
+    t_start = time.perf_counter()
+    load_start = os.getloadavg()
+    exe = _exe()
+    runs = 1 if args.tiny and args.runs is None else (args.runs or 7)
+    work = Path(tempfile.mkdtemp(prefix="reviewtui-bench-"))
+    # The children see a frozen clock (the same overdue set every run) and no user config.
+    os.environ["REVIEWTUI_NOW"] = largedb.NOW
+    os.environ["XDG_CONFIG_HOME"] = str(work / "config")
+    os.environ["XDG_DATA_HOME"] = str(work / "data")
+    os.environ["REVIEWTUI_SYSTEM_CONFIG"] = str(work / "none.toml")
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+
+    size = largedb.Size.tiny() if args.tiny else largedb.Size()
+    large, build_s = largedb.ensure(
+        size, work / "cache" if args.tiny else largedb.CACHE, rebuild=args.rebuild
+    )
+    demo = work / "demo.db"
+    subprocess.run([exe, "--db", str(demo), "demo", "--seed-only"], check=True, capture_output=True)
+    figures: list[Figure] = []
+    warm = not args.tiny
+
+    def step(name: str) -> None:
+        print(f"[{time.perf_counter() - t_start:6.1f} s] {name}", file=sys.stderr, flush=True)
+
+    step("cold start, demo database")
+    ours, floor = startup.measure_pair([exe, "--db", str(demo)], runs, startup.MARKER, warm=warm)
+    figures.append(Figure("cold start, demo db (tmux)", "s", ours, 1.5, floor))
+    step("cold start, large database")
+    ours, floor = startup.measure_pair(
+        [exe, "--db", str(large)], runs, "Vendor 0", bare_rows=size.vendors, warm=warm
+    )
+    figures.append(Figure("cold start, large db (tmux)", "s", ours, 2.5, floor))
+
+    step("Pilot tour of the large database")
+    out = subprocess.run(
+        [sys.executable, "-m", "benchmarks.tour", str(large), "--runs", str(runs)],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=HERE.parent,
+    )
+    tour = json.loads(out.stdout.strip().splitlines()[-1])
+    t = tour["timings"]
+    figures.append(Figure("open a vendor's scorecard", "ms", t["scorecard"], 0.1))
+    if "actions_overdue" in t:
+        figures.append(Figure("actions list, overdue", "ms", t["actions_overdue"], 0.1))
+    figures.append(
+        Figure(
+            f"open a meeting ({t['meeting_items'][0]:.0f} agenda items)", "ms", t["meeting"], 0.1
+        )
+    )
+
+    step("scorecard --all --format json")
+    times, nbytes = _timed_process(
+        [exe, "--db", str(large), "scorecard", "--all", "--format", "json"], max(runs // 2, 1)
+    )
+    figures.append(
+        Figure("scorecard --all --format json", "s", times, 2.0, note=f"{nbytes:,} bytes")
+    )
+
+    step("PDF export of the demo QBR minutes")
+    pdf = pdf_bench.measure(max(runs // 2, 1) if args.tiny else runs)
+    figures.append(
+        Figure(
+            "PDF minutes vs weasyprint",
+            "s",
+            [w for w, _ in pdf["results"]["reviewtui"]],
+            1.3,
+            [w for w, _ in pdf["results"]["weasyprint"]],
+        )
+    )
+    figures.append(Figure("peak RSS after every screen", "MB", [tour["peak_rss_mb"]], 300))
+    shutil.rmtree(work, ignore_errors=True)
+    return {
+        "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "machine": {
+            "cores": os.cpu_count(),
+            "platform": platform.platform(),
+            "python": platform.python_version(),
+            "load_average_start": load_start,
+            "load_average_end": os.getloadavg(),
+        },
+        "database": {"size": asdict(size), "build_seconds": build_s, "tiny": args.tiny},
+        "runs": runs,
+        "total_seconds": time.perf_counter() - t_start,
+        "figures": [f.as_dict() for f in figures],
+        "table": table(figures),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--runs", type=int, default=None, help="runs of each figure (default 7)")
+    ap.add_argument("--rebuild", action="store_true", help="build the cached database afresh")
+    ap.add_argument("--tiny", action="store_true", help="a tiny database, one run: smoke only")
+    ap.add_argument("--out", type=Path, help="the JSON file (default benchmarks/results/...)")
+    args = ap.parse_args(argv)
+    result = run(args)
+    m = result["machine"]
+    print(
+        f"machine: {m['cores']} cores, {m['platform']}, Python {m['python']}; load average "
+        f"{m['load_average_start'][0]:.2f} at start, {m['load_average_end'][0]:.2f} at end"
+    )
+    print(f"runs: {result['runs']} each; total {result['total_seconds']:.0f} s")
+    print(result["table"])
+    out = args.out
+    if out is None:
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        out = (Path(tempfile.gettempdir()) if args.tiny else RESULTS) / f"bench-{stamp}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    print(f"results: {out}")
+    return 0

@@ -1,0 +1,41 @@
+"""The benchmark command runs end to end on a tiny database (its figures are not checked:
+CI times nothing)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux")
+def test_benchmark_command_runs_on_a_tiny_database(tmp_path: Path) -> None:
+    out = tmp_path / "bench.json"
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks", "--tiny", "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert done.returncode == 0, done.stderr
+    result = json.loads(out.read_text())
+    names = [f["name"] for f in result["figures"]]
+    assert names[:2] == ["cold start, demo db (tmux)", "cold start, large db (tmux)"]
+    assert "open a vendor's scorecard" in names
+    assert "actions list, overdue" in names
+    assert "open a meeting (30 agenda items)" in names
+    assert "scorecard --all --format json" in names
+    assert "PDF minutes vs weasyprint" in names
+    assert "peak RSS after every screen" in names
+    for f in result["figures"]:
+        assert f["median"] > 0 and f["passed"] in (True, False)
+        assert f"{f['name']} " in done.stdout  # one table row each
+    assert result["database"]["tiny"] is True
+    assert "load average" in done.stdout
