@@ -1,6 +1,7 @@
 """reviewtui over a real SSH server: ``ssh -tt`` in tmux against sshd on 127.0.0.1.
 
-A facilitator logs in, opens a vendor and adds one (recorded under the login name); a key
+A facilitator logs in, opens a vendor and adds one (recorded under the login name), opens a
+meeting and types a note (saved as typed, under the login name); a key
 with a forced vendor command sees one vendor only, is refused edits in the app and over the
 command line, and cannot get a shell or widen its role by asking.
 """
@@ -157,3 +158,27 @@ def test_no_shell_or_forwarding_through_the_documented_forced_command(
         stdin=subprocess.DEVNULL,
     )
     assert tunnel.returncode == 255 and "forwarding failed" in tunnel.stderr.lower()
+
+
+def test_facilitator_over_ssh_opens_a_meeting_and_types_a_note(sshd: Sshd, seeded: Path) -> None:
+    """The live meeting over ssh: the note typed is saved as typed, under the login name."""
+    from tests.e2e.test_meeting_e2e import _notes
+
+    out = rt("--db", str(seeded), "meetings", "new", "Keystone", "--at", "+1d 10:00")
+    assert out.returncode == 0, out.stderr
+    mid = int(out.stdout.strip())
+    words = "Spares list reviewed over ssh 42"
+    remote = shlex.join([EXE, "--db", str(seeded), "meetings", "open", str(mid)])
+    with Tmux(sshd.ssh_args(remote), width=100, height=30) as term:
+        term.wait_for("Scorecard overview", timeout=60)
+        term.send("Enter")
+        term.send(words, literal=True)
+        term.wait_for(words, timeout=10)
+        deadline = time.monotonic() + 10
+        while words not in _notes(seeded, mid) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        term.send("C-q")
+        _wait_dead(term)
+    assert words in _notes(seeded, mid)
+    trail = json.loads(rt("--db", str(seeded), "audit", "--format", "json").stdout)
+    assert any(e["entity"] == "agendaitem" and e["user"] == "root" for e in trail)
