@@ -157,10 +157,6 @@ class ReviewApp(FollowUpNavigation, App[int]):
 
         self.push_screen(MinutesScreen(meeting_id, vendor_id=vendor_id))
 
-    def raise_plan(self, vendor_id: int, *, kpi_id: int | None = None) -> None:
-        """Raise a corrective action plan for a vendor (from a KPI when ``kpi_id`` is given)."""
-        self.new_plan(vendor_id=vendor_id, kpi_id=kpi_id)
-
     def open_meeting(self, meeting_id: int) -> None:
         """Show the live meeting screen (from the meeting list or ``reviewtui meetings open``)."""
         from reviewtui.screens.meeting import MeetingScreen

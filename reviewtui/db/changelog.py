@@ -11,7 +11,7 @@ import json
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import event, inspect, select
+from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
 from reviewtui.db import models as m
@@ -106,8 +106,3 @@ def _record_changes(session: Session, _ctx) -> None:
             add("delete", obj, _row_dict(obj), None)
     if rows:
         session.connection().execute(m.ChangeLog.__table__.insert(), rows)
-
-
-def recent(session: Session, limit: int = 50) -> list[m.ChangeLog]:
-    """The latest audit entries, newest first."""
-    return list(session.scalars(select(m.ChangeLog).order_by(m.ChangeLog.id.desc()).limit(limit)))

@@ -211,7 +211,7 @@ class ScorecardPanel(Vertical):
         return True
 
     def action_raise_plan(self) -> None:
-        self.app.raise_plan(self.vendor_id, kpi_id=self.selected_kpi())  # type: ignore[attr-defined]
+        self.app.new_plan(vendor_id=self.vendor_id, kpi_id=self.selected_kpi())  # type: ignore[attr-defined]
 
     def action_enter_value(self) -> None:
         kid = self.selected_kpi()
@@ -378,7 +378,7 @@ class KpiHistoryScreen(Screen):
 
     def action_raise_plan(self) -> None:
         if self.history is not None:
-            self.app.raise_plan(self.history.vendor_id, kpi_id=self.kpi_id)  # type: ignore[attr-defined]
+            self.app.new_plan(vendor_id=self.history.vendor_id, kpi_id=self.kpi_id)  # type: ignore[attr-defined]
 
     def action_enter_value(self) -> None:
         if self.app.settings.role != "facilitator":  # type: ignore[attr-defined]

@@ -96,8 +96,11 @@ async def test_ctrl_q_quits_cleanly(demo_path: Path) -> None:
     app = make_app(demo_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
+        assert app.return_code is None  # still running
         await pilot.press("ctrl+q")
-    assert app.return_code in (0, None)
+        await pilot.pause()
+        # exit() sets the code at once; run_test's own shutdown on leaving the block would not.
+        assert app.return_code == 0
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 36)])
