@@ -31,7 +31,20 @@ WAIT_S = 30.0
 
 
 def compute(settings: Settings, db_url: str) -> list[PortfolioRow]:
-    """The dashboard's rows, as the dashboard's own worker computes them."""
+    """The dashboard's rows, as the dashboard's own worker computes them.
+
+    On an SQLite file, for a session that sees every vendor, through the stdlib ``sqlite3``
+    module when it can (:mod:`reviewtui.db.firstrows`: the same SQL, ~0.4 s sooner).
+    """
+    if settings.role != "vendor":
+        from reviewtui.db import firstrows
+        from reviewtui.domain import clock
+
+        path = firstrows.sqlite_file(db_url)
+        if path is not None:
+            rows = firstrows.overview(path, settings, today=clock.today())
+            if rows is not None:
+                return rows
     from reviewtui.db import open_database
     from reviewtui.db.portfolio import portfolio_overview
 
@@ -54,6 +67,12 @@ class Prefetch:
         self.pid = pid
         self.fd = fd
         self._done = False
+
+    def ready(self) -> bool:
+        """Whether the child has answered (or failed): :meth:`rows` would not wait for it."""
+        if self._done:
+            return False
+        return bool(select.select([self.fd], [], [], 0)[0])
 
     def rows(self, timeout: float = WAIT_S) -> list[PortfolioRow] | None:
         """The child's rows (blocks until they come), or None when it failed or took too long."""

@@ -14,8 +14,7 @@ from sqlalchemy.orm import Session
 from reviewtui.config import Settings
 from reviewtui.db import scorecards, vendors
 from reviewtui.domain import clock
-from reviewtui.domain import scorecard as rules
-from reviewtui.domain.portfolio import PortfolioRow, WorstKpi, attention_key
+from reviewtui.domain.portfolio import PortfolioRow, WorstKpi, attention_key, overview
 
 __all__ = ["PortfolioRow", "WorstKpi", "attention_key", "portfolio_overview"]
 
@@ -51,39 +50,69 @@ def portfolio_overview(
             exact_misses=False,
         )
     }
-    rows = []
-    for v in base:
-        card = cards.get(v.id)
-        kpis = card.kpis if card else ()
-        counts = {s: 0 for s in rules.STATUS_RANK}
-        for k in kpis:
-            counts[k.status] += 1
-        off = sorted(
-            (k for k in kpis if k.status in (rules.RED, rules.AMBER)),
-            key=lambda k: (rules.STATUS_RANK[k.status], k.attainment or 0.0, k.kpi),
-        )
-        rows.append(
-            PortfolioRow(
-                vendor_id=v.id,
-                name=v.name,
-                category=v.category,
-                criticality=v.criticality,
-                score=card.score if card else None,
-                status=card.status if card else rules.NO_DATA,
-                red=counts[rules.RED],
-                amber=counts[rules.AMBER],
-                green=counts[rules.GREEN],
-                no_data=counts[rules.NO_DATA],
-                escalate=sum(1 for k in kpis if k.escalate),
-                discrepancies=sum(1 for k in kpis if k.discrepancy),
-                worst=tuple(WorstKpi(k.kpi_id, k.kpi, k.status, k.attainment) for k in off[:worst]),
-                open_actions=v.open_actions,
-                overdue_actions=v.overdue_actions,
-                last_review=v.last_review,
-                next_review_due=v.next_review_due,
-                review_overdue=v.next_review_due < today,
-                contract_review=v.contract_review,
-            )
-        )
-    rows.sort(key=attention_key)
-    return rows
+    return overview(base, cards, today=today, worst=worst)
+
+
+# --- The same SQL for the stdlib sqlite3 module (reviewtui.db.firstrows) ---
+
+#: What the SQL text is rendered with where the values change from run to run.
+_TODAY = date(1901, 2, 3)
+_LAST = 987_654
+
+
+def sqlite_statements() -> dict[str, tuple[str, dict[str, object]]]:
+    """The dashboard's queries as SQLite text with named parameters, for a session that sees
+    every vendor: name -> (sql, parameters). Parameter values ``"$today"`` and ``"$offset"``
+    stand for today's date and the OFFSET that picks the first period loaded."""
+    from sqlalchemy.dialects import sqlite
+
+    dialect = sqlite.dialect(paramstyle="named")
+    queries = {
+        "vendors": vendors.vendors_query(today=_TODAY),
+        "names": scorecards.vendor_names_query(),
+        "kpis": scorecards.kpi_defs_query(None),
+        "values": scorecards.pivot_query(None, last=_LAST),
+    }
+    out = {}
+    for name, q in queries.items():
+        compiled = q.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
+        params: dict[str, object] = {}
+        for key, value in compiled.params.items():
+            if value == _TODAY:
+                value = "$today"
+            elif value == _LAST - 1:
+                value = "$offset"
+            params[key] = value
+        out[name] = (compiled.string, params)
+    return out
+
+
+def write_sqlite_module(path=None) -> str:
+    """Render :func:`sqlite_statements` as the source of ``reviewtui/db/dashboard_sql.py``
+    (written to ``path`` when given)."""
+    lines = [
+        '"""The dashboard\'s queries as SQLite text: GENERATED, do not edit.',
+        "",
+        "Rendered from the SQLAlchemy queries by ``uv run python -m reviewtui.db.portfolio``;",
+        "tests/db/test_firstrows.py fails when this file and the queries disagree.",
+        '"""',
+        "",
+        "STATEMENTS: dict[str, tuple[str, dict[str, object]]] = {",
+    ]
+    for name, (sql, params) in sqlite_statements().items():
+        lines.append(f"    {name!r}: (")
+        lines.append(f"        {sql!r},")
+        lines.append(f"        {params!r},")
+        lines.append("    ),")
+    lines.append("}")
+    text = "\n".join(lines) + "\n"
+    if path is not None:
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+    return text
+
+
+if __name__ == "__main__":
+    from pathlib import Path
+
+    write_sqlite_module(Path(__file__).with_name("dashboard_sql.py"))

@@ -6,7 +6,6 @@ and the independent value side by side); :mod:`reviewtui.domain.scorecard` appli
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 
 from sqlalchemy import and_, case, func, or_, select, true
@@ -16,32 +15,20 @@ from reviewtui.config import Settings
 from reviewtui.db import models as m
 from reviewtui.db.errors import NotFound, UserError
 from reviewtui.domain import enums, periods
+from reviewtui.domain import portfolio as shared
 from reviewtui.domain import scorecard as rules
+from reviewtui.domain.portfolio import VendorScorecard
 
 #: Periods of history loaded per KPI by default: enough for the 12-period sparklines.
 HISTORY = 12
 
 
-@dataclass(frozen=True)
-class VendorScorecard:
-    """A vendor's scorecard: overall score and status, and each KPI's result."""
-
-    vendor_id: int
-    vendor: str
-    score: float | None
-    status: str
-    kpis: tuple[rules.KpiResult, ...]
-
-    def as_json(self) -> dict:
-        return {
-            "vendor": self.vendor,
-            "score": self.score,
-            "status": self.status,
-            "kpis": [k.as_json() for k in self.kpis],
-        }
-
-
 def _kpi_defs(session: Session, vendor_ids: list[int] | None) -> dict[int, list[rules.KpiDef]]:
+    return shared.kpi_defs(session.execute(kpi_defs_query(vendor_ids)))
+
+
+def kpi_defs_query(vendor_ids: list[int] | None):
+    """KPI definitions in the order :func:`reviewtui.domain.portfolio.kpi_defs` reads them."""
     q = select(
         m.Kpi.id,
         m.Kpi.vendor_id,
@@ -56,12 +43,7 @@ def _kpi_defs(session: Session, vendor_ids: list[int] | None) -> dict[int, list[
     ).order_by(m.Kpi.vendor_id, m.Kpi.id)
     if vendor_ids is not None:
         q = q.where(m.Kpi.vendor_id.in_(vendor_ids))
-    out: dict[int, list[rules.KpiDef]] = defaultdict(list)
-    for kid, vid, name, unit, direction, target, threshold, weight, freq, cat in session.execute(q):
-        out[vid].append(
-            rules.KpiDef(kid, name, unit, direction, target, threshold, weight, freq, cat)
-        )
-    return out
+    return q
 
 
 def _own_frequency():
@@ -94,7 +76,20 @@ def _pivoted(
     last: int | None = None,
     kpi_ids: list[int] | None = None,
 ) -> dict[int, list[rules.PeriodValues]]:
-    """Per KPI: (period, vendor value, independent value), pivoted and grouped in SQL.
+    """Per KPI: (period, vendor value, independent value), pivoted and grouped in SQL."""
+    q = pivot_query(vendor_ids, bounds=bounds, last=last, kpi_ids=kpi_ids)
+    # Core rows straight from the connection: no ORM bookkeeping for thousands of tuples.
+    return shared.pivoted(session.connection().execute(q).all())
+
+
+def pivot_query(
+    vendor_ids: list[int] | None,
+    *,
+    bounds: dict[str, str] | None = None,
+    last: int | None = None,
+    kpi_ids: list[int] | None = None,
+):
+    """KPI id, period, vendor value, independent value; by KPI and period.
 
     ``bounds`` keeps periods up to the given period of each frequency; ``last`` keeps only the
     latest ``last`` periods of each KPI (the same SQL on SQLite and PostgreSQL).
@@ -134,12 +129,7 @@ def _pivoted(
         q = q.where(m.Kpi.vendor_id.in_(vendor_ids))
     if kpi_ids is not None:
         q = q.where(meas.kpi_id.in_(kpi_ids))
-    out: dict[int, list[rules.PeriodValues]] = defaultdict(list)
-    # Core rows straight from the connection: no ORM bookkeeping for thousands of tuples.
-    q = q.order_by(meas.kpi_id, meas.period)
-    for kid, period, vv, iv in session.connection().execute(q).all():
-        out[kid].append(rules.PeriodValues(period, vv, iv))
-    return out
+    return q.order_by(meas.kpi_id, meas.period)
 
 
 def _bounds(period: str | None) -> dict[str, str] | None:
@@ -164,61 +154,19 @@ def _evaluate(
     """Every KPI's result, loading the last ``history`` periods of each KPI (None: all).
 
     A KPI whose run of misses reaches back past the periods loaded (rare) is evaluated again on
-    its whole history, so the results never depend on ``history``. With ``exact_misses=False``
-    a run already long enough to escalate is left as loaded: ``escalate`` and every other field
-    are exact, ``consecutive_misses`` is then only known to be at least the escalation count.
+    its whole history, so the results never depend on ``history`` (but see ``exact_misses`` in
+    :func:`reviewtui.domain.portfolio.evaluate_loaded`).
     """
-
-    def run(d: rules.KpiDef, values: list[rules.PeriodValues]) -> rules.KpiResult:
-        return rules.evaluate(
-            d,
-            values,
-            bounds[d.frequency] if bounds else None,
-            discrepancy_limit=settings.discrepancy_pct,
-            escalate_after=settings.escalate_after_misses,
-        )
-
+    limits = shared.Limits.of(settings)
     last = None if history is None else max(history, 2)
     values = _pivoted(session, vendor_ids, bounds=bounds, last=last)
-    out: dict[int, rules.KpiResult] = {}
-    longer: list[rules.KpiDef] = []
-    for kdefs in defs.values():
-        for d in kdefs:
-            rows = values.get(d.kpi_id, [])
-            r = out[d.kpi_id] = run(d, rows)
-            if (
-                last is not None
-                and len(rows) >= last
-                and r.consecutive_misses
-                and r.period is not None
-                and periods.shift(r.period, 1 - r.consecutive_misses) <= rows[0].period
-                and (exact_misses or r.consecutive_misses < settings.escalate_after_misses)
-            ):
-                longer.append(d)
+    out, longer = shared.evaluate_loaded(defs, values, bounds, last, limits, exact_misses)
     for i in range(0, len(longer), 500):
         chunk = longer[i : i + 500]
         full = _pivoted(session, None, bounds=bounds, kpi_ids=[d.kpi_id for d in chunk])
         for d in chunk:
-            out[d.kpi_id] = run(d, full.get(d.kpi_id, []))
+            out[d.kpi_id] = shared.evaluate_one(d, full.get(d.kpi_id, []), bounds, limits)
     return out
-
-
-def _card(
-    vendor_id: int,
-    name: str,
-    defs: list[rules.KpiDef],
-    results: dict[int, rules.KpiResult],
-    settings: Settings,
-) -> VendorScorecard:
-    kpis = tuple(results[d.kpi_id] for d in defs)
-    score = rules.vendor_score(kpis)
-    return VendorScorecard(
-        vendor_id=vendor_id,
-        vendor=name,
-        score=score,
-        status=rules.vendor_status(score, settings.vendor_green, settings.vendor_amber),
-        kpis=kpis,
-    )
 
 
 def vendor_scorecard(
@@ -241,7 +189,8 @@ def vendor_scorecard(
     bounds = _bounds(period)
     defs = _kpi_defs(session, [vendor_id])
     results = _evaluate(session, [vendor_id], defs, bounds, history, settings)
-    return _card(vendor_id, name, defs.get(vendor_id, []), results, settings)
+    limits = shared.Limits.of(settings)
+    return shared.scorecard(vendor_id, name, defs.get(vendor_id, []), results, limits)
 
 
 def portfolio(
@@ -259,13 +208,19 @@ def portfolio(
     """
     settings = settings or Settings()
     bounds = _bounds(period)
+    vendors = list(session.execute(vendor_names_query(vendor_ids)))
+    defs = _kpi_defs(session, vendor_ids)
+    results = _evaluate(session, vendor_ids, defs, bounds, history, settings, exact_misses)
+    limits = shared.Limits.of(settings)
+    return [shared.scorecard(v, name, defs.get(v, []), results, limits) for v, name in vendors]
+
+
+def vendor_names_query(vendor_ids: list[int] | None = None):
+    """Vendor id and name, by name."""
     q = select(m.Vendor.id, m.Vendor.name).order_by(m.Vendor.name)
     if vendor_ids is not None:
         q = q.where(m.Vendor.id.in_(vendor_ids))
-    vendors = list(session.execute(q))
-    defs = _kpi_defs(session, vendor_ids)
-    results = _evaluate(session, vendor_ids, defs, bounds, history, settings, exact_misses)
-    return [_card(vid, name, defs.get(vid, []), results, settings) for vid, name in vendors]
+    return q
 
 
 @dataclass(frozen=True)

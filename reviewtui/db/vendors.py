@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
@@ -11,37 +11,9 @@ from sqlalchemy.orm import Session
 from reviewtui.db import access
 from reviewtui.db import models as m
 from reviewtui.db.errors import NotFound, UserError
-from reviewtui.domain import cadence, clock, enums
-
-
-@dataclass(frozen=True)
-class VendorRow:
-    """One line of the vendor list."""
-
-    id: int
-    name: str
-    service: str
-    category: str
-    criticality: str
-    open_actions: int
-    overdue_actions: int
-    last_review: date | None
-    next_review_due: date
-    contract_review: bool
-
-    def as_dict(self) -> dict:
-        return {
-            "id": self.id,
-            "name": self.name,
-            "service": self.service,
-            "category": self.category,
-            "criticality": self.criticality,
-            "open_actions": self.open_actions,
-            "overdue_actions": self.overdue_actions,
-            "last_review": self.last_review.isoformat() if self.last_review else None,
-            "next_review_due": self.next_review_due.isoformat(),
-            "contract_review": self.contract_review,
-        }
+from reviewtui.domain import clock, enums
+from reviewtui.domain import portfolio as portfolio_rows
+from reviewtui.domain.portfolio import VendorRow
 
 
 def list_vendors(
@@ -56,6 +28,18 @@ def list_vendors(
     ``only_vendor`` narrows further to one name (the session's scope applies regardless).
     """
     today = today or clock.today()
+    q = vendors_query(today=today, only_vendor=only_vendor)
+    q = access.scoped(q, m.Vendor.id, session=session)
+    return portfolio_rows.vendor_rows(
+        session.execute(q), cadence_defaults=cadence_defaults, today=today
+    )
+
+
+def vendors_query(*, today: date, only_vendor: str | None = None):
+    """The vendor list with action counts and last review (not yet scoped to the session).
+
+    Its rows are what :func:`reviewtui.domain.portfolio.vendor_rows` reads, in that order.
+    """
     open_statuses = enums.OPEN_ACTION_STATUSES
     actions = (
         select(
@@ -78,7 +62,13 @@ def list_vendors(
     )
     q = (
         select(
-            m.Vendor,
+            m.Vendor.id,
+            m.Vendor.name,
+            m.Vendor.service,
+            m.Vendor.category,
+            m.Vendor.criticality,
+            m.Vendor.review_cadence_months,
+            m.Vendor.contract_review,
             func.coalesce(actions.c.open_n, 0),
             func.coalesce(actions.c.overdue_n, 0),
             reviews.c.last_at,
@@ -87,36 +77,9 @@ def list_vendors(
         .outerjoin(reviews, reviews.c.vid == m.Vendor.id)
         .order_by(m.Vendor.name)
     )
-    q = access.scoped(q, m.Vendor.id, session=session)
     if only_vendor is not None:
         q = q.where(func.lower(m.Vendor.name) == only_vendor.lower())
-    rows = []
-    for v, open_n, overdue_n, last_at in session.execute(q):
-        last = _as_date(last_at)
-        months = cadence.cadence_months(v.criticality, v.review_cadence_months, cadence_defaults)
-        rows.append(
-            VendorRow(
-                id=v.id,
-                name=v.name,
-                service=v.service,
-                category=v.category,
-                criticality=v.criticality,
-                open_actions=int(open_n),
-                overdue_actions=int(overdue_n or 0),
-                last_review=last,
-                next_review_due=cadence.next_review_due(last, months, today),
-                contract_review=v.contract_review,
-            )
-        )
-    return rows
-
-
-def _as_date(value: datetime | None) -> date | None:
-    if value is None:
-        return None
-    if value.tzinfo is not None:
-        value = value.astimezone()
-    return value.date()
+    return q
 
 
 def get_by_name(name: str, *, session: Session) -> m.Vendor:

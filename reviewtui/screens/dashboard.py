@@ -62,6 +62,16 @@ class DashboardScreen(Screen):
         table.add_column("Tier", key="criticality", width=8)
         table.add_column("Last review", key="last", width=11)
         table.add_column("Category", key="category", width=22)
+        # At start-up the rows come from the prefetch child (reviewtui.prefetch), once: when
+        # they are there already, they go on the first frame rather than on the next one.
+        prefetched = self.app.prefetch  # type: ignore[attr-defined]
+        if prefetched is not None and prefetched.ready():
+            self.app.prefetch = None  # type: ignore[attr-defined]
+            rows = prefetched.rows()
+            if rows is not None:
+                self._show(rows)
+                self.call_after_refresh(self._open_database)
+                return
         self.load()
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)

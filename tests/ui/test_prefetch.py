@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 from reviewtui import config, prefetch
@@ -65,3 +66,18 @@ async def test_dashboard_falls_back_when_the_child_fails(demo_path: Path, tmp_pa
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         assert app.screen.query_one("#vendors").row_count >= 4
+
+
+async def test_rows_already_there_go_on_the_first_frame(demo_path: Path) -> None:
+    app = make_app(demo_path)
+    app.prefetch = child = prefetch.start(app.settings, str(demo_path))
+    assert child is not None
+    for _ in range(3000):  # the child answers within a few ms; wait up to 30 s
+        if child.ready():
+            break
+        time.sleep(0.01)
+    async with app.run_test(size=(120, 36)):
+        # No pause: the dashboard took the rows while mounting, without a worker.
+        assert app.prefetch is None
+        assert app.screen.query_one("#vendors").row_count >= 4
+        assert not [w for w in app.workers if w.group == "db"]
