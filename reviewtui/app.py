@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 from textual.worker_manager import WorkerManager
 
@@ -114,12 +115,16 @@ class ReviewApp(FollowUpNavigation, App[int]):
         """The one vendor a restricted (vendor-role) session may see, else None."""
         return self.settings.vendor if self.settings.role == "vendor" else None
 
-    def on_mount(self) -> None:
+    def get_default_screen(self) -> Screen:
+        # The dashboard is the bottom of the stack: built with the app, it is on the first
+        # frame (pushed from on_mount, it came one frame later).
         from reviewtui.screens.dashboard import DashboardScreen
 
+        return DashboardScreen()
+
+    def on_mount(self) -> None:
         if self.sixteen_colours:
             self.theme = "ansi-dark"
-        self.push_screen(DashboardScreen())
         if self.start_meeting_id is not None:
             self.open_meeting(self.start_meeting_id)
 

@@ -49,8 +49,19 @@ def test_startup_path_avoids_heavy_imports() -> None:
     """Importing the CLI and the app (what runs before the first frame) loads none of these."""
     heavy = ["weasyprint", "alembic", "openpyxl", "icalendar", "pypdf", "jinja2", "plotext"]
     code = (
-        "import sys, reviewtui.cli, reviewtui.app; "
+        "import sys, reviewtui.cli.group, reviewtui.app; "
         f"print([m for m in {heavy!r} if m in sys.modules])"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_opening_the_tui_skips_the_command_line_parser() -> None:
+    """``reviewtui`` alone reaches the app without click and the command modules."""
+    code = (
+        "import sys; import reviewtui.launch, reviewtui.cli.context, reviewtui.tui, "
+        "reviewtui.app, reviewtui.screens.dashboard; "
+        "print(sorted(m for m in sys.modules if m == 'click' or m.startswith('reviewtui.cli.')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "['reviewtui.cli.context']"

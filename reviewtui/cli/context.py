@@ -6,8 +6,6 @@ import sys
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NoReturn
 
-import click
-
 from reviewtui import config
 
 if TYPE_CHECKING:
@@ -16,6 +14,8 @@ if TYPE_CHECKING:
 
 def fail(message: str, code: int = 1) -> NoReturn:
     """Print a one-line error on stderr and exit with ``code``."""
+    import click  # not on the TUI's start-up path (reviewtui.launch)
+
     click.echo(f"reviewtui: {message}", err=True)
     sys.exit(code)
 

@@ -214,7 +214,8 @@ class Action(SQLModel, table=True):
 
     __table_args__ = (
         Index("ix_action_status_due", "status", "due_date"),
-        Index("ix_action_vendor_status", "vendor_id", "status"),
+        # The dashboard's open/overdue counts from the index alone (migration 0003_i8).
+        Index("ix_action_vendor_status_due", "vendor_id", "status", "due_date"),
         # The Actions screen's pages in due-date order without a sort (migration 0002_i5).
         Index("ix_action_due", "due_date"),
     )

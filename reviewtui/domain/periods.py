@@ -88,14 +88,26 @@ def previous(period: str) -> str:
     return shift(period, -1)
 
 
-def is_of(period: str, frequency: str) -> bool:
-    """Whether a stored period key (``YYYY-MM``, ``YYYY-Qn``, ``YYYY-Www``) is of ``frequency``."""
-    marker = period[5:6]
+def _is_quarter(period: str) -> bool:
+    return period[5:6] == "Q"
+
+
+def _is_week(period: str) -> bool:
+    return period[5:6] == "W"
+
+
+def _is_month(period: str) -> bool:
+    return period[5:6].isdigit()
+
+
+def matcher(frequency: str):
+    """A test of whether a stored period key (``YYYY-MM``, ``YYYY-Qn``, ``YYYY-Www``) is of
+    ``frequency``: one function per frequency, for loops over many keys."""
     if frequency == "quarterly":
-        return marker == "Q"
+        return _is_quarter
     if frequency == "weekly":
-        return marker == "W"
-    return marker.isdigit()
+        return _is_week
+    return _is_month
 
 
 def last_n(period: str, n: int) -> list[str]:

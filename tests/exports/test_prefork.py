@@ -81,7 +81,7 @@ def test_a_failing_render_is_reported_in_the_parent() -> None:
 def test_the_cli_start_up_does_not_import_heavy_libraries() -> None:
     done = _run("""
         import sys
-        import reviewtui.cli
+        import reviewtui.cli.group
         heavy = [m for m in ("weasyprint", "jinja2", "pypdf", "sqlalchemy", "textual")
                  if m in sys.modules]
         print(heavy)

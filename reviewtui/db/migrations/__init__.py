@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-HEAD = "0002_i5_action_due"
+HEAD = "0003_i8_action_counts"
 HERE = Path(__file__).parent
 
 
