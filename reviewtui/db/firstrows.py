@@ -1,22 +1,25 @@
-"""The dashboard's first rows with the stdlib ``sqlite3`` module: no SQLAlchemy at start-up.
+"""The portfolio's scorecards with the stdlib ``sqlite3`` module: no SQLAlchemy to import.
 
-The TUI's start-up child (:mod:`reviewtui.prefetch`) computes the dashboard's rows on the
-second core while the parent imports Textual. Importing SQLAlchemy, SQLModel and the models
-costs that child ~0.4 s, most of the time it has. On an SQLite file, for a session that sees
-every vendor, it runs instead the very SQL text the data layer runs
-(:mod:`reviewtui.db.dashboard_sql`, rendered from the SQLAlchemy queries and checked against them
-by a test) and builds the rows with the same functions (:mod:`reviewtui.domain.portfolio`).
+Two processes need every vendor's scorecard and little else: the TUI's start-up child
+(:mod:`reviewtui.prefetch`), which computes the dashboard's rows on the second core while the
+parent imports Textual, and ``reviewtui scorecard --all``. Importing SQLAlchemy, SQLModel and
+the models costs each ~0.4 s. On an SQLite file, for a session that sees every vendor, they run
+instead the very SQL text the data layer runs (:mod:`reviewtui.db.dashboard_sql`, rendered from
+the SQLAlchemy queries and checked against them by a test) and build the results with the same
+functions (:mod:`reviewtui.domain.portfolio`).
 
-Whenever this path cannot be sure of giving the data layer's answer it returns None, and the
-caller goes the usual way: the file is missing (the data layer creates it), its schema is not
-the current one (the data layer upgrades it), or SQLite reports any error.
+Whenever this path cannot give the data layer's answer it returns None, and the caller goes
+the usual way: the file is missing (the data layer creates it), its schema is not the current
+one (the data layer upgrades it), or SQLite reports any error.
 """
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
 
 from reviewtui.db.dashboard_sql import STATEMENTS
 from reviewtui.db.migrations import HEAD
@@ -24,6 +27,8 @@ from reviewtui.domain import portfolio as shared
 
 #: As reviewtui.db.engine.BUSY_TIMEOUT_MS (not imported: that module imports SQLAlchemy).
 BUSY_TIMEOUT_S = 30.0
+
+T = TypeVar("T")
 
 
 def sqlite_file(url: str) -> Path | None:
@@ -40,28 +45,33 @@ def sqlite_file(url: str) -> Path | None:
     return None
 
 
-def _params(name: str, today: date, last: int) -> tuple[str, dict[str, object]]:
-    sql, stored = STATEMENTS[name]
-    params: dict[str, object] = {}
-    for key, value in stored.items():
-        if value == "$today":
-            value = today.isoformat()  # how SQLAlchemy binds a date on SQLite
-        elif value == "$offset":
-            value = last - 1
-        params[key] = value
-    return sql, params
+class _Reader:
+    """Runs the generated statements on one connection, in one read transaction."""
+
+    def __init__(self, con: sqlite3.Connection, today: date) -> None:
+        self.con = con
+        self.today = today
+
+    def run(self, name: str, *, last: int = 2, ids: list[int] | None = None) -> list[tuple]:
+        sql, stored = STATEMENTS[name]
+        params: dict[str, object] = {}
+        for key, value in stored.items():
+            if value == "$today":
+                value = self.today.isoformat()  # how SQLAlchemy binds a date on SQLite
+            elif value == "$offset":
+                value = last - 1
+            elif isinstance(value, str) and value.startswith("$id:"):
+                assert ids
+                # A short chunk repeats its last id: the same IN list, the same statement.
+                value = ids[min(int(value[4:]), len(ids) - 1)]
+            params[key] = value
+        return self.con.execute(sql, params).fetchall()
 
 
-def overview(
-    path: Path, settings, *, today: date, worst: int = 3
-) -> list[shared.PortfolioRow] | None:
-    """The rows :func:`reviewtui.db.portfolio.portfolio_overview` gives a session that sees
-    every vendor, or None when only the data layer can tell (see the module's docstring)."""
+def _read(path: Path, today: date, work: Callable[[_Reader], T]) -> T | None:
+    """``work`` in one read transaction on ``path``, or None (see the module's docstring)."""
     if not path.is_file():
         return None
-    limits = shared.Limits.of(settings)
-    # The periods portfolio_overview loads: enough to see an escalation, never fewer than two.
-    last = max(2, settings.escalate_after_misses)
     try:
         con = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
     except sqlite3.Error:
@@ -72,25 +82,52 @@ def overview(
         version = con.execute("SELECT version_num FROM alembic_version").fetchone()
         if version is None or version[0] != HEAD:
             return None
-
-        def run(name: str) -> list[tuple]:
-            sql, params = _params(name, today, last)
-            return con.execute(sql, params).fetchall()
-
-        base = shared.vendor_rows(
-            run("vendors"), cadence_defaults=settings.cadence_months, today=today
-        )
-        names = run("names")
-        defs = shared.kpi_defs(run("kpis"))
-        values = shared.pivoted(run("values"))
+        return work(_Reader(con, today))
     except sqlite3.Error:
         return None
     finally:
         con.close()
-    results, longer = shared.evaluate_loaded(defs, values, None, last, limits, exact_misses=False)
-    if longer:  # not with the dashboard's settings (it loads a whole escalation's periods)
-        return None
-    cards = {
-        vid: shared.scorecard(vid, name, defs.get(vid, []), results, limits) for vid, name in names
-    }
-    return shared.overview(base, cards, today=today, worst=worst)
+
+
+def _scorecards(
+    r: _Reader, limits: shared.Limits, history: int, exact_misses: bool
+) -> list[shared.VendorScorecard]:
+    """As :func:`reviewtui.db.scorecards.portfolio` without a period or a vendor list."""
+    names = r.run("names")
+    defs = shared.kpi_defs(r.run("kpis"))
+    last = max(history, 2)
+    values = shared.pivoted(r.run("values", last=last))
+    results, longer = shared.evaluate_loaded(defs, values, None, last, limits, exact_misses)
+    for i in range(0, len(longer), shared.RELOAD_CHUNK):
+        chunk = longer[i : i + shared.RELOAD_CHUNK]
+        full = shared.pivoted(r.run("history", ids=[d.kpi_id for d in chunk]))
+        for d in chunk:
+            results[d.kpi_id] = shared.evaluate_one(d, full.get(d.kpi_id, []), None, limits)
+    return [shared.scorecard(vid, name, defs.get(vid, []), results, limits) for vid, name in names]
+
+
+def portfolio(
+    path: Path, settings, *, today: date, history: int, exact_misses: bool = True
+) -> list[shared.VendorScorecard] | None:
+    """What :func:`reviewtui.db.scorecards.portfolio` gives a session that sees every vendor,
+    at the latest period, or None when only the data layer can tell."""
+    limits = shared.Limits.of(settings)
+    return _read(path, today, lambda r: _scorecards(r, limits, history, exact_misses))
+
+
+def overview(
+    path: Path, settings, *, today: date, worst: int = 3
+) -> list[shared.PortfolioRow] | None:
+    """What :func:`reviewtui.db.portfolio.portfolio_overview` gives a session that sees every
+    vendor, or None when only the data layer can tell."""
+    limits = shared.Limits.of(settings)
+
+    def work(r: _Reader) -> list[shared.PortfolioRow]:
+        base = shared.vendor_rows(
+            r.run("vendors"), cadence_defaults=settings.cadence_months, today=today
+        )
+        # The periods portfolio_overview loads: enough to see an escalation.
+        cards = _scorecards(r, limits, max(2, settings.escalate_after_misses), False)
+        return shared.overview(base, {c.vendor_id: c for c in cards}, today=today, worst=worst)
+
+    return _read(path, today, work)

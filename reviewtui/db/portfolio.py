@@ -14,7 +14,13 @@ from sqlalchemy.orm import Session
 from reviewtui.config import Settings
 from reviewtui.db import scorecards, vendors
 from reviewtui.domain import clock
-from reviewtui.domain.portfolio import PortfolioRow, WorstKpi, attention_key, overview
+from reviewtui.domain.portfolio import (
+    RELOAD_CHUNK,
+    PortfolioRow,
+    WorstKpi,
+    attention_key,
+    overview,
+)
 
 __all__ = ["PortfolioRow", "WorstKpi", "attention_key", "portfolio_overview"]
 
@@ -58,12 +64,14 @@ def portfolio_overview(
 #: What the SQL text is rendered with where the values change from run to run.
 _TODAY = date(1901, 2, 3)
 _LAST = 987_654
+_IDS = [-1 - i for i in range(RELOAD_CHUNK)]
 
 
 def sqlite_statements() -> dict[str, tuple[str, dict[str, object]]]:
     """The dashboard's queries as SQLite text with named parameters, for a session that sees
     every vendor: name -> (sql, parameters). Parameter values ``"$today"`` and ``"$offset"``
-    stand for today's date and the OFFSET that picks the first period loaded."""
+    stand for today's date and the OFFSET that picks the first period loaded, ``"$id:N"`` for
+    the Nth KPI id of a chunk of ``RELOAD_CHUNK``."""
     from sqlalchemy.dialects import sqlite
 
     dialect = sqlite.dialect(paramstyle="named")
@@ -72,6 +80,8 @@ def sqlite_statements() -> dict[str, tuple[str, dict[str, object]]]:
         "names": scorecards.vendor_names_query(),
         "kpis": scorecards.kpi_defs_query(None),
         "values": scorecards.pivot_query(None, last=_LAST),
+        # A chunk of KPIs' whole histories (see reviewtui.domain.portfolio.evaluate_loaded).
+        "history": scorecards.pivot_query(None, kpi_ids=_IDS),
     }
     out = {}
     for name, q in queries.items():
@@ -82,6 +92,8 @@ def sqlite_statements() -> dict[str, tuple[str, dict[str, object]]]:
                 value = "$today"
             elif value == _LAST - 1:
                 value = "$offset"
+            elif value in _IDS:
+                value = f"$id:{-1 - value}"
             params[key] = value
         out[name] = (compiled.string, params)
     return out

@@ -200,6 +200,10 @@ class Limits:
         )
 
 
+#: How many KPIs' whole histories are loaded in one query (an IN list of their ids).
+RELOAD_CHUNK = 500
+
+
 def evaluate_loaded(
     defs: Mapping[int, list[rules.KpiDef]],
     values: Mapping[int, list[rules.PeriodValues]],

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from reviewtui import config
-from reviewtui.db import dashboard_sql, firstrows, open_database
+from reviewtui.db import dashboard_sql, firstrows, open_database, scorecards
 from reviewtui.db import models as m
 from reviewtui.db.portfolio import portfolio_overview, write_sqlite_module
 from reviewtui.demo import seed
@@ -76,7 +76,9 @@ def _edge_case_db(path: Path) -> None:
         none = m.Kpi(vendor_id=mixed.id, name="Never reported", target=1)
         s.add_all([q, low, none])
         s.flush()
-        for period, value in (("2026-Q1", 95), ("2026-Q2", 85), ("2026-Q3", 70), ("2026-10", 1)):
+        # Three quarters missed in a row: longer than the two periods `scorecard --all` loads.
+        quarters = (("2025-Q4", 95), ("2026-Q1", 75), ("2026-Q2", 85), ("2026-Q3", 70))
+        for period, value in (*quarters, ("2026-10", 1)):
             s.add(m.Measurement(kpi_id=q.id, period=period, value=value))
         for i, value in enumerate((1.0, 2.5, 3.0, 4.0, 1.5)):
             s.add(m.Measurement(kpi_id=low.id, period=f"2026-{6 + i:02d}", value=value))
@@ -100,6 +102,24 @@ def test_edge_cases_equal_the_data_layers(tmp_path: Path) -> None:
     mixed = next(r for r in rows if r.name == "Mixed plc")
     assert mixed.last_review is not None and mixed.overdue_actions == 1
     assert mixed.contract_review is True
+
+
+@pytest.mark.parametrize("history", [2, 12])
+def test_portfolio_scorecards_equal_the_data_layers(
+    demo_path: Path, tmp_path: Path, history: int
+) -> None:
+    edge = tmp_path / "edge.db"
+    _edge_case_db(edge)
+    settings = config.Settings()
+    for path in (demo_path, edge):
+        cards = firstrows.portfolio(path, settings, today=TODAY, history=history)
+        db = open_database(str(path), user="tester")
+        with db.read() as s:
+            expected = scorecards.portfolio(session=s, settings=settings, history=history)
+        db.dispose()
+        assert cards == expected
+    audit = next(k for c in cards for k in c.kpis if k.kpi == "Audit")
+    assert audit.consecutive_misses == 3  # the whole history was read for it
 
 
 def test_an_old_schema_or_a_missing_file_goes_to_the_data_layer(
@@ -147,3 +167,20 @@ def test_the_start_up_child_imports_no_sqlalchemy(demo_path: Path) -> None:
     ).stdout
     assert out.strip() == "[]"
     assert clock.today() == TODAY  # the frozen clock the child used too (REVIEWTUI_NOW)
+
+
+def test_scorecard_all_on_sqlite_imports_no_sqlalchemy(demo_path: Path) -> None:
+    code = (
+        "import io, sys, contextlib\n"
+        "from reviewtui.cli.group import main\n"
+        "out = io.StringIO()\n"
+        "with contextlib.redirect_stdout(out):\n"
+        f"    main(['--db', {str(demo_path)!r}, 'scorecard', '--all', '--format', 'json'],"
+        " standalone_mode=False)\n"
+        "assert 'Keystone Precision Manufacturing' in out.getvalue()\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('sqlalchemy', 'sqlmodel'))))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "[]"
