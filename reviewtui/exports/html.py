@@ -18,6 +18,7 @@ from reviewtui.exports import present
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 PAGE_SIZES = {"a4": "A4", "letter": "letter"}
+TEMPLATE = "minutes.html.j2"
 
 
 def page_size_css(page_size: str) -> str:
@@ -43,6 +44,11 @@ def _environment():
     )
 
 
+def template():
+    """The compiled minutes template (loaded once per process)."""
+    return _environment().get_template(TEMPLATE)
+
+
 def render(
     doc: Mapping[str, Any],
     *,
@@ -58,18 +64,14 @@ def render(
     keywords = ["minutes", "vendor review", doc["vendor"]["name"], ctx["title"]]
     if ctx["scorecard"].get("period"):
         keywords.append(ctx["scorecard"]["period"])
-    return (
-        _environment()
-        .get_template("minutes.html.j2")
-        .render(
-            **ctx,
-            for_pdf=for_pdf,
-            inline_css=css,
-            page_size=page_size_css(page_size),
-            author=author or doc["meeting"].get("facilitator") or "reviewtui",
-            subject=f"{ctx['title']} with {doc['vendor']['name']} on {ctx['date']}: "
-            "attendance, agenda and outcomes, scorecard, corrective actions, feedback, sign-off",
-            keywords=", ".join(k.replace(",", " ") for k in keywords),
-            created=(generated_at.isoformat() if generated_at else ""),
-        )
+    return template().render(
+        **ctx,
+        for_pdf=for_pdf,
+        inline_css=css,
+        page_size=page_size_css(page_size),
+        author=author or doc["meeting"].get("facilitator") or "reviewtui",
+        subject=f"{ctx['title']} with {doc['vendor']['name']} on {ctx['date']}: "
+        "attendance, agenda and outcomes, scorecard, corrective actions, feedback, sign-off",
+        keywords=", ".join(k.replace(",", " ") for k in keywords),
+        created=(generated_at.isoformat() if generated_at else ""),
     )

@@ -44,8 +44,9 @@ def _child(requests: int, replies: int) -> None:
     import weasyprint  # noqa: F401
     import weasyprint.text.fonts  # noqa: F401
 
-    from reviewtui.exports import pdf
+    from reviewtui.exports import html, pdf
 
+    html.template()  # compile the template too (~50 ms) before the minutes arrive
     raw = _read_all(requests)
     if not raw:  # the parent gave up (meeting not found, bad option): nothing to render
         return
