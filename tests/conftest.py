@@ -201,3 +201,17 @@ def demo_db(db):
     with db.session() as s:
         seed(s)
     return db
+
+
+@pytest.fixture
+def demo_path(tmp_path: Path) -> Path:
+    """A SQLite file with the demo data (a path, for code that opens the database itself)."""
+    from reviewtui.db import open_database
+    from reviewtui.demo import seed
+
+    path = tmp_path / "demo.db"
+    db = open_database(str(path), user="tester")
+    with db.session() as s:
+        seed(s)
+    db.dispose()
+    return path

@@ -3,6 +3,7 @@ layer's, from the same SQL text, and give way to the data layer whenever they ca
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import subprocess
 import sys
@@ -15,20 +16,9 @@ from reviewtui import config
 from reviewtui.db import dashboard_sql, firstrows, open_database, scorecards
 from reviewtui.db import models as m
 from reviewtui.db.portfolio import portfolio_overview, write_sqlite_module
-from reviewtui.demo import seed
 from reviewtui.domain import clock
 
 TODAY = date(2026, 11, 28)
-
-
-@pytest.fixture
-def demo_path(tmp_path: Path) -> Path:
-    path = tmp_path / "demo.db"
-    db = open_database(str(path), user="tester")
-    with db.session() as s:
-        seed(s)
-    db.dispose()
-    return path
 
 
 def _expected(path: Path, settings: config.Settings) -> list:
@@ -154,33 +144,34 @@ def test_which_urls_take_the_sqlite3_path(url: str, expected: Path | None) -> No
     assert firstrows.sqlite_file(url) == expected
 
 
+def _data_layer_modules_after(code: str) -> list[str]:
+    """Run ``code`` in a fresh interpreter; which SQLAlchemy/SQLModel modules it loaded."""
+    code += (
+        "\nimport json, sys\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.startswith(('sqlalchemy', 'sqlmodel')))))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def test_the_start_up_child_imports_no_sqlalchemy(demo_path: Path) -> None:
     code = (
-        "import sys\n"
         "from reviewtui import config, prefetch\n"
         f"rows = prefetch.compute(config.Settings(), {str(demo_path)!r})\n"
         "assert len(rows) >= 4, rows\n"
-        "print(sorted(m for m in sys.modules if m.startswith(('sqlalchemy', 'sqlmodel'))))\n"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    ).stdout
-    assert out.strip() == "[]"
+    assert _data_layer_modules_after(code) == []
     assert clock.today() == TODAY  # the frozen clock the child used too (REVIEWTUI_NOW)
 
 
 def test_scorecard_all_on_sqlite_imports_no_sqlalchemy(demo_path: Path) -> None:
     code = (
-        "import io, sys, contextlib\n"
+        "import io, contextlib\n"
         "from reviewtui.cli.group import main\n"
         "out = io.StringIO()\n"
         "with contextlib.redirect_stdout(out):\n"
         f"    main(['--db', {str(demo_path)!r}, 'scorecard', '--all', '--format', 'json'],"
         " standalone_mode=False)\n"
         "assert 'Keystone Precision Manufacturing' in out.getvalue()\n"
-        "print(sorted(m for m in sys.modules if m.startswith(('sqlalchemy', 'sqlmodel'))))\n"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    ).stdout
-    assert out.strip() == "[]"
+    assert _data_layer_modules_after(code) == []

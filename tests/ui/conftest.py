@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from reviewtui import config
 from reviewtui.app import ReviewApp
 
@@ -35,16 +33,3 @@ def make_app(db_path: Path, **settings) -> ReviewApp:
     for k, v in settings.items():
         setattr(s, k, v)
     return ReviewApp(settings=s, db_url=str(db_path))
-
-
-@pytest.fixture
-def demo_path(tmp_path: Path) -> Path:
-    from reviewtui.db import open_database
-    from reviewtui.demo import seed
-
-    path = tmp_path / "demo.db"
-    db = open_database(str(path), user="tester")
-    with db.session() as s:
-        seed(s)
-    db.dispose()
-    return path
