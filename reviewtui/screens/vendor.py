@@ -9,11 +9,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from reviewtui.domain import enums
 from reviewtui.domain.roi import roi
 from reviewtui.screens.scorecard import ScorecardPanel
+from reviewtui.widgets.footer import Footer
 from reviewtui.widgets.table import Table
 
 
@@ -28,6 +29,9 @@ class VendorScreen(Screen):
     VendorScreen #contacts { height: auto; }
     VendorScreen #vendor-roi, VendorScreen #vendor-profile { padding: 0 1; }
     """
+
+    AUTO_FOCUS = "#kpis"
+    """The KPIs have the focus from the start (focused once, not the scroll area first)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("M", "minutes", "Minutes", id="vendor.minutes"),
@@ -45,7 +49,7 @@ class VendorScreen(Screen):
         yield Header()
         with VerticalScroll():
             yield Static("Loading…", classes="title", id="vendor-name")
-            yield ScorecardPanel(self.vendor_id, id="scorecard")
+            yield ScorecardPanel(self.vendor_id, load=False, id="scorecard")
             yield Static("", id="vendor-roi")
             yield Static("", id="vendor-profile")
             yield Static("Contacts", classes="title")
@@ -60,13 +64,22 @@ class VendorScreen(Screen):
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def load(self) -> None:
+        """The vendor and its scorecard, in one read and one update of the screen."""
         from reviewtui.db import vendors as vendor_q
+        from reviewtui.db.scorecards import vendor_scorecard
 
-        with self.app.db.read() as s:  # type: ignore[attr-defined]
+        app = self.app
+        with app.db.read() as s:  # type: ignore[attr-defined]
             detail = vendor_q.get_detail(self.vendor_id, session=s)
-        self.app.call_from_thread(self._show, detail)
+            card = vendor_scorecard(
+                self.vendor_id,
+                session=s,
+                settings=app.settings,  # type: ignore[attr-defined]
+            )
+        app.call_from_thread(self._show, detail, card)
 
-    def _show(self, d) -> None:
+    def _show(self, d, card) -> None:
+        self.query_one(ScorecardPanel).show(card)
         self.query_one("#vendor-name", Static).update(d.name)
         self.sub_title = d.name
         r = roi(d.baseline_inhouse_cost, d.annual_contract_cost)
