@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
 import os
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import events
@@ -49,6 +52,19 @@ class _ReportingWorkers(WorkerManager):
 
         if worker.state == WorkerState.ERROR and isinstance(worker.error, UserError):
             self._app.notify(str(worker.error), severity="error", timeout=8)
+
+
+class _FreshContextExecutor(ThreadPoolExecutor):
+    """The thread pool of the app's thread workers: each job runs in a context of its own.
+
+    Textual sets its ``active_worker`` context variable in the pool thread and never unsets it,
+    so each of the pool's threads kept its last worker alive, and through the worker's node and
+    task the whole screen it ran for (six vendor pages, 26,000 objects each, rescanned by every
+    full garbage collection). A fresh context per job is dropped when the job ends.
+    """
+
+    def submit(self, fn, /, *args, **kwargs):
+        return super().submit(contextvars.Context().run, fn, *args, **kwargs)
 
 
 class ReviewApp(FollowUpNavigation, App[int]):
@@ -116,6 +132,12 @@ class ReviewApp(FollowUpNavigation, App[int]):
 
     def on_mount(self) -> None:
         from reviewtui.screens.dashboard import DashboardScreen
+
+        loop = asyncio.get_running_loop()
+        previous = getattr(loop, "_default_executor", None)
+        loop.set_default_executor(_FreshContextExecutor(thread_name_prefix="reviewtui-worker"))
+        if previous is not None:
+            previous.shutdown(wait=False)
 
         if self.sixteen_colours:
             self.theme = "ansi-dark"
