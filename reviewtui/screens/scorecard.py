@@ -19,6 +19,7 @@ from textual.widgets import DataTable, Header, Static
 from reviewtui.domain import periods
 from reviewtui.widgets.footer import Footer
 from reviewtui.widgets.sparkline import spark
+from reviewtui.widgets.table import Table
 
 MARK = {"green": "✓ ok", "amber": "! amber", "red": "✗ red", "no data": "· none"}
 STYLE = {"green": "green", "amber": "bold yellow", "red": "bold red", "no data": "dim"}
@@ -74,7 +75,7 @@ class ScorecardPanel(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static("Loading the scorecard…", id="sc-head")
-        yield DataTable(id="kpis", cursor_type="row", zebra_stripes=True)
+        yield Table(id="kpis", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
         t = self.query_one("#kpis", DataTable)
@@ -283,7 +284,7 @@ class KpiHistoryScreen(Screen):
         yield Header()
         yield Static("Loading…", id="kh-head")
         yield PlotextPlot(id="kh-chart")
-        yield DataTable(id="kh-table", cursor_type="row", zebra_stripes=True)
+        yield Table(id="kh-table", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:
