@@ -33,11 +33,7 @@ class Footer(TextualFooter):
             return
         if self.is_attached and screen is self.screen and not self._pending:
             self._pending = True
-            # The first keys go in with the screen's first paint, not one paint later.
-            if self._shown is None:
-                self.call_later(self._recompose_if_changed)
-            else:
-                self.call_after_refresh(self._recompose_if_changed)
+            self.call_after_refresh(self._recompose_if_changed)
 
     def _showing(self) -> tuple:
         """What compose would show now: enough to tell whether to compose again."""
