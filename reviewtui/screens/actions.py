@@ -13,9 +13,10 @@ from textual.containers import Horizontal
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Header, Input, Select, Static
+from textual.widgets import DataTable, Header, Input, Select, Static
 
 from reviewtui.domain import enums
+from reviewtui.widgets.footer import Footer
 
 if TYPE_CHECKING:
     from reviewtui.db.actions import ActionPage, ActionRow

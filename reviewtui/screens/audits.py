@@ -12,9 +12,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
+from textual.widgets import DataTable, Header, Input, Label, Select, Static
 
 from reviewtui.domain import clock, enums
+from reviewtui.widgets.footer import Footer
 
 SEVERITY_STYLE = {"critical": "bold red", "major": "red", "minor": "yellow", "observation": "dim"}
 FINDING_ROWS = 3

@@ -10,9 +10,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from reviewtui.domain import clock, enums
+from reviewtui.widgets.footer import Footer
 from reviewtui.widgets.table import Table
 
 EMPTY_TEXT = """[b]This database has no vendors yet.[/b]

@@ -15,9 +15,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Select, Static
+from textual.widgets import DataTable, Header, Input, Select, Static
 
 from reviewtui.domain import enums
+from reviewtui.widgets.footer import Footer
 
 RATINGS = [("no rating", 0)] + [(f"{n} of 5", n) for n in range(1, 6)]
 

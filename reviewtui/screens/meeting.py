@@ -22,7 +22,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 
 from reviewtui.domain import clock, enums, timer
 from reviewtui.screens.meeting_modals import (
@@ -35,6 +35,7 @@ from reviewtui.screens.meeting_modals import (
     PromptModal,
 )
 from reviewtui.widgets.agenda import AgendaList, item_prompt
+from reviewtui.widgets.footer import Footer
 from reviewtui.widgets.notes import NotesEditor
 
 if TYPE_CHECKING:

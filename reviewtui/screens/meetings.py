@@ -10,11 +10,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
+from textual.widgets import DataTable, Header, Input, Label, Select, Static
 
 from reviewtui.domain import clock, enums
 from reviewtui.domain.when import WHEN_EXAMPLES
 from reviewtui.screens.meeting_modals import MODAL_CSS
+from reviewtui.widgets.footer import Footer
 
 STATUS_STYLE = {"in_progress": "bold green", "planned": "", "ended": "dim", "signed_off": "dim"}
 # In progress first, then what is coming, then the past (newest first).

@@ -14,9 +14,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Header, Input, Label, Markdown, Select, Static
+from textual.widgets import Header, Input, Label, Markdown, Select, Static
 
 from reviewtui.domain import enums
+from reviewtui.widgets.footer import Footer
 
 
 def _parser():

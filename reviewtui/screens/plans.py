@@ -10,9 +10,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Select, Static
+from textual.widgets import DataTable, Header, Select, Static
 
 from reviewtui.domain import clock
+from reviewtui.widgets.footer import Footer
 
 ALL = -1
 STATUS_CHOICES = [

@@ -14,10 +14,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from reviewtui.domain import periods
+from reviewtui.widgets.footer import Footer
 from reviewtui.widgets.sparkline import spark
+from reviewtui.widgets.table import Table
 
 MARK = {"green": "✓ ok", "amber": "! amber", "red": "✗ red", "no data": "· none"}
 STYLE = {"green": "green", "amber": "bold yellow", "red": "bold red", "no data": "dim"}
@@ -64,14 +66,16 @@ class ScorecardPanel(Vertical):
     period: reactive[str | None] = reactive(None, init=False)
     """The month looked at (None: each KPI at its latest period with a value)."""
 
-    def __init__(self, vendor_id: int, **kwargs) -> None:
+    def __init__(self, vendor_id: int, *, load: bool = True, **kwargs) -> None:
+        """``load=False``: the owner loads the first scorecard and hands it to ``show``."""
         super().__init__(**kwargs)
         self.vendor_id = vendor_id
         self.card = None
+        self._load_on_mount = load
 
     def compose(self) -> ComposeResult:
         yield Static("Loading the scorecard…", id="sc-head")
-        yield DataTable(id="kpis", cursor_type="row", zebra_stripes=True)
+        yield Table(id="kpis", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
         t = self.query_one("#kpis", DataTable)
@@ -91,8 +95,13 @@ class ScorecardPanel(Vertical):
             ("Source", "source", 6),
         ):
             t.add_column(label, key=key, width=width)
+        # Inline, as in ``show``: app.tcss gives every DataTable ``height: 1fr``, which beats
+        # the DEFAULT_CSS above; 1fr made the empty table fill the page, overflow it and bring
+        # up a scrollbar that the loaded page then took away: two layouts and two renders.
+        t.styles.height = 7
         t.focus()
-        self.load()
+        if self._load_on_mount:
+            self.load()
 
     def watch_period(self) -> None:
         self.load()
@@ -109,9 +118,10 @@ class ScorecardPanel(Vertical):
                 period=self.period,
                 settings=app.settings,  # type: ignore[attr-defined]
             )
-        app.call_from_thread(self._show, card)
+        app.call_from_thread(self.show, card)
 
-    def _show(self, card) -> None:
+    def show(self, card) -> None:
+        """Show a scorecard (``db.scorecards.VendorScorecard``) loaded for this vendor."""
         self.card = card
         t = self.query_one("#kpis", DataTable)
         keep = t.cursor_row
@@ -274,7 +284,7 @@ class KpiHistoryScreen(Screen):
         yield Header()
         yield Static("Loading…", id="kh-head")
         yield PlotextPlot(id="kh-chart")
-        yield DataTable(id="kh-table", cursor_type="row", zebra_stripes=True)
+        yield Table(id="kh-table", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:

@@ -2,19 +2,80 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from reviewtui.domain import enums
 from reviewtui.domain.roi import roi
 from reviewtui.screens.scorecard import ScorecardPanel
+from reviewtui.widgets.footer import Footer
 from reviewtui.widgets.table import Table
+
+if TYPE_CHECKING:
+    from reviewtui.db.scorecards import VendorScorecard
+    from reviewtui.db.vendors import VendorDetail
+
+OPEN_QUIETLY_FOR = 0.25
+"""Seconds ``open_vendor`` waits for the page's data before it opens the page without it."""
+
+
+@dataclass(frozen=True)
+class VendorPage:
+    """What the vendor page shows: the vendor with its contacts, and its scorecard."""
+
+    detail: VendorDetail
+    card: VendorScorecard
+
+
+def read_page(app: App, vendor_id: int) -> VendorPage:
+    """The vendor page's data in one read (call from a worker thread)."""
+    from reviewtui.db import vendors as vendor_q
+    from reviewtui.db.scorecards import vendor_scorecard
+
+    with app.db.read() as s:  # type: ignore[attr-defined]
+        detail = vendor_q.get_detail(vendor_id, session=s)
+        card = vendor_scorecard(vendor_id, session=s, settings=app.settings)  # type: ignore[attr-defined]
+    return VendorPage(detail, card)
+
+
+def open_vendor(app: App, vendor_id: int) -> None:
+    """Open a vendor's page with its data in it.
+
+    The data is read first and the page opens once, complete: not a "Loading…" page laid out
+    and painted, then painted again (and the read, in its thread, slowed down by that paint).
+    Should the read take longer than ``OPEN_QUIETLY_FOR``, the page opens at once, as it
+    loads, and fills in when the data comes. A second open while one is pending replaces it.
+    """
+    opened: list[VendorScreen] = []
+
+    def read() -> None:
+        page = read_page(app, vendor_id)
+        if not worker.is_cancelled:
+            app.call_from_thread(arrived, page)
+
+    def arrived(page: VendorPage) -> None:
+        timer.stop()
+        if not opened:
+            app.push_screen(VendorScreen(vendor_id, page))
+        else:
+            opened[0].give_page(page)
+
+    def open_loading() -> None:
+        if not (worker.is_finished or worker.is_cancelled):  # failed: the worker says why
+            opened.append(VendorScreen(vendor_id, load=False))
+            app.push_screen(opened[0])
+
+    timer = app.set_timer(OPEN_QUIETLY_FOR, open_loading)
+    worker = app.run_worker(
+        read, thread=True, exclusive=True, group="open-vendor", exit_on_error=False
+    )
 
 
 def _money(value: float | None, currency: str) -> str:
@@ -29,6 +90,9 @@ class VendorScreen(Screen):
     VendorScreen #vendor-roi, VendorScreen #vendor-profile { padding: 0 1; }
     """
 
+    AUTO_FOCUS = "#kpis"
+    """The KPIs have the focus from the start (focused once, not the scroll area first)."""
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("M", "minutes", "Minutes", id="vendor.minutes"),
         Binding("q", "back", "Back", id="vendor.back"),
@@ -36,16 +100,21 @@ class VendorScreen(Screen):
         Binding("m", "meetings", "Meetings", id="vendor.meetings"),
     ]
 
-    def __init__(self, vendor_id: int) -> None:
+    def __init__(self, vendor_id: int, page: VendorPage | None = None, *, load: bool = True):
+        """``page``: the data, read already (see ``open_vendor``); else the screen loads it,
+        unless ``load`` is False (``open_vendor`` then hands it over with ``show_page``)."""
         super().__init__()
         self.vendor_id = vendor_id
+        self._page = page
+        self._load = load
         self._resumed_before = False
+        self._mounted = False
 
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll():
             yield Static("Loading…", classes="title", id="vendor-name")
-            yield ScorecardPanel(self.vendor_id, id="scorecard")
+            yield ScorecardPanel(self.vendor_id, load=False, id="scorecard")
             yield Static("", id="vendor-roi")
             yield Static("", id="vendor-profile")
             yield Static("Contacts", classes="title")
@@ -56,17 +125,29 @@ class VendorScreen(Screen):
         t = self.query_one("#contacts", DataTable)
         for col in ("Side", "Name", "Organisation", "Role", "Escalation level", "Email"):
             t.add_column(col)
-        self.load()
+        self._mounted = True
+        if self._page is not None:
+            self.show_page(self._page)
+        elif self._load:
+            self.load()
+
+    def give_page(self, page: VendorPage) -> None:
+        """Show the page's data, read for it elsewhere: now, or once the screen has mounted."""
+        if self._mounted:
+            self.show_page(page)
+        else:
+            self._page = page
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def load(self) -> None:
-        from reviewtui.db import vendors as vendor_q
+        """The vendor and its scorecard, in one read and one update of the screen."""
+        self.app.call_from_thread(self.show_page, read_page(self.app, self.vendor_id))
 
-        with self.app.db.read() as s:  # type: ignore[attr-defined]
-            detail = vendor_q.get_detail(self.vendor_id, session=s)
-        self.app.call_from_thread(self._show, detail)
-
-    def _show(self, d) -> None:
+    def show_page(self, page: VendorPage) -> None:
+        """Show the vendor page's data."""
+        self._page = None
+        self.query_one(ScorecardPanel).show(page.card)
+        d = page.detail
         self.query_one("#vendor-name", Static).update(d.name)
         self.sub_title = d.name
         r = roi(d.baseline_inhouse_cost, d.annual_contract_cost)
@@ -100,7 +181,7 @@ class VendorScreen(Screen):
 
     def on_screen_resume(self) -> None:
         # Back from a KPI's history, where a value may have been entered. Textual also sends
-        # ScreenResume when the screen is first pushed, when the panel is loading already.
+        # ScreenResume when the screen is first pushed, its data shown or on its way already.
         if self._resumed_before:
             self.query_one(ScorecardPanel).load()
         self._resumed_before = True

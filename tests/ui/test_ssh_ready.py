@@ -130,9 +130,16 @@ async def test_a_hidden_vendor_page_is_not_found(demo_path: Path) -> None:
         await settle(pilot)
         app.open_vendor(keystone)
         await settle(pilot)
-        assert isinstance(app.screen, VendorScreen)
-        assert "Keystone" not in str(app.screen.query_one("#vendor-name").render())
+        # The page is read before it opens: refused, it does not open (no page stuck at
+        # "Loading…"), and the refusal is told.
+        assert not isinstance(app.screen, VendorScreen)
+        assert "Keystone" not in app.export_screenshot()
         assert f"no vendor with id {keystone}" in toasts(app)
+        # Pushed directly, the page loads itself and is refused alike.
+        app.push_screen(VendorScreen(keystone))
+        await settle(pilot)
+        assert "Keystone" not in str(app.screen.query_one("#vendor-name").render())
+        assert toasts(app).count(f"no vendor with id {keystone}") == 2
 
 
 async def test_viewer_refusal_from_any_worker_is_told(tmp_path: Path) -> None:
