@@ -17,6 +17,7 @@ from textual.widgets import DataTable, Header, Input, Select, Static
 
 from reviewtui.domain import enums
 from reviewtui.widgets.footer import Footer
+from reviewtui.widgets.table import Table
 
 if TYPE_CHECKING:
     from reviewtui.db.actions import ActionPage, ActionRow
@@ -123,7 +124,7 @@ class ActionsScreen(Screen):
                 compact=True,
             )
         yield Static("Loading…", classes="status-line", id="actions-status")
-        yield DataTable(id="actions", cursor_type="row", zebra_stripes=True)
+        yield Table(id="actions", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:

@@ -16,6 +16,7 @@ from reviewtui.domain import clock, enums
 from reviewtui.domain.when import WHEN_EXAMPLES
 from reviewtui.screens.meeting_modals import MODAL_CSS
 from reviewtui.widgets.footer import Footer
+from reviewtui.widgets.table import Table
 
 STATUS_STYLE = {"in_progress": "bold green", "planned": "", "ended": "dim", "signed_off": "dim"}
 # In progress first, then what is coming, then the past (newest first).
@@ -50,7 +51,7 @@ class MeetingsScreen(Screen):
         with Vertical():
             yield Static("Meetings", id="meetings-title")
             yield Static("Loading…", classes="status-line", id="meetings-status")
-            yield DataTable(id="meetings", cursor_type="row", zebra_stripes=True)
+            yield Table(id="meetings", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:
