@@ -29,6 +29,14 @@ def keystone(ids: dict[str, int]) -> int:
     return next(vid for name, vid in ids.items() if name.startswith("Keystone"))
 
 
+def assert_keystone_page(page) -> None:
+    """The vendor page of the demo's Keystone, complete: name, five KPIs, six contacts."""
+    assert isinstance(page, VendorScreen)
+    assert "Keystone" in str(page.query_one("#vendor-name").render())
+    assert page.query_one("#kpis", DataTable).row_count == 5
+    assert page.query_one("#contacts", DataTable).row_count == 6
+
+
 async def test_the_page_opens_with_its_data_in_its_first_paint(demo_path: Path) -> None:
     app = make_app(demo_path)
     async with app.run_test(size=(120, 36)) as pilot:
@@ -67,11 +75,7 @@ async def test_a_slow_read_opens_the_page_at_once_and_fills_it_in(
         assert "Loading" in str(app.screen.query_one("#vendor-name").render())
         gate.set()
         await settle(pilot)
-        page = app.screen
-        assert isinstance(page, VendorScreen)
-        assert "Keystone" in str(page.query_one("#vendor-name").render())
-        assert page.query_one("#kpis", DataTable).row_count == 5
-        assert page.query_one("#contacts", DataTable).row_count == 6
+        assert_keystone_page(app.screen)
         assert sum(isinstance(s, VendorScreen) for s in app.screen_stack) == 1
 
 
@@ -100,8 +104,4 @@ async def test_data_coming_as_the_page_opens_is_shown_once_it_has_mounted(
         await settle(pilot)
         app.open_vendor(keystone(vendor_ids(demo_path)))
         await settle(pilot)
-        page = app.screen
-        assert isinstance(page, VendorScreen)
-        assert "Keystone" in str(page.query_one("#vendor-name").render())
-        assert page.query_one("#kpis", DataTable).row_count == 5
-        assert page.query_one("#contacts", DataTable).row_count == 6
+        assert_keystone_page(app.screen)
