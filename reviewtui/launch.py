@@ -6,11 +6,14 @@ Textual app's start-up). They mean exactly what the click group makes of them: t
 settings (``CliContext.create``), ``REVIEWTUI_DB`` when ``--db`` is not given, the same
 one-line error and exit code 1 for a problem the user can fix. Every other command line, and
 any session run through an sshd forced command (``SSH_ORIGINAL_COMMAND``), goes to the click
-group in :mod:`reviewtui.cli`.
+group in :mod:`reviewtui.cli`; a command line that exports minutes forks the PDF renderer first
+(:func:`reviewtui.exports.prefork.start_early`).
 """
 
 from __future__ import annotations
 
+import atexit
+import gc
 import os
 import sys
 
@@ -27,9 +30,29 @@ def tui_only(args: list[str]) -> str | None | bool:
     return False
 
 
+def exports_minutes(args: list[str]) -> bool:
+    """Whether a command line exports minutes (``... export minutes ...``, not its help)."""
+    for i, word in enumerate(args[:-1]):
+        if word == "export" and args[i + 1] == "minutes":
+            return not {"-h", "--help"} & set(args)
+    return False
+
+
 def main() -> None:
-    db = tui_only(sys.argv[1:])
+    # At exit the interpreter's last garbage collections walk every object the data layer made
+    # when it was imported (SQLAlchemy, SQLModel, pydantic): ~0.1 s at the end of every command
+    # that read the database. Frozen first, those objects are left to the end of the process;
+    # every atexit handler and flush still runs (registered first, this runs last).
+    atexit.register(gc.freeze)
+    args = sys.argv[1:]
+    db = tui_only(args)
     if db is False or os.environ.get("SSH_ORIGINAL_COMMAND", "").strip():
+        if exports_minutes(args) and not os.environ.get("SSH_ORIGINAL_COMMAND"):
+            # WeasyPrint's import (~0.6 s) is the longest part of a PDF export: start it in a
+            # child now (the command discards it if the export is not a PDF after all).
+            from reviewtui.exports import prefork
+
+            prefork.start_early()
         from reviewtui.cli import main as cli
 
         cli()

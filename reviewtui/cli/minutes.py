@@ -160,18 +160,19 @@ def export_minutes(
 ) -> None:
     """Export MEETING's minutes as PDF (PDF/A-3b with the minutes JSON attached), HTML,
     Markdown or the canonical JSON. Drafts carry a DRAFT watermark."""
-    from reviewtui.exports import files
+    from reviewtui.exports import files, prefork
     from reviewtui.exports.html import page_size_css
 
     if fmt is None:
         suffix = Path(output).suffix.lower().lstrip(".") if output and output != "-" else ""
         fmt = suffix if suffix in files.FORMATS else "pdf"
+    if fmt != "pdf":
+        prefork.discard_early()
     page_size_css(ctx.settings.page_size)  # a bad setting fails before any work
     if fmt == "pdf":
-        # Fork the renderer before touching the database: the two start-ups overlap.
-        from reviewtui.exports.prefork import PdfRenderer
-
-        with PdfRenderer() as renderer:
+        # The renderer is forked before the database is touched (at the latest here; the
+        # entry point forks it earlier still): the two start-ups overlap.
+        with prefork.take_renderer() as renderer:
             view = _minutes_view(ctx, meeting, revision)
             from reviewtui.domain import clock
 

@@ -13,14 +13,14 @@ without ``os.fork`` render in-process; both fall back to :func:`reviewtui.export
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import signal
 import threading
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
-
-from reviewtui.domain import minutes as dm
 
 
 def _read_all(fd: int) -> bytes:
@@ -44,6 +44,7 @@ def _child(requests: int, replies: int) -> None:
     import weasyprint  # noqa: F401
     import weasyprint.text.fonts  # noqa: F401
 
+    from reviewtui.domain import minutes as dm
     from reviewtui.exports import html, pdf
 
     html.template()  # compile the template too (~50 ms) before the minutes arrive
@@ -104,6 +105,8 @@ class PdfRenderer:
             from reviewtui.exports import pdf
 
             return pdf.render(doc, page_size=page_size, generated_at=generated_at, author=author)
+        from reviewtui.domain import minutes as dm
+
         request = {
             "minutes": dm.canonical_json(doc).decode("utf-8"),
             "page_size": page_size,
@@ -136,8 +139,41 @@ class PdfRenderer:
         """Let an unused child go (it sees the closed pipe and exits) and reap it."""
         self._reap()
 
+    def discard(self) -> None:
+        """Stop the child at once (it may still be importing WeasyPrint) and reap it."""
+        if self._pid is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self._pid, signal.SIGKILL)
+        self._reap()
+
     def __enter__(self) -> PdfRenderer:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+_early: PdfRenderer | None = None
+
+
+def start_early() -> None:
+    """Fork the renderer now: from the entry point (:mod:`reviewtui.launch`), for a command line
+    that exports minutes, before click and the command modules load (~50 ms sooner)."""
+    global _early
+    if _early is None:
+        _early = PdfRenderer()
+
+
+def take_renderer() -> PdfRenderer:
+    """The renderer forked early (taken once), else a new one."""
+    global _early
+    renderer, _early = _early, None
+    return renderer if renderer is not None else PdfRenderer()
+
+
+def discard_early() -> None:
+    """The export is not a PDF after all: stop the early renderer, if any."""
+    global _early
+    renderer, _early = _early, None
+    if renderer is not None:
+        renderer.discard()

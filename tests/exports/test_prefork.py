@@ -88,3 +88,60 @@ def test_the_cli_start_up_does_not_import_heavy_libraries() -> None:
     """)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_an_early_renderer_is_taken_once_or_stopped_at_once() -> None:
+    done = _run("""
+        import os, time
+        from reviewtui.exports import prefork
+        prefork.start_early()
+        early = prefork._early
+        assert early is not None and early.forked
+        assert prefork.take_renderer() is early      # the command takes it, once
+        again = prefork.take_renderer()
+        assert again is not early and again.forked   # later exports fork their own
+        again.close()
+        early.close()
+        prefork.start_early()
+        child = prefork._early._pid
+        t = time.monotonic()
+        prefork.discard_early()                      # an HTML export: not kept waiting
+        print(round(time.monotonic() - t, 3) < 0.3)
+        try:
+            os.kill(child, 0)
+            print("child still there")
+        except ProcessLookupError:
+            print("child gone")
+    """)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["True", "child", "gone"]
+
+
+def test_the_entry_point_forks_early_only_for_minutes_exports() -> None:
+    from reviewtui.launch import exports_minutes
+
+    assert exports_minutes(["--db", "x.db", "export", "minutes", "3", "-o", "m.pdf"])
+    assert exports_minutes(["export", "minutes", "3", "--format", "html"])  # the command discards
+    assert not exports_minutes(["export", "minutes", "--help"])
+    assert not exports_minutes(["export"])
+    assert not exports_minutes(["minutes", "export"])
+    assert not exports_minutes(["vendors"])
+
+
+def test_an_html_export_through_the_entry_point(demo, tmp_path) -> None:
+    import shutil
+
+    from tests.exports.conftest import meeting_id
+
+    mid = meeting_id(demo, status="signed_off", vendor="Northwind Service Desk")
+    out = tmp_path / "m.html"
+    exe = shutil.which("reviewtui")
+    assert exe is not None
+    done = subprocess.run(
+        [exe, "--db", demo.url, "export", "minutes", str(mid), "-o", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert out.read_text(encoding="utf-8").lstrip().lower().startswith("<!doctype html")
