@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -78,10 +79,10 @@ class ActionEditScreen(ModalScreen[ActionEdit | None]):
     def compose(self) -> ComposeResult:
         a = self.detail.action
         with Vertical(id="action-edit"):
-            yield Label(f"Action {a.id} · {a.vendor}", classes="title")
-            yield Static(a.title, id="edit-title")
+            yield Label(f"Action {a.id} · {escape(a.vendor)}", classes="title")
+            yield Static(a.title, id="edit-title", markup=False)
             if self.detail.plan_title:
-                yield Static(f"[dim]Plan: {self.detail.plan_title}[/dim]")
+                yield Static(f"[dim]Plan: {escape(self.detail.plan_title)}[/dim]")
             with Horizontal(classes="row"):
                 yield Label("Status")
                 yield Select(

@@ -225,9 +225,10 @@ class ActionsScreen(Screen):
                 due_cell(r),
                 status_cell(r.status),
                 title,
-                r.owner or "—",
-                r.vendor,
-                r.priority,
+                # Text, not str: names are shown as typed, never read as Rich markup.
+                Text(r.owner or "—"),
+                Text(r.vendor),
+                Text(r.priority),
                 key=str(r.id),
             )
         if keep is not None and keep in self._rows:

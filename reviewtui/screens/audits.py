@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import ClassVar
 
+from rich.markup import escape
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -16,6 +17,7 @@ from textual.widgets import DataTable, Header, Input, Label, Select, Static
 
 from reviewtui.domain import clock, enums
 from reviewtui.widgets.footer import Footer
+from reviewtui.widgets.table import Table
 
 SEVERITY_STYLE = {"critical": "bold red", "major": "red", "minor": "yellow", "observation": "dim"}
 FINDING_ROWS = 3
@@ -71,7 +73,7 @@ class AuditFormScreen(ModalScreen[int | None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="audit-form"):
-            yield Label(f"Record an audit · {self.vendor}", classes="title")
+            yield Label(f"Record an audit · {escape(self.vendor)}", classes="title")
             with Horizontal(classes="row"):
                 yield Label("Date")
                 yield Input(clock.today().isoformat(), id="audit-date", compact=True)
@@ -216,9 +218,9 @@ class AuditsScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield DataTable(id="audits", cursor_type="row", zebra_stripes=True)
+        yield Table(id="audits", cursor_type="row", zebra_stripes=True)
         yield Static("", id="audit-scope-line")
-        yield DataTable(id="findings", cursor_type="row")
+        yield Table(id="findings", cursor_type="row")
         yield Static("", classes="status-line", id="audits-line")
         yield Footer()
 
@@ -321,8 +323,8 @@ class AuditsScreen(Screen):
         if self._selected("#audits") != detail.id:
             return
         self.query_one("#audit-scope-line", Static).update(
-            f"[b]Scope:[/b] {detail.scope or '—'}"
-            + (f"  [dim]{detail.notes}[/dim]" if detail.notes else "")
+            f"[b]Scope:[/b] {escape(detail.scope or '—')}"
+            + (f"  [dim]{escape(detail.notes)}[/dim]" if detail.notes else "")
         )
         f = self.query_one("#findings", DataTable)
         f.clear()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.markup import escape
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -16,6 +17,7 @@ from textual.widgets import DataTable, Header, Input, Label, Select, Static
 
 from reviewtui.domain import enums
 from reviewtui.widgets.footer import Footer
+from reviewtui.widgets.table import Table
 
 if TYPE_CHECKING:
     from reviewtui.db.escalations import LadderStep
@@ -96,9 +98,9 @@ class RaiseEscalationScreen(ModalScreen[int | None]):
     def compose(self) -> ComposeResult:
         d = self.draft
         with Vertical(classes="esc-form", id="raise-form"):
-            yield Label(f"Raise an escalation · {d.vendor}", classes="title")
+            yield Label(f"Raise an escalation · {escape(d.vendor)}", classes="title")
             if d.item:
-                yield Static(f"About: {d.item}", id="esc-item")
+                yield Static(f"About: {d.item}", id="esc-item", markup=False)
             with Horizontal(classes="row"):
                 yield Label("Level")
                 yield Select(
@@ -172,12 +174,14 @@ class EscalationLogScreen(ModalScreen[tuple[str, str] | None]):
     def compose(self) -> ComposeResult:
         r = self.detail.row
         with VerticalScroll(classes="esc-form"):
-            yield Label(f"Escalation {r.id} · level {r.level} · {r.vendor}", classes="title")
-            yield Static(f"{r.item + ': ' if r.item else ''}{r.reason}")
+            yield Label(
+                f"Escalation {r.id} · level {r.level} · {escape(r.vendor)}", classes="title"
+            )
+            yield Static(f"{r.item + ': ' if r.item else ''}{r.reason}", markup=False)
             for x in self.detail.log:
-                st = f"[{enums.label(x.status)}] " if x.status else ""
+                st = escape(f"[{enums.label(x.status)}] ") if x.status else ""
                 yield Static(
-                    f"[dim]{x.at.astimezone():%Y-%m-%d %H:%M} {x.author}[/dim] {st}{x.text}",
+                    f"[dim]{x.at.astimezone():%Y-%m-%d %H:%M} {escape(x.author)}[/dim] {st}{escape(x.text)}",
                     classes="log-line",
                 )
             with Horizontal(classes="row"):
@@ -240,9 +244,9 @@ class EscalationsScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("Suggested by the rules", classes="title")
-        yield DataTable(id="suggested", cursor_type="row", zebra_stripes=True)
+        yield Table(id="suggested", cursor_type="row", zebra_stripes=True)
         yield Static("Raised", classes="title")
-        yield DataTable(id="raised", cursor_type="row", zebra_stripes=True)
+        yield Table(id="raised", cursor_type="row", zebra_stripes=True)
         yield Static("", classes="status-line", id="esc-line")
         yield Footer()
 

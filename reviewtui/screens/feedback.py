@@ -19,6 +19,7 @@ from textual.widgets import DataTable, Header, Input, Select, Static
 
 from reviewtui.domain import enums
 from reviewtui.widgets.footer import Footer
+from reviewtui.widgets.table import Table
 
 RATINGS = [("no rating", 0)] + [(f"{n} of 5", n) for n in range(1, 6)]
 
@@ -70,7 +71,7 @@ class FeedbackScreen(Screen):
             yield Select(RATINGS, value=0, allow_blank=False, id="fb-rating")
         yield Input(placeholder="What was said (Enter saves)", id="fb-text")
         yield Static("", id="fb-summary")
-        yield DataTable(id="fb-table", cursor_type="row", zebra_stripes=True)
+        yield Table(id="fb-table", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:

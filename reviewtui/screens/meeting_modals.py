@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import ClassVar
 
+from rich.markup import escape
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -20,6 +21,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, Label, Select, Static, TextArea
 
 from reviewtui.domain import enums
+from reviewtui.widgets.table import Table
 
 MODAL_CSS = """
 .modal-box {
@@ -143,7 +145,7 @@ class AttendanceModal(ModalScreen[list[Attendee] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="modal-box"):
             yield Label("Attendance", classes="title")
-            yield DataTable(id="attendees", cursor_type="row")
+            yield Table(id="attendees", cursor_type="row")
             yield Input(placeholder="Add someone: name (v: Name for the vendor side)", id="guest")
             yield Static(
                 f"p present · a absent · y apologies · Enter {self.confirm_label} · Esc cancel",
@@ -227,7 +229,7 @@ class OutcomeKindModal(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="modal-box"):
-            yield Label(f"Outcome for: {self.item_title}", classes="title")
+            yield Label(f"Outcome for: {escape(self.item_title)}", classes="title")
             yield Static(
                 "[b]i[/b] information · [b]d[/b] decision · [b]a[/b] action · "
                 "[b]p[/b] park to the next meeting · Esc cancel"
@@ -344,7 +346,7 @@ class MergeModal(ModalScreen[MergeResult | None]):
             )
             with Horizontal(id="merge-panes"):
                 with Vertical():
-                    yield Label(f"Theirs ({self.by})")
+                    yield Label(f"Theirs ({escape(self.by)})")
                     yield TextArea(self.theirs, read_only=True, id="merge-theirs")
                 with Vertical():
                     yield Label("Yours (edit to merge)")

@@ -90,7 +90,7 @@ class MeetingsScreen(Screen):
 
     def _show(self, rows, vendor: str | None) -> None:
         self.query_one("#meetings-title", Static).update(
-            f"Meetings · {vendor}" if vendor else "Meetings · all vendors"
+            Text(f"Meetings · {vendor}" if vendor else "Meetings · all vendors")
         )
         self.sub_title = vendor or ""
         t = self.query_one("#meetings", DataTable)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.markup import escape
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -166,7 +167,7 @@ class PlanFormScreen(ModalScreen[int | None]):
         )
         with VerticalScroll(id="plan-form"):
             head = f"Plan {d.id} · {d.status}" if d else "New corrective action plan"
-            yield Label(f"{head} · {self.data.vendor}", classes="title", id="plan-head")
+            yield Label(f"{head} · {escape(self.data.vendor)}", classes="title", id="plan-head")
             if d and d.status == "reopened":
                 yield Static(
                     "Reopened: the last check did not confirm the fix. Look at the whys and "
@@ -463,8 +464,8 @@ class VerificationScreen(ModalScreen["VerificationResult | None"]):
     def compose(self) -> ComposeResult:
         d = self.detail
         with VerticalScroll(id="verify-form"):
-            yield Label(f"Effectiveness check · plan {d.id} · {d.vendor}", classes="title")
-            yield Static(d.title)
+            yield Label(f"Effectiveness check · plan {d.id} · {escape(d.vendor)}", classes="title")
+            yield Static(d.title, markup=False)
             due = f"check due {d.verification_due}" if d.verification_due else "no check scheduled"
             yield Static(f"[dim]Status {d.status} · raised {d.raised_on} · {due}[/dim]")
             if d.verifications:

@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Header, Select, Static
 
 from reviewtui.domain import clock
 from reviewtui.widgets.footer import Footer
+from reviewtui.widgets.table import Table
 
 ALL = -1
 STATUS_CHOICES = [
@@ -69,7 +70,7 @@ class PlansScreen(Screen):
                 STATUS_CHOICES, value="active", allow_blank=False, id="plans-status", compact=True
             )
         yield Static("Loading…", classes="status-line", id="plans-line")
-        yield DataTable(id="plans", cursor_type="row", zebra_stripes=True)
+        yield Table(id="plans", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:

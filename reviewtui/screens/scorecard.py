@@ -346,7 +346,7 @@ class KpiHistoryScreen(Screen):
             )
         if not h.results:
             self.query_one("#kh-head", Static).update(
-                f"{k.name} ({h.vendor}): no values yet. Press v to enter one."
+                Text(f"{k.name} ({h.vendor}): no values yet. Press v to enter one.")
             )
 
     def _chart(self, rows) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.markup import escape
+from rich.text import Text
 from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
@@ -148,7 +150,7 @@ class VendorScreen(Screen):
         self._page = None
         self.query_one(ScorecardPanel).show(page.card)
         d = page.detail
-        self.query_one("#vendor-name", Static).update(d.name)
+        self.query_one("#vendor-name", Static).update(Text(d.name))
         self.sub_title = d.name
         r = roi(d.baseline_inhouse_cost, d.annual_contract_cost)
         if r is None:
@@ -162,7 +164,7 @@ class VendorScreen(Screen):
             )
         self.query_one("#vendor-roi", Static).update(roi_text)
         lines = [
-            f"Service: {d.service or '—'}",
+            f"Service: {escape(d.service or '—')}",
             f"Category: {enums.label(d.category)} · Criticality: {d.criticality}",
             f"Contract: {d.contract_start or '—'} to {d.contract_end or '—'}",
         ]

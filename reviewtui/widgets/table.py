@@ -14,8 +14,18 @@ _NULL = Style.null()
 _NEWLINE = Text("\n")
 
 
+def literal(cell: object) -> object:
+    """A ``str`` cell as plain text: shown as typed, never read as Rich markup or emoji codes.
+
+    DataTable reads a ``str`` cell as markup: a vendor called "Acme [admin]" was shown as
+    "Acme " (styled "admin"), "[b]" vanished, ":smile:" became an emoji.
+    """
+    return Text(cell, end="") if isinstance(cell, str) else cell
+
+
 class Table(DataTable):
-    """DataTable working around Textual issue #4470, with a fast path for one-line text cells.
+    """DataTable working around Textual issue #4470, with a fast path for one-line text cells;
+    ``str`` cells are plain text (see :func:`literal`).
 
     DataTable measures new rows on its idle; rows painted between ``add_row`` and that idle stay
     in its render cache at the old, header-only column widths (``stan`` for ``standard``)
@@ -30,6 +40,14 @@ class Table(DataTable):
     pieces Rich uses (the same styles and the same cache), and leaves every other cell (taller
     rows, text to crop or wrap, tabs, justified text, other renderables) to DataTable.
     """
+
+    def add_row(self, *cells, height=1, key=None, label=None):  # type: ignore[no-untyped-def]
+        return super().add_row(
+            *(literal(c) for c in cells), height=height, key=key, label=literal(label)
+        )
+
+    def update_cell(self, row_key, column_key, value, *, update_width=False) -> None:  # type: ignore[no-untyped-def]
+        super().update_cell(row_key, column_key, literal(value), update_width=update_width)
 
     def _update_dimensions(self, new_rows: Iterable[object]) -> None:
         super()._update_dimensions(new_rows)  # type: ignore[arg-type]

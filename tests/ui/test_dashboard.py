@@ -20,7 +20,7 @@ async def test_dashboard_lists_vendors_and_opens_one(demo_path: Path) -> None:
         assert isinstance(app.screen, DashboardScreen)
         table = app.screen.query_one("#vendors", DataTable)
         assert table.row_count == 4
-        names = [table.get_row_at(i)[0] for i in range(table.row_count)]
+        names = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
         # Attention first: Keystone is the only amber vendor, with OTIF red for months.
         assert names[0] == "Keystone Precision Manufacturing"
         assert "amber" in str(table.get_row_at(0)[1]) and "OTIF" in str(table.get_row_at(0)[2])
@@ -89,7 +89,7 @@ async def test_add_vendor_from_the_empty_start(tmp_path: Path) -> None:
         await pilot.press(*"Acme Logistics", "enter")
         await settle(pilot)
         table = app.screen.query_one("#vendors", DataTable)
-        assert table.row_count == 1 and table.get_row_at(0)[0] == "Acme Logistics"
+        assert table.row_count == 1 and str(table.get_row_at(0)[0]) == "Acme Logistics"
 
 
 async def test_ctrl_q_quits_cleanly(demo_path: Path) -> None:

@@ -103,7 +103,7 @@ async def test_vendor_session_sees_one_vendor_and_cannot_add(demo_path: Path) ->
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await settle(pilot)
         table = app.screen.query_one("#vendors", DataTable)
-        assert [table.get_row_at(i)[0] for i in range(table.row_count)] == [NORTHWIND]
+        assert [str(table.get_row_at(i)[0]) for i in range(table.row_count)] == [NORTHWIND]
         assert app.sub_title == f"vendor: {NORTHWIND}"
         await pilot.press("a")
         await settle(pilot)
