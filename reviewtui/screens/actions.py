@@ -225,10 +225,9 @@ class ActionsScreen(Screen):
                 due_cell(r),
                 status_cell(r.status),
                 title,
-                # Text, not str: names are shown as typed, never read as Rich markup.
-                Text(r.owner or "—"),
-                Text(r.vendor),
-                Text(r.priority),
+                r.owner or "—",
+                r.vendor,
+                r.priority,
                 key=str(r.id),
             )
         if keep is not None and keep in self._rows:
