@@ -127,6 +127,11 @@ class ReviewApp(FollowUpNavigation, App[int]):
                 )
             return self._db
 
+    def scoped_vendor_id(self, requested: int | None) -> int | None:
+        """The vendor a list shows: a vendor session's own (its id was resolved when the
+        database opened), else ``requested`` (None: every vendor)."""
+        return self.db.vendor_id if self.settings.role == "vendor" else requested
+
     @property
     def vendor_scope(self) -> str | None:
         """The one vendor a restricted (vendor-role) session may see, else None."""

@@ -97,12 +97,15 @@ def _scorecards(
     defs = shared.kpi_defs(r.run("kpis"))
     last = max(history, 2)
     values = shared.pivoted(r.run("values", last=last))
-    results, longer = shared.evaluate_loaded(defs, values, None, last, limits, exact_misses)
-    for i in range(0, len(longer), shared.RELOAD_CHUNK):
-        chunk = longer[i : i + shared.RELOAD_CHUNK]
-        full = shared.pivoted(r.run("history", ids=[d.kpi_id for d in chunk]))
-        for d in chunk:
-            results[d.kpi_id] = shared.evaluate_one(d, full.get(d.kpi_id, []), None, limits)
+    results = shared.evaluate_all(
+        defs,
+        values,
+        None,
+        last,
+        limits,
+        exact_misses,
+        lambda ids: shared.pivoted(r.run("history", ids=ids)),
+    )
     return [shared.scorecard(vid, name, defs.get(vid, []), results, limits) for vid, name in names]
 
 

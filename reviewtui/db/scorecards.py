@@ -160,13 +160,15 @@ def _evaluate(
     limits = shared.Limits.of(settings)
     last = None if history is None else max(history, 2)
     values = _pivoted(session, vendor_ids, bounds=bounds, last=last)
-    out, longer = shared.evaluate_loaded(defs, values, bounds, last, limits, exact_misses)
-    for i in range(0, len(longer), shared.RELOAD_CHUNK):
-        chunk = longer[i : i + shared.RELOAD_CHUNK]
-        full = _pivoted(session, None, bounds=bounds, kpi_ids=[d.kpi_id for d in chunk])
-        for d in chunk:
-            out[d.kpi_id] = shared.evaluate_one(d, full.get(d.kpi_id, []), bounds, limits)
-    return out
+    return shared.evaluate_all(
+        defs,
+        values,
+        bounds,
+        last,
+        limits,
+        exact_misses,
+        lambda ids: _pivoted(session, None, bounds=bounds, kpi_ids=ids),
+    )
 
 
 def vendor_scorecard(

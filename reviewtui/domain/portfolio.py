@@ -10,7 +10,7 @@ cannot drift apart: the query rows in, :class:`PortfolioRow` out.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -235,6 +235,26 @@ def evaluate_loaded(
             ):
                 longer.append(d)
     return out, longer
+
+
+def evaluate_all(
+    defs: Mapping[int, list[rules.KpiDef]],
+    values: Mapping[int, list[rules.PeriodValues]],
+    bounds: Mapping[str, str] | None,
+    last: int | None,
+    limits: Limits,
+    exact_misses: bool,
+    whole_history: Callable[[list[int]], Mapping[int, list[rules.PeriodValues]]],
+) -> dict[int, rules.KpiResult]:
+    """:func:`evaluate_loaded`, then the KPIs it lists evaluated again on their whole history,
+    read ``RELOAD_CHUNK`` KPIs at a time by ``whole_history(kpi_ids)``."""
+    out, longer = evaluate_loaded(defs, values, bounds, last, limits, exact_misses)
+    for i in range(0, len(longer), RELOAD_CHUNK):
+        chunk = longer[i : i + RELOAD_CHUNK]
+        full = whole_history([d.kpi_id for d in chunk])
+        for d in chunk:
+            out[d.kpi_id] = evaluate_one(d, full.get(d.kpi_id, []), bounds, limits)
+    return out
 
 
 def evaluate_one(

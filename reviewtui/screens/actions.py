@@ -322,11 +322,7 @@ class ActionsScreen(Screen):
     # --- editing ------------------------------------------------------------------------
 
     def selected_id(self) -> int | None:
-        table = self.query_one("#actions", DataTable)
-        if table.row_count == 0:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        return int(key) if key is not None else None
+        return self.query_one("#actions", Table).cursor_id()
 
     def _writable(self) -> bool:
         if self.app.settings.role == "viewer":  # type: ignore[attr-defined]

@@ -249,11 +249,8 @@ class AuditsScreen(Screen):
         from reviewtui.db import vendors as vendor_q
 
         app = self.app
-        vid = self.vendor_id
+        vid = app.scoped_vendor_id(self.vendor_id)  # type: ignore[attr-defined]
         with app.db.read() as s:  # type: ignore[attr-defined]
-            if app.vendor_scope is not None:  # type: ignore[attr-defined]
-                names = vendor_q.names(session=s, only_vendor=app.vendor_scope)  # type: ignore[attr-defined]
-                vid = names[0][0] if names else 0
             rows = audit_q.list_audits(session=s, vendor_id=vid)
             name = vendor_q.get_detail(vid, session=s).name if vid else ""
         app.call_from_thread(self._show, rows, name, keep)
@@ -298,11 +295,7 @@ class AuditsScreen(Screen):
         self._load_findings()
 
     def _selected(self, table: str) -> int | None:
-        t = self.query_one(table, DataTable)
-        if t.row_count == 0:
-            return None
-        key = t.coordinate_to_cell_key(t.cursor_coordinate).row_key.value
-        return int(key) if key else None
+        return self.query_one(table, Table).cursor_id()
 
     def _load_findings(self) -> None:
         aid = self._selected("#audits")

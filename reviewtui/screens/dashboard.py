@@ -164,12 +164,10 @@ class DashboardScreen(Screen):
         self.load()
 
     def action_open_vendor(self) -> None:
-        table = self.query_one("#vendors", DataTable)
-        if not table.display or table.row_count == 0:
-            return
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        if key is not None:
-            self.app.open_vendor(int(key))  # type: ignore[attr-defined]
+        table = self.query_one("#vendors", Table)
+        vendor_id = table.cursor_id() if table.display else None
+        if vendor_id is not None:
+            self.app.open_vendor(vendor_id)  # type: ignore[attr-defined]
 
     @on(DataTable.RowSelected, "#vendors")
     def _selected(self, event: DataTable.RowSelected) -> None:

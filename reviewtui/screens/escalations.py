@@ -279,16 +279,13 @@ class EscalationsScreen(Screen):
 
         app = self.app
         settings = app.settings  # type: ignore[attr-defined]
-        vid = self.vendor_id
+        vid = app.scoped_vendor_id(self.vendor_id)  # type: ignore[attr-defined]
         marked: list[str] = []
         if settings.role == "facilitator":
             # Keep the dashboard's contract-review mark in step with the scorecards.
             with app.db.session() as s:  # type: ignore[attr-defined]
                 esc_q.sync_contract_review(session=s, settings=settings)
         with app.db.read() as s:  # type: ignore[attr-defined]
-            if app.vendor_scope is not None:  # type: ignore[attr-defined]
-                names = vendor_q.names(session=s, only_vendor=app.vendor_scope)  # type: ignore[attr-defined]
-                vid = names[0][0] if names else 0
             sugg = esc_q.suggestions(session=s, vendor_id=vid, settings=settings)
             raised = esc_q.list_escalations(session=s, vendor_id=vid)
             marked = [
@@ -344,10 +341,7 @@ class EscalationsScreen(Screen):
         self.query_one("#esc-line", Static).update(" · ".join(parts))
 
     def _selected(self, table_id: str) -> str | None:
-        t = self.query_one(table_id, DataTable)
-        if t.row_count == 0:
-            return None
-        return t.coordinate_to_cell_key(t.cursor_coordinate).row_key.value
+        return self.query_one(table_id, Table).cursor_key()
 
     def action_raise_suggested(self) -> None:
         key = self._selected("#suggested")

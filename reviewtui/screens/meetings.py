@@ -129,11 +129,7 @@ class MeetingsScreen(Screen):
         t.focus()
 
     def _selected_id(self) -> int | None:
-        t = self.query_one("#meetings", DataTable)
-        if t.row_count == 0:
-            return None
-        key = t.coordinate_to_cell_key(t.cursor_coordinate).row_key.value
-        return int(key) if key is not None else None
+        return self.query_one("#meetings", Table).cursor_id()
 
     def action_open(self) -> None:
         mid = self._selected_id()

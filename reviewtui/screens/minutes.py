@@ -17,6 +17,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Header, Input, Label, Markdown, Select, Static
 
 from reviewtui.domain import enums
+from reviewtui.screens.meeting_modals import ConfirmModal
 from reviewtui.widgets.footer import Footer
 
 
@@ -260,7 +261,7 @@ class MinutesScreen(Screen):
                 self._amend(d.meeting_id)
 
         self.app.push_screen(
-            ConfirmScreen(
+            ConfirmModal(
                 f"Amend the signed-off minutes of meeting {d.meeting_id}?\n\n"
                 f"Revision {d.revision} stays stored as signed. Revision {d.revision + 1} "
                 "opens for changes and needs its own sign-off by both sides."
@@ -425,39 +426,3 @@ class SignOffScreen(ModalScreen[SignatoryInput | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
-
-
-class ConfirmScreen(ModalScreen[bool]):
-    """A yes/no question; y confirms, n or Escape declines."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y", "answer(True)", "Yes", id="confirm.yes"),
-        Binding("n", "answer(False)", "No", id="confirm.no"),
-        Binding("escape", "answer(False)", "No", show=False, id="confirm.no_esc"),
-    ]
-
-    DEFAULT_CSS = """
-    ConfirmScreen {
-        align: center middle;
-    }
-    ConfirmScreen #confirm-box {
-        width: 64;
-        max-width: 100%;
-        height: auto;
-        border: round $warning;
-        background: $panel;
-        padding: 1 2;
-    }
-    """
-
-    def __init__(self, question: str) -> None:
-        super().__init__()
-        self.question = question
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="confirm-box"):
-            yield Static(self.question)
-            yield Static("\n[b]y[/b] yes · [b]n[/b] no", classes="muted")
-
-    def action_answer(self, yes: bool) -> None:
-        self.dismiss(yes)

@@ -100,8 +100,7 @@ class PlansScreen(Screen):
         }.get(status, (status,))
         with app.db.read() as s:  # type: ignore[attr-defined]
             names = vendor_q.names(session=s, only_vendor=app.vendor_scope)  # type: ignore[attr-defined]
-            if app.vendor_scope is not None:  # type: ignore[attr-defined]
-                vendor_id = names[0][0] if names else 0
+            vendor_id = app.scoped_vendor_id(vendor_id)  # type: ignore[attr-defined]
             rows = plan_q.list_plans(session=s, vendor_id=vendor_id, statuses=statuses)
         app.call_from_thread(self._show, names, rows)
 
@@ -152,11 +151,7 @@ class PlansScreen(Screen):
         self.load()
 
     def selected(self) -> int | None:
-        t = self.query_one("#plans", DataTable)
-        if t.row_count == 0:
-            return None
-        key = t.coordinate_to_cell_key(t.cursor_coordinate).row_key.value
-        return int(key) if key else None
+        return self.query_one("#plans", Table).cursor_id()
 
     @on(DataTable.RowSelected, "#plans")
     def action_edit(self) -> None:

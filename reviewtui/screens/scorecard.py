@@ -203,11 +203,7 @@ class ScorecardPanel(Vertical):
     # --- KPI actions ---------------------------------------------------------------------------
 
     def selected_kpi(self) -> int | None:
-        t = self.query_one("#kpis", DataTable)
-        if t.row_count == 0:
-            return None
-        key = t.coordinate_to_cell_key(t.cursor_coordinate).row_key.value
-        return int(key) if key is not None else None
+        return self.query_one("#kpis", Table).cursor_id()
 
     @on(DataTable.RowSelected, "#kpis")
     def _open(self, event: DataTable.RowSelected) -> None:

@@ -49,6 +49,17 @@ class Table(DataTable):
     def update_cell(self, row_key, column_key, value, *, update_width=False) -> None:  # type: ignore[no-untyped-def]
         super().update_cell(row_key, column_key, literal(value), update_width=update_width)
 
+    def cursor_key(self) -> str | None:
+        """The key of the row under the cursor (None in an empty table)."""
+        if self.row_count == 0:
+            return None
+        return self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
+
+    def cursor_id(self) -> int | None:
+        """The cursor row's key as a record id (rows keyed by ``str(id)``)."""
+        key = self.cursor_key()
+        return int(key) if key else None
+
     def _update_dimensions(self, new_rows: Iterable[object]) -> None:
         super()._update_dimensions(new_rows)  # type: ignore[arg-type]
         self._clear_caches()

@@ -16,7 +16,6 @@ from reviewtui import config
 from reviewtui.db import dashboard_sql, firstrows, open_database, scorecards
 from reviewtui.db import models as m
 from reviewtui.db.portfolio import portfolio_overview, write_sqlite_module
-from reviewtui.domain import clock
 
 TODAY = date(2026, 11, 28)
 
@@ -161,7 +160,6 @@ def test_the_start_up_child_imports_no_sqlalchemy(demo_path: Path) -> None:
         "assert len(rows) >= 4, rows\n"
     )
     assert _data_layer_modules_after(code) == []
-    assert clock.today() == TODAY  # the frozen clock the child used too (REVIEWTUI_NOW)
 
 
 def test_scorecard_all_on_sqlite_imports_no_sqlalchemy(demo_path: Path) -> None:

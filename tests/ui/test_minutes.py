@@ -9,7 +9,8 @@ from textual.widgets import Input, Markdown, Select, Static
 
 from reviewtui.db import models as m
 from reviewtui.db import open_database
-from reviewtui.screens.minutes import ConfirmScreen, MinutesScreen, SignOffScreen
+from reviewtui.screens.meeting_modals import ConfirmModal
+from reviewtui.screens.minutes import MinutesScreen, SignOffScreen
 from reviewtui.screens.vendor import VendorScreen
 from tests.ui.conftest import make_app, settle
 
@@ -87,7 +88,7 @@ async def test_sign_off_both_sides_from_the_form_then_amend(demo_path: Path) -> 
         assert isinstance(app.screen, MinutesScreen)
         await pilot.press("A")
         await settle(pilot)
-        assert isinstance(app.screen, ConfirmScreen)
+        assert isinstance(app.screen, ConfirmModal)
         await pilot.press("escape")  # declines: nothing happens
         await settle(pilot)
         assert _meeting_status(demo_path, 3) == ("signed_off", 1)
