@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import click
@@ -31,11 +31,17 @@ def _facilitator_only(ctx: CliContext, what: str) -> None:
         fail(f"this session is {ctx.settings.role}: only a facilitator can {what}")
 
 
-def _parse_when(text: str | None) -> datetime | None:
+def _parse_when(text: str | None) -> datetime | date | None:
+    """A time, or a day alone (YYYY-MM-DD: the date of an email, any time that day)."""
     if not text:
         return None
     from reviewtui.domain import clock
 
+    try:
+        if len(text.strip()) == 10:
+            return date.fromisoformat(text.strip())
+    except ValueError:
+        fail(f"--at {text!r}: not a date (examples: 2026-10-03, 2026-10-03T14:30)")
     try:
         dt = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     except ValueError:
@@ -67,8 +73,8 @@ def _parse_when(text: str | None) -> datetime | None:
     "--at",
     "at",
     metavar="WHEN",
-    help="When they signed (YYYY-MM-DD or YYYY-MM-DDTHH:MM), e.g. the date of the email. "
-    "Default: now.",
+    help="When they signed: YYYY-MM-DD (e.g. the date of the email; the meeting's own day "
+    "counts) or YYYY-MM-DDTHH:MM. Default: now.",
 )
 @pass_ctx
 def signoff(

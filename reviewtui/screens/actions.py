@@ -1,5 +1,9 @@
 """The Actions screen: open corrective actions across vendors (or for one), filtered, searched and
-paged in SQL, earliest due first; overdue ones in red and marked "late"; edited in place."""
+paged in SQL, earliest due first; overdue ones in red and marked "late"; edited in place.
+
+After a change the cursor keeps its place in the list (the row below moves up into it when the
+changed action leaves the list): the row under the cursor is the one the next key acts on. ``x``
+marks an action done and ``u`` takes that back (the history keeps both changes)."""
 
 from __future__ import annotations
 
@@ -60,6 +64,7 @@ class ActionsScreen(Screen):
         Binding("o", "toggle_overdue", "Overdue", id="actions.overdue"),
         Binding("e", "edit", "Edit", id="actions.edit"),
         Binding("x", "mark_done", "Done", id="actions.done"),
+        Binding("u", "undo", "Undo done", id="actions.undo"),
         Binding("n", "page(1)", "Next page", id="actions.next_page"),
         Binding("p", "page(-1)", "Previous page", show=False, id="actions.prev_page"),
         Binding("P", "open_plan", "Its plan", show=False, id="actions.plan"),
@@ -108,6 +113,9 @@ class ActionsScreen(Screen):
         self._generation = 0
         self._debounce: Timer | None = None
         self._vendors_shown = False  # the vendor picker's own first Changed is not a choice
+        # Actions marked done here, newest last: (id, title, status before, version after).
+        self._undo: list[tuple[int, str, str, int]] = []
+        self._shown = False  # the first ScreenResume comes with the first show
         self.set_reactive(ActionsScreen.overdue_only, overdue_only)
 
     def compose(self) -> ComposeResult:
@@ -139,6 +147,12 @@ class ActionsScreen(Screen):
         table.focus()
         self._load_vendors()
         self.load()
+
+    def on_screen_resume(self) -> None:
+        """Back from a plan, a meeting or the editor: the list may have changed."""
+        if self._shown:
+            self.load()
+        self._shown = True
 
     # --- loading ------------------------------------------------------------------------
 
@@ -390,7 +404,7 @@ class ActionsScreen(Screen):
             app.call_from_thread(self.notify, str(exc), severity="error", timeout=8)
             return
         app.call_from_thread(self.notify, f"Saved: {row.title}", timeout=3)
-        app.call_from_thread(self.load, action_id)
+        app.call_from_thread(self.load)  # the cursor keeps its place (see the module)
 
     def action_mark_done(self) -> None:
         aid = self.selected_id()
@@ -400,10 +414,10 @@ class ActionsScreen(Screen):
         if row is not None and row.status == "done":
             self.notify("That action is done already.")
             return
-        self._done(aid, row.version if row else None)
+        self._done(aid, row.version if row else None, row.status if row else "open")
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
-    def _done(self, action_id: int, version: int | None) -> None:
+    def _done(self, action_id: int, version: int | None, before: str) -> None:
         from reviewtui.db import actions as action_q
         from reviewtui.db.errors import UserError
 
@@ -421,8 +435,49 @@ class ActionsScreen(Screen):
         except UserError as exc:
             app.call_from_thread(self.notify, str(exc), severity="error", timeout=8)
             return
-        app.call_from_thread(self.notify, f"Done: {row.title}", timeout=3)
-        app.call_from_thread(self.load, action_id)
+        app.call_from_thread(self._marked_done, action_id, row.title, before, row.version)
+
+    def _marked_done(self, action_id: int, title: str, before: str, version: int) -> None:
+        self._undo.append((action_id, title, before, version))
+        self.notify(f"Done: {title} · u undoes", timeout=8)
+        self.load()  # the cursor keeps its place: the next action moves up under it
+
+    def action_undo(self) -> None:
+        """Take back the last "done" marked on this screen (its status before comes back)."""
+        if not self._undo:
+            self.notify("Nothing to undo: u takes back an action marked done with x here.")
+            return
+        if not self._writable():
+            return
+        action_id, title, before, version = self._undo.pop()
+        self._undo_done(action_id, title, before, version)
+
+    @work(thread=True, exclusive=True, group="db", exit_on_error=False)
+    def _undo_done(self, action_id: int, title: str, before: str, version: int) -> None:
+        from reviewtui.db import actions as action_q
+        from reviewtui.db.errors import UserError
+
+        app = self.app
+        try:
+            with app.db.session() as s:  # type: ignore[attr-defined]
+                action_q.update_status(
+                    action_id,
+                    before,
+                    session=s,
+                    note="Undone: not done after all",
+                    meeting_id=self.meeting_id,
+                    expected_version=version,
+                    verification_days=app.settings.verification_days,  # type: ignore[attr-defined]
+                )
+        except UserError as exc:
+            app.call_from_thread(
+                self.notify, f"Cannot undo for {title}: {exc}", severity="error", timeout=8
+            )
+            return
+        app.call_from_thread(
+            self.notify, f"Undone: {title} is {enums.label(before)} again", timeout=4
+        )
+        app.call_from_thread(self.load)
 
     def action_open_plan(self) -> None:
         aid = self.selected_id()
