@@ -70,7 +70,7 @@ class ActionsScreen(Screen):
         Binding("o", "toggle_overdue", "Overdue", id="actions.overdue"),
         Binding("e", "edit", "Edit", id="actions.edit"),
         Binding("x", "mark_done", "Done", id="actions.done"),
-        Binding("u", "undo", "Undo done", id="actions.undo"),
+        Binding("u", "undo", "Undo done", show=False, id="actions.undo"),  # told after x
         Binding("n", "page(1)", "Next page", id="actions.next_page"),
         Binding("p", "page(-1)", "Previous page", show=False, id="actions.prev_page"),
         Binding("P", "open_plan", "Its plan", show=False, id="actions.plan"),
