@@ -313,6 +313,16 @@ class FeedbackScreen(Screen):
             text.placeholder = "What was said (Enter saves)"
             self.query_one("#fb-table").focus()
             return
+        if self.query_one("#fb-text", Input).value.strip():
+            from reviewtui.screens.form_guard import DISCARD_QUESTION
+            from reviewtui.screens.meeting_modals import ConfirmModal
+
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    self.app.pop_screen()
+
+            self.app.push_screen(ConfirmModal(DISCARD_QUESTION), answered)
+            return
         self.app.pop_screen()
 
 

@@ -217,3 +217,23 @@ async def test_signed_off_feedback_cannot_be_edited_or_removed(demo_path: Path) 
             texts
         )
     db.dispose()
+
+
+async def test_escape_asks_before_unsaved_feedback_is_lost(demo_path: Path) -> None:
+    mid, vid = _planned(demo_path)
+    app = make_app(demo_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.push_screen(FeedbackScreen(vid, meeting_id=mid))
+        await settle(pilot)
+        screen = app.screen
+        await pilot.press(*"Half a sentence", "escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmModal)
+        await pilot.press("n")
+        await settle(pilot)
+        assert app.screen is screen
+        assert screen.query_one("#fb-text", Input).value == "Half a sentence"
+        await pilot.press("escape", "y")
+        await settle(pilot)
+        assert not isinstance(app.screen, FeedbackScreen | ConfirmModal)
