@@ -28,7 +28,8 @@ from typing import Any
 APP = "reviewtui"
 SYSTEM_CONFIG = Path("/etc/reviewtui/config.toml")
 ROLES = ("facilitator", "viewer", "vendor")
-SERVER_ONLY = ("users", "allow_as")  # access policy: read from the server's file only
+SERVER_ONLY = ("users", "allow_as", "signing")  # policy and keys: the server's file only
+SIGNING_KEYS = ("pkcs12", "password_file", "trusted_fingerprints", "ca_file")
 NOT_CONFIGURABLE = ("user",)  # the login name, or --as NAME where the server allows it
 
 
@@ -96,6 +97,9 @@ class Settings:
     )
     low_bandwidth: bool = False
     users: dict[str, dict[str, Any]] = field(default_factory=dict)  # login -> {role, vendor}
+    # [signing]: pkcs12, password_file (a company key used instead of `keys init`'s),
+    # trusted_fingerprints, ca_file (certificates `verify` accepts besides the registered ones)
+    signing: dict[str, Any] = field(default_factory=dict)
 
     def exports_path(self) -> Path:
         if self.exports_dir:
@@ -232,6 +236,8 @@ def _apply_file(settings: Settings, path: Path, *, server: bool) -> dict[str, An
             settings.cadence_months.update(value)
         elif key == "users":
             settings.users = _check_users(value, path)
+        elif key == "signing":
+            settings.signing = _check_signing(value, path)
         else:
             setattr(settings, key, value)
     return access
@@ -245,6 +251,27 @@ def _check_users(value: Any, path: Path) -> dict[str, dict[str, Any]]:
         if not isinstance(entry, dict) or set(entry) - {"role", "vendor"}:
             raise ConfigError(f"{where}: give role and (for role vendor) vendor")
         _grant(entry.get("role"), entry.get("vendor"), where)
+    return dict(value)
+
+
+def _check_signing(value: Any, path: Path) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{path}: signing must be a table ([signing] pkcs12 = ..., ...)")
+    for key, item in value.items():
+        where = f"{path}: signing.{key}"
+        if key not in SIGNING_KEYS:
+            raise ConfigError(f"{where}: unknown key (use {', '.join(SIGNING_KEYS)})")
+        if key == "trusted_fingerprints":
+            if not isinstance(item, list) or not all(isinstance(x, str) for x in item):
+                raise ConfigError(f"{where}: give a list of SHA-256 fingerprints (hex)")
+            for fp in item:
+                clean = fp.replace(":", "").strip().lower()
+                if len(clean) != 64 or any(c not in "0123456789abcdef" for c in clean):
+                    raise ConfigError(f"{where}: {fp!r} is not a SHA-256 fingerprint")
+        elif not isinstance(item, str) or not item.strip():
+            raise ConfigError(f"{where}: give a file path")
+    if ("pkcs12" in value) != ("password_file" in value):
+        raise ConfigError(f"{path}: signing needs both pkcs12 and password_file")
     return dict(value)
 
 

@@ -58,6 +58,7 @@ def _child(requests: int, replies: int) -> None:
             page_size=req["page_size"],
             generated_at=datetime.fromisoformat(req["generated_at"]),
             author=req["author"],
+            signature=req.get("signature"),
         )
         _write_all(replies, b"OK" + out)
     except Exception as exc:  # reported to the parent, which raises it
@@ -69,6 +70,7 @@ class PdfRenderer:
 
     def __init__(self) -> None:
         self._pid: int | None = None
+        self._request: dict[str, Any] | None = None
         if not hasattr(os, "fork") or threading.active_count() > 1:
             return
         req_r, req_w = os.pipe()
@@ -99,12 +101,38 @@ class PdfRenderer:
         page_size: str,
         generated_at: datetime,
         author: str = "",
+        signature: Mapping[str, str] | None = None,
     ) -> bytes:
         """The PDF of ``doc`` (from the child when there is one)."""
-        if self._pid is None:
-            from reviewtui.exports import pdf
+        self.submit(
+            doc,
+            page_size=page_size,
+            generated_at=generated_at,
+            author=author,
+            signature=signature,
+        )
+        return self.result()
 
-            return pdf.render(doc, page_size=page_size, generated_at=generated_at, author=author)
+    def submit(
+        self,
+        doc: Mapping[str, Any],
+        *,
+        page_size: str,
+        generated_at: datetime,
+        author: str = "",
+        signature: Mapping[str, str] | None = None,
+    ) -> None:
+        """Hand the minutes to the child, which starts rendering; :meth:`result` collects the
+        PDF. In between the caller may do other work (load the signing key) side by side."""
+        self._request = {
+            "doc": doc,
+            "page_size": page_size,
+            "generated_at": generated_at,
+            "author": author,
+            "signature": dict(signature) if signature else None,
+        }
+        if self._pid is None:
+            return
         from reviewtui.domain import minutes as dm
 
         request = {
@@ -112,12 +140,29 @@ class PdfRenderer:
             "page_size": page_size,
             "generated_at": generated_at.isoformat(),
             "author": author,
+            "signature": self._request["signature"],
         }
         try:
             _write_all(self._requests, json.dumps(request).encode("utf-8"))
         finally:
             os.close(self._requests)
             self._requests = -1
+
+    def result(self) -> bytes:
+        """The PDF of the submitted minutes (rendered here when there is no child)."""
+        req, self._request = self._request, None
+        if req is None:
+            raise RuntimeError("nothing was submitted to the PDF renderer")
+        if self._pid is None:
+            from reviewtui.exports import pdf
+
+            return pdf.render(
+                req["doc"],
+                page_size=req["page_size"],
+                generated_at=req["generated_at"],
+                author=req["author"],
+                signature=req["signature"],
+            )
         reply = _read_all(self._replies)
         self._reap()
         if reply[:2] == b"OK":
