@@ -113,8 +113,6 @@ def _print_certificate(info) -> None:
     state = "EXPIRED" if info.expired() else "valid"
     click.echo(f"certificate: {info.subject}")
     click.echo(f"issuer:      {info.issuer}{' (self-signed)' if info.self_signed else ''}")
-    click.echo(
-        f"valid:       {info.not_before:%Y-%m-%d} to {info.not_after:%Y-%m-%d} ({state})"
-    )
+    click.echo(f"valid:       {info.not_before:%Y-%m-%d} to {info.not_after:%Y-%m-%d} ({state})")
     click.echo(f"SHA-256:     {keys.pretty_fingerprint(info.fingerprint)}")
     click.echo(info.pem.rstrip())

@@ -359,8 +359,11 @@ def _verify_file(ctx: CliContext, path: Path, no_db: bool) -> None:
     problems[:0] = sig_problems
     notes[:0] = sig_notes
     notes.append(
-        "signer checked against: " + ("; ".join(anchors.sources) or "nothing (no database, "
-        "no trusted_fingerprints or ca_file in the server's [signing])")
+        "signer checked against: "
+        + (
+            "; ".join(anchors.sources)
+            or "nothing (no database, no trusted_fingerprints or ca_file in the server's [signing])"
+        )
     )
     ok = ""
     if ev.document is not None and not problems:
@@ -373,9 +376,7 @@ def _config_anchors(ctx: CliContext):
     from reviewtui.exports import verify as v
 
     cfg = ctx.settings.signing
-    fps = frozenset(
-        f.replace(":", "").strip().lower() for f in cfg.get("trusted_fingerprints", [])
-    )
+    fps = frozenset(f.replace(":", "").strip().lower() for f in cfg.get("trusted_fingerprints", []))
     cas: tuple[str, ...] = ()
     sources = []
     if fps:

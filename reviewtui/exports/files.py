@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-
 from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path

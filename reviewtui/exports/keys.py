@@ -167,7 +167,9 @@ def read_password(password_path: Path) -> bytes:
         st = password_path.stat()
         text = password_path.read_bytes()
     except OSError as exc:
-        raise UserError(f"cannot read the key's password file {password_path}: {exc.strerror}")
+        raise UserError(
+            f"cannot read the key's password file {password_path}: {exc.strerror}"
+        ) from None
     if st.st_mode & 0o077:
         raise UserError(
             f"the password file {password_path} can be read by others (mode "
@@ -184,7 +186,7 @@ def load(key_path: Path, password_path: Path) -> tuple[Any, Any, list[Any]]:
     try:
         blob = key_path.read_bytes()
     except OSError as exc:
-        raise UserError(f"cannot read the signing key {key_path}: {exc.strerror}")
+        raise UserError(f"cannot read the signing key {key_path}: {exc.strerror}") from None
     try:
         key, cert, cas = pkcs12.load_key_and_certificates(blob, password or None)
     except ValueError:

@@ -126,9 +126,7 @@ def read_pdf(path: Path) -> PdfEvidence:
             doc = dm.load(attachment)
         except ValueError as exc:
             problems.append(f"the attached {ATTACHMENT_NAME} is not reviewtui minutes: {exc}")
-    return PdfEvidence(
-        path, names_found, attachment, printed, doc, tuple(problems), signature, fps
-    )
+    return PdfEvidence(path, names_found, attachment, printed, doc, tuple(problems), signature, fps)
 
 
 def _signature(reader: Any) -> SignatureEvidence:
@@ -229,7 +227,9 @@ def check_signature(ev: PdfEvidence, trust: TrustAnchors) -> tuple[list[str], li
     elif sig.not_after is not None and now > sig.not_after:
         notes.append(
             f"the signing certificate expired on {sig.not_after:%Y-%m-%d}; the PDF was signed "
-            f"before that, on {sig.signed_at:%Y-%m-%d}" if sig.signed_at else ""
+            f"before that, on {sig.signed_at:%Y-%m-%d}"
+            if sig.signed_at
+            else ""
         )
     if not problems:
         how = "a registered certificate" if registered else "a certificate issued by a trusted CA"
