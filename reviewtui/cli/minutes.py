@@ -113,18 +113,25 @@ def signoff(
 
 @click.command()
 @click.argument("meeting", type=int)
+@click.option(
+    "--reason",
+    required=True,
+    metavar="TEXT",
+    help="Why the signed minutes are amended (printed in the new revision).",
+)
 @pass_ctx
-def amend(ctx: CliContext, meeting: int) -> None:
+def amend(ctx: CliContext, meeting: int, reason: str) -> None:
     """Open a new revision of MEETING's signed-off minutes for changes.
 
     The signed revision stays stored and exportable (export minutes --revision N); the new
-    one is editable and needs its own sign-off by both sides.
+    one is editable, prints the reason, the SHA-256 of the revision it supersedes and what
+    changed, and needs its own sign-off by both sides.
     """
     from reviewtui.db.signoff import amend as amend_minutes
 
     _facilitator_only(ctx, "amend minutes")
     with ctx.db.session() as s:
-        rev = amend_minutes(meeting, session=s)
+        rev = amend_minutes(meeting, session=s, reason=reason)
     click.echo(
         f"meeting {meeting}: revision {rev} is open for changes; revision {rev - 1} stays "
         "as signed. Sign the new revision with `reviewtui signoff`."

@@ -9,7 +9,7 @@ from textual.widgets import Input, Markdown, Select, Static
 
 from reviewtui.db import models as m
 from reviewtui.db import open_database
-from reviewtui.screens.meeting_modals import ConfirmModal
+from reviewtui.screens.meeting_modals import PromptModal
 from reviewtui.screens.minutes import MinutesScreen, SignOffScreen
 from reviewtui.screens.vendor import VendorScreen
 from tests.ui.conftest import make_app, settle
@@ -88,16 +88,22 @@ async def test_sign_off_both_sides_from_the_form_then_amend(demo_path: Path) -> 
         assert isinstance(app.screen, MinutesScreen)
         await pilot.press("A")
         await settle(pilot)
-        assert isinstance(app.screen, ConfirmModal)
+        assert isinstance(app.screen, PromptModal)
         await pilot.press("escape")  # declines: nothing happens
         await settle(pilot)
         assert _meeting_status(demo_path, 3) == ("signed_off", 1)
         await pilot.press("A")
         await settle(pilot)
-        await pilot.press("y")
+        await pilot.press("enter")  # no reason: the prompt stays
+        await settle(pilot)
+        assert isinstance(app.screen, PromptModal)
+        await pilot.press(*"Wrong attendee")
+        await pilot.press("enter")
         await settle(pilot)
         assert _meeting_status(demo_path, 3) == ("ended", 2)
         assert "DRAFT" in _status(app) and "revision 2" in _status(app)
+        md = _markdown(app)
+        assert "Wrong attendee" in md, md
 
 
 async def test_the_form_says_what_is_missing(demo_path: Path) -> None:
