@@ -107,10 +107,16 @@ def _demo_key(ctx: CliContext) -> None:
         if certificates.current_key(session=s) is not None:
             return
     db_file = sqlite_path(ctx.db.url)
-    base = Path(str(db_file)) if db_file is not None else config.demo_db_path()
+    if db_file is not None:
+        base = Path(str(db_file))
+        for suffix in DEMO_KEY_SUFFIXES:  # left from an older demo database of the same name
+            Path(str(base) + suffix).unlink(missing_ok=True)
+    else:  # a server database: a key of its own in the data folder
+        import secrets
+
+        base = config.demo_db_path().with_name(f"demo-{secrets.token_hex(4)}")
+        base.parent.mkdir(parents=True, exist_ok=True)
     out = Path(str(base) + DEMO_KEY_SUFFIXES[0])
-    for suffix in DEMO_KEY_SUFFIXES:  # left from an older demo database of the same name
-        Path(str(base) + suffix).unlink(missing_ok=True)
     info, pw_path = keys.create("Contoso Group", out)
     with ctx.db.session() as s:
         certificates.register(
