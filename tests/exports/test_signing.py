@@ -154,7 +154,7 @@ def _flip_byte(src: Path, dst: Path) -> None:
 
 def _append_annotation(src: Path, dst: Path) -> None:
     """An incremental update after the signature: a free-text note on page 1."""
-    from pypdf import PdfReader, PdfWriter
+    from pypdf import PdfWriter
     from pypdf.annotations import FreeText
 
     writer = PdfWriter(src, incremental=True)
