@@ -88,9 +88,16 @@ def password_path_for(key_path: Path) -> Path:
     return key_path.with_name(key_path.name + ".password")
 
 
-def create(organisation: str, key_path: Path) -> tuple[CertificateInfo, Path]:
-    """Make a key and self-signed certificate for ``organisation``; write the PKCS#12 file at
-    ``key_path`` and its password file beside it. Returns the certificate and the password file.
+def create(
+    organisation: str,
+    key_path: Path,
+    *,
+    days: int = VALID_DAYS,
+    start: datetime | None = None,
+) -> tuple[CertificateInfo, Path]:
+    """Make a key and self-signed certificate for ``organisation``, valid ``days`` from
+    ``start`` (default now); write the PKCS#12 file at ``key_path`` and its password file
+    beside it. Returns the certificate and the password file.
     """
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
@@ -117,7 +124,7 @@ def create(organisation: str, key_path: Path) -> tuple[CertificateInfo, Path]:
             x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation[:64]),
         ]
     )
-    now = datetime.now(UTC).replace(microsecond=0)
+    now = (start or datetime.now(UTC)).replace(microsecond=0)
     cert = (
         x509.CertificateBuilder()
         .subject_name(name)
@@ -125,7 +132,7 @@ def create(organisation: str, key_path: Path) -> tuple[CertificateInfo, Path]:
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - timedelta(minutes=5))
-        .not_valid_after(now + timedelta(days=VALID_DAYS))
+        .not_valid_after(now + timedelta(days=days))
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(
             x509.KeyUsage(
@@ -162,7 +169,7 @@ def create(organisation: str, key_path: Path) -> tuple[CertificateInfo, Path]:
 
 
 def read_password(password_path: Path) -> bytes:
-    """The password in a password file (its first line), refusing a file others may read."""
+    """The password in a password file (its first line), refusing a file everyone may read."""
     try:
         st = password_path.stat()
         text = password_path.read_bytes()
@@ -170,10 +177,10 @@ def read_password(password_path: Path) -> bytes:
         raise UserError(
             f"cannot read the key's password file {password_path}: {exc.strerror}"
         ) from None
-    if st.st_mode & 0o077:
+    if st.st_mode & 0o007:  # a facilitators-only group may read it (0640), everyone not
         raise UserError(
-            f"the password file {password_path} can be read by others (mode "
-            f"{st.st_mode & 0o777:04o}): chmod 600 it"
+            f"the password file {password_path} can be read by every user (mode "
+            f"{st.st_mode & 0o777:04o}): chmod 600 it (or 640 to a facilitators-only group)"
         )
     return text.splitlines()[0].strip() if text.strip() else b""
 

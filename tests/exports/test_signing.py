@@ -381,3 +381,43 @@ def test_a_restricted_session_cannot_reach_the_key(demo, tmp_path: Path, role: s
     out = _verify(demo, demo["pdf"])
     assert out.returncode == 0
     assert os.environ.get("REVIEWTUI_ROLE") is None
+
+
+def test_an_expired_certificate_is_refused_for_signing_and_reported(demo, tmp_path) -> None:
+    from datetime import UTC, datetime
+
+    from reviewtui.db import certificates, open_database
+    from reviewtui.exports import keys, signing
+
+    copy = tmp_path / "exp.db"
+    shutil.copy(demo["db"], copy)
+    info, pw = keys.create(
+        "Contoso Group", tmp_path / "old.p12", days=30, start=datetime(2020, 1, 1, tzinfo=UTC)
+    )
+    db = open_database(str(copy), user="tester")
+    with db.session() as s:
+        certificates.register(
+            session=s,
+            fingerprint=info.fingerprint,
+            subject=info.subject,
+            organisation=info.organisation,
+            certificate_pem=info.pem,
+            not_before=info.not_before,
+            not_after=info.not_after,
+            key_path=str(tmp_path / "old.p12"),
+            password_path=str(pw),
+        )
+    db.dispose()
+    target = tmp_path / "x.pdf"
+    out = rt("--db", str(copy), "export", "minutes", str(demo["id"]), "-o", str(target))
+    assert out.returncode == 1 and not target.exists()
+    assert "expired on 2020-01-31" in out.stderr and "keys init" in out.stderr
+    assert "EXPIRED" in rt("--db", str(copy), "keys", "show").stdout
+    # A PDF signed with it after it expired is reported as such.
+    doc = json.loads(rt("--db", demo["db"], "export", "minutes", str(demo["id"]), "--format",
+                        "json", "-o", "-").stdout)  # fmt: skip
+    late = tmp_path / "late.pdf"
+    key = signing.SigningKey(tmp_path / "old.p12", pw, info, "test")
+    late.write_bytes(_render_and_sign(doc, demo["db"], key=key))
+    out = rt("--db", str(copy), "verify", str(late))
+    assert out.returncode == 1 and "had expired (2020-01-31) when the PDF was signed" in out.stdout

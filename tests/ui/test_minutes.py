@@ -127,21 +127,39 @@ async def test_the_form_says_what_is_missing(demo_path: Path) -> None:
     assert _meeting_status(demo_path, 3) == ("ended", 1)
 
 
-async def test_export_key_saves_the_pdf_in_the_exports_folder(demo_path: Path, tmp_path: Path):
+async def test_export_key_saves_the_signed_pdf_in_the_exports_folder(
+    demo_path: Path, tmp_path: Path
+):
+    import subprocess
+
     from pypdf import PdfReader
 
-    app = make_app(demo_path, exports_dir=str(tmp_path / "out"))
+    from tests.test_cli import rt
+
+    out_dir = tmp_path / "out"
+    app = make_app(demo_path, exports_dir=str(out_dir))
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         app.open_minutes(2)
         await settle(pilot)
+        await pilot.press("e")  # signed-off minutes, but no key yet: told in place
+        await settle(pilot)
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        assert any("keys init" in str(n.message) for n in app._notifications)
+        assert not out_dir.exists() or not list(out_dir.iterdir())
+        made = rt("--db", str(demo_path), "keys", "init", "--org", "Contoso Group",
+                  "--out", str(tmp_path / "key.p12"))  # fmt: skip
+        assert made.returncode == 0, made.stderr
         await pilot.press("e")
         await settle(pilot)
         await app.workers.wait_for_complete()
         await settle(pilot)
-    (pdf,) = (tmp_path / "out").glob("*.pdf")
+    (pdf,) = out_dir.glob("*.pdf")
     assert pdf.name.startswith("minutes-northwind-service-desk-") and pdf.name.endswith("-r1.pdf")
     assert list(PdfReader(pdf).attachments) == ["minutes.json"]
+    report = subprocess.run(["pdfsig", str(pdf)], capture_output=True, text=True).stdout
+    assert "Signature is Valid" in report and "Total document signed" in report, report
 
 
 async def test_a_viewer_cannot_sign(demo_path: Path) -> None:
