@@ -91,7 +91,6 @@ def _name_tree(node: Any, depth: int = 0) -> list[tuple[str, Any]]:
 
 def read_pdf(path: Path) -> PdfEvidence:
     """The attachments, printed hash, minutes document and signature of the PDF at ``path``."""
-    from pyhanko.pdf_utils.misc import PdfError
     from pyhanko.pdf_utils.reader import PdfFileReader
 
     problems: list[str] = []
@@ -108,8 +107,11 @@ def read_pdf(path: Path) -> PdfEvidence:
             stream = spec["/EF"]["/F"]
             attachments.setdefault(name, []).append(stream.data)
         signature = _signature(reader)
-    except (OSError, PdfError, ValueError, KeyError, TypeError, AttributeError) as exc:
-        return PdfEvidence(path, (), None, (), None, (f"{path} is not a readable PDF: {exc}",))
+    except OSError as exc:
+        return PdfEvidence(path, (), None, (), None, (f"cannot read {path}: {exc.strerror}",))
+    except Exception as exc:  # PdfError, zlib.error, KeyError...: a damaged or foreign file
+        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        return PdfEvidence(path, (), None, (), None, (f"{path} is not a readable PDF: {detail}",))
     dest_names = [n for n, _ in dests]
     printed = tuple(n[len(_HASH_DEST) :].lower() for n in dest_names if n.startswith(_HASH_DEST))
     fps = tuple(n[len(_CERT_DEST) :].lower() for n in dest_names if n.startswith(_CERT_DEST))
