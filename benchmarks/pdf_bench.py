@@ -225,8 +225,7 @@ def main() -> int:
         medians[name] = (wall, cpu)
         print(
             f"{name:10s} wall median {wall:.2f} s (min {min(r[0] for r in rows):.2f}), "
-            f"cpu median {cpu:.2f} s"
-            + (f", PDF {sizes[name]:,} bytes" if name in sizes else "")
+            f"cpu median {cpu:.2f} s" + (f", PDF {sizes[name]:,} bytes" if name in sizes else "")
         )
     signed_ratio = medians["signed"][0] / medians["weasyprint-signed"][0]
     print(
