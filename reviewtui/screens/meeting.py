@@ -177,6 +177,10 @@ class MeetingScreen(Screen):
 
         try:
             db = self.app.db  # type: ignore[attr-defined]
+            if initial and self.app.settings.role == "facilitator":  # type: ignore[attr-defined]
+                # A meeting not yet started: its carried-over items as they stand today.
+                with db.session() as s:
+                    meeting_q.refresh_agenda(self.meeting_id, session=s)
             with db.read() as s:
                 view = meeting_q.get_meeting(self.meeting_id, session=s)
             if initial:
