@@ -355,9 +355,7 @@ def minutes_to_acknowledge(
     return prev.astimezone().date() if prev else None
 
 
-def refresh_agenda(
-    meeting_id: int, *, session: Session, today: date | None = None
-) -> bool:
+def refresh_agenda(meeting_id: int, *, session: Session, today: date | None = None) -> bool:
     """Bring a planned meeting's carried-over items up to date; True when anything changed.
 
     Actions closed since the agenda was made leave it (unless someone wrote notes or outcomes

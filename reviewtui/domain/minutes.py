@@ -235,9 +235,7 @@ def last_note(action: ActionFacts, category: str, *, meeting_id: int, end: datet
     if category == "closed":
         closing = [n for n in notes if n.status_to in CLOSED_STATUSES]
         return closing[-1].text if closing else ""
-    texts = [
-        n for n in notes if n.text and (n.meeting_id == meeting_id or category != "carried")
-    ]
+    texts = [n for n in notes if n.text and (n.meeting_id == meeting_id or category != "carried")]
     return texts[-1].text if texts else ""
 
 
@@ -336,9 +334,7 @@ def build(facts: MinutesFacts) -> dict[str, Any]:
             {
                 **_action_ref(a),
                 # As at sign-off (a draft: as it stands now), as `reviewtui actions` says.
-                "status": (
-                    status_at(a, facts.signed_off_at) if facts.signed_off_at else a.status
-                ),
+                "status": (status_at(a, facts.signed_off_at) if facts.signed_off_at else a.status),
                 "category": category,
                 "plan": a.plan,
                 "raised_here": a.meeting_id == mt.id,

@@ -88,7 +88,9 @@ def render(doc: Mapping[str, Any], *, sha256: str, generated_at: datetime | None
             tag = f"- **{c['outcome_labels'].get(o['kind'], md(o['kind']))}:** "
             a = o.get("action")
             if a:  # the action as it stands, once (its outcome text repeats what it was raised as)
-                line = tag + f"{md(a['title'])} (owner {md(a['owner'] or '—')}; due {a['due_date']})"
+                line = (
+                    tag + f"{md(a['title'])} (owner {md(a['owner'] or '—')}; due {a['due_date']})"
+                )
             else:
                 line = tag + md(o["text"])
             out.append(line)
