@@ -72,6 +72,8 @@ class MeetingScreen(Screen):
         Binding("ctrl+n", "next_item", "Next item", id="meeting.next", priority=True),
         Binding("ctrl+b", "previous_item", "Prev item", id="meeting.previous", priority=True),
         Binding("ctrl+o", "outcome", "Outcome", id="meeting.outcome", priority=True),
+        # Works while typing notes too: a look at the facts, and back to the same cursor.
+        Binding("ctrl+r", "facts", "Scorecard", id="meeting.facts", priority=True),
         Binding("s", "start", "Start", id="meeting.start"),
         Binding("w", "attendance", "Attendance", id="meeting.attendance"),
         Binding("f", "feedback", "Feedback", id="meeting.feedback"),
@@ -488,6 +490,13 @@ class MeetingScreen(Screen):
         item = self._item()
         if item is not None and self._guard():
             self._write(meeting_q.go_to_item, self.meeting_id, item.id)
+
+    def action_facts(self) -> None:
+        """The scorecard as at the meeting's period and the agenda's actions (ctrl+r)."""
+        from reviewtui.screens.meeting_facts import MeetingFactsModal
+
+        if not isinstance(self.app.screen, MeetingFactsModal):
+            self.app.push_screen(MeetingFactsModal(self.meeting_id))
 
     def action_focus_agenda(self) -> None:
         self.agenda.focus()
