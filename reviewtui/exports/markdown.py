@@ -106,7 +106,7 @@ def render(doc: Mapping[str, Any], *, sha256: str, generated_at: datetime | None
             "",
         ]
         rows = [
-            [k["kpi"], k["target"], k["actual"], k["gap"], f"{k['mark']} {k['status_label']}",
+            [k["kpi"] + (f" ({k['own_period']})" if k["own_period"] else ""), k["target"], k["actual"], k["gap"], f"{k['mark']} {k['status_label']}",
              k["trend"], k["discrepancy"] or ""]
             for k in c["kpis"]
         ]  # fmt: skip
