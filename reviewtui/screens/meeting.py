@@ -72,13 +72,14 @@ class MeetingScreen(Screen):
         Binding("ctrl+n", "next_item", "Next item", id="meeting.next", priority=True),
         Binding("ctrl+b", "previous_item", "Prev item", id="meeting.previous", priority=True),
         Binding("ctrl+o", "outcome", "Outcome", id="meeting.outcome", priority=True),
-        # Works while typing notes too: a look at the facts, and back to the same cursor.
-        Binding("ctrl+r", "facts", "Scorecard", id="meeting.facts", priority=True),
         Binding("s", "start", "Start", id="meeting.start"),
         Binding("w", "attendance", "Attendance", id="meeting.attendance"),
         Binding("f", "feedback", "Feedback", id="meeting.feedback"),
         Binding("e", "end", "End", id="meeting.end"),
         Binding("q", "back", "Back", id="meeting.back"),
+        # Works while typing notes too: a look at the facts, and back to the same cursor.
+        # After end and back in the footer: at 80 columns those must stay in sight.
+        Binding("ctrl+r", "facts", "Scorecard", id="meeting.facts", priority=True),
         Binding("escape,ctrl+g", "focus_agenda", "Agenda", show=False, id="meeting.agenda"),
         Binding("i", "quick('information')", "Information", show=False, id="meeting.info"),
         Binding("d", "quick('decision')", "Decision", show=False, id="meeting.decision"),
