@@ -70,7 +70,7 @@ async def test_raise_a_plan_for_a_kpi_gap_with_whys_and_actions(demo_path: Path)
         await settle(pilot)
         form = app.screen
         assert isinstance(form, PlanFormScreen)
-        assert form.query_one("#plan-title", Input).value == "Abandonment rate below target"
+        assert form.query_one("#plan-title", Input).value == "Abandonment rate above target"
         # Title and problem come from the KPI (the KPI is linked): the typing starts at why 1.
         assert form.focused.id == "why-1"
         await pilot.press(*"Callers hang up on Monday mornings")
