@@ -126,6 +126,7 @@ class PlansScreen(Screen):
         select.disabled = scoped
         t = self.query_one("#plans", DataTable)
         keep = t.cursor_row
+        under = self.selected()  # the plan the user is on: the cursor stays on it if it is listed
         t.clear()
         self._rows = {r.id: r for r in rows}
         today = clock.today()
@@ -144,7 +145,8 @@ class PlansScreen(Screen):
                 key=str(r.id),
             )
         if rows:
-            t.move_cursor(row=min(keep, len(rows) - 1))
+            ids = [r.id for r in rows]
+            t.move_cursor(row=ids.index(under) if under in ids else min(keep, len(rows) - 1))
         due = sum(1 for r in rows if r.status == "verifying")
         self.query_one("#plans-line", Static).update(
             f"{len(rows)} plans · {due} awaiting their check · Enter opens · v verifies · N new"
