@@ -139,11 +139,60 @@ def _timed_process(cmd: list[str], runs: int) -> tuple[list[float], int]:
     return times, size
 
 
+BACKENDS = {"sqlite": "sqlite", "postgresql": "postgresql", "postgres": "postgresql"}
+
+
+def _postgres_databases(
+    work: Path, large_file: Path, exe: str, step
+) -> tuple[str, str, dict, object]:
+    """Start a throwaway server, copy the large SQLite database into it with ``db copy``, seed
+    the demo data; returns (large URL, demo URL, what the server is, the stop function)."""
+    from benchmarks import pgserver
+
+    # Its own folder under /tmp: the server runs as user postgres when we are root, and may not
+    # enter ``work`` (private to us).
+    pg_tmp = Path(tempfile.mkdtemp(prefix="reviewtui-bench-pg-"))
+    server, stop_server = pgserver.start(pg_tmp, max_connections=100)
+
+    def stop() -> None:
+        stop_server()
+        shutil.rmtree(pg_tmp, ignore_errors=True)
+
+    try:
+        large = server.new_database("large")
+        demo = server.new_database("demo")
+        step("copy the large database into PostgreSQL (reviewtui db copy)")
+        t0 = time.perf_counter()
+        subprocess.run(
+            [exe, "--db", str(large_file), "db", "copy", "--to", large],
+            check=True,
+            capture_output=True,
+        )
+        copy_s = time.perf_counter() - t0
+        subprocess.run([exe, "--db", demo, "demo", "--seed-only"], check=True, capture_output=True)
+        import psycopg
+
+        with psycopg.connect(large.replace("+psycopg", "")) as conn:
+            version = conn.execute("SHOW server_version").fetchone()[0]
+            settings = dict(
+                conn.execute(
+                    "SELECT name, setting FROM pg_settings WHERE name IN "
+                    "('max_connections', 'shared_buffers', 'fsync', 'work_mem')"
+                ).fetchall()
+            )
+    except BaseException:
+        stop()
+        raise
+    info = {"server_version": version, "settings": settings, "copy_seconds": copy_s}
+    return large, demo, info, stop
+
+
 def run(args: argparse.Namespace) -> dict:
     t_start = time.perf_counter()
     load_start = os.getloadavg()
     exe = _exe()
     runs = 1 if args.tiny and args.runs is None else (args.runs or 7)
+    backend = BACKENDS[args.backend]
     work = Path(tempfile.mkdtemp(prefix="reviewtui-bench-"))
     # The children see a frozen clock (the same overdue set every run) and no user config.
     os.environ["REVIEWTUI_NOW"] = largedb.NOW
@@ -156,13 +205,54 @@ def run(args: argparse.Namespace) -> dict:
     large, build_s = largedb.ensure(
         size, work / "cache" if args.tiny else largedb.CACHE, rebuild=args.rebuild
     )
-    demo = work / "demo.db"
-    subprocess.run([exe, "--db", str(demo), "demo", "--seed-only"], check=True, capture_output=True)
     figures: list[Figure] = []
     warm = not args.tiny
 
     def step(name: str) -> None:
-        print(f"[{time.perf_counter() - t_start:6.1f} s] {name}", file=sys.stderr, flush=True)
+        print(
+            f"[{time.perf_counter() - t_start:6.1f} s] {backend}: {name}",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    stop_server = None
+    server: dict = {}
+    if backend == "postgresql":
+        large_db, demo_db, server, stop_server = _postgres_databases(work, large, exe, step)
+    else:
+        large_db, demo_db = str(large), str(work / "demo.db")
+        subprocess.run(
+            [exe, "--db", demo_db, "demo", "--seed-only"], check=True, capture_output=True
+        )
+    try:
+        figures += _measure(exe, large_db, demo_db, size, runs, warm, step, args.tiny)
+    finally:
+        if stop_server is not None:
+            stop_server()
+    shutil.rmtree(work, ignore_errors=True)
+    return {
+        "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "backend": backend,
+        "server": server,
+        "machine": {
+            "cores": os.cpu_count(),
+            "platform": platform.platform(),
+            "python": platform.python_version(),
+            "load_average_start": load_start,
+            "load_average_end": os.getloadavg(),
+        },
+        "database": {"size": asdict(size), "build_seconds": build_s, "tiny": args.tiny},
+        "runs": runs,
+        "total_seconds": time.perf_counter() - t_start,
+        "figures": [f.as_dict() for f in figures],
+        "table": table(figures),
+    }
+
+
+def _measure(
+    exe: str, large: str, demo: str, size, runs: int, warm: bool, step, tiny: bool
+) -> list[Figure]:
+    figures: list[Figure] = []
 
     step("cold start, demo database")
     ours, floor = startup.measure_pair([exe, "--db", str(demo)], runs, startup.MARKER, warm=warm)
@@ -201,7 +291,7 @@ def run(args: argparse.Namespace) -> dict:
     )
 
     step("PDF export of the demo QBR minutes")
-    pdf = pdf_bench.measure(max(runs // 2, 1) if args.tiny else runs)
+    pdf = pdf_bench.measure(max(runs // 2, 1) if tiny else runs, db=demo)
     figures.append(
         Figure(
             "PDF minutes vs weasyprint",
@@ -212,22 +302,7 @@ def run(args: argparse.Namespace) -> dict:
         )
     )
     figures.append(Figure("peak RSS after every screen", "MB", [tour["peak_rss_mb"]], 300))
-    shutil.rmtree(work, ignore_errors=True)
-    return {
-        "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "machine": {
-            "cores": os.cpu_count(),
-            "platform": platform.platform(),
-            "python": platform.python_version(),
-            "load_average_start": load_start,
-            "load_average_end": os.getloadavg(),
-        },
-        "database": {"size": asdict(size), "build_seconds": build_s, "tiny": args.tiny},
-        "runs": runs,
-        "total_seconds": time.perf_counter() - t_start,
-        "figures": [f.as_dict() for f in figures],
-        "table": table(figures),
-    }
+    return figures
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -236,6 +311,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rebuild", action="store_true", help="build the cached database afresh")
     ap.add_argument("--tiny", action="store_true", help="a tiny database, one run: smoke only")
     ap.add_argument("--out", type=Path, help="the JSON file (default benchmarks/results/...)")
+    ap.add_argument(
+        "--backend",
+        choices=sorted(BACKENDS),
+        default="sqlite",
+        help="the database: the SQLite file (default) or a throwaway PostgreSQL server "
+        "(postgres is an alias of postgresql)",
+    )
     args = ap.parse_args(argv)
     result = run(args)
     m = result["machine"]
@@ -243,12 +325,22 @@ def main(argv: list[str] | None = None) -> int:
         f"machine: {m['cores']} cores, {m['platform']}, Python {m['python']}; load average "
         f"{m['load_average_start'][0]:.2f} at start, {m['load_average_end'][0]:.2f} at end"
     )
+    print(
+        f"backend: {result['backend']}"
+        + (
+            f" (server {result['server']['server_version']}, the large database copied in "
+            f"{result['server']['copy_seconds']:.0f} s)"
+            if result["server"]
+            else ""
+        )
+    )
     print(f"runs: {result['runs']} each; total {result['total_seconds']:.0f} s")
     print(result["table"])
     out = args.out
     if out is None:
         stamp = time.strftime("%Y%m%d-%H%M%S")
-        out = (Path(tempfile.gettempdir()) if args.tiny else RESULTS) / f"bench-{stamp}.json"
+        tag = "" if result["backend"] == "sqlite" else f"-{result['backend']}"
+        out = (Path(tempfile.gettempdir()) if args.tiny else RESULTS) / f"bench-{stamp}{tag}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     print(f"results: {out}")
