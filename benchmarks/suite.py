@@ -88,6 +88,10 @@ def _fmt(x: float | None, unit: str) -> str:
         return f"{x * 1000:.0f} ms"
     if unit == "MB":
         return f"{x:.0f} MB"
+    if unit == "%":
+        return f"{x * 100:.2f}%"
+    if unit == "n":
+        return f"{x:.0f}"
     return f"{x:.2f} s"
 
 
@@ -226,6 +230,14 @@ def run(args: argparse.Namespace) -> dict:
         )
     try:
         figures += _measure(exe, large_db, demo_db, size, runs, warm, step, args.tiny)
+        if not args.no_sync:
+            figures += _sync(
+                demo_db,
+                backend,
+                step,
+                crowd=backend == "postgresql" and not args.tiny,
+                tiny=args.tiny,
+            )
     finally:
         if stop_server is not None:
             stop_server()
@@ -247,6 +259,54 @@ def run(args: argparse.Namespace) -> dict:
         "figures": [f.as_dict() for f in figures],
         "table": table(figures),
     }
+
+
+def _sync(demo: str, backend: str, step, *, crowd: bool, tiny: bool = False) -> list[Figure]:
+    """The live-sync figures (benchmarks/sync_bench.py): p95 values against their budgets."""
+    from benchmarks import sync_bench as sb
+
+    step("live sync between two sessions, idle follower")
+    pair = sb.measure_pair(demo, changes=3, idle=1.0) if tiny else sb.measure_pair(demo)
+    ch, keys = pair["change_to_screen"], pair["keystroke_to_screen"]
+    figures = [
+        Figure(
+            "change -> other screen, p95",
+            "ms",
+            [sb.p95(ch)],
+            0.3,
+            note=f"{len(ch)} commits, median {statistics.median(ch) * 1000:.0f} ms, "
+            f"{pair['changes_never_shown']} never shown",
+        ),
+        Figure(
+            "keystroke -> other screen, p95",
+            "ms",
+            [sb.p95(keys)] if keys else [float("inf")],
+            1.0,
+            note=f"{pair['keys_typed']} keys, {pair['keys_never_shown']} never shown, "
+            f"debounce included",
+        ),
+        Figure("idle follower CPU (of a core)", "%", [pair["idle_cpu_fraction"]], 0.01),
+    ]
+    if crowd:
+        step("20 sessions on one meeting")
+        c = sb.measure_crowd(demo)
+        lat = c["commit_to_screen"]
+        figures += [
+            Figure(
+                "20 sessions: commit -> screen, p95",
+                "ms",
+                [sb.p95(lat)],
+                0.5,
+                note=f"{c['commits']} commits x 15 followers, {c['real_apps']} real apps, "
+                f"{c['commit_views_never_shown']} never shown",
+            ),
+            Figure(
+                "20 sessions: keystrokes lost (items)", "n", [c["items_with_keystrokes_lost"]], 0
+            ),
+            Figure("20 sessions: false conflicts", "n", [c["false_conflicts"]], 0),
+            Figure("20 sessions: peak server connections", "n", [c["peak_connections"]], 97),
+        ]
+    return figures
 
 
 def _measure(
@@ -311,6 +371,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rebuild", action="store_true", help="build the cached database afresh")
     ap.add_argument("--tiny", action="store_true", help="a tiny database, one run: smoke only")
     ap.add_argument("--out", type=Path, help="the JSON file (default benchmarks/results/...)")
+    ap.add_argument("--no-sync", action="store_true", help="skip the live-sync figures")
     ap.add_argument(
         "--backend",
         choices=sorted(BACKENDS),
