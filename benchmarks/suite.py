@@ -374,13 +374,32 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-sync", action="store_true", help="skip the live-sync figures")
     ap.add_argument(
         "--backend",
-        choices=sorted(BACKENDS),
+        choices=[*sorted(BACKENDS), "both"],
         default="sqlite",
         help="the database: the SQLite file (default) or a throwaway PostgreSQL server "
-        "(postgres is an alias of postgresql)",
+        "(postgres is an alias of postgresql); both: one after the other, two tables",
     )
     args = ap.parse_args(argv)
-    result = run(args)
+    names = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    for name in names:
+        args.backend = name
+        result = run(args)
+        _report(result)
+        out = args.out
+        if out is None or len(names) > 1:
+            tag = "" if result["backend"] == "sqlite" else f"-{result['backend']}"
+            folder = (out.parent if out else None) or (
+                Path(tempfile.gettempdir()) if args.tiny else RESULTS
+            )
+            out = folder / f"bench-{stamp}{tag}.json"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+        print(f"results: {out}\n")
+    return 0
+
+
+def _report(result: dict) -> None:
     m = result["machine"]
     print(
         f"machine: {m['cores']} cores, {m['platform']}, Python {m['python']}; load average "
@@ -397,12 +416,3 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(f"runs: {result['runs']} each; total {result['total_seconds']:.0f} s")
     print(result["table"])
-    out = args.out
-    if out is None:
-        stamp = time.strftime("%Y%m%d-%H%M%S")
-        tag = "" if result["backend"] == "sqlite" else f"-{result['backend']}"
-        out = (Path(tempfile.gettempdir()) if args.tiny else RESULTS) / f"bench-{stamp}{tag}.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    print(f"results: {out}")
-    return 0

@@ -167,7 +167,7 @@ async def typist_app(url: str, mid: int, item: int, text: str, rate: float) -> N
         _emit({"ready": time.monotonic()})
         rng = random.Random(item)
         for n, ch in enumerate(text, 1):
-            app.simulate_key("space" if ch == " " else ch)
+            app.simulate_key(ch)
             _emit({"key": n, "t": time.monotonic()})
             await asyncio.sleep(rng.uniform(0.5, 1.5) / rate)
         t0 = time.monotonic()
