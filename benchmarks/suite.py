@@ -266,7 +266,10 @@ def _sync(demo: str, backend: str, step, *, crowd: bool, tiny: bool = False) -> 
     from benchmarks import sync_bench as sb
 
     step("live sync between two sessions, idle follower")
-    pair = sb.measure_pair(demo, changes=3, idle=1.0) if tiny else sb.measure_pair(demo)
+    if tiny:
+        pair = sb.measure_pair(demo, changes=3, idle=1.0, typed=sb.TYPED[:12])
+    else:
+        pair = sb.measure_pair(demo)
     ch, keys = pair["change_to_screen"], pair["keystroke_to_screen"]
     figures = [
         Figure(

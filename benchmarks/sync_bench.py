@@ -393,18 +393,20 @@ def _first_at_least(seen: list[tuple[float, int]], n: int) -> float | None:
     return None
 
 
-def _key_latencies(keys: list[tuple[int, float]], shown: list[tuple[float, str]]) -> list[float]:
+def _key_latencies(
+    keys: list[tuple[int, float]], shown: list[tuple[float, str]], typed: str = TYPED
+) -> list[float]:
     """Per key n: the first time a follower showed the typed text up to and with key n."""
     out = []
     for n, t in keys:
-        want = TYPED[:n]
+        want = typed[:n]
         at = next((ts for ts, text in shown if text.startswith(want)), None)
         if at is not None:
             out.append(at - t)
     return out
 
 
-def measure_pair(url: str, changes: int = 25, idle: float = 20.0) -> dict:
+def measure_pair(url: str, changes: int = 25, idle: float = 20.0, typed: str = TYPED) -> dict:
     """The two-session figures on one backend: commit->screen, key->screen, idle CPU."""
     mid, items = new_meeting(url, items=2)
     tmp = Path(tempfile.mkdtemp(prefix="reviewtui-sync-"))
@@ -433,13 +435,13 @@ def measure_pair(url: str, changes: int = 25, idle: float = 20.0) -> dict:
     stop = tmp / "stop-2"
     fol = Child("follower-app", url, mid, items[1], stop, 0)
     fol.wait_for("ready")
-    typ = Child("typist-app", url, mid, items[1], TYPED, 12)
+    typ = Child("typist-app", url, mid, items[1], typed, 12)
     tlines = typ.finish(limit=180)
     time.sleep(1.5)
     stop.touch()
     flines = fol.finish()
     keys = [(x["key"], x["t"]) for x in tlines if "key" in x]
-    key_lat = _key_latencies(keys, [(x["t"], x["seen"]) for x in flines if "seen" in x])
+    key_lat = _key_latencies(keys, [(x["t"], x["seen"]) for x in flines if "seen" in x], typed)
     return {
         "change_to_screen": change_lat,
         "changes_never_shown": missed,
@@ -447,7 +449,7 @@ def measure_pair(url: str, changes: int = 25, idle: float = 20.0) -> dict:
         "keys_typed": len(keys),
         "keys_never_shown": len(keys) - len(key_lat),
         "idle_cpu_fraction": idle_cpu,
-        "final_text_matches": next((x["shown"] for x in tlines if "shown" in x), "") == TYPED,
+        "final_text_matches": next((x["shown"] for x in tlines if "shown" in x), "") == typed,
     }
 
 
