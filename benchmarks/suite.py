@@ -289,6 +289,13 @@ def _sync(demo: str, backend: str, step, *, crowd: bool, tiny: bool = False) -> 
             f"debounce included",
         ),
         Figure("idle follower CPU (of a core)", "%", [pair["idle_cpu_fraction"]], 0.01),
+        Figure(
+            "two sessions: keystrokes lost (items)",
+            "n",
+            [0 if pair["stored_intact"] else 1],
+            0,
+            note="the typist's stored notes against what it typed",
+        ),
     ]
     if crowd:
         step("20 sessions on one meeting")

@@ -442,7 +442,15 @@ def measure_pair(url: str, changes: int = 25, idle: float = 20.0, typed: str = T
     flines = fol.finish()
     keys = [(x["key"], x["t"]) for x in tlines if "key" in x]
     key_lat = _key_latencies(keys, [(x["t"], x["seen"]) for x in flines if "seen" in x], typed)
+    from reviewtui.db import meetings as mq
+    from reviewtui.db import open_database
+
+    db = open_database(url, user="bench")
+    with db.read() as s:
+        stored = mq.get_meeting(mid, session=s).item(items[1]).notes
+    db.dispose()
     return {
+        "stored_intact": stored == typed,
         "change_to_screen": change_lat,
         "changes_never_shown": missed,
         "keystroke_to_screen": key_lat,
