@@ -27,6 +27,7 @@ import asyncio
 import json
 import os
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -442,6 +443,7 @@ def measure_pair(url: str, changes: int = 25, idle: float = 20.0, typed: str = T
     flines = fol.finish()
     keys = [(x["key"], x["t"]) for x in tlines if "key" in x]
     key_lat = _key_latencies(keys, [(x["t"], x["seen"]) for x in flines if "seen" in x], typed)
+    shutil.rmtree(tmp, ignore_errors=True)
     from reviewtui.db import meetings as mq
     from reviewtui.db import open_database
 
@@ -505,6 +507,7 @@ def measure_crowd(url: str, apps_following: int = 2, client_typists: int = 4) ->
     flines = [f.finish(limit=120) for f in fols]
     halt.set()
     sampler.join(5)
+    shutil.rmtree(tmp, ignore_errors=True)
     # commit -> screen, every follower, the client typists' commits
     commits = [x for x in clines if "commit" in x]
     seen: dict[tuple, list[tuple[float, int]]] = {}
@@ -588,8 +591,13 @@ def run(backend: str, *, crowd: bool = False, url: str | None = None) -> dict:
         else:
             from benchmarks import pgserver
 
-            server, stop = pgserver.start(Path(tempfile.mkdtemp(prefix="reviewtui-syncpg-")),
-                                          max_connections=100)  # fmt: skip
+            pg_tmp = Path(tempfile.mkdtemp(prefix="reviewtui-syncpg-"))
+            server, stop_server = pgserver.start(pg_tmp, max_connections=100)
+
+            def stop() -> None:
+                stop_server()
+                shutil.rmtree(pg_tmp, ignore_errors=True)
+
             url = server.new_database("sync")
         subprocess.run([exe, "--db", url, "demo", "--seed-only"], check=True, capture_output=True)
     try:
@@ -601,6 +609,7 @@ def run(backend: str, *, crowd: bool = False, url: str | None = None) -> dict:
     finally:
         if stop is not None:
             stop()
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def summary(figs: dict) -> dict:
