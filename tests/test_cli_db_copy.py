@@ -105,6 +105,12 @@ def test_copy_demo_to_postgresql(tmp_path: Path, pg_url: str) -> None:
     assert add.returncode == 0, add.stderr
     assert json.loads(add.stdout)["id"] > highest
 
+    # And back out of PostgreSQL into a new SQLite file (a read-only snapshot of the server).
+    back = tmp_path / "back.db"
+    out = rt("--db", pg_url, "db", "copy", "--to", str(back))
+    assert out.returncode == 0, out.stderr
+    assert _views(str(back)) == _views(pg_url)
+
     # A target with reviewtui data is refused, with one line, and left as it was.
     trail = rt("--db", pg_url, "audit", "--format", "json").stdout
     again = rt("--db", str(src), "db", "copy", "--to", pg_url)
