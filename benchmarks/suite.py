@@ -1,6 +1,7 @@
 """Every speed figure of issue 8 in one table, against floors measured in the same run.
 
     uv run python -m benchmarks [--runs 7] [--rebuild] [--tiny] [--out FILE]
+                                [--backend sqlite|postgresql|postgres|both] [--no-sync]
 
 Builds (once, cached in ``benchmarks/cache/``) the large database (:mod:`benchmarks.largedb`),
 seeds a fresh demo database, then measures:
@@ -12,7 +13,13 @@ seeds a fresh demo database, then measures:
   as its own process);
 - ``reviewtui scorecard --all --format json`` on the large database, as a process;
 - the PDF export of the demo QBR minutes against the ``weasyprint`` command
-  (:mod:`benchmarks.pdf_bench`).
+  (:mod:`benchmarks.pdf_bench`);
+- live sync (:mod:`benchmarks.sync_bench`): commit and keystroke to another session's screen
+  (p95), an idle follower's CPU, and on PostgreSQL 20 sessions on one meeting.
+
+``--backend postgresql`` (alias ``postgres``) starts a throwaway server
+(:mod:`benchmarks.pgserver`), moves the cached large database into it with ``reviewtui db copy``
+and measures the same figures with the same budgets; ``both`` runs SQLite, then PostgreSQL.
 
 Prints one table and writes it as JSON under ``benchmarks/results/``. ``--tiny`` runs everything
 once on a tiny database in a temporary folder (the smoke test's mode: the figures mean nothing).
