@@ -1,7 +1,7 @@
 """meeting notify: PostgreSQL tells listening sessions when a meeting's version moves
 
 Revision ID: 0004_i16_meeting_notify
-Revises: 0003_i8_action_counts
+Revises: 0004_i13_signing
 Create Date: 2026-12-01 22:45:00
 
 Sessions following a meeting LISTEN on ``reviewtui_meeting`` (:mod:`reviewtui.db.watch`)
@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "0004_i16_meeting_notify"
-down_revision: str | None = "0003_i8_action_counts"
+down_revision: str | None = "0004_i13_signing"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
