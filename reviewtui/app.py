@@ -202,6 +202,34 @@ class ReviewApp(FollowUpNavigation, App[int]):
 
         self.push_screen(MeetingScreen(meeting_id))
 
+    def schedule_meeting(self, vendor_id: int | None = None) -> None:
+        """The schedule form (from the command palette), on ``vendor_id`` if given."""
+        from reviewtui.screens.meetings import NewMeetingModal
+
+        if self.settings.role != "facilitator":
+            self.notify(
+                "This session is read-only: meetings cannot be scheduled.", severity="error"
+            )
+            return
+
+        def load() -> list[tuple[int, str]]:
+            from reviewtui.db import vendors as vendor_q
+
+            with self.db.read() as s:
+                return vendor_q.names(session=s, only_vendor=self.vendor_scope)
+
+        def done(meeting_id: int | None) -> None:
+            if meeting_id is not None:
+                self.notify(f"Meeting {meeting_id} scheduled with its default agenda.")
+
+        def ask(names: list[tuple[int, str]]) -> None:
+            if not names:
+                self.notify("Add a vendor first (dashboard: a).", severity="warning")
+                return
+            self.push_screen(NewMeetingModal(names, vendor_id), done)
+
+        self._load_then(load, ask)
+
     def _calm_the_garbage_collector(self) -> None:
         """Fewer and shorter full garbage collections while the app runs.
 

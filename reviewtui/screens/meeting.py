@@ -25,6 +25,7 @@ from textual.screen import Screen
 from textual.widgets import Header, OptionList, Static
 
 from reviewtui.domain import clock, enums, timer
+from reviewtui.screens.meeting_commands import MeetingCommands
 from reviewtui.screens.meeting_modals import (
     ActionModal,
     AttendanceModal,
@@ -67,6 +68,8 @@ def _when(dt) -> str:
 
 class MeetingScreen(Screen):
     """One meeting, live. q goes back; ? lists every key."""
+
+    COMMANDS = Screen.COMMANDS | {MeetingCommands}
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+n", "next_item", "Next item", id="meeting.next", priority=True),
@@ -138,7 +141,8 @@ class MeetingScreen(Screen):
         with Horizontal(id="status-row"):
             yield Static(HINT_AGENDA, id="hint")
             yield Static("", id="note-status")
-        yield Footer()
+        # At 80 columns the footer cuts off the keys past the edge: these four stay.
+        yield Footer(first=("next_item", "outcome", "end", "back"))
 
     @property
     def agenda(self) -> AgendaList:
