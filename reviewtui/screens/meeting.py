@@ -35,7 +35,7 @@ from reviewtui.screens.meeting_modals import (
     OutcomeKindModal,
     PromptModal,
 )
-from reviewtui.widgets.agenda import AgendaList, item_prompt
+from reviewtui.widgets.agenda import AgendaList
 from reviewtui.widgets.footer import Footer
 from reviewtui.widgets.notes import NotesEditor
 
@@ -298,9 +298,7 @@ class MeetingScreen(Screen):
                 text_i, st_i = timer.describe(spent_i, current.timebox_minutes * 60)
                 t.append(f"  Item {current.position}/{len(view.items)} ")
                 t.append(f" {text_i} ", style=STATE_STYLE[st_i])
-                self.agenda.replace_option_prompt(
-                    str(current.id), item_prompt(current, current=True, now=now)
-                )
+                self.agenda.update_item(current, current=True, now=now)
         self.query_one("#timers", Static).update(t)
 
     def _status(self, message: str) -> None:
