@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import dataclasses
 import gc
 import os
 import threading
@@ -14,6 +15,7 @@ from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
+from textual.theme import BUILTIN_THEMES, Theme
 from textual.worker import Worker, WorkerState
 from textual.worker_manager import WorkerManager
 
@@ -39,6 +41,26 @@ def sixteen_colours() -> bool:
     from rich.console import Console
 
     return Console(force_terminal=True).color_system in (None, "standard", "windows")
+
+
+ANSI_DARK, ANSI_LIGHT = "reviewtui-ansi-dark", "reviewtui-ansi-light"
+"""The themes of a 16-colour (or NO_COLOR) terminal."""
+
+
+def sixteen_colour_themes() -> list[Theme]:
+    """Textual's ANSI themes, with the frame of a field that is not focused in grey.
+
+    Textual draws it black in the dark one and white in the light one, assuming the terminal's
+    background matches; it is unknown (16-colour terminals are dark and light alike), and a
+    black or white frame vanished on one of them: Input boxes looked like loose text. Grey
+    (bright black) shows on both.
+    """
+    out = []
+    for name, base in ((ANSI_DARK, "ansi-dark"), (ANSI_LIGHT, "ansi-light")):
+        theme = BUILTIN_THEMES[base]
+        grey = {"border-blurred": "ansi_bright_black"}
+        out.append(dataclasses.replace(theme, name=name, variables={**theme.variables, **grey}))
+    return out
 
 
 class _ReportingWorkers(WorkerManager):
@@ -158,7 +180,9 @@ class ReviewApp(FollowUpNavigation, App[int]):
         self._gc_threshold = gc.get_threshold()
         self.call_after_refresh(self._calm_the_garbage_collector)
         if self.sixteen_colours:
-            self.theme = "ansi-dark"
+            for theme in sixteen_colour_themes():
+                self.register_theme(theme)
+            self.theme = ANSI_DARK
         if self.start_meeting_id is not None:
             self.open_meeting(self.start_meeting_id)
 
@@ -175,7 +199,7 @@ class ReviewApp(FollowUpNavigation, App[int]):
 
     def action_toggle_theme(self) -> None:
         dark, light = (
-            ("ansi-dark", "ansi-light")
+            (ANSI_DARK, ANSI_LIGHT)
             if self.sixteen_colours
             else (
                 "textual-dark",

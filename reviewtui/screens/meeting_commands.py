@@ -14,7 +14,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 
 class MeetingCommands(Provider):
-    """'Record an outcome on: KPI OTIF…', 'Open the minutes of this meeting', ..."""
+    """'Record an outcome', 'Raise an action plan', 'Open the minutes of this meeting', ..."""
 
     def _entries(self) -> Iterator[tuple[str, Callable[[], object], str]]:
         screen = self.screen
@@ -23,24 +23,19 @@ class MeetingCommands(Provider):
         if view is None:
             return
         item = view.item(screen.agenda.highlighted_id)  # type: ignore[attr-defined]
+        # The item's title goes in the help line: it may be long, and the command stays short
+        # enough that several fit on the palette at 80x24.
+        on = "" if item is None else f" · on {item.position}. {item.title}"
         if item is not None:
-            on = f": {item.title}"
-            yield "Record an outcome" + on, screen.action_outcome, "^o: choose the kind"  # type: ignore[attr-defined]
-            for kind, text, key in (
-                ("decision", "Record a decision", "d"),
-                ("information", "Record information", "i"),
-                ("action", "Raise an action", "a: owner and due date"),
-                ("parked", "Park to the next meeting", "p"),
-            ):
-                yield text + on, partial(screen.action_quick, kind), key  # type: ignore[attr-defined]
+            yield "Record an outcome", screen.action_outcome, "^o" + on  # type: ignore[attr-defined]
             yield (
-                "Raise an action plan" + on,
+                "Raise an action plan",
                 partial(
                     app.new_plan,  # type: ignore[attr-defined]
                     agenda_item_id=item.id,
                     meeting_id=view.id,
                 ),
-                "Problem, five whys, owner and checks",
+                "Problem, five whys, owner and checks" + on,
             )
         yield (
             "Open the minutes of this meeting",
@@ -52,6 +47,14 @@ class MeetingCommands(Provider):
             partial(app.schedule_meeting, view.vendor_id),  # type: ignore[attr-defined]
             "When, type and title; with the default agenda",
         )
+        if item is not None:
+            for kind, text, key in (
+                ("decision", "Record a decision", "d"),
+                ("information", "Record information", "i"),
+                ("action", "Raise an action", "a: owner and due date"),
+                ("parked", "Park to the next meeting", "p"),
+            ):
+                yield text, partial(screen.action_quick, kind), key + on  # type: ignore[attr-defined]
         for text, action, key in (
             ("Next agenda item", "next_item", "^n"),
             ("Previous agenda item", "previous_item", "^b"),

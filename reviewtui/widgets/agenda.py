@@ -91,9 +91,10 @@ class AgendaList(OptionList):
         index = next((n for n, i in enumerate(items) if i.id == keep_id), None)
         if index is None and items:
             index = 0
-        self._expanded = None if index is None else str(items[index].id)
+        self._expanded = None  # all drawn on one line, then the highlighted one expanded
         self.set_options(Option(self._prompt(key), id=key) for key in self._items)
         self.highlighted = index
+        self._expand(index)
 
     def update_item(self, item, *, current: bool, now) -> None:
         """Draw one item again (its timer runs)."""
@@ -103,14 +104,25 @@ class AgendaList(OptionList):
             self.replace_option_prompt(key, self._prompt(key))
 
     def watch_highlighted(self, highlighted: int | None) -> None:
-        # The highlighted item shows its whole title; the one before folds back to one line.
-        key = None if highlighted is None else self.get_option_at_index(highlighted).id
-        if key != self._expanded:
-            before, self._expanded = self._expanded, key
-            for k in (before, key):
-                if k is not None and k in self._items:
-                    self.replace_option_prompt(k, self._prompt(k))
+        self._expand(highlighted)
         super().watch_highlighted(highlighted)
+
+    def _expand(self, index: int | None) -> None:
+        """The item at ``index`` shows its whole title; the one before folds back to one line.
+
+        Also called while the options are being replaced, when the highlight may point at
+        none of them yet: only options present are drawn again.
+        """
+        key = None
+        if index is not None and 0 <= index < self.option_count:
+            key = self.get_option_at_index(index).id
+        if key == self._expanded:
+            return
+        before, self._expanded = self._expanded, key
+        present = {self.get_option_at_index(n).id for n in range(self.option_count)}
+        for k in (before, key):
+            if k is not None and k in self._items and k in present:
+                self.replace_option_prompt(k, self._prompt(k))
 
     @property
     def highlighted_id(self) -> int | None:
