@@ -26,14 +26,15 @@ STYLE = {"green": "green", "amber": "bold yellow", "red": "bold red", "no data":
 ARROW = {"improving": "↑", "worsening": "↓", "flat": "→", "new": "·"}
 
 SERIES = {
-    "target": ("━", "green", "target"),
-    "threshold": ("╌", "red", "amber threshold"),
-    "vendor": ("•", "magenta", "vendor-supplied"),
-    "independent": ("x", "cyan", "independent"),
+    "target": ("━", 2, "target"),
+    "threshold": ("╌", 3, "amber threshold"),
+    "vendor": ("•", 5, "vendor-supplied"),
+    "independent": ("x", 6, "independent"),
 }
-"""The KPI history chart's series: glyph, colour and name. The glyph tells each apart where
-colour cannot (16 colours on a light background, NO_COLOR); the colours are plotext's names
-for ANSI colours readable on a dark and a light background (no black, white or yellow)."""
+"""The KPI history chart's series: glyph, ANSI colour number and name. The glyph tells each
+apart where colour cannot (NO_COLOR, a light terminal's pale yellow). Green, yellow, magenta,
+cyan: neither black nor white, each of which vanishes on a dark or on a light terminal; the
+threshold amber, as its name says."""
 
 
 def status_text(status: str, extra: str = "") -> Text:
@@ -52,7 +53,7 @@ def chart_legend(target: float, threshold: float | None, unit: str) -> Text:
         if name == "threshold" and threshold is None:
             out.append("no amber threshold")
             continue
-        out.append(glyph * 2, style=colour)
+        out.append(glyph * 2, style=f"color({colour})")
         value = values.get(name)
         out.append(f" {label}" + ("" if value is None else f" {num(value, unit)}"))
     return out
