@@ -406,7 +406,7 @@ class KpiHistoryScreen(Screen):
             lo = min(values + [v for _, v in lines])
             hi = max(values + [v for _, v in lines])
             pad = (hi - lo) * 0.08 or abs(hi) * 0.05 or 1.0
-            plt.ylim(lo - pad, hi + pad)
+            plt.ylim(lo - pad, hi + pad)  # a margin: no line drawn on the frame itself
             # The lines first, so the measurements are drawn over them. Each line is a series
             # from the first period to the last, in its own glyph, and its value is a tick on
             # the y axis: the line sits on the row labelled with its value.
