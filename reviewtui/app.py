@@ -97,12 +97,14 @@ class ReviewApp(FollowUpNavigation, App[int]):
     TITLE = "reviewtui"
     CSS_PATH = "app.tcss"
     # With NO_COLOR every colour is dropped, and with it the background that marks the cursor
-    # row and the text cursor: reverse video marks them instead. In 16 colours the command
+    # row and the text cursor: reverse video marks them instead; the highlighted option (an
+    # agenda item) is underlined (Textual 8 draws options without reverse video). In 16 colours the command
     # palette's frame and icon were black, unseen on a dark terminal: grey and the terminal's
     # own colour instead.
     DEFAULT_CSS = """
     App.-no-color DataTable > .datatable--cursor { text-style: reverse bold; }
     App.-no-color Input > .input--cursor { text-style: reverse; }
+    App.-no-color OptionList > .option-list--option-highlighted { text-style: bold underline; }
     CommandPalette:ansi #--input { border: hkey ansi_bright_black; }
     CommandList:ansi { border-bottom: hkey ansi_bright_black; }
     SearchIcon:ansi { color: ansi_default; }

@@ -53,6 +53,7 @@ class Cell:
     hidden: bool = False
     bold: bool = False
     dim: bool = False
+    underline: bool = False
 
     @property
     def shown(self) -> tuple[Colour | str, Colour | str]:
@@ -75,7 +76,15 @@ def _colour(params: list[int], i: int) -> tuple[Colour, int]:
 def cells(capture: str) -> list[Cell]:
     """Every character of a ``capture-pane -e`` capture with its colours (the SGR state carries
     from line to line, as in tmux's output)."""
-    state = {"fg": None, "bg": None, "reverse": False, "hidden": False, "bold": False, "dim": False}
+    state = {
+        "fg": None,
+        "bg": None,
+        "reverse": False,
+        "hidden": False,
+        "bold": False,
+        "dim": False,
+        "underline": False,
+    }
     out: list[Cell] = []
     for row, line in enumerate(capture.split("\n")):
         col = 0
@@ -103,13 +112,25 @@ def _apply(state: dict, text: str) -> None:
         p = params[i]
         i += 1
         if p == 0:
-            state.update(fg=None, bg=None, reverse=False, hidden=False, bold=False, dim=False)
+            state.update(
+                fg=None,
+                bg=None,
+                reverse=False,
+                hidden=False,
+                bold=False,
+                dim=False,
+                underline=False,
+            )
         elif p == 1:
             state["bold"] = True
         elif p == 2:
             state["dim"] = True
         elif p == 22:
             state["bold"] = state["dim"] = False
+        elif p == 4:
+            state["underline"] = True
+        elif p == 24:
+            state["underline"] = False
         elif p == 7:
             state["reverse"] = True
         elif p == 27:

@@ -209,6 +209,14 @@ def test_meeting_screen_is_readable_at_80x24(seeded, mode: str) -> None:
         for key in ("Next item", "Outcome", "End", "Back"):
             assert key in footer, footer
         assert " ".join(titles[longest].split()) in _agenda_text(lines), lines
+        if mode == "no-color":
+            # The highlighted item is marked without colour too: underlined.
+            marked: dict[int, str] = {}
+            for c in cells:
+                if 0 < c.col < 29 and c.underline:  # the agenda, left of its scrollbar
+                    marked[c.row] = marked.get(c.row, "") + c.char
+            text = " ".join(" ".join(marked.values()).split())
+            assert " ".join(titles[longest].split()) in text, marked
 
         term.send("C-p")
         term.wait_for("Record an outcome")
