@@ -29,6 +29,9 @@ APP = "reviewtui"
 SYSTEM_CONFIG = Path("/etc/reviewtui/config.toml")
 ROLES = ("facilitator", "viewer", "vendor")
 SERVER_ONLY = ("users", "allow_as")  # access policy: read from the server's file only
+# What a ``[users.LOGIN]`` entry may say beside access: who the login is, for facilitators, authors,
+# the PDF's metadata and mail. ``role`` keeps meaning access only.
+PROFILE_KEYS = ("name", "organisation", "title", "email")
 NOT_CONFIGURABLE = ("user",)  # the login name, or --as NAME where the server allows it
 
 
@@ -74,6 +77,23 @@ def login_name() -> str:
             return os.environ.get("USER", "unknown")
 
 
+@dataclass(frozen=True)
+class Person:
+    """Who a login is, from the server's ``[users.LOGIN]`` table (the login alone when unnamed)."""
+
+    login: str
+    name: str
+    organisation: str = ""
+    title: str = ""
+    email: str = ""
+
+    @property
+    def label(self) -> str:
+        """``Name (Title, Organisation)``, leaving out what is not known."""
+        extra = ", ".join(x for x in (self.title, self.organisation) if x)
+        return f"{self.name} ({extra})" if extra else self.name
+
+
 @dataclass
 class Settings:
     """Everything configurable, with the defaults the field uses."""
@@ -95,7 +115,20 @@ class Settings:
         default_factory=lambda: {"critical": 1, "standard": 3, "low": 6}
     )
     low_bandwidth: bool = False
-    users: dict[str, dict[str, Any]] = field(default_factory=dict)  # login -> {role, vendor}
+    # login -> {role, vendor, name, organisation, title, email}
+    users: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def person(self, login: str | None = None) -> Person:
+        """The acting user (or ``login``) as a person: name, organisation, title and email."""
+        login = self.user if login is None else login
+        entry = self.users.get(login) or {}
+        return Person(
+            login=login,
+            name=entry.get("name") or login,
+            organisation=entry.get("organisation", ""),
+            title=entry.get("title", ""),
+            email=entry.get("email", ""),
+        )
 
     def exports_path(self) -> Path:
         if self.exports_dir:
@@ -242,10 +275,23 @@ def _check_users(value: Any, path: Path) -> dict[str, dict[str, Any]]:
         raise ConfigError(f"{path}: users must be a table of login = {{role, vendor}}")
     for login, entry in value.items():
         where = f"{path}: users.{login}"
-        if not isinstance(entry, dict) or set(entry) - {"role", "vendor"}:
+        if not isinstance(entry, dict):
             raise ConfigError(f"{where}: give role and (for role vendor) vendor")
+        unknown = sorted(set(entry) - {"role", "vendor", *PROFILE_KEYS})
+        if unknown:
+            raise ConfigError(
+                f"{where}: unknown key {unknown[0]!r}: use role, vendor, " + ", ".join(PROFILE_KEYS)
+            )
         _grant(entry.get("role"), entry.get("vendor"), where)
-    return dict(value)
+        for key in PROFILE_KEYS:
+            text = entry.get(key)
+            if text is None:
+                continue
+            if not isinstance(text, str) or any(ord(c) < 32 or ord(c) == 127 for c in text):
+                raise ConfigError(f"{where}.{key}: give one line of text")
+            if key == "email" and text and ("@" not in text or " " in text.strip()):
+                raise ConfigError(f"{where}.email: {text!r} is not an email address")
+    return {login: dict(entry) for login, entry in value.items()}
 
 
 def load(
