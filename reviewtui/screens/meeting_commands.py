@@ -38,6 +38,11 @@ class MeetingCommands(Provider):
                 "Problem, five whys, owner and checks" + on,
             )
         yield (
+            "Scorecard and actions as at this meeting",
+            screen.action_facts,  # type: ignore[attr-defined]
+            "^r: the vendor's KPIs at the meeting's period, the agenda's actions",
+        )
+        yield (
             "Open the minutes of this meeting",
             partial(app.open_minutes, view.id),  # type: ignore[attr-defined]
             "Preview, sign-off and export",

@@ -206,7 +206,7 @@ def test_meeting_screen_is_readable_at_80x24(seeded, mode: str) -> None:
         cells = _check_colours(capture, mode, "meeting screen")
         lines = sgr.text(cells)
         footer = lines[-1] if lines[-1].strip() else lines[-2]
-        for key in ("Next item", "Outcome", "End", "Back"):
+        for key in ("Next item", "Outcome", "End", "Back", "Scorecard"):
             assert key in footer, footer
         assert " ".join(titles[longest].split()) in _agenda_text(lines), lines
         if mode == "no-color":

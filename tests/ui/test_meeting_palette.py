@@ -78,7 +78,7 @@ async def test_the_footer_keeps_next_outcome_end_and_back_at_80_columns(demo_pat
             active = {b.action for _, b, _, _ in app.screen.active_bindings.values() if b.show}
             # Whichever of the four work where the focus is are on screen, not cut off; on the
             # agenda all four work. (Typing notes, single letters are text: e and q are not keys.)
-            wanted = {"next_item", "outcome", "end", "back"}
+            wanted = {"next_item", "outcome", "end", "back", "facts"}
             expected = wanted if focus == "agenda" else wanted & active
             assert {"next_item", "outcome"} <= expected
             assert expected <= shown, (focus, sorted(shown))
