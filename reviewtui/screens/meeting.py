@@ -27,6 +27,7 @@ from textual.screen import Screen
 from textual.widgets import Header, OptionList, Static
 
 from reviewtui.domain import clock, enums, timer
+from reviewtui.screens.meeting_commands import MeetingCommands
 from reviewtui.screens.meeting_modals import (
     ActionModal,
     AttendanceModal,
@@ -36,7 +37,7 @@ from reviewtui.screens.meeting_modals import (
     OutcomeKindModal,
     PromptModal,
 )
-from reviewtui.widgets.agenda import AgendaList, item_prompt
+from reviewtui.widgets.agenda import AgendaList
 from reviewtui.widgets.footer import Footer
 from reviewtui.widgets.notes import NotesEditor
 
@@ -68,6 +69,8 @@ def _when(dt) -> str:
 
 class MeetingScreen(Screen):
     """One meeting, live. q goes back; ? lists every key."""
+
+    COMMANDS = Screen.COMMANDS | {MeetingCommands}
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+n", "next_item", "Next item", id="meeting.next", priority=True),
@@ -143,7 +146,8 @@ class MeetingScreen(Screen):
         with Horizontal(id="status-row"):
             yield Static(HINT_AGENDA, id="hint")
             yield Static("", id="note-status")
-        yield Footer()
+        # At 80 columns the footer cuts off the keys past the edge: these stay.
+        yield Footer(first=("next_item", "outcome", "end", "back", "facts"))
 
     @property
     def agenda(self) -> AgendaList:
@@ -303,9 +307,7 @@ class MeetingScreen(Screen):
                 text_i, st_i = timer.describe(spent_i, current.timebox_minutes * 60)
                 t.append(f"  Item {current.position}/{len(view.items)} ")
                 t.append(f" {text_i} ", style=STATE_STYLE[st_i])
-                self.agenda.replace_option_prompt(
-                    str(current.id), item_prompt(current, current=True, now=now)
-                )
+                self.agenda.update_item(current, current=True, now=now)
         self.query_one("#timers", Static).update(t)
 
     def _status(self, message: str) -> None:
