@@ -1,7 +1,7 @@
 """people: who gave a piece of feedback
 
 Revision ID: 0004_people
-Revises: 0004_i13_signing
+Revises: 0004_i16_meeting_notify
 Create Date: 2026-12-01 22:40:00
 
 Feedback said only which login typed it (``author``); ``given_by`` names the person who gave it
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0004_people"
-down_revision: str | None = "0004_i13_signing"
+down_revision: str | None = "0004_i16_meeting_notify"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
