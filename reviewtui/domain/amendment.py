@@ -22,6 +22,10 @@ _MEETING_FIELDS = (
 )
 
 
+#: An action's one-value fields, shown before and after when an amendment changes them.
+_ACTION_FIELDS = ("status", "due", "due_date", "owner", "priority", "title")
+
+
 def _q(value: Any) -> str:
     text = "—" if value in (None, "") else str(value)
     return f"“{text[:120]}”"
@@ -76,8 +80,13 @@ def changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
     for aid in sorted(set(oac) - set(nac)):
         out.append(f"Action {_q(oac[aid]['title'])} no longer listed")
     for aid in sorted(set(oac) & set(nac)):
-        if oac[aid] != nac[aid]:
-            out.append(f"Action {_q(nac[aid]['title'])} changed")
+        a, b = oac[aid], nac[aid]
+        fields = sorted(k for k in set(a) | set(b) if a.get(k) != b.get(k))
+        shown = [f"{k} {_q(a.get(k))} → {_q(b.get(k))}" for k in fields if k in _ACTION_FIELDS]
+        rest = [k for k in fields if k not in _ACTION_FIELDS]
+        detail = "; ".join(shown + ([", ".join(rest) + " changed"] if rest else []))
+        if detail:
+            out.append(f"Action {_q(b['title'])}: {detail}")
 
     for section, label in (("feedback", "Feedback"), ("escalations", "Escalations")):
         a, b = old.get(section) or [], new.get(section) or []
