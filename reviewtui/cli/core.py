@@ -145,10 +145,16 @@ def vendors(ctx: CliContext, fmt: str) -> None:
     JSON: a list of {id, name, service, category, criticality, open_actions, overdue_actions,
     last_review, next_review_due, contract_review}; dates as YYYY-MM-DD.
     """
+    from dataclasses import replace
+
+    from reviewtui.db import escalations as esc_q
     from reviewtui.db import vendors as vendor_q
 
     with ctx.db.read() as s:
         rows = vendor_q.list_vendors(session=s, cadence_defaults=ctx.settings.cadence_months)
+        # The rule on today's scorecards, not the mark the escalations left when they last ran.
+        marked = set(esc_q.contract_review_vendor_ids(session=s, settings=ctx.settings))
+    rows = [replace(r, contract_review=r.id in marked) for r in rows]
     emit(
         [r.as_dict() for r in rows],
         fmt,

@@ -73,7 +73,9 @@ def _meeting(session: Session, meeting_id: int) -> m.Meeting:
     return meeting
 
 
-def _period(meeting: m.Meeting) -> str:
+def meeting_period(meeting: m.Meeting) -> str:
+    """The period a meeting reviews, its scorecard "as at": the meeting's own period when set,
+    else the month before the meeting."""
     if meeting.period:
         return meeting.period
     day = (meeting.started_at or meeting.scheduled_at).date()
@@ -237,8 +239,9 @@ def gather(
     else:
         next_where = mt.location
 
-    card = vendor_scorecard(mt.vendor_id, session=session, period=_period(mt), settings=settings)
-    scorecard = dm.ScorecardFacts(_period(mt), card.score, card.status, card.kpis)
+    period = meeting_period(mt)
+    card = vendor_scorecard(mt.vendor_id, session=session, period=period, settings=settings)
+    scorecard = dm.ScorecardFacts(period, card.score, card.status, card.kpis)
 
     signatories = tuple(
         dm.Signatory(s.name, s.organisation, s.role, s.side, s.method, s.signed_at, s.recorded_by)
