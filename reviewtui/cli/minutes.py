@@ -299,9 +299,11 @@ def verify(
 ) -> None:
     """Prove signed-off minutes unchanged: `verify FILE.pdf` or `verify --meeting ID`.
 
-    For a PDF: extracts the attached minutes JSON, recomputes its SHA-256 and compares it with
-    the hash printed in the PDF and, when the database is reachable, with the stored sign-off.
-    Exit 0 and "verified" when all agree; exit 1 with what differs.
+    For a PDF: the digital signature must be valid, cover the whole file and come from a
+    certificate registered in the database or trusted by the server's [signing]; then the
+    attached minutes JSON is hashed and compared with the hash printed in the PDF and, when the
+    database is reachable, with the stored sign-off. Exit 0 and "verified" when all agree;
+    exit 1 with what differs.
     """
     if (file is None) == (meeting is None):
         raise click.UsageError("give a PDF file or --meeting ID (one of them)")

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from reviewtui.domain import enums
+
 _MEETING_FIELDS = (
     ("title", "title"),
     ("type", "type"),
@@ -20,10 +22,6 @@ _MEETING_FIELDS = (
     ("facilitator", "facilitator"),
     ("period", "scorecard period"),
 )
-
-
-#: An action's one-value fields, shown before and after when an amendment changes them.
-_ACTION_FIELDS = ("status", "due", "due_date", "owner", "priority", "title")
 
 
 def _q(value: Any) -> str:
@@ -81,12 +79,20 @@ def changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
         out.append(f"Action {_q(oac[aid]['title'])} no longer listed")
     for aid in sorted(set(oac) & set(nac)):
         a, b = oac[aid], nac[aid]
-        fields = sorted(k for k in set(a) | set(b) if a.get(k) != b.get(k))
-        shown = [f"{k} {_q(a.get(k))} → {_q(b.get(k))}" for k in fields if k in _ACTION_FIELDS]
-        rest = [k for k in fields if k not in _ACTION_FIELDS]
-        detail = "; ".join(shown + ([", ".join(rest) + " changed"] if rest else []))
-        if detail:
-            out.append(f"Action {_q(b['title'])}: {detail}")
+        if a == b:
+            continue
+        what = []
+        for key in ("status", "owner", "due_date", "category"):
+            if a.get(key) != b.get(key):
+                old_v, new_v = a.get(key), b.get(key)
+                if key == "status":
+                    old_v, new_v = enums.label(old_v or ""), enums.label(new_v or "")
+                what.append(f"{key.replace('_', ' ')} {_q(old_v)} → {_q(new_v)}")
+        rest = sorted(k for k in set(a) | set(b) if a.get(k) != b.get(k))
+        rest = [k for k in rest if k not in ("status", "owner", "due_date", "category")]
+        if rest:
+            what.append(", ".join(k.replace("_", " ") for k in rest) + " changed")
+        out.append(f"Action {_q(b['title'])}: {'; '.join(what)}")
 
     for section, label in (("feedback", "Feedback"), ("escalations", "Escalations")):
         a, b = old.get(section) or [], new.get(section) or []

@@ -21,6 +21,7 @@ from reviewtui.db.freeze import frozen_meetings
 from reviewtui.db.signoff import amend, check_meeting, record_signoff
 from reviewtui.domain import clock
 from reviewtui.domain import minutes as dm
+from reviewtui.domain.enums import label
 
 
 def _meeting(db, status: str, vendor: str = "Northwind Service Desk") -> int:
@@ -254,7 +255,7 @@ def test_amendment_opens_revision_two_and_keeps_revision_one(demo_db) -> None:
     # now, and names each status that differs from revision 1's.
     was = {a["id"]: a for a in one.document["actions"]}
     moved = [
-        f"Action “{a['title']}”: status “{was[a['id']]['status']}” → “{a['status']}”"
+        f"Action “{a['title']}”: status “{label(was[a['id']]['status'])}” → “{label(a['status'])}”"
         for a in draft.document["actions"]
         if a["id"] in was and was[a["id"]]["status"] != a["status"]
     ]
