@@ -63,6 +63,7 @@ def render(doc: Mapping[str, Any], *, sha256: str, generated_at: datetime | None
     for k, v in c["facts"]:
         out.append(f"- **{k}:** {md(v)}")
     out.append("")
+    out += _amendment(doc)
 
     out += ["## Attendance", ""]
     rows = [
@@ -185,6 +186,27 @@ def render(doc: Mapping[str, Any], *, sha256: str, generated_at: datetime | None
         out.append("**DRAFT**: " + _missing(c))
     out += ["", f"SHA-256 of the minutes: `{sha256}`", ""]
     return "\n".join(out)
+
+
+def _amendment(doc: Mapping[str, Any]) -> list[str]:
+    a = doc.get("amendment")
+    if not a:
+        return []
+    sup = a["supersedes"]
+    out = [
+        "## Amendment",
+        "",
+        f"Revision {doc['meeting']['revision']} amends revision {sup['revision']}, whose "
+        f"minutes had SHA-256 `{sup['sha256']}`.",
+        "",
+        f"**Reason:** {md(a['reason'])}",
+        "",
+    ]
+    if a["changes"]:
+        out += ["What changed:", ""] + [f"- {md(line)}" for line in a["changes"]] + [""]
+    else:
+        out += [f"Nothing changed yet against revision {sup['revision']}.", ""]
+    return out
 
 
 def _missing(c: dict) -> str:
