@@ -250,7 +250,15 @@ def test_amendment_opens_revision_two_and_keeps_revision_one(demo_db) -> None:
     assert amendment["reason"] == "Raj's attendance was recorded wrongly"
     assert amendment["supersedes"] == {"revision": 1, "sha256": one.sha256}
     title = draft.document["agenda"][0]["title"]
-    assert amendment["changes"] == [f"Agenda item 1 “{title}”: notes changed"]
+    # The notes edited, and the actions whose status moved since revision 1 was signed: the
+    # minutes give action statuses as at sign-off, and revision 2 is signed later.
+    before = {a["id"]: a["status"] for a in one.document["actions"]}
+    moved = [a for a in draft.document["actions"] if before.get(a["id"]) != a["status"]]
+    assert moved, "the demo has actions started after its minutes were signed"
+    assert sorted(amendment["changes"]) == sorted(
+        [f"Agenda item 1 “{title}”: notes changed"]
+        + [f"Action “{a['title']}” changed" for a in moved]
+    )
     from reviewtui.exports import markdown
 
     text = markdown.render(draft.document, sha256=draft.sha256)
