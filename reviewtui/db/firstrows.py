@@ -1,5 +1,5 @@
-"""The portfolio's scorecards with the stdlib ``sqlite3`` module (or bare psycopg on
-PostgreSQL): no SQLAlchemy to import.
+"""The portfolio's scorecards with the stdlib ``sqlite3`` module (or libpq itself on
+PostgreSQL, libpq itself): no SQLAlchemy to import.
 
 Two processes need every vendor's scorecard and little else: the TUI's start-up child
 (:mod:`reviewtui.prefetch`), which computes the dashboard's rows on the second core while the
@@ -8,7 +8,8 @@ the models costs each ~0.4 s. On an SQLite file, for a session that sees every v
 instead the very SQL text the data layer runs (:mod:`reviewtui.db.dashboard_sql`, rendered from
 the SQLAlchemy queries and checked against them by a test) and build the results with the same
 functions (:mod:`reviewtui.domain.portfolio`). On PostgreSQL (a URL from :func:`postgres_url`)
-the same statements, rendered for PostgreSQL, run through psycopg in one read-only snapshot.
+the same statements, rendered for PostgreSQL, run through libpq (:mod:`reviewtui.db.libpq`, not
+psycopg, whose import alone costs ~0.5 s) in one read-only snapshot.
 
 Whenever this path cannot give the data layer's answer it returns None, and the caller goes
 the usual way: the file is missing (the data layer creates it), its schema is not the current
@@ -79,28 +80,33 @@ class _Reader:
                 # A short chunk repeats its last id: the same IN list, the same statement.
                 value = ids[min(int(value[4:]), len(ids) - 1)]
             params[key] = value
+        if self.postgres:
+            return self.con.execute(sql, params)
         return self.con.execute(sql, params).fetchall()
 
 
 def _read_pg(url: str, today: date, work: Callable[[_Reader], T]) -> T | None:
-    """``work`` in one read-only REPEATABLE READ transaction on PostgreSQL, or None."""
+    """``work`` in one read-only REPEATABLE READ transaction on PostgreSQL, or None.
+
+    Through libpq itself (:mod:`reviewtui.db.libpq`), not psycopg: ``import psycopg`` alone
+    costs the start-up child ~0.5 s."""
+    from reviewtui.db import libpq
+
     try:
-        import psycopg
-    except ImportError:
-        return None
-    try:
-        with psycopg.connect(
-            url, options="-c jit=off -c default_transaction_read_only=on", connect_timeout=10
+        with libpq.connect(
+            url,
+            options="-c jit=off -c default_transaction_read_only=on -c DateStyle=ISO,YMD",
+            connect_timeout="10",
         ) as con:
-            con.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-            found = con.execute("SELECT to_regclass('alembic_version') IS NOT NULL").fetchone()
-            if not found or not found[0]:
+            con.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            found = con.execute("SELECT to_regclass('alembic_version') IS NOT NULL")
+            if not found or not found[0][0]:
                 return None
-            version = con.execute("SELECT version_num FROM alembic_version").fetchone()
-            if version is None or version[0] != HEAD:
+            version = con.execute("SELECT version_num FROM alembic_version")
+            if not version or version[0][0] != HEAD:
                 return None
             return work(_Reader(con, today, postgres=True))
-    except psycopg.Error:
+    except libpq.LibpqError:
         return None
 
 

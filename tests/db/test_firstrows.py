@@ -51,7 +51,7 @@ def test_rows_follow_the_settings(demo_path: Path) -> None:
     assert rows != firstrows.overview(demo_path, config.Settings(), today=TODAY)
 
 
-def _edge_case_db(path: Path) -> None:
+def _edge_case_db(path: Path | str) -> None:
     """Vendors without KPIs or values, quarterly and lower-is-better KPIs, two sources that
     disagree, left-over values of another frequency, open and overdue actions."""
     db = open_database(str(path), user="tester")
@@ -182,8 +182,9 @@ def test_scorecard_all_on_sqlite_imports_no_sqlalchemy(demo_path: Path) -> None:
 
 @pytest.mark.postgres
 def test_postgresql_rows_equal_the_data_layers(pg_url: str) -> None:
-    """The same statements rendered for PostgreSQL, through bare psycopg, give the data
-    layer's rows and scorecards; a database at another revision gives way (None)."""
+    """The same statements rendered for PostgreSQL, through libpq itself, give the data
+    layer's rows and scorecards (demo data plus the edge cases: NULLs, quarters, two sources);
+    a database at another revision or out of reach gives way (None)."""
     from reviewtui.db.firstrows import postgres_url
     from reviewtui.demo import seed
 
@@ -191,18 +192,49 @@ def test_postgresql_rows_equal_the_data_layers(pg_url: str) -> None:
     try:
         with db.session() as s:
             seed(s)
+        _edge_case_db(pg_url)
         settings = config.Settings()
         with db.read() as s:
             expected = portfolio_overview(session=s, settings=settings, today=TODAY)
-            cards = scorecards.portfolio(session=s, settings=settings, history=2)
+            cards = {
+                h: scorecards.portfolio(session=s, settings=settings, history=h) for h in (2, 12)
+            }
         url = postgres_url(pg_url)
         assert url is not None and url.startswith("postgresql://")
         rows = firstrows.overview(url, settings, today=TODAY)
-        assert rows is not None and len(rows) >= 4
+        assert rows is not None and len(rows) >= 6
         assert rows == expected
-        assert firstrows.portfolio(url, settings, today=TODAY, history=2) == cards
+        assert {"Empty Ltd", "Mixed plc"} <= {r.name for r in rows}
+        for history, expected_cards in cards.items():
+            got = firstrows.portfolio(url, settings, today=TODAY, history=history)
+            assert got == expected_cards
+        # A server that is not there: None, quickly, and the data layer will say so.
+        assert (
+            firstrows.overview(url.rsplit("/", 1)[0] + "/no_such_db", settings, today=TODAY) is None
+        )
         with db.engine.begin() as conn:
             conn.exec_driver_sql("UPDATE alembic_version SET version_num = 'older'")
         assert firstrows.overview(url, settings, today=TODAY) is None
     finally:
         db.dispose()
+
+
+@pytest.mark.postgres
+def test_the_start_up_child_on_postgresql_imports_neither_psycopg_nor_sqlalchemy(
+    pg_url: str,
+) -> None:
+    """``import psycopg`` alone cost the child ~0.5 s: it talks to libpq itself."""
+    from reviewtui.demo import seed
+
+    db = open_database(pg_url, user="tester")
+    with db.session() as s:
+        seed(s)
+    db.dispose()
+    code = (
+        "import sys\n"
+        "from reviewtui import config, prefetch\n"
+        f"rows = prefetch.compute(config.Settings(), {pg_url!r})\n"
+        "assert len(rows) >= 4, rows\n"
+        "assert not [m for m in sys.modules if m.startswith('psycopg')]\n"
+    )
+    assert _data_layer_modules_after(code) == []
