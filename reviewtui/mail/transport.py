@@ -113,26 +113,38 @@ class Connection:
 
     def _login(self, username: str, password: str) -> None:
         assert self._client is not None
-        if self.settings.security == "none" and not self._client.has_extn("auth"):
-            raise MailError(
-                f"the mail server {self.server} offers no login on an unencrypted connection; "
-                f'set security = "starttls" or "tls" ({self.settings.where("security")})'
+        client = self._client
+        if not client.has_extn("auth"):
+            hint = (
+                'set security = "starttls" or "tls"'
+                if self.settings.security == "none"
+                else "remove [smtp] username, or use the server's submission port"
             )
+            raise MailError(
+                f"the mail server {self.server} offers no login (AUTH); {hint} "
+                f"({self.settings.where('security')})"
+            )
+        mechanisms = client.esmtp_features.get("auth", "").upper().split()
         try:
-            self._client.login(username, password)
-        except smtplib.SMTPAuthenticationError as exc:
-            raise MailError(
-                f"the mail server {self.server} refused the login of {username!r}: "
-                f"{_answer(exc.smtp_code, exc.smtp_error)} (check {self.settings.where('username')}"
-                f" and the password file)"
-            ) from None
-        except smtplib.SMTPNotSupportedError:
-            raise MailError(
-                f"the mail server {self.server} offers no login (AUTH); remove [smtp] username "
-                "or use its submission port"
-            ) from None
+            # smtplib's login() sends the password as ASCII only; RFC 4616 (PLAIN) and the LOGIN
+            # mechanism carry UTF-8, so a password such as "pässword" works as typed.
+            if "PLAIN" in mechanisms or "LOGIN" not in mechanisms:
+                token = f"\0{username}\0{password}".encode()
+                code, text = client.docmd("AUTH", "PLAIN " + _b64(token))
+            else:
+                code, text = client.docmd("AUTH", "LOGIN")
+                if code == 334:
+                    code, text = client.docmd(_b64(username.encode()))
+                if code == 334:
+                    code, text = client.docmd(_b64(password.encode()))
         except (smtplib.SMTPException, OSError) as exc:
             raise MailError(f"login at the mail server {self.server} failed: {_why(exc)}") from None
+        if code not in (235, 503):  # 503: already authenticated
+            raise MailError(
+                f"the mail server {self.server} refused the login of {username!r}: "
+                f"{_answer(code, text)} (check {self.settings.where('username')} and the "
+                "password file)"
+            )
 
     def send(self, msg: EmailMessage, recipients: Sequence[str]) -> Result:
         """Deliver ``msg`` to ``recipients`` (envelope); refused recipients are returned, not
@@ -191,6 +203,12 @@ class Connection:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _b64(data: bytes) -> str:
+    import base64
+
+    return base64.b64encode(data).decode("ascii")
 
 
 def _why(exc: BaseException) -> str:
