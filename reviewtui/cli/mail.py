@@ -119,8 +119,7 @@ def send_minutes(
         )
         return
     if dry_run:
-        if ctx.settings.smtp.sender:
-            click.echo(mm.describe(p, ctx.settings))
+        click.echo(mm.describe(p, ctx.settings))
         for r in p.recipients:
             click.echo(f"would send to: {_who(r)} ({r.field}; {r.why})")
         click.echo("dry run: nothing sent")
@@ -225,7 +224,7 @@ def remind(ctx: CliContext, due_within: str, dry_run: bool, again: bool) -> None
         click.echo(f"already reminded today: {_who(d.recipient)} ({d.role}; --again sends again)")
     if dry_run:
         for d in p.digests:
-            click.echo(rm.describe(d, p, ctx.settings) if ctx.settings.smtp.sender else "")
+            click.echo(rm.describe(d, p, ctx.settings))
             click.echo(f"would send to: {_who(d.recipient)} ({d.role}, {len(d.actions)} actions)")
         click.echo("dry run: nothing sent")
         return

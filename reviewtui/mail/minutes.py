@@ -190,6 +190,10 @@ def _signed_line(doc: Mapping[str, Any]) -> str:
     return f"signed off {when[:10]} by {names}" if when else f"signed so far by {names}"
 
 
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:] + "."
+
+
 def bodies(p: MinutesPlan, *, pdf_name: str) -> tuple[str, str]:
     """The plain-text body and its HTML alternative."""
     doc = p.document
@@ -200,7 +204,7 @@ def bodies(p: MinutesPlan, *, pdf_name: str) -> tuple[str, str]:
     state = (
         "DRAFT for review before sign-off: these minutes are not signed off and may still change."
         if p.draft
-        else _signed_line(doc).capitalize() + "."
+        else _sentence(_signed_line(doc))
     )
     text = [
         f'Minutes of "{mt["title"]}" with {vendor}, revision {mt["revision"]}.',
@@ -229,7 +233,7 @@ def bodies(p: MinutesPlan, *, pdf_name: str) -> tuple[str, str]:
             '<p style="background:#fde7e7;border:1px solid #c33;padding:6px"><b>DRAFT</b> for '
             "review before sign-off: these minutes are not signed off and may still change.</p>"
             if p.draft
-            else f"<p>{c.esc(_signed_line(doc).capitalize())}.</p>"
+            else f"<p>{c.esc(_sentence(_signed_line(doc)))}</p>"
         ),
         '<h3 style="font-size:15px">Decisions</h3>',
         c.table(["Decision", "Agenda item"], [(d, item) for item, d in decisions])
