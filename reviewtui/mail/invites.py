@@ -112,7 +112,9 @@ def compose(
         + (f"<p><b>Agenda</b></p><ol>{agenda}</ol>" if agenda else ""),
     )
     c.set_bodies(msg, body, html_body)
-    msg.add_alternative(ics, maintype="text", subtype="calendar", params={"method": method})
+    msg.add_alternative(
+        ics.decode("utf-8"), subtype="calendar", charset="utf-8", params={"method": method}
+    )
     msg.add_attachment(ics, maintype="application", subtype="ics", filename="invite.ics")
     return msg
 

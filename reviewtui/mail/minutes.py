@@ -282,7 +282,11 @@ def compose(
             actions, vendor=p.document["vendor"]["name"], now=now or clock.now()
         )
         msg.add_attachment(
-            ics, maintype="text", subtype="calendar", filename="actions.ics", params={}
+            ics.decode("utf-8"),
+            subtype="calendar",
+            charset="utf-8",
+            filename="actions.ics",
+            params={"method": "PUBLISH"},
         )
     return msg
 
