@@ -225,7 +225,7 @@ def remind(ctx: CliContext, due_within: str, dry_run: bool, again: bool) -> None
     if dry_run:
         for d in p.digests:
             click.echo(rm.describe(d, p, ctx.settings))
-            click.echo(f"would send to: {_who(d.recipient)} ({d.role}, {len(d.actions)} actions)")
+            click.echo(f"would send to: {_who(d.recipient)} ({d.role}, {_n(d.actions)})")
         click.echo("dry run: nothing sent")
         return
     if not p.digests:
@@ -233,7 +233,11 @@ def remind(ctx: CliContext, due_within: str, dry_run: bool, again: bool) -> None
         return
     out = rm.send(ctx.db, ctx.settings, p)
     for d in out.sent:
-        click.echo(f"reminded {_who(d.recipient)} ({d.role}, {len(d.actions)} actions)")
+        click.echo(f"reminded {_who(d.recipient)} ({d.role}, {_n(d.actions)})")
     if out.failed:
         names = "; ".join(f"{_who(d.recipient)} ({why})" for d, why in out.failed)
         fail(f"reminders not sent to {names}; sent to {len(out.sent)} others")
+
+
+def _n(actions) -> str:
+    return f"{len(actions)} action{'s' if len(actions) != 1 else ''}"

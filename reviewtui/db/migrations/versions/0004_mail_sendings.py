@@ -23,9 +23,20 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     with op.batch_alter_table("meeting", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("ical_uid", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False, server_default=""))
-        batch_op.add_column(sa.Column("ical_sequence", sa.Integer(), nullable=False, server_default="0"))
-        batch_op.add_column(sa.Column("cancel_reason", sa.Text(), nullable=False, server_default=""))
+        batch_op.add_column(
+            sa.Column(
+                "ical_uid",
+                sqlmodel.sql.sqltypes.AutoString(length=200),
+                nullable=False,
+                server_default="",
+            )
+        )
+        batch_op.add_column(
+            sa.Column("ical_sequence", sa.Integer(), nullable=False, server_default="0")
+        )
+        batch_op.add_column(
+            sa.Column("cancel_reason", sa.Text(), nullable=False, server_default="")
+        )
     op.create_table(
         "mailsent",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -44,12 +55,24 @@ def upgrade() -> None:
         sa.Column("attachment_sha256", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.Column("sequence", sa.Integer(), nullable=True),
         sa.Column("day", sa.Date(), nullable=True),
-        sa.ForeignKeyConstraint(["meeting_id"], ["meeting.id"], name=op.f("fk_mailsent_meeting_id_meeting"), ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(["vendor_id"], ["vendor.id"], name=op.f("fk_mailsent_vendor_id_vendor"), ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["meeting_id"],
+            ["meeting.id"],
+            name=op.f("fk_mailsent_meeting_id_meeting"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["vendor_id"],
+            ["vendor.id"],
+            name=op.f("fk_mailsent_vendor_id_vendor"),
+            ondelete="CASCADE",
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_mailsent")),
     )
     op.create_index("ix_mailsent_meeting", "mailsent", ["meeting_id", "kind"], unique=False)
-    op.create_index("ix_mailsent_recipient_day", "mailsent", ["recipient", "kind", "day"], unique=False)
+    op.create_index(
+        "ix_mailsent_recipient_day", "mailsent", ["recipient", "kind", "day"], unique=False
+    )
 
 
 def downgrade() -> None:
