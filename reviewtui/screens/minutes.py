@@ -344,7 +344,7 @@ class MinutesScreen(Screen):
             self.notify("Finding the recipients…", timeout=2)
             self._plan_mail(self.loaded.meeting_id, self.loaded.status != "signed_off")
 
-    @work(thread=True, exclusive=True, group="db", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="mail-plan", exit_on_error=False)
     def _plan_mail(self, meeting_id: int, draft: bool) -> None:
         from reviewtui.db.errors import UserError
         from reviewtui.mail import minutes as mm
