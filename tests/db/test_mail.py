@@ -4,6 +4,8 @@ vendor's sendings only and cannot change meetings, reminders find owners across 
 
 from __future__ import annotations
 
+import itertools
+import os
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -13,6 +15,8 @@ from reviewtui.db import models as m
 from reviewtui.db import open_database
 from reviewtui.db.errors import ReadOnly, UserError
 from reviewtui.domain import clock
+
+_roles = itertools.count(1)
 
 
 def _planned(db) -> tuple[int, int]:
@@ -99,3 +103,51 @@ def test_due_actions_across_vendors_with_owner_emails(demo_db) -> None:
                                      session=s) == {"raj.patel@vendor.example"}  # fmt: skip
         assert mail_q.reminded_today(["raj.patel@vendor.example"], today + timedelta(days=1),
                                      session=s) == set()  # fmt: skip
+
+
+@pytest.mark.postgres
+def test_read_only_role_reads_the_new_table_after_an_upgrade(pg_server) -> None:
+    """The grants of docs/deploy-ssh.md, run on a database at 0003, cover ``mailsent`` when the
+    upgrade adds it: the read-only role may read the record, not write it."""
+    import re
+    from pathlib import Path
+
+    import psycopg
+    from alembic import command
+
+    from reviewtui.db.migrations import alembic_config
+
+    n = f"{os.getpid()}_{next(_roles)}"
+    rw, ro, name = f"rt_rw_{n}", f"rt_ro_{n}", f"rt_mail_{n}"
+    for sql in (f'DROP DATABASE IF EXISTS "{name}"', f"DROP ROLE IF EXISTS {rw}",
+                f"DROP ROLE IF EXISTS {ro}", f"CREATE ROLE {rw} LOGIN",
+                f"CREATE ROLE {ro} LOGIN", f'CREATE DATABASE "{name}" OWNER {rw}'):  # fmt: skip
+        pg_server.admin(sql)
+    host = pg_server.base_url.split("@", 1)[1]
+    rw_url = f"postgresql+psycopg://{rw}@{host}/{name}"
+    command.upgrade(alembic_config(rw_url), "0003_i8_action_counts")
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "deploy-ssh.md").read_text()
+    block = doc.split("-- after the first `reviewtui db upgrade` as reviewtui_rw:")[1]
+    grants = [
+        line.split("--")[0].strip().replace("reviewtui_rw", rw).replace("reviewtui_ro", ro)
+        .replace("DATABASE reviews", f'DATABASE "{name}"')
+        for line in block.split("```")[0].splitlines()
+        if re.match(r"^(GRANT|ALTER)", line) and "mailsent" not in line
+    ]  # fmt: skip
+    assert len(grants) >= 5
+    with psycopg.connect(rw_url.replace("+psycopg", ""), autocommit=True) as conn:
+        for sql in grants:
+            conn.execute(sql)
+    db = open_database(rw_url, user="maria")  # upgrades to head: mailsent appears
+    with db.session() as s:
+        s.add(m.Vendor(name="Acme"))
+    db.dispose()
+    ro_url = f"postgresql://{ro}@{host}/{name}"
+    with psycopg.connect(ro_url, autocommit=True) as conn:
+        assert conn.execute("SELECT count(*) FROM mailsent").fetchone() == (0,)
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute(
+                "INSERT INTO mailsent (at, sent_by, kind, recipient, recipient_name, field, "
+                "message_id, sha256, attachment_sha256, draft) VALUES (now(), '', 'test', "
+                "'a@b.example', '', 'to', '', '', '', false)"
+            )
