@@ -134,7 +134,10 @@ def plan(
     lead_name = doc["meeting"].get("facilitator") or ""
     lead = facilitator(settings, lead_name)
     if lead is not None and lead.email:
-        add(c.Recipient(lead.name, lead.email, "to", "facilitator"))
+        try:
+            add(c.Recipient(lead.name, c.check_address(lead.email), "to", "facilitator"))
+        except c.AddressError:
+            no_email.append(f"{lead.name} (facilitator; email {lead.email!r} is not usable)")
     elif lead_name and lead_name.casefold() not in {p.name.casefold() for p in people}:
         no_email.append(f"{lead_name} (facilitator; no email in [users.LOGIN])")
     for a in extra_to:
