@@ -1,4 +1,4 @@
-"""Demo data that looks like the field (DOMAIN.md numbers), seeded and dated relative to today.
+"""Demo data that looks like the field (the field's numbers in ARCHITECTURE.md), seeded and dated relative to today.
 
 Four vendors of different kinds, 15 months of measurements (some KPIs both vendor-reported and
 independently measured), a mix of green, amber and red, past meetings with notes and outcomes,

@@ -1,4 +1,4 @@
-"""The arrows of STYLE.md, enforced: lower rooms never import Textual or the screens, and the
+"""The arrows of ARCHITECTURE.md, enforced: lower rooms never import Textual or the screens, and the
 start-up path does not import the heavy libraries."""
 
 from __future__ import annotations
