@@ -128,6 +128,18 @@ def test_dry_run_sends_and_records_nothing(smtp, demo: str) -> None:
     assert "Subject: Minutes: Northwind Service Desk" in out.stdout
     assert out.stdout.count("would send to:") == 4 and "dry run: nothing sent" in out.stdout
     assert smtp.received == [] and _sent_rows(demo) == []
+    old = rt("--db", demo, "send", "minutes", SIGNED, "--revision", "1", "--dry-run", env=smtp.env)
+    assert old.returncode == 0 and "(revision 1)" in old.stdout
+    none = rt("--db", demo, "send", "minutes", SIGNED, "--revision", "5", env=smtp.env)
+    assert none.returncode == 1 and none.stderr.strip() == (
+        "reviewtui: meeting 2 has no revision 5 (its revisions are 1 to 1)"
+    )
+    bad = rt("--db", demo, "send", "minutes", SIGNED, "--cc", "boss at contoso", env=smtp.env)
+    assert bad.returncode == 1 and bad.stderr.strip() == (
+        "reviewtui: --cc: 'boss at contoso' is not an email address (give name@example.com, "
+        "ASCII only)"
+    )
+    assert smtp.received == [] and _sent_rows(demo) == []
 
 
 def test_one_refused_recipient_is_named_and_not_recorded(smtp, demo: str) -> None:
