@@ -100,9 +100,26 @@ def send_minutes(
 
     A revision already sent to someone is not sent to them again without --again.
     """
-    from reviewtui.mail import minutes as mm
+    from reviewtui.exports import prefork
 
     _facilitator_only(ctx, "send minutes")
+    if dry_run:
+        _send_minutes(ctx, meeting, to, cc, revision, draft, dry_run, again, None)
+        return
+    # As `export minutes` does: the PDF renderer is forked before the database is read, so
+    # that WeasyPrint's import overlaps the rest; it renders the same bytes.
+    with prefork.take_renderer() as renderer:
+        try:
+            _send_minutes(ctx, meeting, to, cc, revision, draft, dry_run, again, renderer)
+        except BaseException:
+            renderer.discard()  # a refusal need not wait for the child's imports
+            raise
+
+
+def _send_minutes(ctx, meeting, to, cc, revision, draft, dry_run, again, renderer) -> None:
+    from reviewtui.domain import clock
+    from reviewtui.mail import minutes as mm
+
     p = mm.plan(ctx.db, ctx.settings, meeting, revision=revision, draft=draft, to=to, cc=cc,
                 again=again)  # fmt: skip
     for who in p.no_email:
@@ -124,7 +141,13 @@ def send_minutes(
             click.echo(f"would send to: {_who(r)} ({r.field}; {r.why})")
         click.echo("dry run: nothing sent")
         return
-    out = mm.send(ctx.db, ctx.settings, p)
+
+    def render(plan) -> bytes:
+        return renderer.render(
+            plan.document, page_size=ctx.settings.page_size, generated_at=clock.now()
+        )
+
+    out = mm.send(ctx.db, ctx.settings, p, render=render)
     for r in out.accepted:
         click.echo(f"sent to {_who(r)} ({r.field}; {r.why})")
     click.echo(

@@ -311,9 +311,15 @@ def render_pdf(p: MinutesPlan, settings: Settings) -> bytes:
 
 
 def send(
-    db: Database, settings: Settings, p: MinutesPlan, *, progress: Progress | None = None
+    db: Database,
+    settings: Settings,
+    p: MinutesPlan,
+    *,
+    progress: Progress | None = None,
+    render: Callable[[MinutesPlan], bytes] | None = None,
 ) -> Outcome:
-    """Render, deliver, record. Raises MailError when nothing could be delivered."""
+    """Render (``render``: default :func:`render_pdf`), deliver, record. Raises MailError when
+    nothing could be delivered."""
     from reviewtui.db import mail as mail_q
     from reviewtui.mail import transport
 
@@ -322,7 +328,7 @@ def send(
     if not p.recipients:
         raise UserError("nobody left to send to")
     say("Rendering the PDF…")
-    pdf = render_pdf(p, settings)
+    pdf = render(p) if render is not None else render_pdf(p, settings)
     msg = compose(p, settings, pdf=pdf)
     say(f"Connecting to {settings.smtp.host}…")
     with transport.Connection(settings.smtp) as conn:
