@@ -30,6 +30,7 @@ class Digest:
     recipient: c.Recipient
     role: str  # owner | facilitator
     actions: tuple[DueAction, ...]
+    reviews: tuple[tuple[str, date, date | None], ...] = ()  # vendor, review due, last review
 
 
 @dataclass(frozen=True)
@@ -52,10 +53,19 @@ class RemindOutcome:
 def plan(db: Database, settings: Settings, *, within_days: int, again: bool = False) -> RemindPlan:
     """The digests to send today."""
     from reviewtui.db import mail as mail_q
+    from reviewtui.db import vendors as vendor_q
 
     today = clock.today()
+    horizon = date.fromordinal(today.toordinal() + within_days)
     with db.read() as s:
         rows = mail_q.due_actions(session=s, today=today, within_days=within_days)
+        reviews = tuple(
+            (v.name, v.next_review_due, v.last_review)
+            for v in vendor_q.list_vendors(
+                session=s, cadence_defaults=settings.cadence_months, today=today
+            )
+            if v.next_review_due <= horizon
+        )
     by_owner: dict[str, list[DueAction]] = defaultdict(list)
     names: dict[str, str] = {}
     missing: dict[tuple[str, str], list[int]] = defaultdict(list)
@@ -73,7 +83,7 @@ def plan(db: Database, settings: Settings, *, within_days: int, again: bool = Fa
         Digest(c.Recipient(names[k], k, "to", "owner"), "owner", tuple(v))
         for k, v in sorted(by_owner.items())
     ]
-    if rows:
+    if rows or reviews:
         for login, entry in sorted(settings.users.items()):
             role = entry.get("role") or "facilitator"
             person = settings.person(login)
@@ -84,7 +94,7 @@ def plan(db: Database, settings: Settings, *, within_days: int, again: bool = Fa
             except c.AddressError:
                 continue
             digests.append(Digest(c.Recipient(person.name, addr, "to", "facilitator"),
-                                  "facilitator", tuple(rows)))  # fmt: skip
+                                  "facilitator", tuple(rows), reviews))  # fmt: skip
     # Keyed by address: someone who owns actions and facilitates gets both digests in the
     # day's first run, and neither again that day.
     done: set[str] = set()
@@ -118,11 +128,11 @@ def compose(d: Digest, p: RemindPlan, settings: Settings) -> EmailMessage:
         subject = f"Reminder: {len(overdue)} overdue, {len(soon)} due within {p.within_days} days"
         intro = f"Hello {d.recipient.name}, these actions you own are overdue or due soon."
     else:
-        vendors = sorted({a.vendor for a in d.actions})
-        subject = f"Vendors needing attention: {len(vendors)} with overdue or due actions"
+        vendors = sorted({a.vendor for a in d.actions} | {r[0] for r in d.reviews})
+        subject = f"Vendors needing attention: {len(vendors)}"
         intro = (
-            f"Hello {d.recipient.name}, these vendors have overdue actions or actions due "
-            f"within {p.within_days} days."
+            f"Hello {d.recipient.name}, these vendors have overdue actions, actions due "
+            f"within {p.within_days} days, or a review due."
         )
     msg = c.new_message(
         subject=subject,
@@ -162,6 +172,25 @@ def compose(d: Digest, p: RemindPlan, settings: Settings) -> EmailMessage:
                     for a in acts
                 ],  # fmt: skip
             )
+        )
+    if d.reviews:
+        head = f"Reviews due by {date.fromordinal(p.day.toordinal() + p.within_days)}"
+        text.append(head)
+        text += [
+            f"  - {v}: review due {due.isoformat()}"
+            + (f" (last {last.isoformat()})" if last else " (never reviewed)")
+            for v, due, last in d.reviews
+        ]
+        text.append("")
+        html_parts.append(f'<h3 style="font-size:15px">{c.esc(head)}</h3>')
+        html_parts.append(
+            c.table(
+                ["Vendor", "Review due", "Last review"],
+                [
+                    (v, due.isoformat(), last.isoformat() if last else "never")
+                    for v, due, last in d.reviews
+                ],
+            )  # fmt: skip
         )
     text.append("Update an action: reviewtui actions update ID --status done --note '...'")
     c.set_bodies(msg, "\n".join(text) + "\n", c.html_page(subject, "".join(html_parts)))
