@@ -1,5 +1,6 @@
 """Reminders: each action owner one digest of their overdue and soon-due actions, each
-facilitator one digest of the vendors that need attention; at most once a day per person.
+facilitator one digest of the vendors that need attention (overdue or soon-due actions, reviews
+falling due); at most once a day per person.
 
 Owners are found through the contact an action names (:func:`reviewtui.db.mail.due_actions`);
 facilitators are the ``[users.LOGIN]`` entries of role facilitator that have an email.
