@@ -28,7 +28,8 @@ from typing import Any
 APP = "reviewtui"
 SYSTEM_CONFIG = Path("/etc/reviewtui/config.toml")
 ROLES = ("facilitator", "viewer", "vendor")
-SERVER_ONLY = ("users", "allow_as")  # access policy: read from the server's file only
+SERVER_ONLY = ("users", "allow_as", "signing")  # policy and keys: the server's file only
+SIGNING_KEYS = ("pkcs12", "password_file", "trusted_fingerprints", "ca_file")
 # What a ``[users.LOGIN]`` entry may say beside access: who the login is, for facilitators, authors,
 # the PDF's metadata and mail. ``role`` keeps meaning access only.
 PROFILE_KEYS = ("name", "organisation", "title", "email")
@@ -214,6 +215,9 @@ class Settings:
     # login -> {role, vendor, name, organisation, title, email}
     users: dict[str, dict[str, Any]] = field(default_factory=dict)
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
+    # [signing]: pkcs12, password_file (a company key used instead of `keys init`'s),
+    # trusted_fingerprints, ca_file (certificates `verify` accepts besides the registered ones)
+    signing: dict[str, Any] = field(default_factory=dict)
 
     def person(self, login: str | None = None) -> Person:
         """The acting user (or ``login``) as a person: name, organisation, title and email."""
@@ -367,6 +371,8 @@ def _apply_file(settings: Settings, path: Path, *, server: bool) -> dict[str, An
                 raise ConfigError(f"{path}: smtp must be a table ([smtp] host = ..., from = ...)")
             for skey, svalue in value.items():
                 settings.smtp.set(skey, svalue, str(path))
+        elif key == "signing":
+            settings.signing = _check_signing(value, path)
         else:
             setattr(settings, key, value)
     return access
@@ -394,6 +400,27 @@ def _check_users(value: Any, path: Path) -> dict[str, dict[str, Any]]:
             if key == "email" and text and ("@" not in text or " " in text.strip()):
                 raise ConfigError(f"{where}.email: {text!r} is not an email address")
     return {login: dict(entry) for login, entry in value.items()}
+
+
+def _check_signing(value: Any, path: Path) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{path}: signing must be a table ([signing] pkcs12 = ..., ...)")
+    for key, item in value.items():
+        where = f"{path}: signing.{key}"
+        if key not in SIGNING_KEYS:
+            raise ConfigError(f"{where}: unknown key (use {', '.join(SIGNING_KEYS)})")
+        if key == "trusted_fingerprints":
+            if not isinstance(item, list) or not all(isinstance(x, str) for x in item):
+                raise ConfigError(f"{where}: give a list of SHA-256 fingerprints (hex)")
+            for fp in item:
+                clean = fp.replace(":", "").strip().lower()
+                if len(clean) != 64 or any(c not in "0123456789abcdef" for c in clean):
+                    raise ConfigError(f"{where}: {fp!r} is not a SHA-256 fingerprint")
+        elif not isinstance(item, str) or not item.strip():
+            raise ConfigError(f"{where}: give a file path")
+    if ("pkcs12" in value) != ("password_file" in value):
+        raise ConfigError(f"{path}: signing needs both pkcs12 and password_file")
+    return dict(value)
 
 
 def load(

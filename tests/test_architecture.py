@@ -48,6 +48,7 @@ def test_cli_has_no_sql_and_no_textual() -> None:
 def test_startup_path_avoids_heavy_imports() -> None:
     """Importing the CLI and the app (what runs before the first frame) loads none of these."""
     heavy = ["weasyprint", "alembic", "openpyxl", "icalendar", "pypdf", "jinja2", "plotext",
+             "pyhanko", "pyhanko_certvalidator", "cryptography",
              "smtplib", "aiosmtpd", "reviewtui.mail"]  # fmt: skip
     code = (
         "import sys, reviewtui.cli.group, reviewtui.app; "
