@@ -117,7 +117,6 @@ def send_minutes(
 
 
 def _send_minutes(ctx, meeting, to, cc, revision, draft, dry_run, again, renderer) -> None:
-    from reviewtui.domain import clock
     from reviewtui.mail import minutes as mm
 
     p = mm.plan(ctx.db, ctx.settings, meeting, revision=revision, draft=draft, to=to, cc=cc,
@@ -143,9 +142,10 @@ def _send_minutes(ctx, meeting, to, cc, revision, draft, dry_run, again, rendere
         return
 
     def render(plan) -> bytes:
-        return renderer.render(
-            plan.document, page_size=ctx.settings.page_size, generated_at=clock.now()
-        )
+        from reviewtui.cli.minutes import render_pdf
+
+        # The same PDF as `export minutes`: signed-off minutes digitally signed.
+        return render_pdf(ctx, plan.document, renderer, sign=not plan.draft)
 
     out = mm.send(ctx.db, ctx.settings, p, render=render)
     for r in out.accepted:
