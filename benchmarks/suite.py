@@ -149,6 +149,7 @@ def run(args: argparse.Namespace) -> dict:
     os.environ["REVIEWTUI_NOW"] = largedb.NOW
     os.environ["XDG_CONFIG_HOME"] = str(work / "config")
     os.environ["XDG_DATA_HOME"] = str(work / "data")
+    (work / "none.toml").write_text("", encoding="utf-8")  # no policy (a named file must exist)
     os.environ["REVIEWTUI_SYSTEM_CONFIG"] = str(work / "none.toml")
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 

@@ -34,6 +34,9 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.Temp
     for var in ("REVIEWTUI_DB", "REVIEWTUI_CONFIG", "REVIEWTUI_ROLE", "REVIEWTUI_VENDOR"):
         monkeypatch.delenv(var, raising=False)
     # Nor the machine's server policy, nor the SSH session the suite may be started from.
+    # An empty policy file: a named one must exist (see config.system_config_file).
+    (home / "etc").mkdir()
+    (home / "etc" / "config.toml").write_text("", encoding="utf-8")
     monkeypatch.setenv("REVIEWTUI_SYSTEM_CONFIG", str(home / "etc" / "config.toml"))
     for var in (
         "REVIEWTUI_LOW_BANDWIDTH",
