@@ -188,11 +188,12 @@ def test_update_status_note_due_owner(demo: str) -> None:
 
 def test_update_errors_exit_1_and_usage_errors_exit_2(demo: str) -> None:
     first = actions_json(demo)[0]
+    # A bad option value is a usage error (2), in every command, with the option named.
     bad = rt("--db", demo, "actions", "update", str(first["id"]), "--status", "finished")
-    assert bad.returncode == 1 and bad.stderr.startswith("reviewtui: status 'finished'")
-    assert len(bad.stderr.strip().splitlines()) == 1
+    assert bad.returncode == 2 and "Invalid value for '--status': 'finished'" in bad.stderr
     bad = rt("--db", demo, "actions", "update", str(first["id"]), "--due", "03/04/2027")
-    assert bad.returncode == 1 and "ambiguous" in bad.stderr and "e.g." in bad.stderr
+    assert bad.returncode == 2 and "ambiguous" in bad.stderr and "e.g." in bad.stderr
+    assert "'--due'" in bad.stderr
     missing = rt("--db", demo, "actions", "update", "99999", "--status", "done")
     assert missing.returncode == 1 and "no action with id 99999" in missing.stderr
     assert rt("--db", demo, "actions", "update", str(first["id"])).returncode == 2

@@ -48,25 +48,17 @@ def register(group: click.Group) -> None:
 def _vendor_id(ctx: CliContext, session, name: str | None) -> int | None:
     """The vendor named on the command line, within what the session may see."""
     from reviewtui.db import vendors as vendor_q
+    from reviewtui.domain.text import fold
 
     scope = ctx.settings.vendor if ctx.settings.role == "vendor" else None
     if scope is not None:
-        if name is not None and name.lower() != scope.lower():
+        if name is not None and fold(name) not in fold(scope):
             fail(f"this session may only see {scope}")
         name = scope
     if name is None:
         return None
-    known = vendor_q.names(session=session)
-    exact = [vid for vid, n in known if n.lower() == name.lower()]
-    if exact:
-        return exact[0]
-    # A unique part of the name is enough: --vendor keystone.
-    partial = [(vid, n) for vid, n in known if name.lower() in n.lower()]
-    if len(partial) == 1:
-        return partial[0][0]
-    if len(partial) > 1:
-        fail(f"--vendor {name!r} matches {', '.join(n for _, n in partial)}: say which")
-    return vendor_q.get_by_name(name, session=session).id  # raises NotFound naming the known
+    # The exact name or a unique part of it (--vendor keystone), the rule of every command.
+    return vendor_q.match_id(name, session=session)
 
 
 def _statuses(values: tuple[str, ...]) -> tuple[str, ...]:
@@ -90,6 +82,20 @@ def _statuses(values: tuple[str, ...]) -> tuple[str, ...]:
                 )
             out.append(p)
     return tuple(dict.fromkeys(out))
+
+
+def _one_status(value: str | None) -> str | None:
+    """A new status for one action: a bad value is a usage error like any bad option value."""
+    if value is None:
+        return None
+    (status,) = _statuses((value,)) if value.strip().lower() not in ("all", "open_all") else ("",)
+    if status == "" or "," in value:
+        from reviewtui.domain import enums
+
+        raise click.BadParameter(
+            f"{value!r}: use one of {', '.join(enums.ACTION_STATUSES)}", param_hint="--status"
+        )
+    return status
 
 
 def _span(value: str | None) -> int | None:
@@ -209,7 +215,13 @@ def actions(
 
 @actions.command("update")
 @click.argument("action_id", type=int)
-@click.option("--status", "status", metavar="S", help="open, in_progress, done or cancelled.")
+@click.option(
+    "--status",
+    "status",
+    metavar="S",
+    callback=lambda _c, _p, v: _one_status(v),
+    help="open, in_progress, done or cancelled.",
+)
 @click.option("--note", default="", metavar="TEXT", help="A progress note (dated, with your name).")
 @click.option("--due", metavar="DATE", help="A new due date: 2026-12-15, 15 Dec, +3d, +2w, +1m.")
 @click.option("--owner", metavar="NAME", help="A new owner: a contact's name, or any name.")
@@ -380,9 +392,10 @@ def _check_scope(ctx: CliContext, session, action_id: int) -> None:
     if ctx.settings.role != "vendor":
         return
     from reviewtui.db import actions as action_q
+    from reviewtui.domain.text import fold
 
     row = action_q.get_row(action_id, session=session)
-    if row.vendor.lower() != (ctx.settings.vendor or "").lower():
+    if fold(row.vendor) != fold(ctx.settings.vendor or ""):
         fail(f"no action with id {action_id}")
 
 

@@ -44,6 +44,14 @@ class ReviewGroup(click.Group):
                 return super().invoke(ctx)
             except UserError as exc:
                 fail(str(exc))
+            except Exception as exc:
+                from reviewtui.db.errors import storage_problem
+
+                problem = storage_problem(exc)
+                if problem is None:
+                    raise
+                where = getattr(ctx.obj, "settings", None)
+                fail(f"the database {(where and where.db) or ''} {problem}".replace("  ", " "))
 
 
 @click.group(

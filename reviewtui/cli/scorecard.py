@@ -39,6 +39,7 @@ def register(group: click.Group) -> None:
 @click.option(
     "--period",
     metavar="P",
+    callback=lambda _c, _p, v: _check_period(v),
     help="Evaluate at this period: 2026-03, 2026-03-15, 'Mar 2026', 2026-Q1 or 2026-W09 "
     "(each KPI takes its own period containing it; a quarter means its last month). "
     "Default: each KPI's latest period with a value.",
@@ -77,6 +78,18 @@ def scorecard(
         _table(cards[0], period)
 
 
+def _check_period(value: str | None) -> str | None:
+    """A period that cannot be read is a usage error (exit 2), like any bad option value."""
+    if value is not None:
+        from reviewtui.domain import periods
+
+        try:
+            periods.normalise(value, "weekly")
+        except periods.PeriodError as exc:
+            raise click.BadParameter(str(exc), param_hint="--period") from None
+    return value
+
+
 def _load(ctx: CliContext, vendor: str | None, all_: bool, period: str | None) -> list:
     """The scorecards to print: one vendor's, or every one this session may see."""
     from reviewtui.db import firstrows
@@ -93,6 +106,7 @@ def _load(ctx: CliContext, vendor: str | None, all_: bool, period: str | None) -
                 return cards
     from reviewtui.db import scorecards
     from reviewtui.db import vendors as vendor_q
+    from reviewtui.domain.text import fold
 
     with ctx.db.read() as s:
         if all_:
@@ -103,7 +117,7 @@ def _load(ctx: CliContext, vendor: str | None, all_: bool, period: str | None) -
                 session=s, period=period, settings=ctx.settings, vendor_ids=ids, history=2
             )
         assert vendor is not None
-        if scope is not None and vendor.lower() != scope.lower():
+        if scope is not None and fold(vendor) not in fold(scope):
             fail(f"this session may only see {scope}")
         v = vendor_q.get_by_name(vendor, session=s)
         return [
