@@ -9,7 +9,7 @@ import sys
 import click
 
 from reviewtui.cli.context import CliContext, fail
-from reviewtui.cli.output import emit, format_option
+from reviewtui.cli.output import emit, format_option, script_value
 
 pass_ctx = click.make_pass_decorator(CliContext)
 
@@ -151,7 +151,7 @@ def _csv(cards) -> None:
     for c in cards:
         for k in c.kpis:
             d = k.as_json()
-            w.writerow([c.vendor, *("" if d[key] is None else d[key] for key in JSON_KEYS)])
+            w.writerow([c.vendor, *(script_value(d[key]) for key in JSON_KEYS)])
 
 
 def _summary(card) -> dict:
