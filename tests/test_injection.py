@@ -19,7 +19,9 @@ import pytest
 from tests.test_cli import EXE, rt
 
 MARKUP = "[bold red]Evil[/] [link=file:///etc/passwd]x[/link]"
-ESCAPES = "\x1b[5mblink\x1b[0m \x1b]52;c;aGFjaw==\x07 \x1b]8;;http://e.example\x1b\\ln\x1b]8;;\x1b\\"
+ESCAPES = (
+    "\x1b[5mblink\x1b[0m \x1b]52;c;aGFjaw==\x07 \x1b]8;;http://e.example\x1b\\ln\x1b]8;;\x1b\\"
+)
 HOSTILE = f"{MARKUP} {ESCAPES} \x9b31m"
 STORED = HOSTILE + " \x00nul"  # NUL cannot travel in argv, but a database can hold it
 FORBIDDEN = [b"\x1b", b"\x00", b"\x07", "\x9b".encode()]
@@ -71,7 +73,7 @@ def test_entry_points_refuse_control_characters(demo: str, tmp_path: Path) -> No
     kpis.write_text(
         "vendor,kpi,direction,target\n"
         "Keystone Precision Manufacturing,On time,higher,95\n"
-        f"Evil\x1b]52;c;aGk=\x07 Co,SLA,higher,90\n"
+        "Evil\x1b]52;c;aGk=\x07 Co,SLA,higher,90\n"
         "Keystone Precision Manufacturing,Scrap\x00rate,lower,2\n",
         encoding="utf-8",
     )
@@ -94,7 +96,7 @@ def _store_hostile(db: str) -> int:
         con.execute("UPDATE action SET title = ?, owner = ? WHERE vendor_id = ?",
                     (STORED, STORED, vid))  # fmt: skip
         con.execute("UPDATE meeting SET title = ? WHERE vendor_id = ?", (STORED, vid))
-        con.execute("UPDATE kpi SET name = ? || name WHERE vendor_id = ?", (ESCAPES, vid))
+        con.execute("UPDATE kpi SET name = ? || name WHERE vendor_id = ?", (HOSTILE, vid))
         con.execute(
             "UPDATE agendaitem SET title = ?, notes = ? WHERE meeting_id IN "
             "(SELECT id FROM meeting WHERE vendor_id = ?)",

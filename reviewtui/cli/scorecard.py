@@ -178,14 +178,17 @@ def _num(v: float | None, unit: str = "") -> str:
 
 
 def _table(card, period: str | None) -> None:
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
-    console = Console()
+    from reviewtui.cli.output import cell_text
+    from reviewtui.cli.output import console as make_console
+    from reviewtui.domain.text import printable
+
+    console = make_console()
     score = "no data" if card.score is None else f"{card.score:.1f}"
     title = Text.assemble(
-        (card.vendor, "bold"),
+        (printable(card.vendor, multiline=False), "bold"),
         "  score ",
         (score, "bold"),
         "  ",
@@ -195,7 +198,9 @@ def _table(card, period: str | None) -> None:
         title.append(f"  at {period}")
     if not card.kpis:
         console.print(title)
-        console.print("[dim]no KPIs yet: add them in the app or `reviewtui import kpis FILE`[/dim]")
+        console.print(
+            Text("no KPIs yet: add them in the app or `reviewtui import kpis FILE`", style="dim")
+        )
         return
     t = Table(title=title, header_style="bold")
     for heading in (
@@ -223,7 +228,7 @@ def _table(card, period: str | None) -> None:
         if k.discrepancy:
             flags.append(f"DISCREPANCY {k.discrepancy_pct:+.1f}%")
         t.add_row(
-            k.kpi,
+            cell_text(k.kpi),
             k.period or "—",
             Text(MARK[k.status], STYLE[k.status]),
             _num(k.actual, k.unit) + ("" if k.source != "vendor" else " (v)"),
@@ -235,4 +240,4 @@ def _table(card, period: str | None) -> None:
             " ".join(flags),
         )
     console.print(t)
-    console.print("[dim](v) vendor-reported; otherwise independently measured[/dim]")
+    console.print(Text("(v) vendor-reported; otherwise independently measured", style="dim"))
