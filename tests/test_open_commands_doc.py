@@ -13,9 +13,7 @@ DOC = Path(__file__).resolve().parents[1] / "docs" / "deploy-ssh.md"
 def test_the_forced_command_docs_list_exactly_the_open_commands() -> None:
     text = DOC.read_text(encoding="utf-8")
     start, end = text.index(access.DOC_START), text.index(access.DOC_END)
-    listed = [
-        line[3:-1] for line in text[start:end].splitlines() if line.startswith("- `")
-    ]
+    listed = [line[3:-1] for line in text[start:end].splitlines() if line.startswith("- `")]
     assert listed == access.open_commands(main), (
         "regenerate the block: uv run python -m reviewtui.cli.access"
     )

@@ -30,9 +30,12 @@ def _run(ctx: CliContext, kind: str, file: str, dry_run: bool, **how) -> None:
     else:
         from reviewtui.importers.measurements import import_measurements as run
     options = ReadOptions(**how)
+    extra = {} if kind == "kpis" else {"progress": _progress()}
     try:
         with ctx.db.session() as s:
-            summary = run(Path(file), session=s, dry_run=dry_run, name=file, options=options)
+            summary = run(
+                Path(file), session=s, dry_run=dry_run, name=file, options=options, **extra
+            )
     except ImportFailed as exc:
         for note in exc.notes:
             click.echo(f"note: {note}", err=True)
@@ -42,6 +45,26 @@ def _run(ctx: CliContext, kind: str, file: str, dry_run: bool, **how) -> None:
     for note in summary.notes:
         click.echo(f"note: {note}", err=True)
     click.echo(f"{kind}: {summary}")
+
+
+PROGRESS_FROM = 2000  # rows: a smaller file is written before anyone would look
+
+
+def _progress():
+    """A progress line on a terminal's stderr for a big file (nothing when piped)."""
+    import sys
+
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        if total < PROGRESS_FROM:
+            return
+        end = "\n" if done >= total else ""
+        sys.stderr.write(f"\rwriting {done:,}/{total:,} values ({100 * done // total}%){end}")
+        sys.stderr.flush()
+
+    return show
 
 
 def read_options(f):

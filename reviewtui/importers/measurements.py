@@ -41,8 +41,18 @@ def import_measurements(
     name: str | None = None,
     options: ReadOptions | None = None,
     stdin: Any = None,
+    progress: Any = None,
 ) -> ImportSummary:
-    """Check every row, then (unless ``dry_run``) write them all; ImportFailed lists the bad."""
+    """Check every row, then (unless ``dry_run``) write them all; ImportFailed lists the bad.
+
+    The rows are written in short batches (see :func:`reviewtui.db.kpis.write_values`), each
+    its own transaction: a meeting's note saves go in between. ``progress(done, total)``.
+    """
+    if not dry_run:
+        # Check the file in a read transaction (deferred BEGIN on SQLite): the write lock is
+        # taken only by the short batches of write_values, never while rows are checked.
+        session.commit()
+        session.connection(execution_options={"readonly": True})
     table = read(path, name, required=REQUIRED, options=options, stdin=stdin)
     problems = check_columns(table, REQUIRED, OPTIONAL)
     if problems:
@@ -61,6 +71,7 @@ def import_measurements(
     seen: dict[tuple[int, str, str], int] = {}
     clean: list[tuple[int, str, float, str, str | None]] = []
     has_note = "note" in table.columns
+    periods_seen: dict[tuple[Any, str], str] = {}
     for line, row in table.rows:
         bad = row_shape(table, line, row)
 
@@ -101,7 +112,14 @@ def import_measurements(
         )
         period = None
         if kpi is not None:
-            period = check(lambda p, f=kpi[2]: fields.period(p, f), row.get("period"))
+            raw_period = row.get("period")
+            key_p = (raw_period if isinstance(raw_period, str | int | float) else None, kpi[2])
+            if key_p[0] is not None and key_p in periods_seen:
+                period = periods_seen[key_p]  # a file repeats a few periods thousands of times
+            else:
+                period = check(lambda p, f=kpi[2]: fields.period(p, f), raw_period)
+                if period is not None and key_p[0] is not None:
+                    periods_seen[key_p] = period
         elif fields.blank(row.get("period")):
             bad.append(Problem(table.file, line, "period", "is empty"))
         if kpi is not None and period is not None and source is not None:
@@ -153,13 +171,6 @@ def import_measurements(
             else:
                 updated += 1
         return ImportSummary(created, updated, unchanged, dry_run=True, notes=table.notes)
-    for kid, p, val, s, n in clean:
-        outcome = kpi_q.upsert(kid, p, val, s, n, session=session)
-        if outcome == "created":
-            created += 1
-        elif outcome == "updated":
-            updated += 1
-        else:
-            unchanged += 1
-    session.flush()
-    return ImportSummary(created, updated, unchanged, notes=table.notes)
+    vendor_of = {kid: vid for (vid, _), (kid, _, _, _) in kpis.items()}
+    written = kpi_q.write_values(clean, session=session, vendor_of=vendor_of, progress=progress)
+    return ImportSummary(written.created, written.updated, written.unchanged, notes=table.notes)
