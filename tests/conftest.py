@@ -174,7 +174,8 @@ def pg_url(pg_server: PgServer) -> str:
 
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
-    """A fresh SQLite file path (as a URL)."""
+    """A fresh SQLite file path (as a URL), existing and empty: a file named by --db must exist."""
+    (tmp_path / "reviewtui.db").touch()
     return f"sqlite:///{tmp_path / 'reviewtui.db'}"
 
 
@@ -182,6 +183,7 @@ def sqlite_url(tmp_path: Path) -> str:
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """A fresh database, once on SQLite and once on PostgreSQL."""
     if request.param == "sqlite":
+        (tmp_path / "reviewtui.db").touch()  # a file named by --db must exist (an empty one)
         return f"sqlite:///{tmp_path / 'reviewtui.db'}"
     return request.getfixturevalue("pg_url")
 

@@ -84,10 +84,6 @@ def import_measurements(
 
         vname = check(lambda v: fields.text(v, "vendor", required=True), row.get("vendor"))
         kname = check(lambda v: fields.text(v, "kpi", required=True), row.get("kpi"))
-        source = check(fields.source, row.get("source"))
-        note = None
-        if has_note:
-            note = check(lambda v: fields.text(v, "note", max_length=2000), row.get("note"))
         kpi = None
         if vname:
             v = vendors.get(fold(vname))
@@ -110,6 +106,10 @@ def import_measurements(
             lambda v, p=percent: fields.number(v, "value", decimal=decimal, percent=p),
             row.get("value"),
         )
+        source = check(fields.source, row.get("source"))
+        note = None
+        if has_note:
+            note = check(lambda v: fields.text(v, "note", max_length=2000), row.get("note"))
         period = None
         if kpi is not None:
             raw_period = row.get("period")
