@@ -17,6 +17,15 @@ from datetime import date
 _CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _CONTROLS_BUT_LAYOUT = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _CR = re.compile(r"\r\n?")
+# Whole terminal sequences, so that a paste loses "\x1b[31m" and not just its ESC: CSI
+# (ESC [ ... final byte), OSC/DCS/APC/PM/SOS strings (ESC ] ... BEL or ESC \\), and ESC + one.
+_SEQUENCES = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]"
+    r"|\x9b[0-?]*[ -/]*[@-~]"
+    r"|[\x1b][\]P_^X][^\x07\x1b]*(?:\x07|\x1b\\)?"
+    r"|[\x90\x9d\x9e\x9f][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
+    r"|\x1b[@-Z\\-_]"
+)
 
 # Dates a person can mean: a due date of 9999-12-31 is a typo, and breaks calendar feeds.
 FIRST_YEAR, LAST_YEAR = 1900, 2100
@@ -55,8 +64,9 @@ def block_problem(text: str) -> str | None:
 
 
 def strip_controls(text: str, *, multiline: bool = True) -> str:
-    """``text`` without control characters; multi-line text keeps newlines (CR LF -> LF) and
-    tabs, one-line text gets a space for a newline or tab."""
+    """``text`` without terminal escape sequences and control characters; multi-line text keeps
+    newlines (CR LF -> LF) and tabs, one-line text gets a space for a newline or tab."""
+    text = _SEQUENCES.sub("", text)
     if multiline:
         return _CONTROLS_BUT_LAYOUT.sub("", _CR.sub("\n", text))
     return _CONTROLS.sub("", re.sub(r"[\r\n\t]+", " ", text))
