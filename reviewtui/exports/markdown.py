@@ -28,7 +28,7 @@ def _inert(line: str) -> str:
 
 def md(text: Any) -> str:
     """User text made inert in Markdown (one line: newlines become spaces)."""
-    return _inert(" ".join(printable(text, multiline=False).split()))
+    return _inert(" ".join(printable(text).split()))
 
 
 def md_block(text: str) -> str:
