@@ -129,8 +129,12 @@ def test_fail_if_any_exits_3_for_cron(demo: str, tmp_path: Path) -> None:
     _close_all(demo, [a["id"] for a in overdue[1:]])  # the rest through the same query module
     out = rt("--db", demo, "actions", "--overdue", "--fail-if-any")
     assert out.returncode == 0 and "no actions match" in out.stdout
-    empty = str(tmp_path / "empty.db")
-    assert rt("--db", empty, "actions", "--overdue", "--fail-if-any").returncode == 0
+    # A typo in the cron job's --db is an error, not "nothing overdue" (and creates nothing).
+    empty = tmp_path / "empty.db"
+    typo = rt("--db", str(empty), "actions", "--overdue", "--fail-if-any")
+    assert typo.returncode == 1 and "no database at" in typo.stderr and not empty.exists()
+    assert rt("--db", str(empty), "db", "upgrade").returncode == 0
+    assert rt("--db", str(empty), "actions", "--overdue", "--fail-if-any").returncode == 0
 
 
 def _close_all(db: str, ids: list[int]) -> None:

@@ -78,22 +78,22 @@ def _statuses(values: tuple[str, ...]) -> tuple[str, ...]:
             if p not in enums.ACTION_STATUSES:
                 raise click.BadParameter(
                     f"{part!r}: use one of {', '.join(enums.ACTION_STATUSES)} or all",
-                    param_hint="--status",
+                    param_hint="'--status'",
                 )
             out.append(p)
     return tuple(dict.fromkeys(out))
 
 
-def _one_status(value: str | None) -> str | None:
+def _one_status(value: str | None, param: click.Parameter) -> str | None:
     """A new status for one action: a bad value is a usage error like any bad option value."""
     if value is None:
         return None
-    (status,) = _statuses((value,)) if value.strip().lower() not in ("all", "open_all") else ("",)
-    if status == "" or "," in value:
-        from reviewtui.domain import enums
+    from reviewtui.domain import enums
 
+    status = value.strip().lower().replace(" ", "_").replace("-", "_")
+    if status not in enums.ACTION_STATUSES:
         raise click.BadParameter(
-            f"{value!r}: use one of {', '.join(enums.ACTION_STATUSES)}", param_hint="--status"
+            f"{value!r}: use one of {', '.join(enums.ACTION_STATUSES)}", param=param
         )
     return status
 
@@ -107,7 +107,7 @@ def _span(value: str | None) -> int | None:
     try:
         return rules.span_days(value, clock.today())
     except rules.DueDateError as exc:
-        raise click.BadParameter(str(exc), param_hint="--due-within") from exc
+        raise click.BadParameter(str(exc), param_hint="'--due-within'") from exc
 
 
 @restricted_ok  # scoped reads (db.access); writes refused by the database for restricted roles
@@ -219,7 +219,7 @@ def actions(
     "--status",
     "status",
     metavar="S",
-    callback=lambda _c, _p, v: _one_status(v),
+    callback=lambda _c, p, v: _one_status(v, p),
     help="open, in_progress, done or cancelled.",
 )
 @click.option("--note", default="", metavar="TEXT", help="A progress note (dated, with your name).")

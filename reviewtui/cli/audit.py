@@ -73,7 +73,7 @@ def audit(
         try:
             when = parse_since(since, clock.local_now())
         except ValueError as exc:
-            raise click.BadParameter(str(exc), param_hint="--since") from None
+            raise click.BadParameter(str(exc), param_hint="'--since'") from None
     with ctx.db.read() as s:
         vendor_id = vendor_q.get_by_name(vendor_name, session=s).id if vendor_name else None
         rows = audit_q.entries(session=s, vendor_id=vendor_id, since=when, limit=limit)

@@ -525,7 +525,7 @@ def audit_add(
         if not sep:
             raise click.BadParameter(
                 f"finding {i} {f!r}: write SEVERITY:TITLE, e.g. 'minor:Gauge out of calibration'",
-                param_hint="--finding",
+                param_hint="'--finding'",
             )
         drafts.append(audit_q.FindingDraft(sev.strip(), title.strip()))
     _writable(ctx)

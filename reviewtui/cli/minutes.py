@@ -42,10 +42,10 @@ def _parse_when(text: str | None) -> datetime | None:
     except ValueError:
         raise click.BadParameter(
             f"{text!r}: not a date or time (examples: 2026-10-03, 2026-10-03T14:30)",
-            param_hint="--at",
+            param_hint="'--at'",
         ) from None
     if (wrong := date_problem(dt.date())) is not None:
-        raise click.BadParameter(wrong, param_hint="--at")
+        raise click.BadParameter(wrong, param_hint="'--at'")
     return clock.aware(dt)
 
 

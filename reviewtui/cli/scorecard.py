@@ -39,7 +39,7 @@ def register(group: click.Group) -> None:
 @click.option(
     "--period",
     metavar="P",
-    callback=lambda _c, _p, v: _check_period(v),
+    callback=lambda _c, p, v: _check_period(v, p),
     help="The scorecard as at this period: 2026-03, 'Mar 2026', 2026-Q1, 2026-W09 or a date. "
     "Each KPI is shown at its latest period that ends by P's last day (as at 2026-11 a "
     "quarterly KPI is at 2026-Q3). Default: each KPI's latest period with a value.",
@@ -78,7 +78,7 @@ def scorecard(
         _table(cards[0], period)
 
 
-def _check_period(value: str | None) -> str | None:
+def _check_period(value: str | None, param: click.Parameter) -> str | None:
     """A period that cannot be read is a usage error (exit 2), like any bad option value."""
     if value is not None:
         from reviewtui.domain import periods
@@ -86,7 +86,7 @@ def _check_period(value: str | None) -> str | None:
         try:
             periods.normalise(value, "weekly")
         except periods.PeriodError as exc:
-            raise click.BadParameter(str(exc), param_hint="--period") from None
+            raise click.BadParameter(str(exc), param=param) from None
     return value
 
 
