@@ -26,8 +26,9 @@ ACTION_COLUMNS = [
     ("owner", "Owner"),
     ("priority", "Priority"),
 ]
-CSV_COLUMNS = [
+CSV_COLUMNS = [  # the JSON keys, in order: the header of an empty CSV too
     ("id", "id"),
+    ("vendor_id", "vendor_id"),
     ("vendor", "vendor"),
     ("title", "title"),
     ("owner", "owner"),
