@@ -9,7 +9,7 @@ import click
 
 from reviewtui.cli.access import restricted_ok
 from reviewtui.cli.context import CliContext, fail
-from reviewtui.cli.output import emit
+from reviewtui.cli.output import emit, width_option
 
 pass_ctx = click.make_pass_decorator(CliContext)
 
@@ -138,6 +138,7 @@ def _span(value: str | None) -> int | None:
     show_default=True,
     help="table for people; json and csv for scripts; ics: an iCalendar feed of due dates.",
 )
+@width_option()
 @click.option(
     "--fail-if-any",
     is_flag=True,
