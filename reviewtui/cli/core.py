@@ -120,6 +120,7 @@ def _demo_key(ctx: CliContext) -> None:
     out = Path(str(base) + DEMO_KEY_SUFFIXES[0])
     info, pw_path = keys.create("Contoso Group", out)
     with ctx.db.session() as s:
+        s.info["no_changelog"] = True  # part of seeding the demo, like its rows (demo.seed)
         certificates.register(
             session=s,
             fingerprint=info.fingerprint,
