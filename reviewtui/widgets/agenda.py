@@ -64,6 +64,13 @@ class AgendaList(OptionList):
                 event.prevent_default()
                 event.stop()
                 edit()
+        elif event.is_printable:
+            # A letter that is no command of the screen is text: it goes into the notes (or
+            # nowhere), never to a binding further up.
+            take = getattr(self.screen, "agenda_key", None)
+            if take is not None and take(event.key, event.character):
+                event.prevent_default()
+                event.stop()
 
     def show(self, items, current_id: int | None, keep_id: int | None, now) -> None:
         """Replace the options, keeping the highlight on ``keep_id`` when it is still there."""
