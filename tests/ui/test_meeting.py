@@ -7,16 +7,16 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
-from textual.widgets import DataTable, TextArea
+from textual.widgets import DataTable
 
 from reviewtui.db import meetings as mq
 from reviewtui.db import models as m
 from reviewtui.db import open_database
 from reviewtui.db import outcomes as oq
+from reviewtui.lifeline import CONFLICT_SEPARATOR
 from reviewtui.screens.dashboard import DashboardScreen
 from reviewtui.screens.feedback import FeedbackScreen
 from reviewtui.screens.meeting import MeetingScreen
-from reviewtui.lifeline import CONFLICT_SEPARATOR
 from reviewtui.screens.meeting_modals import (
     ActionModal,
     AttendanceModal,
