@@ -12,7 +12,12 @@ seeds a fresh demo database, then measures:
   as its own process);
 - ``reviewtui scorecard --all --format json`` on the large database, as a process;
 - the PDF export of the demo QBR minutes against the ``weasyprint`` command
-  (:mod:`benchmarks.pdf_bench`).
+  (:mod:`benchmarks.pdf_bench`);
+- what SIGKILL costs a typist: ``--typing-trials N`` trials (default 8, 1 with ``--tiny``, 0
+  skips) of typing into a meeting's notes in tmux at 10-15 keys/s and killing the app at a
+  random moment, half of them in the merged note of a real conflict; the figure is the worst
+  loss in seconds of typing, its note the worst in characters (:mod:`benchmarks.typing_loss`,
+  about 20 s a trial on the 2-core machine).
 
 Prints one table and writes it as JSON under ``benchmarks/results/``. ``--tiny`` runs everything
 once on a tiny database in a temporary folder (the smoke test's mode: the figures mean nothing).
@@ -34,7 +39,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from benchmarks import largedb, pdf_bench, startup
+from benchmarks import largedb, pdf_bench, startup, typing_loss
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
@@ -212,6 +217,29 @@ def run(args: argparse.Namespace) -> dict:
         )
     )
     figures.append(Figure("peak RSS after every screen", "MB", [tour["peak_rss_mb"]], 300))
+
+    trials = 1 if args.tiny and args.typing_trials is None else args.typing_trials
+    trials = 8 if trials is None else trials
+    if trials > 0:
+        step(f"typing loss under SIGKILL, {trials} trials")
+        plain = typing_loss.run_trials(exe, (trials + 1) // 2, sig="KILL", conflict=False)
+        merged = typing_loss.run_trials(exe, trials // 2, sig="KILL", conflict=True, seed=2)
+        done = plain + merged
+        worst = max(done, key=lambda t: t.lost_seconds)
+        bad = [t for t in done if t.problem]
+        figures.append(
+            Figure(
+                "typing lost to SIGKILL (worst)",
+                "s",
+                [worst.lost_seconds],  # the worst trial is the figure, against 1 s
+                1.0,
+                note=(
+                    f"{len(done)} trials, worst {max(t.lost_chars for t in done)} chars, median "
+                    f"{statistics.median(t.lost_seconds for t in done):.2f} s; "
+                    + (f"{len(bad)} NOT A PREFIX: {bad[0].problem}" if bad else "all prefixes")
+                ),
+            )
+        )
     shutil.rmtree(work, ignore_errors=True)
     return {
         "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
@@ -236,6 +264,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rebuild", action="store_true", help="build the cached database afresh")
     ap.add_argument("--tiny", action="store_true", help="a tiny database, one run: smoke only")
     ap.add_argument("--out", type=Path, help="the JSON file (default benchmarks/results/...)")
+    ap.add_argument(
+        "--typing-trials",
+        type=int,
+        default=None,
+        help="SIGKILL trials of a typist (default 8; 1 with --tiny; 0 skips, ~20 s each)",
+    )
     args = ap.parse_args(argv)
     result = run(args)
     m = result["machine"]
