@@ -130,6 +130,7 @@ class Trial:
     stored: str  # the typist's part of the stored notes
     notes: str  # the whole stored notes
     typed_for: float  # seconds of typing before the kill
+    rate: float  # keys a second actually sent, pauses included
     lost_chars: int
     lost_seconds: float
     merge: str  # how Bob's save was met (conflict trials)
@@ -233,7 +234,7 @@ def trial(
             kill_at = float("inf")  # set once Bob's save is in: then the merged note
         sent: list[float] = []
         typed = []
-        start = time.monotonic()
+        start = due = time.monotonic()
         text = PROSE * 4
         for ch in text:
             now = time.monotonic() - start
@@ -250,11 +251,12 @@ def trial(
             pane.type(ch)
             sent.append(time.monotonic())
             typed.append(ch)
-            # 10-15 keys a second, a longer pause after some words
-            pause = 1 / rng.uniform(10, 15)
+            # 10-15 keys a second, a longer pause after some words; keys are due at set
+            # times, so the time tmux takes to pass one on does not slow the typist down
+            due += 1 / rng.uniform(10, 15)
             if ch == " " and rng.random() < 0.12:
-                pause += rng.uniform(0.3, 1.2)
-            time.sleep(pause)
+                due += rng.uniform(0.3, 1.2)
+            time.sleep(max(0.0, due - time.monotonic()))
         killed = time.monotonic()
         os.kill(pid, signals.SIGKILL if sig == "KILL" else signals.SIGHUP)
         if not gone(pid):
@@ -267,7 +269,17 @@ def trial(
     lost = len(typed_s) - len(mine) if not problem else len(typed_s)
     lost_s = killed - sent[len(mine)] if 0 <= len(mine) < len(sent) else 0.0
     return Trial(
-        sig, conflict, typed_s, mine, notes, killed - start, lost, max(lost_s, 0.0), how, problem
+        sig,
+        conflict,
+        typed_s,
+        mine,
+        notes,
+        killed - start,
+        len(sent) / max(sent[-1] - sent[0], 1e-9) if len(sent) > 1 else 0.0,
+        lost,
+        max(lost_s, 0.0),
+        how,
+        problem,
     )
 
 
@@ -327,7 +339,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     for t in results:
         print(
-            f"SIG{t.signal} after {t.typed_for:4.1f}s: {len(t.typed):3d} typed, "
+            f"SIG{t.signal} after {t.typed_for:4.1f}s: {len(t.typed):3d} typed "
+            f"({t.rate:.1f}/s), "
             f"lost {t.lost_chars:2d} chars / {t.lost_seconds:.2f}s {t.merge} {t.problem}",
             file=sys.stderr,
         )
