@@ -216,6 +216,23 @@ def run(args: argparse.Namespace) -> dict:
             [w for w, _ in pdf["results"]["weasyprint"]],
         )
     )
+    figures.append(
+        Figure(
+            "signed PDF minutes vs weasyprint",
+            "s",
+            [w for w, _ in pdf["results"]["signed"]],
+            pdf_bench.SIGNED_GOAL,
+            [w for w, _ in pdf["results"]["weasyprint-signed"]],
+        )
+    )
+    figures.append(
+        Figure(
+            "verify signed minutes (with db)",
+            "s",
+            [w for w, _ in pdf["results"]["verify"]],
+            pdf_bench.VERIFY_GOAL,
+        )
+    )
     figures.append(Figure("peak RSS after every screen", "MB", [tour["peak_rss_mb"]], 300))
 
     trials = 1 if args.tiny and args.typing_trials is None else args.typing_trials

@@ -28,7 +28,11 @@ from typing import Any
 APP = "reviewtui"
 SYSTEM_CONFIG = Path("/etc/reviewtui/config.toml")
 ROLES = ("facilitator", "viewer", "vendor")
-SERVER_ONLY = ("users", "allow_as")  # access policy: read from the server's file only
+SERVER_ONLY = ("users", "allow_as", "signing")  # policy and keys: the server's file only
+SIGNING_KEYS = ("pkcs12", "password_file", "trusted_fingerprints", "ca_file")
+# What a ``[users.LOGIN]`` entry may say beside access: who the login is, for facilitators, authors,
+# the PDF's metadata and mail. ``role`` keeps meaning access only.
+PROFILE_KEYS = ("name", "organisation", "title", "email")
 NOT_CONFIGURABLE = ("user",)  # the login name, or --as NAME where the server allows it
 
 
@@ -74,6 +78,23 @@ def login_name() -> str:
             return os.environ.get("USER", "unknown")
 
 
+@dataclass(frozen=True)
+class Person:
+    """Who a login is, from the server's ``[users.LOGIN]`` table (the login alone when unnamed)."""
+
+    login: str
+    name: str
+    organisation: str = ""
+    title: str = ""
+    email: str = ""
+
+    @property
+    def label(self) -> str:
+        """``Name (Title, Organisation)``, leaving out what is not known."""
+        extra = ", ".join(x for x in (self.title, self.organisation) if x)
+        return f"{self.name} ({extra})" if extra else self.name
+
+
 @dataclass
 class Settings:
     """Everything configurable, with the defaults the field uses."""
@@ -95,7 +116,23 @@ class Settings:
         default_factory=lambda: {"critical": 1, "standard": 3, "low": 6}
     )
     low_bandwidth: bool = False
-    users: dict[str, dict[str, Any]] = field(default_factory=dict)  # login -> {role, vendor}
+    # login -> {role, vendor, name, organisation, title, email}
+    users: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # [signing]: pkcs12, password_file (a company key used instead of `keys init`'s),
+    # trusted_fingerprints, ca_file (certificates `verify` accepts besides the registered ones)
+    signing: dict[str, Any] = field(default_factory=dict)
+
+    def person(self, login: str | None = None) -> Person:
+        """The acting user (or ``login``) as a person: name, organisation, title and email."""
+        login = self.user if login is None else login
+        entry = self.users.get(login) or {}
+        return Person(
+            login=login,
+            name=entry.get("name") or login,
+            organisation=entry.get("organisation", ""),
+            title=entry.get("title", ""),
+            email=entry.get("email", ""),
+        )
 
     def exports_path(self) -> Path:
         if self.exports_dir:
@@ -232,6 +269,8 @@ def _apply_file(settings: Settings, path: Path, *, server: bool) -> dict[str, An
             settings.cadence_months.update(value)
         elif key == "users":
             settings.users = _check_users(value, path)
+        elif key == "signing":
+            settings.signing = _check_signing(value, path)
         else:
             setattr(settings, key, value)
     return access
@@ -242,9 +281,43 @@ def _check_users(value: Any, path: Path) -> dict[str, dict[str, Any]]:
         raise ConfigError(f"{path}: users must be a table of login = {{role, vendor}}")
     for login, entry in value.items():
         where = f"{path}: users.{login}"
-        if not isinstance(entry, dict) or set(entry) - {"role", "vendor"}:
+        if not isinstance(entry, dict):
             raise ConfigError(f"{where}: give role and (for role vendor) vendor")
+        unknown = sorted(set(entry) - {"role", "vendor", *PROFILE_KEYS})
+        if unknown:
+            raise ConfigError(
+                f"{where}: unknown key {unknown[0]!r}: use role, vendor, " + ", ".join(PROFILE_KEYS)
+            )
         _grant(entry.get("role"), entry.get("vendor"), where)
+        for key in PROFILE_KEYS:
+            text = entry.get(key)
+            if text is None:
+                continue
+            if not isinstance(text, str) or any(ord(c) < 32 or ord(c) == 127 for c in text):
+                raise ConfigError(f"{where}.{key}: give one line of text")
+            if key == "email" and text and ("@" not in text or " " in text.strip()):
+                raise ConfigError(f"{where}.email: {text!r} is not an email address")
+    return {login: dict(entry) for login, entry in value.items()}
+
+
+def _check_signing(value: Any, path: Path) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{path}: signing must be a table ([signing] pkcs12 = ..., ...)")
+    for key, item in value.items():
+        where = f"{path}: signing.{key}"
+        if key not in SIGNING_KEYS:
+            raise ConfigError(f"{where}: unknown key (use {', '.join(SIGNING_KEYS)})")
+        if key == "trusted_fingerprints":
+            if not isinstance(item, list) or not all(isinstance(x, str) for x in item):
+                raise ConfigError(f"{where}: give a list of SHA-256 fingerprints (hex)")
+            for fp in item:
+                clean = fp.replace(":", "").strip().lower()
+                if len(clean) != 64 or any(c not in "0123456789abcdef" for c in clean):
+                    raise ConfigError(f"{where}: {fp!r} is not a SHA-256 fingerprint")
+        elif not isinstance(item, str) or not item.strip():
+            raise ConfigError(f"{where}: give a file path")
+    if ("pkcs12" in value) != ("password_file" in value):
+        raise ConfigError(f"{path}: signing needs both pkcs12 and password_file")
     return dict(value)
 
 

@@ -1,4 +1,4 @@
-"""Demo data that looks like the field (DOMAIN.md numbers), seeded and dated relative to today.
+"""Demo data that looks like the field (the field's numbers in ARCHITECTURE.md), seeded and dated relative to today.
 
 Four vendors of different kinds, 15 months of measurements (some KPIs both vendor-reported and
 independently measured), a mix of green, amber and red, past meetings with notes and outcomes,
@@ -468,6 +468,18 @@ def _seed_meetings(session, v, contacts, kpis, today, rng, counts, user) -> None
                     status_to="open",
                 )
             )
+            if status == "in_progress":
+                # Every status change is a transition: the minutes rebuild statuses from them.
+                session.add(
+                    m.ActionNote(
+                        action_id=act.id,
+                        at=mt.ended_at + timedelta(days=5),
+                        author=user,
+                        text="Work started.",
+                        status_from="open",
+                        status_to="in_progress",
+                    )
+                )
             if status == "done":
                 session.add(
                     m.ActionNote(
@@ -602,7 +614,33 @@ def _seed_keystone_extras(session: Session, today: date, user: str) -> None:
             status=status,
             created_at=clock.aware(datetime.combine(raised, time(11))),
         )
+        if status == "done":
+            a.closed_at = a.created_at + timedelta(days=12)
         session.add(a)
+        session.flush()
+        # The opening note and every status change since, as the app records them.
+        session.add(
+            m.ActionNote(
+                action_id=a.id,
+                at=a.created_at,
+                author=user,
+                text=f"Raised with the plan: {plan.title}.",
+                status_to="open",
+            )
+        )
+        if status != "open":
+            session.add(
+                m.ActionNote(
+                    action_id=a.id,
+                    at=a.closed_at or a.created_at + timedelta(days=20),
+                    author=user,
+                    text="Spares restocked; list reviewed with maintenance."
+                    if status == "done"
+                    else "Second shift recruiting; first week staffed.",
+                    status_from="open",
+                    status_to=status,
+                )
+            )
     session.flush()
     esc = m.Escalation(
         vendor_id=v.id,

@@ -54,7 +54,10 @@ def test_signoff_amend_and_verify_a_meeting(db_url: str) -> None:
     again = rt("--db", db_url, "signoff", draft, "--name", "Sofia Lind", "--side", "vendor")
     assert again.returncode == 1
     assert f"reviewtui amend {draft}" in again.stderr and again.stderr.startswith("reviewtui: ")
-    out = rt("--db", db_url, "amend", draft)
+    assert rt("--db", db_url, "amend", draft).returncode == 2  # --reason is required
+    out = rt("--db", db_url, "amend", draft, "--reason", " ")
+    assert out.returncode == 1 and "needs a reason" in out.stderr
+    out = rt("--db", db_url, "amend", draft, "--reason", "Raj signed for the wrong period")
     assert out.returncode == 0 and "revision 2 is open" in out.stdout
     one = rt("--db", db_url, "export", "minutes", draft, "--revision", "1", "--format", "json",
              "-o", "-")  # fmt: skip
@@ -62,6 +65,8 @@ def test_signoff_amend_and_verify_a_meeting(db_url: str) -> None:
     two = json.loads(rt("--db", db_url, "export", "minutes", draft, "--format", "json",
                         "-o", "-").stdout)  # fmt: skip
     assert two["meeting"]["revision"] == 2 and not dm.is_signed_off(two)
+    assert two["amendment"]["reason"] == "Raj signed for the wrong period"
+    assert two["amendment"]["supersedes"] == {"revision": 1, "sha256": sha}
     assert rt("--db", db_url, "verify", "--meeting", draft).returncode == 0  # revision 1 holds
     bad = rt("--db", db_url, "signoff", draft, "--name", "X", "--side", "client", "--at", "soon")
     assert bad.returncode == 1 and "--at 'soon'" in bad.stderr
@@ -167,9 +172,15 @@ def test_verify_a_signed_pdf_and_catch_every_alteration(tmp_path: Path) -> None:
     assert out.returncode == 1, out.stdout
     assert "the database's sign-off" in out.stdout and "differ from those stored" in out.stdout
     assert rt("--db", db, "verify", "--meeting", str(ids["signed"])).returncode == 1
-    # The file on its own is still what was signed.
+    # The file on its own is still what was signed, by a certificate the config trusts.
     alone = rt("--db", db, "verify", "--no-db", str(signed))
-    assert alone.returncode == 0 and "verified" in alone.stdout
+    assert alone.returncode == 1 and "unknown certificate" in alone.stdout
+    fp = alone.stdout.split("SHA-256 fingerprint ")[1].split(":")[0:32]
+    env = _trusting(tmp_path, ":".join(fp))
+    alone = rt("--db", db, "verify", "--no-db", str(signed), env=env)
+    assert alone.returncode == 0 and "verified" in alone.stdout, alone.stdout
+    assert "database not checked: --no-db" in alone.stdout
+    assert "signer checked against: 1 fingerprint(s) in the server's [signing]" in alone.stdout
 
 
 def test_verify_refuses_drafts_non_pdfs_and_bad_usage(tmp_path: Path) -> None:
@@ -190,7 +201,20 @@ def test_verify_refuses_drafts_non_pdfs_and_bad_usage(tmp_path: Path) -> None:
     signed = tmp_path / "s.pdf"
     rt("--db", db, "export", "minutes", str(ids["signed"]), "-o", str(signed))
     out = rt("verify", str(signed), env={"XDG_DATA_HOME": str(tmp_path / "nothing")})
-    assert out.returncode == 0 and "database not checked" in out.stdout
+    assert out.returncode == 1 and "database not checked" in out.stdout
+    assert "unknown certificate" in out.stdout and "signer checked against: nothing" in out.stdout
+
+
+def _trusting(tmp_path: Path, fingerprint: str) -> dict[str, str]:
+    """A server config (root-owned, as the policy file must be) trusting ``fingerprint``."""
+    if os.geteuid() != 0:
+        pytest.skip("the server's config file must be owned by root")
+    etc = tmp_path / "etc"
+    etc.mkdir(exist_ok=True)
+    conf = etc / "config.toml"
+    conf.write_text(f'[signing]\ntrusted_fingerprints = ["{fingerprint}"]\n')
+    conf.chmod(0o644)
+    return {"REVIEWTUI_SYSTEM_CONFIG": str(conf)}
 
 
 @pytest.mark.parametrize("role", ["viewer", "vendor"])
@@ -203,5 +227,5 @@ def test_only_a_facilitator_signs_or_amends(tmp_path: Path, role: str) -> None:
     }
     out = rt("--db", db, "signoff", "3", "--name", "X", "--side", "client", env=env)
     assert out.returncode == 1 and "only a facilitator" in out.stderr
-    assert rt("--db", db, "amend", "2", env=env).returncode == 1
+    assert rt("--db", db, "amend", "2", "--reason", "x", env=env).returncode == 1
     assert os.environ.get("REVIEWTUI_ROLE") is None

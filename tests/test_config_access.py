@@ -185,3 +185,36 @@ def test_a_policy_file_others_could_write_is_refused(server) -> None:
         config.load(as_user="someone-else")
     path.chmod(0o644)
     assert config.load(as_user="someone-else").user == "someone-else"
+
+
+def test_users_name_the_person_behind_a_login(server) -> None:
+    """A ``[users.LOGIN]`` entry names the person; access still comes from ``role`` alone."""
+    server(
+        f'[users.{LOGIN}]\nrole = "viewer"\nname = "Maria Keller"\norganisation = "Contoso Ltd"\n'
+        'title = "Vendor Manager"\nemail = "maria@contoso.example"\n'
+    )
+    settings = config.load()
+    assert settings.role == "viewer"
+    me = settings.person()
+    assert (me.login, me.name, me.organisation, me.email) == (
+        LOGIN,
+        "Maria Keller",
+        "Contoso Ltd",
+        "maria@contoso.example",
+    )
+    assert me.label == "Maria Keller (Vendor Manager, Contoso Ltd)"
+    assert settings.person("nobody").name == "nobody"  # an unnamed login is its login
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ('nickname = "M"\n', "unknown key 'nickname'"),
+        ('email = "not-an-address"\n', "is not an email address"),
+        ('name = "Maria\\nBcc: x@evil"\n', "users.bob.name: give one line of text"),
+    ],
+)
+def test_bad_profile_entries_are_named(server, body: str, message: str) -> None:
+    server(f'[users.bob]\nrole = "viewer"\n{body}')
+    with pytest.raises(ConfigError, match=message):
+        config.load()

@@ -57,6 +57,8 @@ def demo(ctx: CliContext, seed_only: bool, reset: bool) -> None:
             made = False
     where = sqlite_path(ctx.db.url) or ctx.db.url
     if made:
+        _demo_key(ctx)
+    if made:
         click.echo(
             f"demo data: {counts['vendors']} vendors, {counts['kpis']} KPIs, "
             f"{counts['measurements']} measurements, {counts['meetings']} meetings, "
@@ -78,7 +80,7 @@ def _reset(ctx: CliContext) -> None:
     url = normalise_url(ctx.db_url)
     path = sqlite_path(url)
     if path is not None:
-        for suffix in ("", "-wal", "-shm"):
+        for suffix in ("", "-wal", "-shm", *DEMO_KEY_SUFFIXES):
             Path(str(path) + suffix).unlink(missing_ok=True)
         return
     from reviewtui.db.models import metadata
@@ -88,6 +90,49 @@ def _reset(ctx: CliContext) -> None:
         metadata.drop_all(conn)
         conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
     engine.dispose()
+
+
+DEMO_KEY_SUFFIXES = (".signing.p12", ".signing.p12.password")
+
+
+def _demo_key(ctx: CliContext) -> None:
+    """`keys init` for a fresh demo database (key beside it), so its signed minutes export
+    signed; the demo's stand-in organisation is Contoso Group."""
+    from reviewtui import config
+    from reviewtui.db import certificates
+    from reviewtui.db.engine import sqlite_path
+    from reviewtui.exports import keys
+
+    with ctx.db.read() as s:
+        if certificates.current_key(session=s) is not None:
+            return
+    db_file = sqlite_path(ctx.db.url)
+    if db_file is not None:
+        base = Path(str(db_file))
+        for suffix in DEMO_KEY_SUFFIXES:  # left from an older demo database of the same name
+            Path(str(base) + suffix).unlink(missing_ok=True)
+    else:  # a server database: a key of its own in the data folder
+        import secrets
+
+        base = config.demo_db_path().with_name(f"demo-{secrets.token_hex(4)}")
+        base.parent.mkdir(parents=True, exist_ok=True)
+    out = Path(str(base) + DEMO_KEY_SUFFIXES[0])
+    info, pw_path = keys.create("Contoso Group", out)
+    with ctx.db.session() as s:
+        certificates.register(
+            session=s,
+            fingerprint=info.fingerprint,
+            subject=info.subject,
+            organisation=info.organisation,
+            certificate_pem=info.pem,
+            not_before=info.not_before,
+            not_after=info.not_after,
+            key_path=str(out),
+            password_path=str(pw_path),
+        )
+    click.echo(
+        f"demo signing key: {out} (SHA-256 {keys.pretty_fingerprint(info.fingerprint)})", err=True
+    )
 
 
 @restricted_ok
@@ -100,10 +145,16 @@ def vendors(ctx: CliContext, fmt: str) -> None:
     JSON: a list of {id, name, service, category, criticality, open_actions, overdue_actions,
     last_review, next_review_due, contract_review}; dates as YYYY-MM-DD.
     """
+    from dataclasses import replace
+
+    from reviewtui.db import escalations as esc_q
     from reviewtui.db import vendors as vendor_q
 
     with ctx.db.read() as s:
         rows = vendor_q.list_vendors(session=s, cadence_defaults=ctx.settings.cadence_months)
+        # The rule on today's scorecards, not the mark the escalations left when they last ran.
+        marked = set(esc_q.contract_review_vendor_ids(session=s, settings=ctx.settings))
+    rows = [replace(r, contract_review=r.id in marked) for r in rows]
     emit(
         [r.as_dict() for r in rows],
         fmt,

@@ -28,6 +28,7 @@ COMMAND_MODULES = [
     "reviewtui.cli.meetings",
     "reviewtui.cli.actions",
     "reviewtui.cli.followup",
+    "reviewtui.cli.keys",
 ]
 
 

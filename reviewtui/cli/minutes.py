@@ -113,18 +113,25 @@ def signoff(
 
 @click.command()
 @click.argument("meeting", type=int)
+@click.option(
+    "--reason",
+    required=True,
+    metavar="TEXT",
+    help="Why the signed minutes are amended (printed in the new revision).",
+)
 @pass_ctx
-def amend(ctx: CliContext, meeting: int) -> None:
+def amend(ctx: CliContext, meeting: int, reason: str) -> None:
     """Open a new revision of MEETING's signed-off minutes for changes.
 
     The signed revision stays stored and exportable (export minutes --revision N); the new
-    one is editable and needs its own sign-off by both sides.
+    one is editable, prints the reason, the SHA-256 of the revision it supersedes and what
+    changed, and needs its own sign-off by both sides.
     """
     from reviewtui.db.signoff import amend as amend_minutes
 
     _facilitator_only(ctx, "amend minutes")
     with ctx.db.session() as s:
-        rev = amend_minutes(meeting, session=s)
+        rev = amend_minutes(meeting, session=s, reason=reason)
     click.echo(
         f"meeting {meeting}: revision {rev} is open for changes; revision {rev - 1} stays "
         "as signed. Sign the new revision with `reviewtui signoff`."
@@ -154,12 +161,26 @@ def export_group() -> None:
     default=None,
     help="Default: from the output file's extension, else pdf.",
 )
+@click.option(
+    "--unsigned",
+    is_flag=True,
+    help="A PDF of signed-off minutes without the organisation's digital signature.",
+)
 @pass_ctx
 def export_minutes(
-    ctx: CliContext, meeting: int, revision: int | None, output: str | None, fmt: str | None
+    ctx: CliContext,
+    meeting: int,
+    revision: int | None,
+    output: str | None,
+    fmt: str | None,
+    unsigned: bool,
 ) -> None:
     """Export MEETING's minutes as PDF (PDF/A-3b with the minutes JSON attached), HTML,
-    Markdown or the canonical JSON. Drafts carry a DRAFT watermark."""
+    Markdown or the canonical JSON. Drafts carry a DRAFT watermark.
+
+    The PDF of signed-off minutes is digitally signed with the organisation's key (see
+    `reviewtui keys init`); without a key the export refuses, unless --unsigned is given.
+    """
     from reviewtui.exports import files, prefork
     from reviewtui.exports.html import page_size_css
 
@@ -176,9 +197,24 @@ def export_minutes(
             view = _minutes_view(ctx, meeting, revision)
             from reviewtui.domain import clock
 
-            data = renderer.render(
-                view.document, page_size=ctx.settings.page_size, generated_at=clock.now()
+            key = _signing_key(ctx) if view.signed_off and not unsigned else None
+            now = clock.now()
+            signature = None
+            if key is not None:
+                from reviewtui.exports import signing
+
+                signature = signing.line_for(key, now).as_context()
+            renderer.submit(
+                view.document,
+                page_size=ctx.settings.page_size,
+                generated_at=now,
+                signature=signature,
             )
+            # Loading pyHanko and the key takes about as long as the child's rendering.
+            signer = signing.Signer(key) if key is not None else None
+            data = renderer.result()
+            if signer is not None:
+                data = signer.sign(data)
     else:
         view = _minutes_view(ctx, meeting, revision)
         data = files.render(view.document, fmt, page_size=ctx.settings.page_size)
@@ -191,12 +227,52 @@ def export_minutes(
         if output
         else ctx.settings.exports_path() / files.default_name(view.document, fmt)
     )
-    try:
-        files.write(data, path)
-    except OSError as exc:
-        fail(f"cannot write {path}: {exc.strerror or exc}")
+    files.write(data, path)
     state = "signed off" if view.signed_off else "DRAFT (not signed off)"
+    if fmt == "pdf" and view.signed_off:
+        state += ", digitally signed" if not unsigned else ", NOT digitally signed (--unsigned)"
     click.echo(f"{path}  (revision {view.revision}, {state}, SHA-256 {view.sha256})")
+
+
+def _signing_key(ctx: CliContext):
+    """The organisation's key for signing minutes, or exit 1 naming `keys init`."""
+    from reviewtui import config
+    from reviewtui.db import certificates
+    from reviewtui.exports import keys, signing
+
+    _facilitator_only(ctx, "sign minutes")
+    with ctx.db.read() as s:
+        registered = certificates.current_key(session=s)
+    server = str(config.system_config_file())
+    key = signing.resolve_key(ctx.settings.signing, registered, config_file=server)
+    if key is None:
+        fail(
+            "no signing key for minutes: create one with `reviewtui keys init --org NAME "
+            "--out PATH` (or export with --unsigned)"
+        )
+    cert = key.certificate
+    if cert.expired():
+        fail(
+            f"the signing certificate {keys.pretty_fingerprint(cert.fingerprint)} expired on "
+            f"{cert.not_after:%Y-%m-%d}: make a new key with `reviewtui keys init`"
+        )
+    if key.source != "keys init":
+        # A company key from the server's config: registered too (public part only), so that
+        # minutes signed with it still verify after the config moves on to another key.
+        with ctx.db.session() as s:
+            certificates.register(
+                session=s,
+                fingerprint=cert.fingerprint,
+                subject=cert.subject,
+                organisation=cert.organisation,
+                certificate_pem=cert.pem,
+                not_before=cert.not_before,
+                not_after=cert.not_after,
+                key_path=str(key.key_path),
+                password_path=str(key.password_path),
+                current=False,
+            )
+    return key
 
 
 def _minutes_view(ctx: CliContext, meeting: int, revision: int | None):
@@ -248,26 +324,37 @@ def _verify_meeting(ctx: CliContext, meeting: int, revision: int | None) -> None
 
 
 def _verify_file(ctx: CliContext, path: Path, no_db: bool) -> None:
+    from reviewtui.exports import prefork
     from reviewtui.exports import verify as v
 
     if not path.is_file():
         fail(f"{path}: no such file")
-    ev = v.read_pdf(path)
+    ev = prefork.take_evidence(str(path)) or v.read_pdf(path)
     problems = v.check_file(ev)
     notes: list[str] = []
-    if ev.document is not None and not no_db:
-        db, why = _reachable_db(ctx)
-        if db is None:
-            notes.append(f"database not checked: {why}")
-        else:
-            from reviewtui.db.signoff import check_meeting
+    anchors = _config_anchors(ctx)
+    db, why = (None, "--no-db was given") if no_db else _reachable_db(ctx)
+    if db is None:
+        notes.append(f"database not checked: {why}")
+    else:
+        from reviewtui.db import certificates
+        from reviewtui.db.signoff import check_meeting
 
-            mt = ev.document["meeting"]
-            try:
-                with db.read() as s:
+        try:
+            with db.read() as s:
+                certs = certificates.registered(session=s)
+                check = None
+                if ev.document is not None:
+                    mt = ev.document["meeting"]
                     check = check_meeting(mt["id"], session=s, revision=mt["revision"])
-            finally:
-                db.dispose()
+        finally:
+            db.dispose()
+        anchors = v.TrustAnchors(
+            anchors.fingerprints | {c.fingerprint for c in certs},
+            anchors.ca_pems,
+            (*anchors.sources, f"{len(certs)} certificate(s) registered in the database"),
+        )
+        if check is not None:
             if check.content is None:
                 problems.extend(check.problems)
             else:
@@ -276,10 +363,42 @@ def _verify_file(ctx: CliContext, path: Path, no_db: bool) -> None:
                 notes.extend(check.notes)
                 if not problems:
                     notes.append("the database's sign-off record agrees")
+    sig_problems, sig_notes = v.check_signature(ev, anchors)
+    problems[:0] = sig_problems
+    notes[:0] = sig_notes
+    notes.append(
+        "signer checked against: "
+        + (
+            "; ".join(anchors.sources)
+            or "nothing (no database, no trusted_fingerprints or ca_file in the server's [signing])"
+        )
+    )
     ok = ""
     if ev.document is not None and not problems:
         ok = f"verified: {v.summary(ev.document)}; SHA-256 {ev.sha256}"
     _report(problems, ok=ok, notes=tuple(notes), what=str(path))
+
+
+def _config_anchors(ctx: CliContext):
+    """The fingerprints and CA certificates the server's ``[signing]`` trusts."""
+    from reviewtui.exports import verify as v
+
+    cfg = ctx.settings.signing
+    fps = frozenset(f.replace(":", "").strip().lower() for f in cfg.get("trusted_fingerprints", []))
+    cas: tuple[str, ...] = ()
+    sources = []
+    if fps:
+        sources.append(f"{len(fps)} fingerprint(s) in the server's [signing]")
+    if cfg.get("ca_file"):
+        ca_path = Path(str(cfg["ca_file"])).expanduser()
+        try:
+            text = ca_path.read_text(encoding="ascii")
+        except (OSError, UnicodeDecodeError) as exc:
+            fail(f"[signing] ca_file {ca_path}: cannot read it: {exc}")
+        marker = "-----END CERTIFICATE-----"
+        cas = tuple(part.strip() + "\n" + marker for part in text.split(marker) if part.strip())
+        sources.append(f"the CA certificate(s) in {ca_path}")
+    return v.TrustAnchors(fps, cas, tuple(sources))
 
 
 def _reachable_db(ctx: CliContext):

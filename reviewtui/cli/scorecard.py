@@ -39,9 +39,9 @@ def register(group: click.Group) -> None:
 @click.option(
     "--period",
     metavar="P",
-    help="Evaluate at this period: 2026-03, 2026-03-15, 'Mar 2026', 2026-Q1 or 2026-W09 "
-    "(each KPI takes its own period containing it; a quarter means its last month). "
-    "Default: each KPI's latest period with a value.",
+    help="The scorecard as at this period: 2026-03, 'Mar 2026', 2026-Q1, 2026-W09 or a date. "
+    "Each KPI is shown at its latest period that ends by P's last day (as at 2026-11 a "
+    "quarterly KPI is at 2026-Q3). Default: each KPI's latest period with a value.",
 )
 @format_option()
 @pass_ctx

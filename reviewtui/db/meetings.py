@@ -329,18 +329,107 @@ def default_agenda(
     """The default agenda of a new meeting of ``vendor_id``: template plus what is due."""
     if meeting_type == "adhoc":
         return agenda.default_agenda("adhoc", previous_meeting=None)
-    q = select(m.Meeting.scheduled_at).where(
-        m.Meeting.vendor_id == vendor_id, m.Meeting.status.in_(("ended", "signed_off"))
-    )
-    if before is not None:
-        q = q.where(m.Meeting.scheduled_at < before)
-    prev = session.scalar(q.order_by(m.Meeting.scheduled_at.desc()).limit(1))
     return agenda.default_agenda(
         meeting_type,
-        previous_meeting=prev.astimezone().date() if prev else None,
+        previous_meeting=minutes_to_acknowledge(vendor_id, session=session, before=before),
         kpis=due_kpis(vendor_id, session=session, settings=settings),
         actions=open_actions(vendor_id, session=session),
     )
+
+
+def minutes_to_acknowledge(
+    vendor_id: int, *, session: Session, before: datetime | None = None
+) -> date | None:
+    """The day of the meeting whose minutes the next review acknowledges: the latest signed-off
+    minutes before ``before``; while none are signed, the latest meeting held."""
+
+    def latest(statuses: tuple[str, ...]) -> datetime | None:
+        q = select(m.Meeting.scheduled_at).where(
+            m.Meeting.vendor_id == vendor_id, m.Meeting.status.in_(statuses)
+        )
+        if before is not None:
+            q = q.where(m.Meeting.scheduled_at < before)
+        return session.scalar(q.order_by(m.Meeting.scheduled_at.desc()).limit(1))
+
+    prev = latest(("signed_off",)) or latest(("ended",))
+    return prev.astimezone().date() if prev else None
+
+
+def refresh_agenda(meeting_id: int, *, session: Session, today: date | None = None) -> bool:
+    """Bring a planned meeting's carried-over items up to date; True when anything changed.
+
+    Actions closed since the agenda was made leave it (unless someone wrote notes or outcomes
+    on them, or they were parked there); open actions not on it yet come (overdue first, in
+    the actions slot); an action item's title follows its due date and overdue mark; the
+    "acknowledge minutes" item names the minutes to acknowledge now. A meeting that has started
+    keeps its agenda as it is.
+    """
+    mt = session.get(m.Meeting, meeting_id, with_for_update=True)
+    if mt is None:
+        raise NotFound(f"no meeting with id {meeting_id}")
+    if mt.status != "planned" or mt.type == "adhoc":
+        return False
+    items = _items(session, meeting_id)
+    with_outcomes = set(
+        session.scalars(
+            select(m.Outcome.agenda_item_id).where(
+                m.Outcome.agenda_item_id.in_([i.id for i in items] or [0])
+            )
+        )
+    )
+    due = {a.action_id: a for a in open_actions(mt.vendor_id, session=session, today=today)}
+    changed = False
+    keep: list[m.AgendaItem] = []
+    for it in items:
+        untouched = not it.notes.strip() and it.id not in with_outcomes
+        if it.kind == agenda.ACTION and it.action_id is not None:
+            a = due.get(it.action_id)
+            if a is None and untouched and it.carried_from_id is None:
+                session.delete(it)  # done or cancelled since: nothing left to discuss
+                if mt.current_item_id == it.id:
+                    mt.current_item_id = None
+                changed = True
+                continue
+            if a is not None and untouched and it.title != agenda.action_title(a):
+                it.title = agenda.action_title(a)
+                changed = True
+        elif it.kind == agenda.MINUTES_ACK and untouched:
+            day = minutes_to_acknowledge(mt.vendor_id, session=session, before=mt.scheduled_at)
+            title = f"Acknowledge minutes of {day.isoformat()}" if day else None
+            if title is not None and it.title != title:
+                it.title = title
+                changed = True
+        keep.append(it)
+    on_agenda = {it.action_id for it in keep if it.action_id is not None}
+    new = [a for aid, a in due.items() if aid not in on_agenda]
+    if new:
+        action_minutes = agenda.PULLED_MINUTES.get(mt.type, (3, 2))[1]
+        slots = [n for n, it in enumerate(keep) if it.kind in (agenda.ACTION, agenda.ACTIONS)]
+        if slots:
+            at = slots[-1] + 1
+        else:
+            at = next(
+                (n for n, it in enumerate(keep) if it.kind in (agenda.FEEDBACK, agenda.AOB)),
+                len(keep),
+            )
+        for a in sorted(new, key=lambda a: (not a.overdue, a.due_date, a.action_id)):
+            row = m.AgendaItem(
+                meeting_id=meeting_id,
+                position=0,
+                title=agenda.action_title(a),
+                kind=agenda.ACTION,
+                timebox_minutes=action_minutes,
+                action_id=a.action_id,
+            )
+            session.add(row)
+            keep.insert(at, row)
+            at += 1
+        changed = True
+    if changed:
+        _renumber(keep)
+        mt.version = (mt.version or 0) + 1
+        session.flush()
+    return changed
 
 
 def create_meeting(
@@ -610,6 +699,7 @@ def start_meeting(
         raise UserError("the meeting is already in progress")
     if mt.status != "planned":
         raise UserError(f"the meeting has {enums.label(mt.status)}; it cannot be started again")
+    refresh_agenda(meeting_id, session=session)
     now = clock.now()
     mt.status = "in_progress"
     mt.started_at = now

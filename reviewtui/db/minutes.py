@@ -73,7 +73,9 @@ def _meeting(session: Session, meeting_id: int) -> m.Meeting:
     return meeting
 
 
-def _period(meeting: m.Meeting) -> str:
+def meeting_period(meeting: m.Meeting) -> str:
+    """The period a meeting reviews, its scorecard "as at": the meeting's own period when set,
+    else the month before the meeting."""
     if meeting.period:
         return meeting.period
     day = (meeting.started_at or meeting.scheduled_at).date()
@@ -237,8 +239,9 @@ def gather(
     else:
         next_where = mt.location
 
-    card = vendor_scorecard(mt.vendor_id, session=session, period=_period(mt), settings=settings)
-    scorecard = dm.ScorecardFacts(_period(mt), card.score, card.status, card.kpis)
+    period = meeting_period(mt)
+    card = vendor_scorecard(mt.vendor_id, session=session, period=period, settings=settings)
+    scorecard = dm.ScorecardFacts(period, card.score, card.status, card.kpis)
 
     signatories = tuple(
         dm.Signatory(s.name, s.organisation, s.role, s.side, s.method, s.signed_at, s.recorded_by)
@@ -285,10 +288,41 @@ def assemble(
     settings: Settings | None = None,
     signed_off_at: datetime | None = None,
 ) -> dict[str, Any]:
-    """The minutes document of the meeting's current revision, from its rows as they are now."""
-    return dm.build(
+    """The minutes document of the meeting's current revision, from its rows as they are now.
+
+    An amendment (revision > 1) carries ``amendment``: the reason it was opened, the revision
+    and SHA-256 it supersedes, and what changed against that revision.
+    """
+    doc = dm.build(
         gather(meeting_id, session=session, settings=settings, signed_off_at=signed_off_at)
     )
+    amendment = _amendment(session, meeting_id, doc)
+    return dm.canonical({**doc, "amendment": amendment}) if amendment else doc
+
+
+def _amendment(session: Session, meeting_id: int, doc: dict[str, Any]) -> dict[str, Any] | None:
+    from reviewtui.domain.amendment import changes
+
+    rev = doc["meeting"]["revision"]
+    if rev <= 1:
+        return None
+    rows = {
+        r.revision: r
+        for r in session.scalars(
+            select(m.MinutesRevision).where(
+                m.MinutesRevision.meeting_id == meeting_id,
+                m.MinutesRevision.revision.in_([rev - 1, rev]),  # type: ignore[attr-defined]
+            )
+        )
+    }
+    previous, this = rows.get(rev - 1), rows.get(rev)
+    if previous is None or previous.status != "signed_off":
+        return None
+    return {
+        "reason": this.reason if this is not None else "",
+        "supersedes": {"revision": rev - 1, "sha256": previous.sha256},
+        "changes": changes(dm.load(previous.content_json), doc),
+    }
 
 
 def get(

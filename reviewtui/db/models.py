@@ -341,6 +341,31 @@ class MinutesRevision(SQLModel, table=True):
     sha256: str = Field(default="", max_length=64)
     created_at: datetime = Field(default_factory=clock.now)
     signed_off_at: datetime | None = None
+    # An amendment (revision > 1): why it was opened, and the revision it supersedes.
+    reason: str = Field(default="", **_text())
+    supersedes_sha256: str = Field(default="", max_length=64)
+
+
+class SigningCertificate(SQLModel, table=True):
+    """A certificate the organisation signs minutes PDFs with (current or retired).
+
+    Only the certificate and the path of its key file are stored, never the private key. Older
+    certificates stay registered so that minutes signed before a key rotation still verify.
+    """
+
+    __tablename__ = "signingcertificate"
+    id: int | None = Field(default=None, primary_key=True)
+    fingerprint: str = Field(max_length=64, unique=True)  # SHA-256 of the DER, lowercase hex
+    subject: str = Field(default="", max_length=400)
+    organisation: str = Field(default="", max_length=200)
+    certificate_pem: str = Field(default="", **_text())
+    not_before: datetime
+    not_after: datetime
+    key_path: str = Field(default="", max_length=1000)  # the PKCS#12 file, outside the database
+    password_path: str = Field(default="", max_length=1000)
+    registered_at: datetime = Field(default_factory=clock.now)
+    registered_by: str = Field(default="", max_length=100)
+    retired_at: datetime | None = None  # set when a newer key replaced it
 
 
 class SignOff(SQLModel, table=True):

@@ -19,7 +19,7 @@ from reviewtui.db.errors import NotFound, UserError
 
 # Package-internal helpers of the meetings module: one lock order, one way to renumber.
 from reviewtui.db.meetings import _item_for_write, _items, _renumber, _user, create_meeting
-from reviewtui.domain import agenda, cadence, enums
+from reviewtui.domain import agenda, cadence, clock, enums
 
 if TYPE_CHECKING:
     from reviewtui.config import Settings
@@ -182,8 +182,15 @@ def park_item(
         ),
         None,
     )
+    # The item arrives with where it came from and why, in its notes: what the next meeting
+    # sees on the agenda and its minutes print.
+    line = f"Parked from the meeting of {_day(mt)}"
+    if reason.strip():
+        line += f": {' '.join(reason.split())}"
     if same is not None:
         same.carried_from_id = item.id
+        same.notes = f"{same.notes.rstrip()}\n\n{line}" if same.notes.strip() else line
+        _noted(same, session)
         copy_id = same.id
     else:
         copy = m.AgendaItem(
@@ -195,7 +202,9 @@ def park_item(
             kpi_id=item.kpi_id,
             action_id=item.action_id,
             carried_from_id=item.id,
+            notes=line,
         )
+        _noted(copy, session)
         session.add(copy)
         # Before "any other business" when there is one, else at the end.
         at = next((n for n, i in enumerate(items) if i.kind == agenda.AOB), len(items))
@@ -211,6 +220,13 @@ def park_item(
     )
     session.flush()
     return ParkResult(target.id, target.scheduled_at, created, copy_id)
+
+
+def _noted(item: m.AgendaItem, session: Session) -> None:
+    """A new notes version: a session showing the item's older notes sees a change to merge."""
+    item.notes_version = (item.notes_version or 0) + 1
+    item.notes_updated_by = _user(session)
+    item.notes_updated_at = clock.now()
 
 
 def _day(mt: m.Meeting) -> str:

@@ -589,16 +589,52 @@ def draft_from_kpi(kpi_id: int, *, session: Session) -> PlanDraft:
     if k is None:
         raise NotFound(f"no KPI with id {kpi_id}")
     access.require_visible(k.vendor_id, session=session, what="KPI", ident=kpi_id)
+    from reviewtui.db.scorecards import kpi_history
+
     v = session.get(m.Vendor, k.vendor_id)
-    arrow = "≥" if k.direction == "higher" else "≤"
+    latest = next(iter(kpi_history(kpi_id, session=session).results), None)
+    title, problem = kpi_plan_text(k, latest)
     return PlanDraft(
         vendor_id=k.vendor_id,
         vendor=v.name if v else "",
-        title=f"{k.name} below target",
-        problem=f"{k.name} misses its target ({arrow} {k.target:g}{k.unit and ' ' + k.unit}).",
+        title=title,
+        problem=problem,
         source="kpi",
         kpi_id=k.id,
         link_label=f"KPI {k.name}",
+    )
+
+
+def kpi_plan_text(k: m.Kpi, latest: scorecard.KpiResult | None) -> tuple[str, str]:
+    """The title and problem a plan on KPI ``k`` starts with, from its latest result: "below
+    target" for a higher-is-better KPI that misses, "above target" for a lower-is-better one;
+    a KPI that meets its target is not said to miss it."""
+    unit = f" {k.unit}" if k.unit and k.unit != "%" else k.unit
+
+    def fmt(x: float) -> str:
+        return f"{x:g}{unit}"
+
+    arrow = "≥" if k.direction == "higher" else "≤"
+    target = f"{arrow} {fmt(k.target)}"
+    if latest is None or latest.actual is None:
+        return f"{k.name}: no data", f"{k.name} has no value yet (target {target})."
+    seen = f"{fmt(latest.actual)} in {latest.period}"
+    if latest.status in (scorecard.RED, scorecard.AMBER):
+        side = "below" if k.direction == "higher" else "above"
+        return (
+            f"{k.name} {side} target",
+            f"{k.name} misses its target ({target}): {seen} ({latest.status}).",
+        )
+    if latest.discrepancy:
+        return (
+            f"{k.name}: vendor and independent figures differ",
+            f"{k.name} meets its target ({target}): {seen}, but the vendor reported "
+            f"{fmt(latest.vendor_value or 0)} against {fmt(latest.independent_value or 0)} "
+            "measured independently.",
+        )
+    return (
+        f"{k.name}: improvement",
+        f"{k.name} meets its target ({target}): {seen}.",
     )
 
 

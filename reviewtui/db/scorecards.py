@@ -133,11 +133,12 @@ def pivot_query(
 
 
 def _bounds(period: str | None) -> dict[str, str] | None:
-    """The key of ``period`` in each frequency (see periods.normalise), or a UserError."""
+    """The period each frequency is shown at "as at" ``period`` (see periods.as_at), or a
+    UserError."""
     if not period:
         return None
     try:
-        return {f: periods.normalise(period, f) for f in enums.FREQUENCIES}
+        return {f: periods.as_at(period, f) for f in enums.FREQUENCIES}
     except periods.PeriodError as exc:
         raise UserError(f"period {exc}") from None
 
@@ -179,7 +180,8 @@ def vendor_scorecard(
     settings: Settings | None = None,
     history: int | None = HISTORY,
 ) -> VendorScorecard:
-    """One vendor's scorecard at ``period`` (any date/month/period text; default: latest).
+    """One vendor's scorecard as at ``period`` (any date/month/period text; default: each KPI's
+    latest value): each KPI at its latest period that ends by the last day of ``period``.
 
     ``history``: how many of each KPI's latest periods to load for ``KpiResult.history``
     (None: all of them); the results do not depend on it.

@@ -181,8 +181,17 @@ def _freeze(
     return sha
 
 
-def amend(meeting_id: int, *, session: Session) -> int:
-    """Open revision n+1 of signed-off minutes for editing; returns the new revision number."""
+def amend(meeting_id: int, *, session: Session, reason: str) -> int:
+    """Open revision n+1 of signed-off minutes for editing; returns the new revision number.
+
+    ``reason`` (required) is printed in revision n+1, with the SHA-256 of revision n and what
+    changed against it.
+    """
+    reason = " ".join(reason.split())
+    if not reason:
+        raise UserError("an amendment needs a reason (--reason TEXT): it is printed in the minutes")
+    if len(reason) > 2000:
+        raise UserError(f"the reason is {len(reason)} characters long; keep it under 2000")
     meeting = _lock_meeting(session, meeting_id)
     if meeting.status != "signed_off":
         raise UserError(
@@ -195,7 +204,21 @@ def amend(meeting_id: int, *, session: Session) -> int:
     try:
         meeting.revision = new
         meeting.status = "ended"
-        session.add(m.MinutesRevision(meeting_id=meeting_id, revision=new, status="draft"))
+        previous = session.scalar(
+            select(m.MinutesRevision).where(
+                m.MinutesRevision.meeting_id == meeting_id,
+                m.MinutesRevision.revision == new - 1,
+            )
+        )
+        session.add(
+            m.MinutesRevision(
+                meeting_id=meeting_id,
+                revision=new,
+                status="draft",
+                reason=reason,
+                supersedes_sha256=previous.sha256 if previous is not None else "",
+            )
+        )
         session.flush()
     finally:
         amending.discard(meeting_id)

@@ -60,6 +60,16 @@ def vendors_query(*, today: date, only_vendor: str | None = None):
         .group_by(m.Meeting.vendor_id)
         .subquery()
     )
+    # A review already planned is the next review, whatever the cadence says.
+    planned = (
+        select(
+            m.Meeting.vendor_id.label("vid"),
+            func.min(m.Meeting.scheduled_at).label("next_at"),
+        )
+        .where(m.Meeting.status.in_(("planned", "in_progress")))
+        .group_by(m.Meeting.vendor_id)
+        .subquery()
+    )
     q = (
         select(
             m.Vendor.id,
@@ -72,9 +82,11 @@ def vendors_query(*, today: date, only_vendor: str | None = None):
             func.coalesce(actions.c.open_n, 0),
             func.coalesce(actions.c.overdue_n, 0),
             reviews.c.last_at,
+            planned.c.next_at,
         )
         .outerjoin(actions, actions.c.vid == m.Vendor.id)
         .outerjoin(reviews, reviews.c.vid == m.Vendor.id)
+        .outerjoin(planned, planned.c.vid == m.Vendor.id)
         .order_by(m.Vendor.name)
     )
     if only_vendor is not None:

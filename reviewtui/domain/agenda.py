@@ -1,7 +1,7 @@
 """Agenda templates per meeting type, and the default agenda of a review.
 
-DOMAIN.md: key operational vendors get monthly reviews of 20-30 minutes; strategic vendors a
-quarterly business review of 60-90 minutes. The templates fit those lengths before anything is
+The field (ARCHITECTURE.md): key operational vendors get monthly reviews of 20-30 minutes;
+strategic vendors a quarterly business review of 60-90 minutes. The templates fit those lengths before anything is
 pulled in; the default agenda then adds what is due: one item per KPI that is red, amber or
 flagged for escalation (after the scorecard overview), one item per corrective action carried
 over (in place of the actions slot), and the acknowledgement of the previous meeting's minutes
@@ -102,7 +102,7 @@ TEMPLATES: dict[str, tuple[TemplateItem, ...]] = {
 
 #: Minutes given to each pulled-in KPI and action item, per meeting type.
 PULLED_MINUTES = {"monthly": (3, 2), "qbr": (5, 3), "adhoc": (3, 2)}
-#: The usual length of each meeting type in minutes (DOMAIN.md).
+#: The usual length of each meeting type in minutes (ARCHITECTURE.md).
 TYPICAL_MINUTES = {"monthly": (20, 30), "qbr": (60, 90), "adhoc": (15, 60)}
 
 

@@ -6,8 +6,8 @@ from datetime import date
 
 from dateutil.relativedelta import relativedelta
 
-#: Default months between reviews by criticality (DOMAIN.md: critical monthly, standard
-#: quarterly, low risk twice a year). Overridable per vendor and in the configuration.
+#: Default months between reviews by criticality (the field, in ARCHITECTURE.md: critical monthly,
+#: standard quarterly, low risk twice a year). Overridable per vendor and in the configuration.
 DEFAULT_CADENCE_MONTHS = {"critical": 1, "standard": 3, "low": 6}
 
 

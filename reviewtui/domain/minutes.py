@@ -227,6 +227,37 @@ def classify_action(
     return "carried"
 
 
+def last_note(
+    action: ActionFacts,
+    category: str,
+    status: str,
+    *,
+    meeting_id: int,
+    end: datetime,
+    until: datetime | None = None,
+) -> str:
+    """The note the minutes print beside an action.
+
+    An action shown closed (``status``, as at sign-off) gets its closing note, and nothing when
+    it was closed without one: never an older note that would read as the reason it closed.
+    Otherwise its latest note with text up to the meeting's end (for one carried over
+    untouched, only a note made in this meeting). ``until``: the sign-off, when signed.
+    """
+    if status in CLOSED_STATUSES:
+        closing = sorted(
+            (
+                n
+                for n in action.notes
+                if n.status_to in CLOSED_STATUSES and (until is None or n.at <= until)
+            ),
+            key=lambda n: n.at,
+        )
+        return closing[-1].text if closing else ""
+    notes = sorted((n for n in action.notes if n.at <= end), key=lambda n: n.at)
+    texts = [n for n in notes if n.text and (n.meeting_id == meeting_id or category != "carried")]
+    return texts[-1].text if texts else ""
+
+
 # --- the document ------------------------------------------------------------------------------
 
 
@@ -263,6 +294,7 @@ def _kpi(r: KpiResult) -> dict[str, Any]:
         "vendor_value": r.vendor_value,
         "independent_value": r.independent_value,
         "status": r.status,
+        "attainment": r.attainment,
         "gap": r.gap,
         "gap_pct": r.gap_pct,
         "trend": r.trend,
@@ -317,19 +349,18 @@ def build(facts: MinutesFacts) -> dict[str, Any]:
         )
         if category is None:
             continue
-        notes = [
-            n
-            for n in sorted(a.notes, key=lambda n: n.at)
-            if n.text and n.at <= end and (n.meeting_id == mt.id or category != "carried")
-        ]
+        # As at sign-off (a draft: as it stands now), as `reviewtui actions` says.
+        status = status_at(a, facts.signed_off_at) if facts.signed_off_at else a.status
         actions.append(
             {
                 **_action_ref(a),
-                "status": status_at(a, end),
+                "status": status,
                 "category": category,
                 "plan": a.plan,
                 "raised_here": a.meeting_id == mt.id,
-                "last_note": notes[-1].text if notes else "",
+                "last_note": last_note(
+                    a, category, status, meeting_id=mt.id, end=end, until=facts.signed_off_at
+                ),
             }
         )
     order = {c: i for i, c in enumerate(ACTION_CATEGORIES)}

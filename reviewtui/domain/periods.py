@@ -166,4 +166,52 @@ def normalise(text: str, frequency: str, *, longer: str = "end") -> str:
     return period_of(d, frequency)
 
 
+def as_at(text: str, frequency: str) -> str:
+    """The period of ``frequency`` a scorecard "as at" ``text`` shows: the latest one that ends
+    on or before the last day of the period ``text`` names.
+
+    A monthly KPI as at ``2026-11`` is at ``2026-11``; a quarterly one at ``2026-Q3`` (the fourth
+    quarter has not ended on 30 November), and at ``2026-Q4`` as at ``2026-12``; a monthly KPI
+    as at ``2026-Q1`` is at ``2026-03``; a weekly one as at ``2026-03`` at the last week that
+    ends in March or before. A date is a period of one day (``2026-03-15``: a monthly KPI is at
+    ``2026-02``); a month written without a day (``Mar 2026``) is the month.
+    """
+    if frequency not in _RANK:
+        raise PeriodError(f"unknown frequency {frequency!r} (use monthly, quarterly or weekly)")
+    last = last_day(text)
+    key = period_of(last, frequency)
+    return key if end_of(key) <= last else previous(key)
+
+
+def last_day(text: str) -> date:
+    """The last day of the period or day ``text`` names (a key, a month, a date)."""
+    t = text.strip()
+    if not t:
+        raise PeriodError("empty period (examples: 2026-03, 2026-Q1, 2026-W09, 2026-03-15)")
+    for rx in (_MONTH, _QUARTER, _WEEK):
+        if rx.match(t):
+            return end_of(t.upper())
+    if not _YEAR.search(t):
+        raise PeriodError(
+            f"{text!r} is not a period or date (examples: 2026-03, 2026-Q1, 2026-W09, Mar 2026)"
+        )
+    try:
+        from dateutil import parser
+
+        d = parser.parse(t, default=_FIRST, dayfirst=False).date()
+        # Parsed again with another default month and day: a text that names no day
+        # ("Mar 2026") or no month ("2026") comes out differently, and means the whole month
+        # or year.
+        other = parser.parse(t, default=datetime(2000, 12, 28), dayfirst=False).date()
+    except (ValueError, OverflowError) as exc:
+        raise PeriodError(
+            f"{text!r} is not a period or date (examples: 2026-03, 2026-Q1, 2026-W09, Mar 2026)"
+        ) from exc
+    if d.month != other.month:
+        return date(d.year, 12, 31)
+    if d != other:
+        return end_of(period_of(d, "monthly"))
+    return d
+
+
 _UNIT = {"weekly": "week (2026-W09)", "monthly": "month (2026-03)", "quarterly": "quarter"}

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from reviewtui.domain import cadence, periods
+from reviewtui.domain import cadence, escalation, periods
 from reviewtui.domain import scorecard as rules
 
 
@@ -139,9 +139,12 @@ def vendor_rows(
     rows: Iterable[Sequence], *, cadence_defaults: dict[str, int] | None, today: date
 ) -> list[VendorRow]:
     """Rows of the vendor-list query: id, name, service, category, criticality, review cadence,
-    contract review, open actions, overdue actions, last review."""
+    contract review, open actions, overdue actions, last review, next planned review."""
     out = []
-    for vid, name, service, category, crit, months_set, review, open_n, overdue_n, last_at in rows:
+    for row in rows:
+        vid, name, service, category, crit, months_set, review, open_n, overdue_n = row[:9]
+        last_at, planned_at = row[9:]
+        planned = as_date(planned_at)
         last = as_date(last_at)
         months = cadence.cadence_months(crit, months_set, cadence_defaults)
         out.append(
@@ -154,7 +157,7 @@ def vendor_rows(
                 open_actions=int(open_n),
                 overdue_actions=int(overdue_n or 0),
                 last_review=last,
-                next_review_due=cadence.next_review_due(last, months, today),
+                next_review_due=planned or cadence.next_review_due(last, months, today),
                 contract_review=bool(review),
             )
         )
@@ -329,7 +332,10 @@ def overview(
                 last_review=v.last_review,
                 next_review_due=v.next_review_due,
                 review_overdue=v.next_review_due < today,
-                contract_review=v.contract_review,
+                # From the scorecard just evaluated: right without the escalations having run.
+                contract_review=escalation.needs_contract_review(
+                    sum(1 for k in kpis if k.escalate)
+                ),
             )
         )
     rows.sort(key=attention_key)

@@ -57,8 +57,13 @@ def render(
     for_pdf: bool = False,
     generated_at: datetime | None = None,
     author: str = "",
+    signature: Mapping[str, str] | None = None,
 ) -> str:
-    """The minutes document as an HTML page (for the PDF when ``for_pdf``)."""
+    """The minutes document as an HTML page (for the PDF when ``for_pdf``).
+
+    ``signature`` (a digitally signed PDF): who signs, when, and the certificate's fingerprint,
+    printed in the sign-off block (see :class:`reviewtui.exports.signing.SignatureLine`).
+    """
     ctx = present.context(doc, sha256=sha256, generated_at=generated_at)
     css = "" if for_pdf else (TEMPLATES / "minutes.css").read_text(encoding="utf-8")
     keywords = ["minutes", "vendor review", doc["vendor"]["name"], ctx["title"]]
@@ -74,4 +79,6 @@ def render(
         "attendance, agenda and outcomes, scorecard, corrective actions, feedback, sign-off",
         keywords=", ".join(k.replace(",", " ") for k in keywords),
         created=(generated_at.isoformat() if generated_at else ""),
+        signature=dict(signature) if signature else None,
+        amendment=doc.get("amendment"),
     )

@@ -63,6 +63,7 @@ def render(doc: Mapping[str, Any], *, sha256: str, generated_at: datetime | None
     for k, v in c["facts"]:
         out.append(f"- **{k}:** {md(v)}")
     out.append("")
+    out += _amendment(doc)
 
     out += ["## Attendance", ""]
     rows = [
@@ -85,10 +86,14 @@ def render(doc: Mapping[str, Any], *, sha256: str, generated_at: datetime | None
         if item["notes"].strip():
             out += [md_block(item["notes"]), ""]
         for o in item["outcomes"]:
-            line = f"- **{c['outcome_labels'].get(o['kind'], md(o['kind']))}:** {md(o['text'])}"
+            tag = f"- **{c['outcome_labels'].get(o['kind'], md(o['kind']))}:** "
             a = o.get("action")
-            if a:
-                line += f" (action: {md(a['title'])}; owner {md(a['owner'] or '—')}; due {a['due_date']})"
+            if a:  # the action as it stands, once (its outcome text repeats what it was raised as)
+                line = (
+                    tag + f"{md(a['title'])} (owner {md(a['owner'] or '—')}; due {a['due_date']})"
+                )
+            else:
+                line = tag + md(o["text"])
             out.append(line)
         if item["outcomes"]:
             out.append("")
@@ -102,7 +107,7 @@ def render(doc: Mapping[str, Any], *, sha256: str, generated_at: datetime | None
             "",
         ]
         rows = [
-            [k["kpi"], k["target"], k["actual"], k["gap"], f"{k['mark']} {k['status_label']}",
+            [k["kpi"] + (f" ({k['own_period']})" if k["own_period"] else ""), k["target"], k["actual"], k["gap"], f"{k['mark']} {k['status_label']}",
              k["trend"], k["discrepancy"] or ""]
             for k in c["kpis"]
         ]  # fmt: skip
@@ -181,6 +186,27 @@ def render(doc: Mapping[str, Any], *, sha256: str, generated_at: datetime | None
         out.append("**DRAFT**: " + _missing(c))
     out += ["", f"SHA-256 of the minutes: `{sha256}`", ""]
     return "\n".join(out)
+
+
+def _amendment(doc: Mapping[str, Any]) -> list[str]:
+    a = doc.get("amendment")
+    if not a:
+        return []
+    sup = a["supersedes"]
+    out = [
+        "## Amendment",
+        "",
+        f"Revision {doc['meeting']['revision']} amends revision {sup['revision']}, whose "
+        f"minutes had SHA-256 `{sup['sha256']}`.",
+        "",
+        f"**Reason:** {md(a['reason'])}",
+        "",
+    ]
+    if a["changes"]:
+        out += ["What changed:", ""] + [f"- {md(line)}" for line in a["changes"]] + [""]
+    else:
+        out += [f"Nothing changed yet against revision {sup['revision']}.", ""]
+    return out
 
 
 def _missing(c: dict) -> str:

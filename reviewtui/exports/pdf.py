@@ -30,9 +30,13 @@ def render(
     page_size: str = "A4",
     generated_at: datetime | None = None,
     author: str = "",
+    signature: Mapping[str, str] | None = None,
 ) -> bytes:
-    """The PDF bytes of the minutes document ``doc``."""
-    pdf, _ = render_with_report(doc, page_size=page_size, generated_at=generated_at, author=author)
+    """The PDF bytes of the minutes document ``doc`` (with the signature line of ``signature``;
+    the digital signature itself is applied afterwards, :mod:`reviewtui.exports.signing`)."""
+    pdf, _ = render_with_report(
+        doc, page_size=page_size, generated_at=generated_at, author=author, signature=signature
+    )
     return pdf
 
 
@@ -42,6 +46,7 @@ def render_with_report(
     page_size: str = "A4",
     generated_at: datetime | None = None,
     author: str = "",
+    signature: Mapping[str, str] | None = None,
 ) -> tuple[bytes, dict[str, list[str]]]:
     """The PDF bytes, and what the URL fetcher served and refused (for tests and logs)."""
     from weasyprint import HTML, Attachment
@@ -59,6 +64,7 @@ def render_with_report(
         for_pdf=True,
         generated_at=generated_at,
         author=author,
+        signature=signature,
     )
     fetcher = TemplateOnlyFetcher(html_export.TEMPLATES)
     stamp = dm.parse_iso(dm.iso(generated_at)) or generated_at

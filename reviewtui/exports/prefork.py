@@ -58,6 +58,7 @@ def _child(requests: int, replies: int) -> None:
             page_size=req["page_size"],
             generated_at=datetime.fromisoformat(req["generated_at"]),
             author=req["author"],
+            signature=req.get("signature"),
         )
         _write_all(replies, b"OK" + out)
     except Exception as exc:  # reported to the parent, which raises it
@@ -69,6 +70,7 @@ class PdfRenderer:
 
     def __init__(self) -> None:
         self._pid: int | None = None
+        self._request: dict[str, Any] | None = None
         if not hasattr(os, "fork") or threading.active_count() > 1:
             return
         req_r, req_w = os.pipe()
@@ -99,12 +101,38 @@ class PdfRenderer:
         page_size: str,
         generated_at: datetime,
         author: str = "",
+        signature: Mapping[str, str] | None = None,
     ) -> bytes:
         """The PDF of ``doc`` (from the child when there is one)."""
-        if self._pid is None:
-            from reviewtui.exports import pdf
+        self.submit(
+            doc,
+            page_size=page_size,
+            generated_at=generated_at,
+            author=author,
+            signature=signature,
+        )
+        return self.result()
 
-            return pdf.render(doc, page_size=page_size, generated_at=generated_at, author=author)
+    def submit(
+        self,
+        doc: Mapping[str, Any],
+        *,
+        page_size: str,
+        generated_at: datetime,
+        author: str = "",
+        signature: Mapping[str, str] | None = None,
+    ) -> None:
+        """Hand the minutes to the child, which starts rendering; :meth:`result` collects the
+        PDF. In between the caller may do other work (load the signing key) side by side."""
+        self._request = {
+            "doc": doc,
+            "page_size": page_size,
+            "generated_at": generated_at,
+            "author": author,
+            "signature": dict(signature) if signature else None,
+        }
+        if self._pid is None:
+            return
         from reviewtui.domain import minutes as dm
 
         request = {
@@ -112,12 +140,29 @@ class PdfRenderer:
             "page_size": page_size,
             "generated_at": generated_at.isoformat(),
             "author": author,
+            "signature": self._request["signature"],
         }
         try:
             _write_all(self._requests, json.dumps(request).encode("utf-8"))
         finally:
             os.close(self._requests)
             self._requests = -1
+
+    def result(self) -> bytes:
+        """The PDF of the submitted minutes (rendered here when there is no child)."""
+        req, self._request = self._request, None
+        if req is None:
+            raise RuntimeError("nothing was submitted to the PDF renderer")
+        if self._pid is None:
+            from reviewtui.exports import pdf
+
+            return pdf.render(
+                req["doc"],
+                page_size=req["page_size"],
+                generated_at=req["generated_at"],
+                author=req["author"],
+                signature=req["signature"],
+            )
         reply = _read_all(self._replies)
         self._reap()
         if reply[:2] == b"OK":
@@ -177,3 +222,113 @@ def discard_early() -> None:
     renderer, _early = _early, None
     if renderer is not None:
         renderer.discard()
+
+
+# --- verify: the PDF read (pyHanko's import and the signature check) beside the database work --
+
+
+class EvidenceReader:
+    """``verify FILE.pdf`` reads the PDF in a forked child (pyHanko's import, ~0.5-0.7 s of CPU,
+    and the signature's validation) while the parent imports the data layer and reads the
+    database: on a second core the two overlap. The child sends back the
+    :class:`reviewtui.exports.verify.PdfEvidence` (pickled: a child of our own)."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self._pid: int | None = None
+        self._fd = -1
+        if not hasattr(os, "fork") or threading.active_count() > 1:
+            return
+        r, w = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - runs in the child, measured by the CLI tests
+            code = 0
+            try:
+                os.close(r)
+                import pickle
+                from pathlib import Path
+
+                from reviewtui.exports import verify
+
+                _write_all(w, pickle.dumps(verify.read_pdf(Path(path))))
+            except BaseException:
+                code = 1
+            finally:
+                os._exit(code)
+        os.close(w)
+        self._pid, self._fd = pid, r
+
+    def evidence(self):
+        """The child's reading, or None (no child, or it failed: read in-process then)."""
+        if self._pid is None:
+            return None
+        import pickle
+
+        try:
+            data = _read_all(self._fd)
+        finally:
+            os.close(self._fd)
+            os.waitpid(self._pid, 0)
+            self._pid, self._fd = None, -1
+        try:
+            return pickle.loads(data) if data else None
+        except Exception:
+            return None
+
+    def discard(self) -> None:
+        if self._pid is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self._pid, signal.SIGKILL)
+            os.close(self._fd)
+            os.waitpid(self._pid, 0)
+            self._pid, self._fd = None, -1
+
+
+_early_verify: EvidenceReader | None = None
+
+
+def start_verify_early(args: list[str]) -> None:
+    """From the entry point, for ``... verify FILE ...``: start reading FILE now."""
+    global _early_verify
+    path = verify_file_argument(args)
+    if path is None or _early_verify is not None:
+        return
+    try:  # only a PDF is worth a child (`plans verify 3` is another command)
+        with open(path, "rb") as fh:
+            if fh.read(5) != b"%PDF-":
+                return
+    except OSError:
+        return
+    _early_verify = EvidenceReader(path)
+
+
+def verify_file_argument(args: list[str]) -> str | None:
+    """The FILE of a ``verify`` command line (None when it checks --meeting or asks for help)."""
+    if "verify" not in args or {"-h", "--help"} & set(args):
+        return None
+    rest = args[args.index("verify") + 1 :]
+    takes_value = {"--meeting", "--revision"}
+    i = 0
+    while i < len(rest):
+        word = rest[i]
+        if word in takes_value:
+            i += 2
+            continue
+        if not word.startswith("-"):
+            return word
+        i += 1
+    return None
+
+
+def take_evidence(path: str):
+    """The early reading of ``path`` (taken once), or None: read it in-process."""
+    global _early_verify
+    reader, _early_verify = _early_verify, None
+    if reader is None:
+        return None
+    from pathlib import Path
+
+    if str(Path(reader.path)) != str(Path(path)):
+        reader.discard()
+        return None
+    return reader.evidence()

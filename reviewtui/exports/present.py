@@ -81,8 +81,9 @@ def rag(status: str | None) -> str:
     return RAG_LABELS.get(status or "no data", status or "")
 
 
-def kpi_row(k: Mapping[str, Any]) -> dict[str, Any]:
-    """A scorecard line ready to print."""
+def kpi_row(k: Mapping[str, Any], as_at: str | None = None) -> dict[str, Any]:
+    """A scorecard line ready to print; ``own_period`` names the KPI's period when it is not
+    the scorecard's ``as_at`` (a quarterly KPI in a monthly review)."""
     unit = k.get("unit", "")
     threshold = k.get("threshold")
     disc = ""
@@ -91,8 +92,10 @@ def kpi_row(k: Mapping[str, Any]) -> dict[str, Any]:
             f"vendor {num(k.get('vendor_value'), unit)} vs independent "
             f"{num(k.get('independent_value'), unit)} ({signed(k.get('discrepancy_pct'), '%')})"
         )
+    own = k.get("period")
     return {
         "kpi": k["kpi"],
+        "own_period": own if own and own != as_at else "",
         "unit": unit,
         "target": ("≥ " if k.get("direction") == "higher" else "≤ ") + num(k.get("target"), unit),
         "threshold": num(threshold, unit) if threshold is not None else "—",
@@ -234,7 +237,7 @@ def context(
     signatories = doc.get("signoff", {}).get("signatories", [])
     missing = [SIDE_LABELS[s] for s in enums.SIDES if s not in dm.sides_signed(signatories)]
     sc = doc.get("scorecard") or {}
-    kpis = [kpi_row(k) for k in sc.get("kpis", [])]
+    kpis = [kpi_row(k, sc.get("period")) for k in sc.get("kpis", [])]
     charts = [c for c in (chart(k) for k in dm.missed_kpis(doc)) if c is not None]
     grouped = dm.actions_by_category(doc)
     actions = [

@@ -83,6 +83,9 @@ class MeetingScreen(Screen):
         Binding("f", "feedback", "Feedback", id="meeting.feedback"),
         Binding("e", "end", "End", id="meeting.end"),
         Binding("q", "back", "Back", id="meeting.back"),
+        # Works while typing notes too: a look at the facts, and back to the same cursor.
+        # After end and back in the footer: at 80 columns those must stay in sight.
+        Binding("ctrl+r", "facts", "Scorecard", id="meeting.facts", priority=True),
         Binding("escape,ctrl+g", "focus_agenda", "Agenda", show=False, id="meeting.agenda"),
         Binding("i", "quick('information')", "Information", show=False, id="meeting.info"),
         Binding("d", "quick('decision')", "Decision", show=False, id="meeting.decision"),
@@ -207,6 +210,10 @@ class MeetingScreen(Screen):
 
         try:
             db = self.app.db  # type: ignore[attr-defined]
+            if initial and self.app.settings.role == "facilitator":  # type: ignore[attr-defined]
+                # A meeting not yet started: its carried-over items as they stand today.
+                with db.session() as s:
+                    meeting_q.refresh_agenda(self.meeting_id, session=s)
             with db.read() as s:
                 view = meeting_q.get_meeting(self.meeting_id, session=s)
             if initial:
@@ -301,7 +308,7 @@ class MeetingScreen(Screen):
         hint = HINT_AGENDA if on_list else HINT_NOTES
         self.query_one("#hint", Static).update(hint)
         # Visible: the one place where single letters are commands.
-        self.agenda.border_title = "Agenda · letters are commands" if on_list else "Agenda"
+        self.agenda.border_title = "Agenda · commands" if on_list else "Agenda"
 
     def edit_notes(self) -> None:
         """Enter on the agenda: type notes on the highlighted item."""
@@ -538,6 +545,13 @@ class MeetingScreen(Screen):
         if item is not None and self._guard():
             self.notes_first()
             self._write(meeting_q.go_to_item, self.meeting_id, item.id)
+
+    def action_facts(self) -> None:
+        """The scorecard as at the meeting's period and the agenda's actions (ctrl+r)."""
+        from reviewtui.screens.meeting_facts import MeetingFactsModal
+
+        if not isinstance(self.app.screen, MeetingFactsModal):
+            self.app.push_screen(MeetingFactsModal(self.meeting_id))
 
     def action_focus_agenda(self) -> None:
         self.agenda.focus()

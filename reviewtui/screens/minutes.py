@@ -17,7 +17,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Header, Input, Label, Markdown, Select, Static
 
 from reviewtui.domain import enums
-from reviewtui.screens.meeting_modals import ConfirmModal
+from reviewtui.screens.meeting_modals import PromptModal
 from reviewtui.widgets.footer import Footer
 
 
@@ -256,28 +256,29 @@ class MinutesScreen(Screen):
         if not self._facilitator("amend minutes"):
             return
 
-        def _confirmed(yes: bool | None) -> None:
-            if yes:
-                self._amend(d.meeting_id)
+        def _reason(text: str | None) -> None:
+            if text:
+                self._amend(d.meeting_id, text)
 
         self.app.push_screen(
-            ConfirmModal(
-                f"Amend the signed-off minutes of meeting {d.meeting_id}?\n\n"
-                f"Revision {d.revision} stays stored as signed. Revision {d.revision + 1} "
-                "opens for changes and needs its own sign-off by both sides."
+            PromptModal(
+                f"Why amend the signed-off minutes of meeting {d.meeting_id}? Revision "
+                f"{d.revision} stays stored as signed; revision {d.revision + 1} prints this "
+                "reason and what changed, and needs its own sign-off by both sides.",
+                placeholder="e.g. the vendor's attendance was recorded wrongly",
             ),
-            _confirmed,
+            _reason,
         )
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
-    def _amend(self, meeting_id: int) -> None:
+    def _amend(self, meeting_id: int, reason: str) -> None:
         from reviewtui.db.errors import UserError
         from reviewtui.db.signoff import amend
 
         app = self.app
         try:
             with app.db.session() as s:  # type: ignore[attr-defined]
-                rev = amend(meeting_id, session=s)
+                rev = amend(meeting_id, session=s, reason=reason)
         except UserError as exc:
             app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
             return
@@ -291,16 +292,41 @@ class MinutesScreen(Screen):
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
     def _export(self, meeting_id: int) -> None:
+        from reviewtui import config
+        from reviewtui.db import certificates
         from reviewtui.db import minutes as minutes_q
         from reviewtui.db.errors import UserError
-        from reviewtui.exports import files
+        from reviewtui.domain import clock
+        from reviewtui.exports import files, pdf, signing
 
         app = self.app
         settings = app.settings  # type: ignore[attr-defined]
+        note = ""
         try:
             with app.db.read() as s:  # type: ignore[attr-defined]
                 view = minutes_q.get(meeting_id, session=s, settings=settings)
-            data = files.render(view.document, "pdf", page_size=settings.page_size)
+                registered = None
+                if view.signed_off and settings.role == "facilitator":
+                    registered = certificates.current_key(session=s)
+            key = None
+            if view.signed_off and settings.role == "facilitator":
+                key = signing.resolve_key(
+                    settings.signing, registered, config_file=str(config.system_config_file())
+                )
+                if key is None:
+                    raise UserError(
+                        "no signing key for minutes: a facilitator creates one with "
+                        "`reviewtui keys init --org NAME --out PATH`"
+                    )
+            elif view.signed_off:
+                note = " (not digitally signed: only a facilitator's export is)"
+            now = clock.now()
+            line = signing.line_for(key, now).as_context() if key is not None else None
+            data = pdf.render(
+                view.document, page_size=settings.page_size, generated_at=now, signature=line
+            )
+            if key is not None:
+                data = signing.Signer(key).sign(data)
             path = files.write(
                 data, settings.exports_path() / files.default_name(view.document, "pdf")
             )
@@ -309,7 +335,7 @@ class MinutesScreen(Screen):
                 self.notify, f"Export failed: {exc}", severity="error", markup=False
             )
             return
-        app.call_from_thread(self.notify, f"Saved {path}", timeout=8, markup=False)
+        app.call_from_thread(self.notify, f"Saved {path}{note}", timeout=8, markup=False)
 
     def action_verify(self) -> None:
         if self.loaded is not None:

@@ -15,6 +15,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
 from reviewtui.domain import enums
+from reviewtui.domain.escalation import needs_contract_review
 from reviewtui.domain.roi import roi
 from reviewtui.screens.scorecard import ScorecardPanel
 from reviewtui.widgets.footer import Footer
@@ -168,7 +169,10 @@ class VendorScreen(Screen):
             f"Category: {enums.label(d.category)} · Criticality: {d.criticality}",
             f"Contract: {d.contract_start or '—'} to {d.contract_end or '—'}",
         ]
-        if d.contract_review:
+        # The rule on the scorecard shown (two KPIs to escalate), not a mark left by the last
+        # run of the escalations: right as soon as the values are in.
+        escalating = sum(1 for k in page.card.kpis if k.escalate)
+        if needs_contract_review(escalating):
             lines.append("[b red]Marked for contract review[/b red]")
         self.query_one("#vendor-profile", Static).update("\n".join(lines))
         t = self.query_one("#contacts", DataTable)

@@ -90,7 +90,12 @@ def test_edge_cases_equal_the_data_layers(tmp_path: Path) -> None:
     assert {r.name for r in rows} == {"Empty Ltd", "Mixed plc"}
     mixed = next(r for r in rows if r.name == "Mixed plc")
     assert mixed.last_review is not None and mixed.overdue_actions == 1
-    assert mixed.contract_review is True
+    # The mark follows the rule on the scorecard (one KPI to escalate is not two), not the
+    # stored mark left by an earlier run of the escalations.
+    assert mixed.escalate == 1 and mixed.contract_review is False
+    # The review already planned is the next one, not last review + cadence (31 Oct).
+    planned = datetime(2026, 11, 30, 23, 30, tzinfo=UTC).astimezone().date()
+    assert mixed.next_review_due == planned
 
 
 @pytest.mark.parametrize("history", [2, 12])

@@ -337,6 +337,9 @@ def test_park_creates_the_next_meeting_when_none_is_planned(db, acme) -> None:
     outcome = _view(db, mid).item(item.id).outcomes[-1]
     assert outcome.kind == "parked"
     assert outcome.text == "Parked to the meeting of 2026-12-30 10:00: needs the plant manager"
+    # The next meeting's item says where it came from and why.
+    assert same[0].notes == "Parked from the meeting of 2026-11-30 10:00: needs the plant manager"
+    assert same[0].notes_version == 1
     with db.session() as s, pytest.raises(UserError, match="already parked"):
         oq.park_item(item.id, session=s)
 
@@ -351,8 +354,59 @@ def test_park_copies_onto_the_next_planned_meeting_before_aob(db, acme) -> None:
     target = _view(db, nxt)
     copy = target.item(result.item_id)
     assert (copy.title, copy.timebox_minutes, copy.carried_from_id) == ("Office move", 4, custom)
+    assert copy.notes == "Parked from the meeting of 2026-11-30 10:00"  # no reason given
     kinds = [i.kind for i in target.items]
     assert kinds.index("custom") == kinds.index("aob") - 1
+
+
+def test_a_planned_agenda_refreshes_its_carried_over_items(db, acme) -> None:
+    from reviewtui.db import actions as aq
+
+    mid = _new(db, acme)
+    a = acme["actions"]
+    with db.session() as s:
+        # Since the agenda was made: one carried action is done, a new one is raised and
+        # falls overdue; a later meeting (15 Nov) is held and its minutes signed off, and one
+        # after it (20 Nov) has ended without signed minutes yet.
+        aq.update_status(a["Running fix"], "done", session=s, today=TODAY)
+        new = aq.create_action(acme["vendor_id"], "Late newcomer", "2026-11-20", session=s,
+                               today=date(2026, 11, 10)).id  # fmt: skip
+        s.add(m.Meeting(vendor_id=acme["vendor_id"], scheduled_at=_at("2026-11-15T10:00:00+00:00"),
+                        status="signed_off", title="Extra"))  # fmt: skip
+        s.add(m.Meeting(vendor_id=acme["vendor_id"], scheduled_at=_at("2026-11-20T10:00:00+00:00"),
+                        status="ended", title="Another"))  # fmt: skip
+    parked = next(i for i in _view(db, mid).items if i.action_id == a["Overdue fix"])
+    with db.session() as s:
+        assert q.refresh_agenda(mid, session=s, today=TODAY)
+    view = _view(db, mid)
+    actions = [(i.action_id, i.title) for i in view.items if i.kind == "action"]
+    assert [x for x, _ in actions] == [a["Overdue fix"], new]
+    assert actions[1][1] == "Action: Late newcomer (no owner, due 2026-11-20, OVERDUE)"
+    assert view.items[0].title == "Acknowledge minutes of 2026-11-15"  # the latest signed
+    assert [i.position for i in view.items] == list(range(1, len(view.items) + 1))
+    assert parked.id in {i.id for i in view.items}
+    with db.session() as s:  # nothing more to do: no change, no version bump
+        version = s.get(m.Meeting, mid).version
+        assert not q.refresh_agenda(mid, session=s, today=TODAY)
+        assert s.get(m.Meeting, mid).version == version
+    # Once started, the agenda is what the meeting saw.
+    with db.session() as s:
+        q.start_meeting(mid, session=s)
+        aq.update_status(a["Overdue fix"], "done", session=s, today=TODAY)
+        assert not q.refresh_agenda(mid, session=s, today=TODAY)
+    assert any(i.action_id == a["Overdue fix"] for i in _view(db, mid).items)
+
+
+def test_refresh_keeps_an_action_item_with_notes(db, acme) -> None:
+    from reviewtui.db import actions as aq
+
+    mid = _new(db, acme)
+    item = next(i for i in _view(db, mid).items if i.action_id == acme["actions"]["Running fix"])
+    with db.session() as s:
+        q.save_notes(item.id, "Prepared: ask for the evidence.", item.notes_version, session=s)
+        aq.update_status(acme["actions"]["Running fix"], "done", session=s, today=TODAY)
+        q.refresh_agenda(mid, session=s, today=TODAY)
+    assert _view(db, mid).item(item.id) is not None
 
 
 def test_signed_off_meeting_refuses_changes(db, acme) -> None:

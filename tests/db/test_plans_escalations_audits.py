@@ -486,3 +486,38 @@ def test_roles_vendor_sessions_see_their_own_and_only_facilitators_write(demo_db
         viewer.dispose()
     with demo_db.read() as s:
         assert action_q.get_row(mine.id, session=s).status == mine.status
+
+
+def test_a_plan_on_a_kpi_says_which_side_of_the_target_it_is(demo_db) -> None:
+    from reviewtui.db import scorecards
+
+    vid = vendor_id(demo_db, "Keystone Precision Manufacturing")
+    with demo_db.read() as s:
+        card = {k.kpi: k for k in scorecards.vendor_scorecard(vid, session=s).kpis}
+        drafts = {
+            name: plan_q.draft_from_kpi(card[name].kpi_id, session=s)
+            for name in ("OTIF", "Defect rate", "First-pass yield")
+        }
+    # Higher is better and short: below target.
+    assert card["OTIF"].status == "red" and drafts["OTIF"].title == "OTIF below target"
+    # Lower is better and over: above target, not "below".
+    assert card["Defect rate"].direction == "lower" and card["Defect rate"].status == "amber"
+    assert drafts["Defect rate"].title == "Defect rate above target"
+    assert drafts["Defect rate"].problem.startswith("Defect rate misses its target (≤ 500 PPM): ")
+    # Green: nothing says it misses.
+    green = drafts["First-pass yield"]
+    assert card["First-pass yield"].status == "green"
+    assert "misses" not in green.problem and "below" not in green.title
+    assert green.problem.startswith("First-pass yield meets its target (≥ ")
+
+
+def test_contract_review_is_marked_without_the_escalations_having_run(demo_db) -> None:
+    """The dashboard and the vendor list say it as soon as two KPIs escalate."""
+    from reviewtui.db import portfolio as portfolio_q
+
+    with demo_db.read() as s:
+        stored = {v.id for v in vendor_q.list_vendors(session=s) if v.contract_review}
+        expected = set(esc_q.contract_review_vendor_ids(session=s))
+        rows = portfolio_q.portfolio_overview(session=s, today=TODAY)
+    assert expected and not stored  # the escalations never ran on this database
+    assert {r.vendor_id for r in rows if r.contract_review} == expected

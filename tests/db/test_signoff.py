@@ -228,10 +228,13 @@ def test_amendment_opens_revision_two_and_keeps_revision_one(demo_db) -> None:
     mid = _meeting(demo_db, "signed_off")
     with demo_db.read() as s:
         one = minutes_q.get(mid, session=s)
+    for blank in ("", "   \n "):
+        with pytest.raises(UserError, match="needs a reason"), demo_db.session() as s:
+            amend(mid, session=s, reason=blank)
     with demo_db.session() as s:
-        assert amend(mid, session=s) == 2
+        assert amend(mid, session=s, reason="Raj's attendance was recorded wrongly") == 2
     with pytest.raises(UserError, match="not signed off"), demo_db.session() as s:
-        amend(mid, session=s)
+        amend(mid, session=s, reason="again")
     with demo_db.session() as s:  # editable again
         item = s.scalars(select(m.AgendaItem).where(m.AgendaItem.meeting_id == mid)).first()
         item.notes = "Corrected: the previous minutes were accepted with one change."
@@ -242,6 +245,16 @@ def test_amendment_opens_revision_two_and_keeps_revision_one(demo_db) -> None:
         old_check = check_meeting(mid, session=s)
     assert draft.status == "draft" and draft.revision == 2
     assert "Corrected" in draft.document["agenda"][0]["notes"]
+    # Revision 2 says why it exists, what it supersedes and what changed.
+    amendment = draft.document["amendment"]
+    assert amendment["reason"] == "Raj's attendance was recorded wrongly"
+    assert amendment["supersedes"] == {"revision": 1, "sha256": one.sha256}
+    title = draft.document["agenda"][0]["title"]
+    assert amendment["changes"] == [f"Agenda item 1 “{title}”: notes changed"]
+    from reviewtui.exports import markdown
+
+    text = markdown.render(draft.document, sha256=draft.sha256)
+    assert "## Amendment" in text and one.sha256 in text and "notes changed" in text
     assert kept.content == one.content and kept.signed_off
     assert [(r.revision, r.status) for r in revs] == [(1, "signed_off"), (2, "draft")]
     assert old_check.ok and "amended" in old_check.notes[0]

@@ -101,3 +101,48 @@ def test_bounds_and_last_n() -> None:
     assert periods.end_of("2026-Q2") == date(2026, 6, 30)
     assert periods.end_of("2024-02") == date(2024, 2, 29)
     assert periods.last_n("2026-02", 3) == ["2025-12", "2026-01", "2026-02"]
+
+
+@pytest.mark.parametrize(
+    ("text", "frequency", "expected"),
+    [
+        # One rule: the latest period of the KPI's frequency that ends by P's last day.
+        ("2026-11", "monthly", "2026-11"),
+        ("2026-11", "quarterly", "2026-Q3"),  # the fourth quarter has not ended on 30 Nov
+        ("2026-12", "quarterly", "2026-Q4"),
+        ("2026-Q1", "monthly", "2026-03"),
+        ("2026-Q4", "monthly", "2026-12"),
+        ("2026-Q1", "quarterly", "2026-Q1"),
+        ("2026-03", "weekly", "2026-W13"),  # W14 (30 Mar - 5 Apr) ends in April
+        ("2026-W09", "weekly", "2026-W09"),
+        ("2026-W09", "monthly", "2026-02"),  # 23 Feb - 1 Mar: March had not ended
+        ("Mar 2026", "monthly", "2026-03"),  # a month without a day is the month
+        ("March 2026", "quarterly", "2026-Q1"),
+        ("2026-03-31", "monthly", "2026-03"),  # a date is one day: March ends on it
+        ("2026-03-30", "monthly", "2026-02"),
+        ("2026-03-15", "weekly", "2026-W11"),  # a Sunday: its week has ended
+        ("2026-03-14", "weekly", "2026-W10"),
+        ("2026", "quarterly", "2026-Q4"),  # a year alone is the year
+        (" 2026-q2 ", "monthly", "2026-06"),
+    ],
+)
+def test_as_at(text: str, frequency: str, expected: str) -> None:
+    assert periods.as_at(text, frequency) == expected
+    # The rule itself: the period has ended by the last day, and the next one has not.
+    last = periods.last_day(text)
+    assert periods.end_of(expected) <= last < periods.end_of(periods.shift(expected, 1))
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "empty period"),
+        ("2026-13", "'2026-13': the month must be 01-12"),
+        ("soon", "'soon' is not a period or date"),
+        ("2026-02-30", "'2026-02-30' is not a period or date"),
+    ],
+)
+def test_as_at_refuses(text: str, message: str) -> None:
+    with pytest.raises(PeriodError) as err:
+        periods.as_at(text, "monthly")
+    assert str(err.value).startswith(message)

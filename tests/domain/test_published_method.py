@@ -24,3 +24,15 @@ def test_thresholds_quoted_match_the_defaults() -> None:
     )
     got = {v: int(k) for k, v in months.items()}
     assert got == s.cadence_months == DEFAULT_CADENCE_MONTHS
+
+
+def test_the_as_at_table_is_what_the_code_does() -> None:
+    """The examples of the "as at" rule in docs/scorecard.md are the code's answers."""
+    from reviewtui.domain.periods import as_at
+
+    section = DOC[DOC.index("| as at P |") :]
+    rows = re.findall(r"^\| `([^`]+)` \| `([^`]+)` \| `([^`]+)` \| `([^`]+)` \|$", section, re.M)
+    assert len(rows) >= 6
+    for given, monthly, quarterly, weekly in rows:
+        got = (as_at(given, "monthly"), as_at(given, "quarterly"), as_at(given, "weekly"))
+        assert got == (monthly, quarterly, weekly), given

@@ -22,7 +22,8 @@ async def test_dashboard_lists_vendors_and_opens_one(demo_path: Path) -> None:
         assert table.row_count == 4
         names = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
         # Attention first: Keystone is the only amber vendor, with OTIF red for months.
-        assert names[0] == "Keystone Precision Manufacturing"
+        # ✱: up for contract review (two KPIs to escalate), without the escalations having run.
+        assert names[0] == "✱ Keystone Precision Manufacturing"
         assert "amber" in str(table.get_row_at(0)[1]) and "OTIF" in str(table.get_row_at(0)[2])
         await pilot.press("down", "down", "up", "up", "enter")
         await settle(pilot)

@@ -125,6 +125,7 @@ NAVIGATION = {
     "Esc from remove item": ["escape", "delete", "escape"],
     "Esc from next date": ["escape", "N", "escape"],
     "back from feedback": ["escape", "f", "escape"],
+    "Esc from the scorecard (Ctrl+R)": ["ctrl+r", "escape"],
     "unbound letter on the agenda": ["escape", "down"],  # the prose starts with P: text
 }
 

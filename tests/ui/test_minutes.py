@@ -9,7 +9,7 @@ from textual.widgets import Input, Markdown, Select, Static
 
 from reviewtui.db import models as m
 from reviewtui.db import open_database
-from reviewtui.screens.meeting_modals import ConfirmModal
+from reviewtui.screens.meeting_modals import PromptModal
 from reviewtui.screens.minutes import MinutesScreen, SignOffScreen
 from reviewtui.screens.vendor import VendorScreen
 from tests.ui.conftest import make_app, settle
@@ -88,16 +88,22 @@ async def test_sign_off_both_sides_from_the_form_then_amend(demo_path: Path) -> 
         assert isinstance(app.screen, MinutesScreen)
         await pilot.press("A")
         await settle(pilot)
-        assert isinstance(app.screen, ConfirmModal)
+        assert isinstance(app.screen, PromptModal)
         await pilot.press("escape")  # declines: nothing happens
         await settle(pilot)
         assert _meeting_status(demo_path, 3) == ("signed_off", 1)
         await pilot.press("A")
         await settle(pilot)
-        await pilot.press("y")
+        await pilot.press("enter")  # no reason: the prompt stays
+        await settle(pilot)
+        assert isinstance(app.screen, PromptModal)
+        await pilot.press(*"Wrong attendee")
+        await pilot.press("enter")
         await settle(pilot)
         assert _meeting_status(demo_path, 3) == ("ended", 2)
         assert "DRAFT" in _status(app) and "revision 2" in _status(app)
+        md = _markdown(app)
+        assert "Wrong attendee" in md, md
 
 
 async def test_the_form_says_what_is_missing(demo_path: Path) -> None:
@@ -121,21 +127,39 @@ async def test_the_form_says_what_is_missing(demo_path: Path) -> None:
     assert _meeting_status(demo_path, 3) == ("ended", 1)
 
 
-async def test_export_key_saves_the_pdf_in_the_exports_folder(demo_path: Path, tmp_path: Path):
+async def test_export_key_saves_the_signed_pdf_in_the_exports_folder(
+    demo_path: Path, tmp_path: Path
+):
+    import subprocess
+
     from pypdf import PdfReader
 
-    app = make_app(demo_path, exports_dir=str(tmp_path / "out"))
+    from tests.test_cli import rt
+
+    out_dir = tmp_path / "out"
+    app = make_app(demo_path, exports_dir=str(out_dir))
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         app.open_minutes(2)
         await settle(pilot)
+        await pilot.press("e")  # signed-off minutes, but no key yet: told in place
+        await settle(pilot)
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        assert any("keys init" in str(n.message) for n in app._notifications)
+        assert not out_dir.exists() or not list(out_dir.iterdir())
+        made = rt("--db", str(demo_path), "keys", "init", "--org", "Contoso Group",
+                  "--out", str(tmp_path / "key.p12"))  # fmt: skip
+        assert made.returncode == 0, made.stderr
         await pilot.press("e")
         await settle(pilot)
         await app.workers.wait_for_complete()
         await settle(pilot)
-    (pdf,) = (tmp_path / "out").glob("*.pdf")
+    (pdf,) = out_dir.glob("*.pdf")
     assert pdf.name.startswith("minutes-northwind-service-desk-") and pdf.name.endswith("-r1.pdf")
     assert list(PdfReader(pdf).attachments) == ["minutes.json"]
+    report = subprocess.run(["pdfsig", str(pdf)], capture_output=True, text=True).stdout
+    assert "Signature is Valid" in report and "Total document signed" in report, report
 
 
 async def test_a_viewer_cannot_sign(demo_path: Path) -> None:

@@ -70,7 +70,7 @@ async def test_raise_a_plan_for_a_kpi_gap_with_whys_and_actions(demo_path: Path)
         await settle(pilot)
         form = app.screen
         assert isinstance(form, PlanFormScreen)
-        assert form.query_one("#plan-title", Input).value == "Abandonment rate below target"
+        assert form.query_one("#plan-title", Input).value == "Abandonment rate above target"
         await pilot.press("tab")  # problem, pre-filled from the KPI
         await pilot.press("tab")  # the linked KPI, pre-selected
         await pilot.press("tab", *"Callers hang up on Monday mornings")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-HEAD = "0003_i8_action_counts"
+HEAD = "0004_i13_signing"
 HERE = Path(__file__).parent
 
 

@@ -1,0 +1,89 @@
+"""What the facilitator looks up during a meeting: the vendor's scorecard as at the meeting's
+period (what the minutes print) and the actions on the agenda with their status and due date."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from reviewtui.config import Settings
+from reviewtui.db import models as m
+from reviewtui.db.errors import NotFound
+from reviewtui.db.minutes import meeting_period
+from reviewtui.db.scorecards import vendor_scorecard
+from reviewtui.domain import clock, enums
+from reviewtui.domain.portfolio import VendorScorecard
+
+
+@dataclass(frozen=True)
+class AgendaAction:
+    """An action the agenda discusses (carried over) or the meeting raised, as it stands."""
+
+    id: int
+    title: str
+    owner: str
+    status: str
+    due_date: date
+    overdue: bool
+    raised_here: bool
+
+
+@dataclass(frozen=True)
+class MeetingFacts:
+    """The scorecard as at ``period`` and the agenda's actions, read in one go."""
+
+    meeting_id: int
+    period: str
+    card: VendorScorecard
+    actions: tuple[AgendaAction, ...]
+
+
+def meeting_facts(
+    meeting_id: int,
+    *,
+    session: Session,
+    settings: Settings | None = None,
+    today: date | None = None,
+) -> MeetingFacts:
+    """The facts of ``meeting_id``: the same scorecard its minutes print, and its actions."""
+    mt = session.get(m.Meeting, meeting_id)
+    if mt is None:
+        raise NotFound(f"no meeting with id {meeting_id}")
+    today = today or clock.today()
+    period = meeting_period(mt)
+    card = vendor_scorecard(mt.vendor_id, session=session, period=period, settings=settings)
+    items = select(m.AgendaItem.id).where(m.AgendaItem.meeting_id == meeting_id)
+    on_items = select(m.AgendaItem.action_id).where(
+        m.AgendaItem.meeting_id == meeting_id, m.AgendaItem.action_id.is_not(None)
+    )
+    in_outcomes = select(m.Outcome.action_id).where(
+        m.Outcome.agenda_item_id.in_(items), m.Outcome.action_id.is_not(None)
+    )
+    rows = session.execute(
+        select(
+            m.Action.id,
+            m.Action.title,
+            m.Action.owner,
+            m.Action.status,
+            m.Action.due_date,
+            m.Action.meeting_id,
+        )
+        .where(m.Action.id.in_(on_items) | m.Action.id.in_(in_outcomes))
+        .order_by(m.Action.due_date, m.Action.id)
+    )
+    actions = tuple(
+        AgendaAction(
+            id=aid,
+            title=title,
+            owner=owner or "",
+            status=status,
+            due_date=due,
+            overdue=status in enums.OPEN_ACTION_STATUSES and due < today,
+            raised_here=raised_in == meeting_id,
+        )
+        for aid, title, owner, status, due, raised_in in rows
+    )
+    return MeetingFacts(meeting_id, period, card, actions)
