@@ -76,7 +76,8 @@ class Pane:
         raise RuntimeError(f"{text!r} not on screen after {timeout}s:\n{self.screen()}")
 
     def type(self, ch: str) -> None:
-        self._tmux("send-keys", "-t", "t", "-l", ch)
+        # A lone ";" is tmux's command separator: escaped, it is a key like any other.
+        self._tmux("send-keys", "-t", "t", "-l", "\\;" if ch == ";" else ch)
 
     def app_pid(self) -> int:
         """The python process running reviewtui under the pane's shell."""
