@@ -1,4 +1,4 @@
-.PHONY: help demo test lint format snapshots bench
+.PHONY: help demo test lint format snapshots bench bench-pg bench-both
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -20,3 +20,9 @@ snapshots:  ## regenerate UI snapshots (read the report first!)
 
 bench:  ## print the speed figures
 	uv run python -m benchmarks
+
+bench-pg:  ## the speed figures on a throwaway PostgreSQL server (bench-both: both tables)
+	uv run python -m benchmarks --backend postgresql
+
+bench-both:  ## the SQLite and the PostgreSQL tables, one after the other
+	uv run python -m benchmarks --backend both

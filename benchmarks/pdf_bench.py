@@ -56,8 +56,12 @@ def commands() -> tuple[str, str] | None:
     return reviewtui, weasyprint
 
 
-def measure(runs: int) -> dict:
-    """Time both commands ``runs`` times each, alternately; returns the raw figures."""
+def measure(runs: int, db: str | None = None) -> dict:
+    """Time both commands ``runs`` times each, alternately; returns the raw figures.
+
+    ``db``: a database (path or URL) that already holds the demo data; default: a new SQLite
+    file seeded here.
+    """
     found = commands()
     if found is None:
         raise RuntimeError("needs the reviewtui and weasyprint commands (run with `uv run`)")
@@ -68,13 +72,14 @@ def measure(runs: int) -> dict:
         tmp = Path(tmp_name)
         env["XDG_DATA_HOME"] = str(tmp / "data")
         env["XDG_CONFIG_HOME"] = str(tmp / "config")
-        db = tmp / "demo.db"
-        subprocess.run(
-            [reviewtui, "--db", str(db), "demo", "--seed-only"],
-            check=True,
-            env=env,
-            capture_output=True,
-        )
+        if db is None:
+            db = str(tmp / "demo.db")
+            subprocess.run(
+                [reviewtui, "--db", db, "demo", "--seed-only"],
+                check=True,
+                env=env,
+                capture_output=True,
+            )
 
         from reviewtui.db import minutes as minutes_q
         from reviewtui.db import open_database
@@ -83,7 +88,7 @@ def measure(runs: int) -> dict:
         from reviewtui.exports import html
         from reviewtui.exports.html import TEMPLATES
 
-        database = open_database(str(db), user="bench")
+        database = open_database(db, user="bench")
         with database.read() as s:
             qbrs = [
                 ref

@@ -1,6 +1,8 @@
 """Every speed figure of issue 8 in one table, against floors measured in the same run.
 
     uv run python -m benchmarks [--runs 7] [--rebuild] [--tiny] [--out FILE]
+                                [--backend sqlite|postgresql|postgres|both] [--no-sync]
+                                [--typing-trials N]
 
 Builds (once, cached in ``benchmarks/cache/``) the large database (:mod:`benchmarks.largedb`),
 seeds a fresh demo database, then measures:
@@ -13,11 +15,17 @@ seeds a fresh demo database, then measures:
 - ``reviewtui scorecard --all --format json`` on the large database, as a process;
 - the PDF export of the demo QBR minutes against the ``weasyprint`` command
   (:mod:`benchmarks.pdf_bench`);
-- what SIGKILL costs a typist: ``--typing-trials N`` trials (default 8, 1 with ``--tiny``, 0
-  skips) of typing into a meeting's notes in tmux at 10-15 keys/s and killing the app at a
-  random moment, half of them in the merged note of a real conflict; the figure is the worst
-  loss in seconds of typing, its note the worst in characters (:mod:`benchmarks.typing_loss`,
-  about 20 s a trial on the 2-core machine).
+- live sync (:mod:`benchmarks.sync_bench`): commit and keystroke to another session's screen
+  (p95), an idle follower's CPU, and on PostgreSQL 20 sessions on one meeting;
+- what SIGKILL costs a typist (SQLite runs only): ``--typing-trials N`` trials (default 8, 1
+  with ``--tiny``, 0 skips) of typing into a meeting's notes in tmux at 10-15 keys/s and killing
+  the app at a random moment, half of them in the merged note of a real conflict; the figure is
+  the worst loss in seconds of typing, its note the worst in characters
+  (:mod:`benchmarks.typing_loss`, about 20-30 s a trial on the 2-core machine).
+
+``--backend postgresql`` (alias ``postgres``) starts a throwaway server
+(:mod:`benchmarks.pgserver`), moves the cached large database into it with ``reviewtui db copy``
+and measures the same figures with the same budgets; ``both`` runs SQLite, then PostgreSQL.
 
 Prints one table and writes it as JSON under ``benchmarks/results/``. ``--tiny`` runs everything
 once on a tiny database in a temporary folder (the smoke test's mode: the figures mean nothing).
@@ -93,6 +101,10 @@ def _fmt(x: float | None, unit: str) -> str:
         return f"{x * 1000:.0f} ms"
     if unit == "MB":
         return f"{x:.0f} MB"
+    if unit == "%":
+        return f"{x * 100:.2f}%"
+    if unit == "n":
+        return f"{x:.0f}"
     return f"{x:.2f} s"
 
 
@@ -144,11 +156,60 @@ def _timed_process(cmd: list[str], runs: int) -> tuple[list[float], int]:
     return times, size
 
 
+BACKENDS = {"sqlite": "sqlite", "postgresql": "postgresql", "postgres": "postgresql"}
+
+
+def _postgres_databases(
+    work: Path, large_file: Path, exe: str, step
+) -> tuple[str, str, dict, object]:
+    """Start a throwaway server, copy the large SQLite database into it with ``db copy``, seed
+    the demo data; returns (large URL, demo URL, what the server is, the stop function)."""
+    from benchmarks import pgserver
+
+    # Its own folder under /tmp: the server runs as user postgres when we are root, and may not
+    # enter ``work`` (private to us).
+    pg_tmp = Path(tempfile.mkdtemp(prefix="reviewtui-bench-pg-"))
+    server, stop_server = pgserver.start(pg_tmp, max_connections=100)
+
+    def stop() -> None:
+        stop_server()
+        shutil.rmtree(pg_tmp, ignore_errors=True)
+
+    try:
+        large = server.new_database("large")
+        demo = server.new_database("demo")
+        step("copy the large database into PostgreSQL (reviewtui db copy)")
+        t0 = time.perf_counter()
+        subprocess.run(
+            [exe, "--db", str(large_file), "db", "copy", "--to", large],
+            check=True,
+            capture_output=True,
+        )
+        copy_s = time.perf_counter() - t0
+        subprocess.run([exe, "--db", demo, "demo", "--seed-only"], check=True, capture_output=True)
+        import psycopg
+
+        with psycopg.connect(large.replace("+psycopg", "")) as conn:
+            version = conn.execute("SHOW server_version").fetchone()[0]
+            settings = dict(
+                conn.execute(
+                    "SELECT name, setting FROM pg_settings WHERE name IN "
+                    "('max_connections', 'shared_buffers', 'fsync', 'work_mem')"
+                ).fetchall()
+            )
+    except BaseException:
+        stop()
+        raise
+    info = {"server_version": version, "settings": settings, "copy_seconds": copy_s}
+    return large, demo, info, stop
+
+
 def run(args: argparse.Namespace) -> dict:
     t_start = time.perf_counter()
     load_start = os.getloadavg()
     exe = _exe()
     runs = 1 if args.tiny and args.runs is None else (args.runs or 7)
+    backend = BACKENDS[args.backend]
     work = Path(tempfile.mkdtemp(prefix="reviewtui-bench-"))
     # The children see a frozen clock (the same overdue set every run) and no user config.
     os.environ["REVIEWTUI_NOW"] = largedb.NOW
@@ -161,13 +222,149 @@ def run(args: argparse.Namespace) -> dict:
     large, build_s = largedb.ensure(
         size, work / "cache" if args.tiny else largedb.CACHE, rebuild=args.rebuild
     )
-    demo = work / "demo.db"
-    subprocess.run([exe, "--db", str(demo), "demo", "--seed-only"], check=True, capture_output=True)
     figures: list[Figure] = []
     warm = not args.tiny
 
     def step(name: str) -> None:
-        print(f"[{time.perf_counter() - t_start:6.1f} s] {name}", file=sys.stderr, flush=True)
+        print(
+            f"[{time.perf_counter() - t_start:6.1f} s] {backend}: {name}",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    stop_server = None
+    server: dict = {}
+    if backend == "postgresql":
+        large_db, demo_db, server, stop_server = _postgres_databases(work, large, exe, step)
+    else:
+        large_db, demo_db = str(large), str(work / "demo.db")
+        subprocess.run(
+            [exe, "--db", demo_db, "demo", "--seed-only"], check=True, capture_output=True
+        )
+    try:
+        figures += _measure(exe, large_db, demo_db, size, runs, warm, step, args.tiny)
+        if not args.no_sync:
+            figures += _sync(
+                demo_db,
+                backend,
+                step,
+                crowd=backend == "postgresql" and not args.tiny,
+                tiny=args.tiny,
+            )
+        if backend == "sqlite":
+            figures += _typing(exe, args, step)
+    finally:
+        if stop_server is not None:
+            stop_server()
+    shutil.rmtree(work, ignore_errors=True)
+    return {
+        "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "backend": backend,
+        "server": server,
+        "machine": {
+            "cores": os.cpu_count(),
+            "platform": platform.platform(),
+            "python": platform.python_version(),
+            "load_average_start": load_start,
+            "load_average_end": os.getloadavg(),
+        },
+        "database": {"size": asdict(size), "build_seconds": build_s, "tiny": args.tiny},
+        "runs": runs,
+        "total_seconds": time.perf_counter() - t_start,
+        "figures": [f.as_dict() for f in figures],
+        "table": table(figures),
+    }
+
+
+def _typing(exe: str, args: argparse.Namespace, step) -> list[Figure]:
+    """The worst typing lost to SIGKILL over ``--typing-trials`` (benchmarks.typing_loss)."""
+    trials = 1 if args.tiny and args.typing_trials is None else args.typing_trials
+    trials = 8 if trials is None else trials
+    if trials <= 0:
+        return []
+    step(f"typing loss under SIGKILL, {trials} trials")
+    plain = typing_loss.run_trials(exe, (trials + 1) // 2, sig="KILL", conflict=False)
+    merged = typing_loss.run_trials(exe, trials // 2, sig="KILL", conflict=True, seed=2)
+    done = plain + merged
+    worst = max(done, key=lambda t: t.lost_seconds)
+    bad = [t for t in done if t.problem]
+    return [
+        Figure(
+            "typing lost to SIGKILL (worst)",
+            "s",
+            [worst.lost_seconds],  # the worst trial is the figure, against 1 s
+            1.0,
+            note=(
+                f"{len(done)} trials, worst {max(t.lost_chars for t in done)} chars, median "
+                f"{statistics.median(t.lost_seconds for t in done):.2f} s; "
+                + (f"{len(bad)} NOT A PREFIX: {bad[0].problem}" if bad else "all prefixes")
+            ),
+        )
+    ]
+
+
+def _sync(demo: str, backend: str, step, *, crowd: bool, tiny: bool = False) -> list[Figure]:
+    """The live-sync figures (benchmarks/sync_bench.py): p95 values against their budgets."""
+    from benchmarks import sync_bench as sb
+
+    step("live sync between two sessions, idle follower")
+    if tiny:
+        pair = sb.measure_pair(demo, changes=3, idle=1.0, typed=sb.TYPED[:12])
+    else:
+        pair = sb.measure_pair(demo)
+    ch, keys = pair["change_to_screen"], pair["keystroke_to_screen"]
+    figures = [
+        Figure(
+            "change -> other screen, p95",
+            "ms",
+            [sb.p95(ch)],
+            0.3,
+            note=f"{len(ch)} commits, median {statistics.median(ch) * 1000:.0f} ms, "
+            f"{pair['changes_never_shown']} never shown",
+        ),
+        Figure(
+            "keystroke -> other screen, p95",
+            "ms",
+            [sb.p95(keys)] if keys else [float("inf")],
+            1.0,
+            note=f"{pair['keys_typed']} keys, {pair['keys_never_shown']} never shown, "
+            f"debounce included",
+        ),
+        Figure("idle follower CPU (of a core)", "%", [pair["idle_cpu_fraction"]], 0.01),
+        Figure(
+            "two sessions: keystrokes lost (items)",
+            "n",
+            [0 if pair["stored_intact"] else 1],
+            0,
+            note="the typist's stored notes against what it typed",
+        ),
+    ]
+    if crowd:
+        step("20 sessions on one meeting")
+        c = sb.measure_crowd(demo)
+        lat = c["commit_to_screen"]
+        figures += [
+            Figure(
+                "20 sessions: commit -> screen, p95",
+                "ms",
+                [sb.p95(lat)],
+                0.5,
+                note=f"{c['commits']} commits x 15 followers, {c['real_apps']} real apps, "
+                f"{c['commit_views_never_shown']} never shown",
+            ),
+            Figure(
+                "20 sessions: keystrokes lost (items)", "n", [c["items_with_keystrokes_lost"]], 0
+            ),
+            Figure("20 sessions: false conflicts", "n", [c["false_conflicts"]], 0),
+            Figure("20 sessions: peak server connections", "n", [c["peak_connections"]], 97),
+        ]
+    return figures
+
+
+def _measure(
+    exe: str, large: str, demo: str, size, runs: int, warm: bool, step, tiny: bool
+) -> list[Figure]:
+    figures: list[Figure] = []
 
     step("cold start, demo database")
     ours, floor = startup.measure_pair([exe, "--db", str(demo)], runs, startup.MARKER, warm=warm)
@@ -206,7 +403,7 @@ def run(args: argparse.Namespace) -> dict:
     )
 
     step("PDF export of the demo QBR minutes")
-    pdf = pdf_bench.measure(max(runs // 2, 1) if args.tiny else runs)
+    pdf = pdf_bench.measure(max(runs // 2, 1) if tiny else runs, db=demo)
     figures.append(
         Figure(
             "PDF minutes vs weasyprint",
@@ -234,45 +431,7 @@ def run(args: argparse.Namespace) -> dict:
         )
     )
     figures.append(Figure("peak RSS after every screen", "MB", [tour["peak_rss_mb"]], 300))
-
-    trials = 1 if args.tiny and args.typing_trials is None else args.typing_trials
-    trials = 8 if trials is None else trials
-    if trials > 0:
-        step(f"typing loss under SIGKILL, {trials} trials")
-        plain = typing_loss.run_trials(exe, (trials + 1) // 2, sig="KILL", conflict=False)
-        merged = typing_loss.run_trials(exe, trials // 2, sig="KILL", conflict=True, seed=2)
-        done = plain + merged
-        worst = max(done, key=lambda t: t.lost_seconds)
-        bad = [t for t in done if t.problem]
-        figures.append(
-            Figure(
-                "typing lost to SIGKILL (worst)",
-                "s",
-                [worst.lost_seconds],  # the worst trial is the figure, against 1 s
-                1.0,
-                note=(
-                    f"{len(done)} trials, worst {max(t.lost_chars for t in done)} chars, median "
-                    f"{statistics.median(t.lost_seconds for t in done):.2f} s; "
-                    + (f"{len(bad)} NOT A PREFIX: {bad[0].problem}" if bad else "all prefixes")
-                ),
-            )
-        )
-    shutil.rmtree(work, ignore_errors=True)
-    return {
-        "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "machine": {
-            "cores": os.cpu_count(),
-            "platform": platform.platform(),
-            "python": platform.python_version(),
-            "load_average_start": load_start,
-            "load_average_end": os.getloadavg(),
-        },
-        "database": {"size": asdict(size), "build_seconds": build_s, "tiny": args.tiny},
-        "runs": runs,
-        "total_seconds": time.perf_counter() - t_start,
-        "figures": [f.as_dict() for f in figures],
-        "table": table(figures),
-    }
+    return figures
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -281,26 +440,54 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rebuild", action="store_true", help="build the cached database afresh")
     ap.add_argument("--tiny", action="store_true", help="a tiny database, one run: smoke only")
     ap.add_argument("--out", type=Path, help="the JSON file (default benchmarks/results/...)")
+    ap.add_argument("--no-sync", action="store_true", help="skip the live-sync figures")
     ap.add_argument(
         "--typing-trials",
         type=int,
         default=None,
-        help="SIGKILL trials of a typist (default 8; 1 with --tiny; 0 skips, ~20 s each)",
+        help="SIGKILL trials of a typist (default 8; 1 with --tiny; 0 skips; ~25 s each)",
+    )
+    ap.add_argument(
+        "--backend",
+        choices=[*sorted(BACKENDS), "both"],
+        default="sqlite",
+        help="the database: the SQLite file (default) or a throwaway PostgreSQL server "
+        "(postgres is an alias of postgresql); both: one after the other, two tables",
     )
     args = ap.parse_args(argv)
-    result = run(args)
+    names = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    for name in names:
+        args.backend = name
+        result = run(args)
+        _report(result)
+        out = args.out
+        if out is None or len(names) > 1:
+            tag = "" if result["backend"] == "sqlite" else f"-{result['backend']}"
+            folder = (out.parent if out else None) or (
+                Path(tempfile.gettempdir()) if args.tiny else RESULTS
+            )
+            out = folder / f"bench-{stamp}{tag}.json"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+        print(f"results: {out}\n")
+    return 0
+
+
+def _report(result: dict) -> None:
     m = result["machine"]
     print(
         f"machine: {m['cores']} cores, {m['platform']}, Python {m['python']}; load average "
         f"{m['load_average_start'][0]:.2f} at start, {m['load_average_end'][0]:.2f} at end"
     )
+    print(
+        f"backend: {result['backend']}"
+        + (
+            f" (server {result['server']['server_version']}, the large database copied in "
+            f"{result['server']['copy_seconds']:.0f} s)"
+            if result["server"]
+            else ""
+        )
+    )
     print(f"runs: {result['runs']} each; total {result['total_seconds']:.0f} s")
     print(result["table"])
-    out = args.out
-    if out is None:
-        stamp = time.strftime("%Y%m%d-%H%M%S")
-        out = (Path(tempfile.gettempdir()) if args.tiny else RESULTS) / f"bench-{stamp}.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    print(f"results: {out}")
-    return 0

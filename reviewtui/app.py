@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import dataclasses
 import gc
 import os
 import threading
@@ -14,6 +15,7 @@ from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
+from textual.theme import BUILTIN_THEMES, Theme
 from textual.worker import Worker, WorkerState
 from textual.worker_manager import WorkerManager
 
@@ -39,6 +41,26 @@ def sixteen_colours() -> bool:
     from rich.console import Console
 
     return Console(force_terminal=True).color_system in (None, "standard", "windows")
+
+
+ANSI_DARK, ANSI_LIGHT = "reviewtui-ansi-dark", "reviewtui-ansi-light"
+"""The themes of a 16-colour (or NO_COLOR) terminal."""
+
+
+def sixteen_colour_themes() -> list[Theme]:
+    """Textual's ANSI themes, with the frame of a field that is not focused in grey.
+
+    Textual draws it black in the dark one and white in the light one, assuming the terminal's
+    background matches; it is unknown (16-colour terminals are dark and light alike), and a
+    black or white frame vanished on one of them: Input boxes looked like loose text. Grey
+    (bright black) shows on both.
+    """
+    out = []
+    for name, base in ((ANSI_DARK, "ansi-dark"), (ANSI_LIGHT, "ansi-light")):
+        theme = BUILTIN_THEMES[base]
+        grey = {"border-blurred": "ansi_bright_black"}
+        out.append(dataclasses.replace(theme, name=name, variables={**theme.variables, **grey}))
+    return out
 
 
 class _ReportingWorkers(WorkerManager):
@@ -75,10 +97,17 @@ class ReviewApp(FollowUpNavigation, App[int]):
     TITLE = "reviewtui"
     CSS_PATH = "app.tcss"
     # With NO_COLOR every colour is dropped, and with it the background that marks the cursor
-    # row and the text cursor: reverse video marks them instead.
+    # row and the text cursor: reverse video marks them instead; the highlighted option (an
+    # agenda item) is underlined (Textual 8 draws options without reverse video). In 16 colours the command
+    # palette's frame and icon were black, unseen on a dark terminal: grey and the terminal's
+    # own colour instead.
     DEFAULT_CSS = """
     App.-no-color DataTable > .datatable--cursor { text-style: reverse bold; }
     App.-no-color Input > .input--cursor { text-style: reverse; }
+    App.-no-color OptionList > .option-list--option-highlighted { text-style: bold underline; }
+    CommandPalette:ansi #--input { border: hkey ansi_bright_black; }
+    CommandList:ansi { border-bottom: hkey ansi_bright_black; }
+    SearchIcon:ansi { color: ansi_default; }
     """
     SCOPED_CSS = False  # the rules above start at the App itself
     COMMANDS = App.COMMANDS | {VendorCommands, FollowUpCommands}
@@ -153,7 +182,9 @@ class ReviewApp(FollowUpNavigation, App[int]):
         self._gc_threshold = gc.get_threshold()
         self.call_after_refresh(self._calm_the_garbage_collector)
         if self.sixteen_colours:
-            self.theme = "ansi-dark"
+            for theme in sixteen_colour_themes():
+                self.register_theme(theme)
+            self.theme = ANSI_DARK
         if self.start_meeting_id is not None:
             self.open_meeting(self.start_meeting_id)
 
@@ -170,7 +201,7 @@ class ReviewApp(FollowUpNavigation, App[int]):
 
     def action_toggle_theme(self) -> None:
         dark, light = (
-            ("ansi-dark", "ansi-light")
+            (ANSI_DARK, ANSI_LIGHT)
             if self.sixteen_colours
             else (
                 "textual-dark",
@@ -196,6 +227,34 @@ class ReviewApp(FollowUpNavigation, App[int]):
         from reviewtui.screens.meeting import MeetingScreen
 
         self.push_screen(MeetingScreen(meeting_id))
+
+    def schedule_meeting(self, vendor_id: int | None = None) -> None:
+        """The schedule form (from the command palette), on ``vendor_id`` if given."""
+        from reviewtui.screens.meetings import NewMeetingModal
+
+        if self.settings.role != "facilitator":
+            self.notify(
+                "This session is read-only: meetings cannot be scheduled.", severity="error"
+            )
+            return
+
+        def load() -> list[tuple[int, str]]:
+            from reviewtui.db import vendors as vendor_q
+
+            with self.db.read() as s:
+                return vendor_q.names(session=s, only_vendor=self.vendor_scope)
+
+        def done(meeting_id: int | None) -> None:
+            if meeting_id is not None:
+                self.notify(f"Meeting {meeting_id} scheduled with its default agenda.")
+
+        def ask(names: list[tuple[int, str]]) -> None:
+            if not names:
+                self.notify("Add a vendor first (dashboard: a).", severity="warning")
+                return
+            self.push_screen(NewMeetingModal(names, vendor_id), done)
+
+        self._load_then(load, ask)
 
     def _calm_the_garbage_collector(self) -> None:
         """Fewer and shorter full garbage collections while the app runs.

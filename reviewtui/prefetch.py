@@ -40,7 +40,7 @@ def compute(settings: Settings, db_url: str) -> list[PortfolioRow]:
         from reviewtui.db import firstrows
         from reviewtui.domain import clock
 
-        path = firstrows.sqlite_file(db_url)
+        path = firstrows.sqlite_file(db_url) or firstrows.postgres_url(db_url)
         if path is not None:
             rows = firstrows.overview(path, settings, today=clock.today())
             if rows is not None:

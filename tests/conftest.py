@@ -8,10 +8,8 @@ either, PostgreSQL tests are skipped with the reason, unless ``REVIEWTUI_REQUIRE
 
 from __future__ import annotations
 
-import itertools
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
@@ -19,6 +17,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from benchmarks import pgserver
+from benchmarks.pgserver import PgServer
 
 FROZEN_NOW = "2026-11-28T09:00:00+00:00"
 
@@ -51,96 +52,6 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.Temp
     time.tzset()
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _pg_bindir() -> Path | None:
-    found = shutil.which("pg_ctl")
-    if found:
-        return Path(found).parent
-    for cand in sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True):
-        if (cand / "pg_ctl").exists():
-            return cand
-    return None
-
-
-class PgServer:
-    """A PostgreSQL server reachable at ``base_url``; hands out fresh databases."""
-
-    _counter = itertools.count(1)
-
-    def __init__(self, base_url: str) -> None:
-        self.base_url = base_url.rstrip("/")
-
-    def admin(self, sql: str) -> None:
-        import psycopg
-
-        with psycopg.connect(
-            self.base_url.replace("+psycopg", "") + "/postgres", autocommit=True
-        ) as conn:
-            conn.execute(sql)
-
-    def new_database(self) -> str:
-        name = f"rt_{os.getpid()}_{next(self._counter)}"
-        self.admin(f'DROP DATABASE IF EXISTS "{name}"')
-        self.admin(f'CREATE DATABASE "{name}"')
-        return f"{self.base_url}/{name}"
-
-
-def _start_pg(tmp: Path) -> tuple[PgServer, callable]:
-    bindir = _pg_bindir()
-    if bindir is None:
-        raise FileNotFoundError("no PostgreSQL server binaries (initdb, pg_ctl) on this machine")
-    data = tmp / "pgdata"
-    port = _free_port()
-    as_root = os.geteuid() == 0
-    prefix = ["runuser", "-u", "postgres", "--"] if as_root else []
-    tmp.chmod(0o777)
-    subprocess.run(
-        prefix
-        + [
-            str(bindir / "initdb"),
-            "-D",
-            str(data),
-            "-U",
-            "postgres",
-            "--auth=trust",
-            "-E",
-            "UTF8",
-            "--no-sync",
-        ],
-        check=True,
-        capture_output=True,
-    )
-    subprocess.run(
-        prefix
-        + [
-            str(bindir / "pg_ctl"),
-            "-D",
-            str(data),
-            "-l",
-            str(tmp / "pg.log"),
-            "-w",
-            "-o",
-            f"-p {port} -k {tmp} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200",
-            "start",
-        ],
-        check=True,
-        capture_output=True,
-    )
-
-    def stop() -> None:
-        subprocess.run(
-            prefix + [str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
-            capture_output=True,
-        )
-
-    return PgServer(f"postgresql+psycopg://postgres@127.0.0.1:{port}"), stop
-
-
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[PgServer]:
     url = os.environ.get("REVIEWTUI_TEST_PG_URL")
@@ -149,7 +60,7 @@ def pg_server() -> Iterator[PgServer]:
         return
     tmp = Path(tempfile.mkdtemp(prefix="reviewtui-pg-"))
     try:
-        server, stop = _start_pg(tmp)
+        server, stop = pgserver.start(tmp)
     except (FileNotFoundError, subprocess.CalledProcessError) as exc:
         detail = getattr(exc, "stderr", b"") or b""
         reason = f"PostgreSQL not available: {exc} {detail.decode(errors='replace')[:300]}"

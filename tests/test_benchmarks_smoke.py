@@ -22,7 +22,7 @@ def test_benchmark_command_runs_on_a_tiny_database(tmp_path: Path) -> None:
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=180,
+        timeout=400,  # a loaded machine (the figures are not checked here)
     )
     assert done.returncode == 0, done.stderr
     result = json.loads(out.read_text())
@@ -36,9 +36,31 @@ def test_benchmark_command_runs_on_a_tiny_database(tmp_path: Path) -> None:
     assert "peak RSS after every screen" in names
     assert "typing lost to SIGKILL (worst)" in names
     for f in result["figures"]:
-        # A typist may well lose nothing to a kill: that figure alone may be 0.
-        assert f["median"] > 0 or f["name"].startswith("typing lost")
-        assert f["passed"] in (True, False)
+        assert f["median"] >= 0 and f["passed"] in (True, False)  # counts may be 0
         assert f"{f['name']} " in done.stdout  # one table row each
     assert result["database"]["tiny"] is True
     assert "load average" in done.stdout
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux")
+def test_benchmark_command_runs_on_postgresql(tmp_path: Path, pg_server) -> None:
+    """--backend postgres (the alias) starts its own server, moves the tiny database in with
+    `db copy`, and says so in the results."""
+    out = tmp_path / "bench.json"
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks", "--tiny", "--backend", "postgres", "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    result = json.loads(out.read_text())
+    assert result["backend"] == "postgresql"
+    assert result["server"]["server_version"] and result["server"]["copy_seconds"] > 0
+    assert result["server"]["settings"]["max_connections"] == "100"
+    names = [f["name"] for f in result["figures"]]
+    assert "scorecard --all --format json" in names
+    assert "change -> other screen, p95" in names
+    assert "backend: postgresql" in done.stdout

@@ -205,3 +205,40 @@ def db_upgrade(ctx: CliContext) -> None:
     finally:
         engine.dispose()
     click.echo(f"upgraded to {HEAD}" if ran else f"already at {HEAD}")
+
+
+@db_group.command("copy")
+@click.option(
+    "--to",
+    "target",
+    required=True,
+    metavar="URL",
+    help="The database to copy into (postgresql+psycopg://user@host/name, or a new SQLite "
+    "file); it must hold no reviewtui data.",
+)
+@pass_ctx
+def db_copy(ctx: CliContext, target: str) -> None:
+    """Copy the whole database (--db) into an empty one, e.g. to move from SQLite to PostgreSQL.
+
+    Creates the schema at the current revision in the target and copies every table with its
+    ids, the audit trail as it is and signed-off minutes byte for byte, in one transaction;
+    the source is only read. A target with any reviewtui data is refused.
+    """
+    from reviewtui.db.copy import copy_database, display
+
+    tty = sys.stderr.isatty()
+
+    def progress(table: str, done: int, total: int) -> None:
+        if tty:
+            end = "\n" if done == total else ""
+            click.echo(f"\r  {table:<16} {done:>9,} / {total:,} rows", nl=False, err=True)
+            click.echo(end, nl=False, err=True)
+        elif done == total:
+            click.echo(f"  {table:<16} {total:>9,} rows", err=True)
+
+    click.echo(f"copying {display(ctx.db_url)} to {display(target)}", err=True)
+    result = copy_database(ctx.db_url, target, progress=progress)
+    click.echo(
+        f"copied {result.rows:,} rows in {len(result.tables)} tables to {display(target)} "
+        f"(schema {result.revision})"
+    )

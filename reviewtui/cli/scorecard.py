@@ -86,7 +86,7 @@ def _load(ctx: CliContext, vendor: str | None, all_: bool, period: str | None) -
     if all_ and period is None and scope is None:
         # The whole portfolio on an SQLite file: the same SQL through stdlib sqlite3, without
         # importing SQLAlchemy (~0.4 s); None when only the data layer can tell.
-        path = firstrows.sqlite_file(ctx.db_url)
+        path = firstrows.sqlite_file(ctx.db_url) or firstrows.postgres_url(ctx.db_url)
         if path is not None:
             cards = firstrows.portfolio(path, ctx.settings, today=clock.today(), history=2)
             if cards is not None:

@@ -30,6 +30,15 @@ from sqlalchemy.orm import Session
 
 BUSY_TIMEOUT_MS = 30_000
 
+#: PostgreSQL: connections each reviewtui process keeps open (``pool_size``) and may open on top
+#: when every one is busy (``max_overflow``). With the meeting watch's own LISTEN connection a
+#: session holds at most PG_POOL_SIZE + PG_MAX_OVERFLOW + 1 = 4 server connections, so 20
+#: sessions stay at 80, under PostgreSQL's default max_connections (100, 3 of them reserved
+#: for superusers). REVIEWTUI_PG_POOL_SIZE / REVIEWTUI_PG_MAX_OVERFLOW change them
+#: (docs/deploy-ssh.md).
+PG_POOL_SIZE = 2
+PG_MAX_OVERFLOW = 1
+
 
 def normalise_url(db: str) -> str:
     """Turn a path or URL given on the command line into an SQLAlchemy URL."""
@@ -114,13 +123,31 @@ def make_engine(url: str, *, read_only: bool = False) -> Engine:
         )
         _configure_sqlite(engine, read_only=read_only)
         return engine
+    pool = {
+        "pool_size": _env_int("REVIEWTUI_PG_POOL_SIZE", PG_POOL_SIZE, least=1),
+        "max_overflow": _env_int("REVIEWTUI_PG_MAX_OVERFLOW", PG_MAX_OVERFLOW),
+        "pool_pre_ping": True,
+    }
+    # JIT compiling pays off for long analytical queries, not for ours: the planner's costs for
+    # the scorecard's per-KPI index probes pass jit_above_cost and compiling took ~1 s of 1.5.
+    options = "-c jit=off"
     if read_only:
-        return create_engine(
-            url,
-            pool_pre_ping=True,
-            connect_args={"options": "-c default_transaction_read_only=on"},
-        )
-    return create_engine(url, pool_pre_ping=True)
+        options += " -c default_transaction_read_only=on"
+    return create_engine(url, connect_args={"options": options}, **pool)
+
+
+def _env_int(name: str, default: int, least: int = 0) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValueError(f"{name}={raw!r} is not a whole number") from None
+    if value < least:
+        # (pool_size 0 would mean "no limit" to SQLAlchemy)
+        raise ValueError(f"{name}={raw!r} must be at least {least}")
+    return value
 
 
 @dataclass

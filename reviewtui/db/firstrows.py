@@ -1,4 +1,5 @@
-"""The portfolio's scorecards with the stdlib ``sqlite3`` module: no SQLAlchemy to import.
+"""The portfolio's scorecards with the stdlib ``sqlite3`` module (or bare psycopg on
+PostgreSQL): no SQLAlchemy to import.
 
 Two processes need every vendor's scorecard and little else: the TUI's start-up child
 (:mod:`reviewtui.prefetch`), which computes the dashboard's rows on the second core while the
@@ -6,7 +7,8 @@ parent imports Textual, and ``reviewtui scorecard --all``. Importing SQLAlchemy,
 the models costs each ~0.4 s. On an SQLite file, for a session that sees every vendor, they run
 instead the very SQL text the data layer runs (:mod:`reviewtui.db.dashboard_sql`, rendered from
 the SQLAlchemy queries and checked against them by a test) and build the results with the same
-functions (:mod:`reviewtui.domain.portfolio`).
+functions (:mod:`reviewtui.domain.portfolio`). On PostgreSQL (a URL from :func:`postgres_url`)
+the same statements, rendered for PostgreSQL, run through psycopg in one read-only snapshot.
 
 Whenever this path cannot give the data layer's answer it returns None, and the caller goes
 the usual way: the file is missing (the data layer creates it), its schema is not the current
@@ -21,7 +23,7 @@ from datetime import date
 from pathlib import Path
 from typing import TypeVar
 
-from reviewtui.db.dashboard_sql import STATEMENTS
+from reviewtui.db.dashboard_sql import STATEMENTS, STATEMENTS_PG
 from reviewtui.db.migrations import HEAD
 from reviewtui.domain import portfolio as shared
 
@@ -45,19 +47,31 @@ def sqlite_file(url: str) -> Path | None:
     return None
 
 
+def postgres_url(url: str) -> str | None:
+    """A PostgreSQL URL as libpq takes it (``postgresql+psycopg://`` -> ``postgresql://``), else
+    None. Without SQLAlchemy: this runs before it is imported."""
+    for prefix in ("postgresql+psycopg://", "postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql://" + url[len(prefix) :]
+    return None
+
+
 class _Reader:
     """Runs the generated statements on one connection, in one read transaction."""
 
-    def __init__(self, con: sqlite3.Connection, today: date) -> None:
+    def __init__(self, con, today: date, *, postgres: bool = False) -> None:
         self.con = con
         self.today = today
+        self.statements = STATEMENTS_PG if postgres else STATEMENTS
+        self.postgres = postgres
 
     def run(self, name: str, *, last: int = 2, ids: list[int] | None = None) -> list[tuple]:
-        sql, stored = STATEMENTS[name]
+        sql, stored = self.statements[name]
         params: dict[str, object] = {}
         for key, value in stored.items():
             if value == "$today":
-                value = self.today.isoformat()  # how SQLAlchemy binds a date on SQLite
+                # How SQLAlchemy binds a date: as text on SQLite, a date for psycopg.
+                value = self.today if self.postgres else self.today.isoformat()
             elif value == "$offset":
                 value = last - 1
             elif isinstance(value, str) and value.startswith("$id:"):
@@ -68,8 +82,33 @@ class _Reader:
         return self.con.execute(sql, params).fetchall()
 
 
-def _read(path: Path, today: date, work: Callable[[_Reader], T]) -> T | None:
-    """``work`` in one read transaction on ``path``, or None (see the module's docstring)."""
+def _read_pg(url: str, today: date, work: Callable[[_Reader], T]) -> T | None:
+    """``work`` in one read-only REPEATABLE READ transaction on PostgreSQL, or None."""
+    try:
+        import psycopg
+    except ImportError:
+        return None
+    try:
+        with psycopg.connect(
+            url, options="-c jit=off -c default_transaction_read_only=on", connect_timeout=10
+        ) as con:
+            con.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            found = con.execute("SELECT to_regclass('alembic_version') IS NOT NULL").fetchone()
+            if not found or not found[0]:
+                return None
+            version = con.execute("SELECT version_num FROM alembic_version").fetchone()
+            if version is None or version[0] != HEAD:
+                return None
+            return work(_Reader(con, today, postgres=True))
+    except psycopg.Error:
+        return None
+
+
+def _read(path: Path | str, today: date, work: Callable[[_Reader], T]) -> T | None:
+    """``work`` in one read transaction on ``path`` (or a PostgreSQL URL from
+    :func:`postgres_url`), or None (see the module's docstring)."""
+    if isinstance(path, str):
+        return _read_pg(path, today, work)
     if not path.is_file():
         return None
     try:
@@ -110,7 +149,7 @@ def _scorecards(
 
 
 def portfolio(
-    path: Path, settings, *, today: date, history: int, exact_misses: bool = True
+    path: Path | str, settings, *, today: date, history: int, exact_misses: bool = True
 ) -> list[shared.VendorScorecard] | None:
     """What :func:`reviewtui.db.scorecards.portfolio` gives a session that sees every vendor,
     at the latest period, or None when only the data layer can tell."""
@@ -119,7 +158,7 @@ def portfolio(
 
 
 def overview(
-    path: Path, settings, *, today: date, worst: int = 3
+    path: Path | str, settings, *, today: date, worst: int = 3
 ) -> list[shared.PortfolioRow] | None:
     """What :func:`reviewtui.db.portfolio.portfolio_overview` gives a session that sees every
     vendor, or None when only the data layer can tell."""

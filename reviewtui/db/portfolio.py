@@ -67,19 +67,25 @@ _LAST = 987_654
 _IDS = [-1 - i for i in range(RELOAD_CHUNK)]
 
 
-def sqlite_statements() -> dict[str, tuple[str, dict[str, object]]]:
-    """The dashboard's queries as SQLite text with named parameters, for a session that sees
+def sqlite_statements(backend: str = "sqlite") -> dict[str, tuple[str, dict[str, object]]]:
+    """The dashboard's queries as SQL text with named parameters, for a session that sees
     every vendor: name -> (sql, parameters). Parameter values ``"$today"`` and ``"$offset"``
     stand for today's date and the OFFSET that picks the first period loaded, ``"$id:N"`` for
-    the Nth KPI id of a chunk of ``RELOAD_CHUNK``."""
-    from sqlalchemy.dialects import sqlite
+    the Nth KPI id of a chunk of ``RELOAD_CHUNK``. ``backend``: ``sqlite`` (``:name``
+    parameters, for stdlib sqlite3) or ``postgresql`` (``%(name)s``, for psycopg)."""
+    if backend == "postgresql":
+        from sqlalchemy.dialects.postgresql import psycopg
 
-    dialect = sqlite.dialect(paramstyle="named")
+        dialect = psycopg.dialect()
+    else:
+        from sqlalchemy.dialects import sqlite
+
+        dialect = sqlite.dialect(paramstyle="named")
     queries = {
         "vendors": vendors.vendors_query(today=_TODAY),
         "names": scorecards.vendor_names_query(),
         "kpis": scorecards.kpi_defs_query(None),
-        "values": scorecards.pivot_query(None, last=_LAST),
+        "values": scorecards.pivot_query(None, last=_LAST, lateral=backend == "postgresql"),
         # A chunk of KPIs' whole histories (see reviewtui.domain.portfolio.evaluate_loaded).
         "history": scorecards.pivot_query(None, kpi_ids=_IDS),
     }
@@ -112,6 +118,15 @@ def write_sqlite_module(path=None) -> str:
         "STATEMENTS: dict[str, tuple[str, dict[str, object]]] = {",
     ]
     for name, (sql, params) in sqlite_statements().items():
+        lines.append(f"    {name!r}: (")
+        lines.append(f"        {sql!r},")
+        lines.append(f"        {params!r},")
+        lines.append("    ),")
+    lines.append("}")
+    lines.append("")
+    lines.append("# The same for PostgreSQL (psycopg's %(name)s parameters).")
+    lines.append("STATEMENTS_PG: dict[str, tuple[str, dict[str, object]]] = {")
+    for name, (sql, params) in sqlite_statements("postgresql").items():
         lines.append(f"    {name!r}: (")
         lines.append(f"        {sql!r},")
         lines.append(f"        {params!r},")

@@ -77,9 +77,16 @@ def _pivoted(
     kpi_ids: list[int] | None = None,
 ) -> dict[int, list[rules.PeriodValues]]:
     """Per KPI: (period, vendor value, independent value), pivoted and grouped in SQL."""
-    q = pivot_query(vendor_ids, bounds=bounds, last=last, kpi_ids=kpi_ids)
+    conn = session.connection()
+    q = pivot_query(
+        vendor_ids,
+        bounds=bounds,
+        last=last,
+        kpi_ids=kpi_ids,
+        lateral=conn.dialect.name == "postgresql",
+    )
     # Core rows straight from the connection: no ORM bookkeeping for thousands of tuples.
-    return shared.pivoted(session.connection().execute(q).all())
+    return shared.pivoted(conn.execute(q).all())
 
 
 def pivot_query(
@@ -88,11 +95,15 @@ def pivot_query(
     bounds: dict[str, str] | None = None,
     last: int | None = None,
     kpi_ids: list[int] | None = None,
+    lateral: bool = False,
 ):
     """KPI id, period, vendor value, independent value; by KPI and period.
 
     ``bounds`` keeps periods up to the given period of each frequency; ``last`` keeps only the
-    latest ``last`` periods of each KPI (the same SQL on SQLite and PostgreSQL).
+    latest ``last`` periods of each KPI. ``lateral`` (PostgreSQL): the latest periods are read
+    per KPI in a LATERAL subquery, one index range scan each; without it PostgreSQL's planner,
+    not knowing where each KPI's cut falls, hashes every measurement (1.3 s instead of 0.1 s at
+    436,717 measurements). SQLite has no LATERAL and plans the plain join well.
     """
     meas = m.Measurement
     vendor_v = func.max(case((meas.source == "vendor", meas.value)))
@@ -115,6 +126,22 @@ def pivot_query(
         if vendor_ids is not None:
             cut = cut.where(m.Kpi.vendor_id.in_(vendor_ids))
         cte = cut.cte("cut").prefix_with("MATERIALIZED")
+        if lateral:
+            inner = (
+                q.join(m.Kpi, m.Kpi.id == meas.kpi_id)
+                .where(meas.kpi_id == cte.c.kpi_id, meas.period >= cte.c.first)
+                .where(_own_frequency(), _until(bounds))
+                .group_by(meas.kpi_id, meas.period)
+            )
+            if kpi_ids is not None:
+                inner = inner.where(meas.kpi_id.in_(kpi_ids))
+            per_kpi = inner.lateral("per_kpi")
+            return (
+                select(per_kpi)
+                .select_from(cte)
+                .join(per_kpi, true())
+                .order_by(per_kpi.c.kpi_id, per_kpi.c.period)
+            )
         q = (
             q.select_from(cte)
             .join(meas, meas.kpi_id == cte.c.kpi_id)

@@ -13,12 +13,14 @@ GENERAL = [
     ("Corrective action plans", "open_plans", {}, "Plans, their whys and checks"),
     ("Escalations", "open_escalations", {}, "What the rules suggest, and what was raised"),
     ("Audits and site visits", "open_audits", {}, "Audits with their findings"),
+    ("Schedule a meeting", "schedule_meeting", {}, "Vendor, when, type; the default agenda"),
 ]
 PER_VENDOR = [
     ("Actions of {}", "open_actions"),
     ("Plans of {}", "open_plans"),
     ("Escalations of {}", "open_escalations"),
     ("Audits of {}", "open_audits"),
+    ("Schedule a meeting with {}", "schedule_meeting"),
 ]
 
 

@@ -13,11 +13,13 @@ saved 0.3 s after the last keystroke, and at most 0.6 s after the first unsaved 
 100 ms tick): within a second even of a kill -9. SIGHUP/SIGTERM and leaving the screen flush
 what is left. Saves carry the notes
 version they were typed on, so a save that crosses someone else's is shown both texts to merge.
-Other sessions' changes arrive through a poll every half second (ChangeWatch).
+Other sessions' changes arrive through ChangeWatch (reviewtui.db.watch): LISTEN/NOTIFY on
+PostgreSQL, a cheap ``PRAGMA data_version`` check on SQLite; the screen reloads on its call.
 """
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from typing import TYPE_CHECKING, ClassVar
 
@@ -30,6 +32,7 @@ from textual.screen import Screen
 from textual.widgets import Header, OptionList, Static
 
 from reviewtui.domain import clock, enums, timer
+from reviewtui.screens.meeting_commands import MeetingCommands
 from reviewtui.screens.meeting_modals import (
     ActionModal,
     AttendanceModal,
@@ -38,7 +41,7 @@ from reviewtui.screens.meeting_modals import (
     OutcomeKindModal,
     PromptModal,
 )
-from reviewtui.widgets.agenda import AgendaList, item_prompt
+from reviewtui.widgets.agenda import AgendaList
 from reviewtui.widgets.footer import Footer
 from reviewtui.widgets.notes import NotesEditor
 
@@ -47,7 +50,6 @@ if TYPE_CHECKING:
     from reviewtui.db.watch import ChangeWatch
     from reviewtui.lifeline import Drafts
 
-POLL_S = 0.5
 
 HINT_AGENDA = (
     "AGENDA KEYS · Enter notes · i d a p outcome · + r t Del [ ] edit agenda · g current · u undo"
@@ -73,6 +75,8 @@ def _when(dt) -> str:
 
 class MeetingScreen(Screen):
     """One meeting, live. q goes back; ? lists every key."""
+
+    COMMANDS = Screen.COMMANDS | {MeetingCommands}
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+n", "next_item", "Next item", id="meeting.next", priority=True),
@@ -127,6 +131,7 @@ class MeetingScreen(Screen):
         # Not "watch": that name is Textual's (DOMNode.watch) and must not be shadowed.
         self.change_watch: ChangeWatch | None = None
         self._polling = False
+        self._poll_pending = False
         self._write_lock = threading.Lock()
         self._resume: tuple[int, tuple[int, int]] | None = None
         self._agenda = AgendaList(id="agenda")
@@ -150,7 +155,8 @@ class MeetingScreen(Screen):
         with Horizontal(id="status-row"):
             yield Static(HINT_AGENDA, id="hint")
             yield Static("", id="note-status")
-        yield Footer()
+        # At 80 columns the footer cuts off the keys past the edge: these stay.
+        yield Footer(first=("next_item", "outcome", "end", "back", "facts"))
 
     @property
     def agenda(self) -> AgendaList:
@@ -174,7 +180,6 @@ class MeetingScreen(Screen):
         self.set_focus(self.agenda)
         self._load(initial=True)
         self.set_interval(1.0, self._tick_timers)
-        self.set_interval(POLL_S, self._poll_tick)
 
     def on_screen_resume(self) -> None:
         # Back from a dialog (confirmed or not) or another screen: the notes have the keys.
@@ -221,6 +226,7 @@ class MeetingScreen(Screen):
                 lifeline.register(self.drafts)
                 self.change_watch = ChangeWatch(db, self.meeting_id)
                 self.change_watch.changed()
+                self.change_watch.start(self._changed_elsewhere)
                 self._resume = uistate.recall(db.url, self.meeting_id)
         except UserError as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error")
@@ -336,9 +342,7 @@ class MeetingScreen(Screen):
                 text_i, st_i = timer.describe(spent_i, current.timebox_minutes * 60)
                 t.append(f"  Item {current.position}/{len(view.items)} ")
                 t.append(f" {text_i} ", style=STATE_STYLE[st_i])
-                self.agenda.replace_option_prompt(
-                    str(current.id), item_prompt(current, current=True, now=now)
-                )
+                self.agenda.update_item(current, current=True, now=now)
         self.query_one("#timers", Static).update(t)
 
     def _status(self, message: str) -> None:
@@ -360,12 +364,29 @@ class MeetingScreen(Screen):
 
     # -- watching other sessions -------------------------------------------------------------
 
-    def _poll_tick(self) -> None:
-        if self.change_watch is not None and not self._polling:
-            self._polling = True
-            self._poll()
+    def _changed_elsewhere(self) -> None:
+        """Called by the watch's thread: look at the meeting again, on the UI thread's word."""
+        with contextlib.suppress(RuntimeError):  # the app is closing
+            self.app.call_from_thread(self._poll_tick)
 
-    @work(thread=True, exclusive=True, group="poll", exit_on_error=False)
+    def _poll_tick(self) -> None:
+        # One reload at a time; a change announced during one is looked at right after it
+        # (nothing would announce it again). Both flags live on the UI thread.
+        if self.change_watch is None or not self.is_attached:
+            return
+        if self._polling:
+            self._poll_pending = True
+            return
+        self._polling = True
+        self._poll()
+
+    def _poll_done(self) -> None:
+        self._polling = False
+        if self._poll_pending:
+            self._poll_pending = False
+            self._poll_tick()
+
+    @work(thread=True, group="poll", exit_on_error=False)
     def _poll(self) -> None:
         from reviewtui.db import meetings as meeting_q
 
@@ -374,10 +395,11 @@ class MeetingScreen(Screen):
                 with self.app.db.read() as s:  # type: ignore[attr-defined]
                     view = meeting_q.get_meeting(self.meeting_id, session=s)
                 self.app.call_from_thread(self._apply, view)
-        except Exception:  # a missed poll is made up by the next one
+        except Exception:  # the watch calls again at the next change; a reload is cheap
             pass
         finally:
-            self._polling = False
+            with contextlib.suppress(RuntimeError):
+                self.app.call_from_thread(self._poll_done)
 
     # -- writes -------------------------------------------------------------------------------
 

@@ -25,10 +25,38 @@ MARK = {"green": "✓ ok", "amber": "! amber", "red": "✗ red", "no data": "· 
 STYLE = {"green": "green", "amber": "bold yellow", "red": "bold red", "no data": "dim"}
 ARROW = {"improving": "↑", "worsening": "↓", "flat": "→", "new": "·"}
 
+SERIES = {
+    "target": ("━", 2, "target"),
+    "threshold": ("╌", 3, "amber threshold"),
+    "vendor": ("•", 5, "vendor-supplied"),
+    "independent": ("x", 6, "independent"),
+}
+"""The KPI history chart's series: glyph, ANSI colour number and name. The glyph tells each
+apart where colour cannot (NO_COLOR, a light terminal's pale yellow). Green, yellow, magenta,
+cyan: neither black nor white, each of which vanishes on a dark or on a light terminal; the
+threshold amber, as its name says."""
+
 
 def status_text(status: str, extra: str = "") -> Text:
     """A RAG status as coloured text with its marker (and e.g. a score after it)."""
     return Text(MARK[status] + (f" {extra}" if extra else ""), style=STYLE[status])
+
+
+def chart_legend(target: float, threshold: float | None, unit: str) -> Text:
+    """The KPI chart's key: each series' glyph, in its colour, and what it stands for."""
+    values = {"target": target, "threshold": threshold}
+    out = Text()
+    for name in ("target", "threshold", "vendor", "independent"):
+        glyph, colour, label = SERIES[name]
+        if out:
+            out.append("  ")
+        if name == "threshold" and threshold is None:
+            out.append("no amber threshold")
+            continue
+        out.append(glyph * 2, style=f"color({colour})")
+        value = values.get(name)
+        out.append(f" {label}" + ("" if value is None else f" {num(value, unit)}"))
+    return out
 
 
 def num(v: float | None, unit: str = "") -> str:
@@ -312,12 +340,11 @@ class KpiHistoryScreen(Screen):
         k = h.kpi
         self.sub_title = f"{h.vendor} · {k.name}"
         better = "higher is better" if k.direction == "higher" else "lower is better"
-        thr = "none" if k.threshold is None else num(k.threshold, k.unit)
         self.query_one("#kh-head", Static).update(
             Text.assemble(
                 (f"{k.name}", "bold"),
-                f" ({h.vendor})  target {num(k.target, k.unit)} · amber threshold {thr} · "
-                f"{better} · {k.frequency} · weight {num(k.weight)}",
+                f" · {better} · {k.frequency} · weight {num(k.weight)}\n",
+                chart_legend(k.target, k.threshold, k.unit),
             )
         )
         rows = list(reversed(h.results))  # oldest first for the chart
@@ -349,6 +376,11 @@ class KpiHistoryScreen(Screen):
         from textual_plotext import PlotextPlot
 
         plot = self.query_one("#kh-chart", PlotextPlot)
+        # In 16 colours (or none) the app's theme colours are the terminal's own, which the
+        # "auto" chart theme turned into black: black axes and labels on a black canvas. The
+        # clear theme leaves canvas, axes and labels in the terminal's default colours,
+        # readable on a dark and on a light background alike.
+        plot.theme = "clear" if self.app.sixteen_colours else "auto"  # type: ignore[attr-defined]
         plt = plot.plt
         plt.clear_data()
         plt.clear_figure()
@@ -367,16 +399,33 @@ class KpiHistoryScreen(Screen):
                 for x, r in zip(xs, rows, strict=True)
                 if r.independent_value is not None
             ]
-            if vend:
-                plt.plot([x for x, _ in vend], [y for _, y in vend], label="vendor", marker="dot")
-            if ind:
-                plt.plot([x for x, _ in ind], [y for _, y in ind], label="independent", marker="x")
-            plt.hline(k.target, "green")
+            values = [y for _, y in vend + ind]
+            lines = [("target", k.target)]
             if k.threshold is not None:
-                plt.hline(k.threshold, "yellow")
+                lines.append(("threshold", k.threshold))
+            lo = min(values + [v for _, v in lines])
+            hi = max(values + [v for _, v in lines])
+            pad = (hi - lo) * 0.08 or abs(hi) * 0.05 or 1.0
+            plt.ylim(lo - pad, hi + pad)  # a margin: no line drawn on the frame itself
+            # The lines first, so the measurements are drawn over them. Each line is a series
+            # from the first period to the last, in its own glyph, and its value is a tick on
+            # the y axis: the line sits on the row labelled with its value.
+            left, right = xs[0], xs[-1] if len(xs) > 1 else xs[0] + 1
+            for name, value in lines:
+                glyph, colour, _ = SERIES[name]
+                plt.plot([left, right], [value, value], marker=glyph, color=colour)
+            for name, points in (("vendor", vend), ("independent", ind)):
+                if points:
+                    glyph, colour, _ = SERIES[name]
+                    plt.plot(
+                        [x for x, _ in points], [y for _, y in points], marker=glyph, color=colour
+                    )
+            ticks = {round(lo, 2): num(lo, k.unit), round(hi, 2): num(hi, k.unit)}
+            for _, value in lines:  # last: the line's own label wins a shared row
+                ticks[value] = num(value, k.unit)
+            plt.yticks(list(ticks), list(ticks.values()))
             step = max(1, len(xs) // 4)  # few labels: they never crowd at 80 columns
             plt.xticks(xs[::step], labels[::step])
-        plt.title(f"{k.name}: target {num(k.target, k.unit)} (green line)")
         plot.refresh()
 
     def action_back(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.table import Table
 from rich.text import Text
 from textual import events
 from textual.widgets import OptionList
@@ -16,12 +17,14 @@ FLAG_STYLE = {timer.OK: "", timer.WARNING: "yellow", timer.OVERRUN: "bold red"}
 FLAGS = {timer.OK: " ", timer.WARNING: "~", timer.OVERRUN: "!"}
 
 
-def item_prompt(item, *, current: bool, now) -> Text:
+def item_prompt(item, *, current: bool, now, expanded: bool = False) -> Text | Table:
     """``▶ 3  4:10~ [da] KPI OTIF: red…``: time spent (or the timebox, ``5m``) and outcomes.
 
     The flag after the time is the timer state as text: ``~`` near the timebox, ``!`` over it.
+    ``expanded``: the whole title, wrapped beside the time (the highlighted item: at 80 columns
+    one line shows some 16 characters, and titles often differ only further on).
     """
-    t = Text(no_wrap=True, overflow="ellipsis")
+    t = Text()
     t.append(f"{'▶' if current else ' '}{item.position:>2} ", style="bold" if current else "")
     spent = timer.elapsed(item.elapsed_seconds, item.started_at, now)
     if spent:
@@ -32,8 +35,15 @@ def item_prompt(item, *, current: bool, now) -> Text:
     letters = "".join(OUTCOME_LETTERS.get(o.kind, "?") for o in item.outcomes)
     if letters:
         t.append(f" [{letters}]", style="bold")
-    t.append(f" {item.title}", style="bold" if current else "")
-    return t
+    title = Text(f" {item.title}", style="bold" if current else "")
+    if not expanded:
+        line = Text(no_wrap=True, overflow="ellipsis")
+        return line.append_text(t).append_text(title)
+    grid = Table.grid()
+    grid.add_column(no_wrap=True)
+    grid.add_column(ratio=1, overflow="fold")
+    grid.add_row(t, title)
+    return grid
 
 
 class AgendaList(OptionList):
@@ -72,15 +82,54 @@ class AgendaList(OptionList):
                 event.prevent_default()
                 event.stop()
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._items: dict[str, tuple[object, bool, object]] = {}
+        """Option id -> (item, is current, as at): to draw it again, expanded or not."""
+        self._expanded: str | None = None
+
+    def _prompt(self, option_id: str) -> Text | Table:
+        item, current, now = self._items[option_id]
+        return item_prompt(item, current=current, now=now, expanded=option_id == self._expanded)
+
     def show(self, items, current_id: int | None, keep_id: int | None, now) -> None:
         """Replace the options, keeping the highlight on ``keep_id`` when it is still there."""
-        self.set_options(
-            Option(item_prompt(i, current=i.id == current_id, now=now), id=str(i.id)) for i in items
-        )
+        self._items = {str(i.id): (i, i.id == current_id, now) for i in items}
         index = next((n for n, i in enumerate(items) if i.id == keep_id), None)
         if index is None and items:
             index = 0
+        self._expanded = None  # all drawn on one line, then the highlighted one expanded
+        self.set_options(Option(self._prompt(key), id=key) for key in self._items)
         self.highlighted = index
+        self._expand(index)
+
+    def update_item(self, item, *, current: bool, now) -> None:
+        """Draw one item again (its timer runs)."""
+        key = str(item.id)
+        if key in self._items:
+            self._items[key] = (item, current, now)
+            self.replace_option_prompt(key, self._prompt(key))
+
+    def watch_highlighted(self, highlighted: int | None) -> None:
+        self._expand(highlighted)
+        super().watch_highlighted(highlighted)
+
+    def _expand(self, index: int | None) -> None:
+        """The item at ``index`` shows its whole title; the one before folds back to one line.
+
+        Also called while the options are being replaced, when the highlight may point at
+        none of them yet: only options present are drawn again.
+        """
+        key = None
+        if index is not None and 0 <= index < self.option_count:
+            key = self.get_option_at_index(index).id
+        if key == self._expanded:
+            return
+        before, self._expanded = self._expanded, key
+        present = {self.get_option_at_index(n).id for n in range(self.option_count)}
+        for k in (before, key):
+            if k is not None and k in self._items and k in present:
+                self.replace_option_prompt(k, self._prompt(k))
 
     @property
     def highlighted_id(self) -> int | None:

@@ -22,10 +22,14 @@ class Footer(TextualFooter):
     what it would show (keys, descriptions, enabled, tooltips) differs from what it shows.
     """
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, first: tuple[str, ...] = (), **kwargs) -> None:
+        """``first``: actions whose keys come first, in this order, whatever the order of the
+        bindings: at 80 columns the keys past the edge are cut off, so the ones a screen cannot
+        do without go first."""
         super().__init__(*args, **kwargs)
         self._pending = False
         self._shown: tuple | None = None
+        self.first_actions = first
 
     def bindings_changed(self, screen: Screen) -> None:
         self._bindings_ready = True
@@ -62,8 +66,10 @@ class Footer(TextualFooter):
         # A key starts compact and is then data-bound to the footer's ``compact``: two style
         # updates per key for nothing. Set it before it mounts instead. (The command palette's
         # key is not bound: it stays compact.)
-        for widget in super().compose():
+        widgets = list(super().compose())
+        for widget in widgets:
             if isinstance(widget, FooterKey) and not widget.has_class("-command-palette"):
                 widget.set_reactive(FooterKey.compact, self.compact)
                 widget.set_class(self.compact, "-compact", update=False)
-            yield widget
+        rank = {action: n for n, action in enumerate(self.first_actions)}
+        yield from sorted(widgets, key=lambda w: rank.get(getattr(w, "action", None), len(rank)))

@@ -178,3 +178,31 @@ def test_scorecard_all_on_sqlite_imports_no_sqlalchemy(demo_path: Path) -> None:
         "assert 'Keystone Precision Manufacturing' in out.getvalue()\n"
     )
     assert _data_layer_modules_after(code) == []
+
+
+@pytest.mark.postgres
+def test_postgresql_rows_equal_the_data_layers(pg_url: str) -> None:
+    """The same statements rendered for PostgreSQL, through bare psycopg, give the data
+    layer's rows and scorecards; a database at another revision gives way (None)."""
+    from reviewtui.db.firstrows import postgres_url
+    from reviewtui.demo import seed
+
+    db = open_database(pg_url, user="tester")
+    try:
+        with db.session() as s:
+            seed(s)
+        settings = config.Settings()
+        with db.read() as s:
+            expected = portfolio_overview(session=s, settings=settings, today=TODAY)
+            cards = scorecards.portfolio(session=s, settings=settings, history=2)
+        url = postgres_url(pg_url)
+        assert url is not None and url.startswith("postgresql://")
+        rows = firstrows.overview(url, settings, today=TODAY)
+        assert rows is not None and len(rows) >= 4
+        assert rows == expected
+        assert firstrows.portfolio(url, settings, today=TODAY, history=2) == cards
+        with db.engine.begin() as conn:
+            conn.exec_driver_sql("UPDATE alembic_version SET version_num = 'older'")
+        assert firstrows.overview(url, settings, today=TODAY) is None
+    finally:
+        db.dispose()

@@ -71,10 +71,10 @@ async def test_a_user_can_still_ask_for_animation(
     [
         ({"TEXTUAL_COLOR_SYSTEM": "truecolor"}, "textual-dark"),
         ({"TEXTUAL_COLOR_SYSTEM": "256"}, "textual-dark"),
-        ({"TEXTUAL_COLOR_SYSTEM": "standard"}, "ansi-dark"),
-        ({"TEXTUAL_COLOR_SYSTEM": "auto", "TERM": "xterm", "COLORTERM": ""}, "ansi-dark"),
+        ({"TEXTUAL_COLOR_SYSTEM": "standard"}, "reviewtui-ansi-dark"),
+        ({"TEXTUAL_COLOR_SYSTEM": "auto", "TERM": "xterm", "COLORTERM": ""}, "reviewtui-ansi-dark"),
         ({"TEXTUAL_COLOR_SYSTEM": "auto", "TERM": "xterm-256color"}, "textual-dark"),
-        ({"NO_COLOR": "1"}, "ansi-dark"),
+        ({"NO_COLOR": "1"}, "reviewtui-ansi-dark"),
     ],
 )
 async def test_theme_follows_the_terminals_colours(
@@ -228,7 +228,7 @@ def sixteen(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_dashboard_snapshot_in_16_colours(snap_compare, demo_path: Path, sixteen) -> None:
     async def run_before(pilot) -> None:
         await settle(pilot)
-        assert pilot.app.theme == "ansi-dark"
+        assert pilot.app.theme == "reviewtui-ansi-dark"
         colours = _svg_colours(pilot.app.export_screenshot())
         assert colours <= _allowed_colours(), colours - _allowed_colours()
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-HEAD = "0004_i13_signing"
+HEAD = "0004_i16_meeting_notify"
 HERE = Path(__file__).parent
 
 
