@@ -153,6 +153,7 @@ class ReviewApp(FollowUpNavigation, App[int]):
                     user=self.settings.user,
                     role=self.settings.role,
                     vendor=self.settings.vendor,
+                    name=self.settings.person().name,
                 )
             return self._db
 

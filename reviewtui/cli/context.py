@@ -67,6 +67,7 @@ class CliContext:
                     user=self.settings.user,
                     role=self.settings.role,
                     vendor=self.settings.vendor,
+                    name=self.settings.person().name,
                 )
             except (SchemaTooNew, UserError) as exc:
                 fail(str(exc))

@@ -18,6 +18,7 @@ MEETING_COLUMNS = [
     ("vendor", "Vendor"),
     ("type", "Type"),
     ("title", "Title"),
+    ("location", "Place"),
     ("status", "Status"),
     ("items", "Items"),
 ]
@@ -109,7 +110,13 @@ def meetings(click_ctx: click.Context, vendor: str | None, fmt: str) -> None:
     help="monthly (20-30 min), qbr (60-90 min) or adhoc.",
 )
 @click.option("--title", default="", help="Title (default: after the type).")
-@click.option("--location", default="", help="Room or call link.")
+@click.option(
+    "--place",
+    "--location",
+    "location",
+    default="",
+    help="Where: a room, an address or a call link.",
+)
 @pass_ctx
 def new(ctx: CliContext, vendor: str, when, meeting_type: str, title: str, location: str) -> None:
     """Schedule a meeting with VENDOR and its default agenda; prints the new meeting's id.

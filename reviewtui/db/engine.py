@@ -162,6 +162,8 @@ class Database:
     user: str = ""
     role: str = "facilitator"
     vendor: str | None = None
+    # The person behind ``user`` (config ``[users.LOGIN] name``): facilitators and authors.
+    name: str = ""
     engine: Engine = field(init=False)
     vendor_id: int | None = field(init=False, default=None)
 
@@ -207,6 +209,7 @@ class Database:
 
     def _stamp(self, s: Session) -> None:
         s.info["user"] = self.user
+        s.info["name"] = self.name  # empty: the login stands for the person
         s.info["role"] = self.role
         s.info["vendor_id"] = self.vendor_id
         s.info["vendor_name"] = self.vendor
@@ -235,3 +238,9 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def person_name(session: Session) -> str:
+    """The acting person's name for what people read (facilitator, author), else the login."""
+    # Author columns hold 100 characters (PostgreSQL enforces it).
+    return (session.info.get("name") or session.info.get("user", "") or "")[:100]

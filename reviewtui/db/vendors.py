@@ -51,22 +51,16 @@ def vendors_query(*, today: date, only_vendor: str | None = None):
         .group_by(m.Action.vendor_id)
         .subquery()
     )
+    # One pass over the meetings: the last review held, and the earliest one already planned
+    # (that one is the next review, whatever the cadence says).
+    held = m.Meeting.status.in_(("ended", "signed_off"))
+    ahead = m.Meeting.status.in_(("planned", "in_progress"))
     reviews = (
         select(
             m.Meeting.vendor_id.label("vid"),
-            func.max(m.Meeting.scheduled_at).label("last_at"),
+            func.max(case((held, m.Meeting.scheduled_at))).label("last_at"),
+            func.min(case((ahead, m.Meeting.scheduled_at))).label("next_at"),
         )
-        .where(m.Meeting.status.in_(("ended", "signed_off")))
-        .group_by(m.Meeting.vendor_id)
-        .subquery()
-    )
-    # A review already planned is the next review, whatever the cadence says.
-    planned = (
-        select(
-            m.Meeting.vendor_id.label("vid"),
-            func.min(m.Meeting.scheduled_at).label("next_at"),
-        )
-        .where(m.Meeting.status.in_(("planned", "in_progress")))
         .group_by(m.Meeting.vendor_id)
         .subquery()
     )
@@ -82,11 +76,10 @@ def vendors_query(*, today: date, only_vendor: str | None = None):
             func.coalesce(actions.c.open_n, 0),
             func.coalesce(actions.c.overdue_n, 0),
             reviews.c.last_at,
-            planned.c.next_at,
+            reviews.c.next_at,
         )
         .outerjoin(actions, actions.c.vid == m.Vendor.id)
         .outerjoin(reviews, reviews.c.vid == m.Vendor.id)
-        .outerjoin(planned, planned.c.vid == m.Vendor.id)
         .order_by(m.Vendor.name)
     )
     if only_vendor is not None:

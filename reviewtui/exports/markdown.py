@@ -149,7 +149,8 @@ def render(doc: Mapping[str, Any], *, sha256: str, generated_at: datetime | None
         out += [f"### {md(c['direction_labels'][d])}", ""]
         for f in items:
             rating = f" ({f['rating']}/5)" if f.get("rating") is not None else ""
-            out.append(f"- **{md(f['category'])}**{rating}: {md(f['text'])}")
+            by = f" — {md(f['given_by'])}" if f.get("given_by") else ""
+            out.append(f"- **{md(f['category'])}**{rating}: {md(f['text'])}{by}")
         out.append("")
     if not any_fb:
         out += ["No feedback recorded.", ""]

@@ -40,6 +40,7 @@ from reviewtui.screens.meeting_modals import (
     ConfirmModal,
     OutcomeKindModal,
     PromptModal,
+    owner_choices,
 )
 from reviewtui.widgets.agenda import AgendaList
 from reviewtui.widgets.footer import Footer
@@ -618,10 +619,7 @@ class MeetingScreen(Screen):
                 PromptModal(f"{enums.label(kind).capitalize()} on: {item.title}"), text_done
             )
         elif kind == "action":
-            view = self.view
-            # Vendor-side people first: they own most corrective actions.
-            owners = [(f"{p.name} ({p.side})", p.id) for p in view.people if p.side == "vendor"]
-            owners += [(f"{p.name} ({p.side})", p.id) for p in view.people if p.side != "vendor"]
+            owners = owner_choices(self.view.people, self.view.attendance)
 
             def action_done(a) -> None:
                 if a is not None:
@@ -629,7 +627,7 @@ class MeetingScreen(Screen):
                         outcome_q.add_action,
                         item.id,
                         a.title,
-                        a.owner_id,
+                        a.owner,
                         a.due,
                         message=f"Action raised: {a.title} (due {a.due.isoformat()})",
                     )

@@ -146,7 +146,10 @@ class AttendanceModal(ModalScreen[list[Attendee] | None]):
         with Vertical(classes="modal-box"):
             yield Label("Attendance", classes="title")
             yield Table(id="attendees", cursor_type="row")
-            yield Input(placeholder="Add someone: name (v: Name for the vendor side)", id="guest")
+            yield Input(
+                placeholder="Add a guest: Name, Title, Organisation (v: first for the vendor side)",
+                id="guest",
+            )
             yield Static(
                 f"p present · a absent · y apologies · Enter {self.confirm_label} · Esc cancel",
                 classes="muted",
@@ -154,7 +157,7 @@ class AttendanceModal(ModalScreen[list[Attendee] | None]):
 
     def on_mount(self) -> None:
         t = self.query_one("#attendees", DataTable)
-        t.add_columns("Status", "Side", "Name", "Role")
+        t.add_columns("Status", "Side", "Name", "Title", "Organisation")
         self._fill()
         t.focus()
 
@@ -163,7 +166,7 @@ class AttendanceModal(ModalScreen[list[Attendee] | None]):
         t.clear()
         marks = {"present": "[x] present", "absent": "[ ] absent", "apologies": "[-] apologies"}
         for p in self.people:
-            t.add_row(Text(marks[p.status]), p.side, p.name, p.role)
+            t.add_row(Text(marks[p.status]), p.side, p.name, p.role, p.organisation)
         if self.people:
             t.move_cursor(row=min(row, len(self.people) - 1))
 
@@ -199,8 +202,9 @@ class AttendanceModal(ModalScreen[list[Attendee] | None]):
             side, raw = "vendor", raw[2:].strip()
         elif raw.lower().startswith("c:"):
             raw = raw[2:].strip()
-        if raw:
-            self.people.append(Attendee(raw, side, "present"))
+        name, title, organisation = guest_fields(raw)
+        if name:
+            self.people.append(Attendee(name, side, "present", None, organisation, title))
             self._fill(len(self.people) - 1)
         event.input.value = ""
 
@@ -209,6 +213,14 @@ class AttendanceModal(ModalScreen[list[Attendee] | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def guest_fields(raw: str) -> tuple[str, str, str]:
+    """``Name, Title, Organisation`` as typed for a guest (title and organisation optional;
+    commas after the second stay in the organisation's name)."""
+    parts = [" ".join(p.split()) for p in raw.split(",", 2)]
+    parts += [""] * (3 - len(parts))
+    return parts[0], parts[1], parts[2]
 
 
 class OutcomeKindModal(ModalScreen[str | None]):
@@ -241,9 +253,28 @@ class OutcomeKindModal(ModalScreen[str | None]):
 
 @dataclass(frozen=True)
 class ActionInput:
+    """A new action as typed: ``owner`` is a contact's id or a guest's name."""
+
     title: str
-    owner_id: int
+    owner: int | str
     due: date
+
+
+def owner_choices(people, attendance) -> list[tuple[str, int | str]]:
+    """Who may own an action raised in the meeting, vendor side first: the contacts and guests
+    who are present (everyone when no attendance was taken); never someone marked absent."""
+    status = {a.contact_id: a.status for a in attendance if a.contact_id is not None}
+    out: list[tuple[str, str, int | str]] = [
+        (p.side, f"{p.name} ({p.side})", p.id)
+        for p in people
+        if status.get(p.id, "present") == "present"
+    ]
+    for a in attendance:
+        if a.contact_id is None and a.status == "present":
+            about = ", ".join(x for x in (a.role, a.organisation) if x)
+            label = f"{a.name} (guest{', ' + about if about else ''})"
+            out.append((a.side, label, a.name))
+    return [(label, value) for side, label, value in sorted(out, key=lambda o: o[0] != "vendor")]
 
 
 class ActionModal(ModalScreen[ActionInput | None]):
@@ -255,7 +286,7 @@ class ActionModal(ModalScreen[ActionInput | None]):
         Binding("escape,ctrl+g", "cancel", "Cancel", id="action.cancel"),
     ]
 
-    def __init__(self, owners: list[tuple[str, int]], default_due: str = "+14d") -> None:
+    def __init__(self, owners: list[tuple[str, int | str]], default_due: str = "+14d") -> None:
         super().__init__()
         self.owners = owners
         self.default_due = default_due
@@ -292,7 +323,7 @@ class ActionModal(ModalScreen[ActionInput | None]):
             self.query_one("#action-title", Input).focus()
             return
         if owner is Select.BLANK or owner is None:
-            err.update("Choose an owner (the vendor has no contacts yet: add one first).")
+            err.update("Choose an owner (no contact or guest is here: take attendance with w).")
             return
         try:
             due = parse_due(self.query_one("#action-due", Input).value)
@@ -300,7 +331,7 @@ class ActionModal(ModalScreen[ActionInput | None]):
             err.update(str(exc))
             self.query_one("#action-due", Input).focus()
             return
-        self.dismiss(ActionInput(title, int(owner), due))  # type: ignore[arg-type]
+        self.dismiss(ActionInput(title, owner, due))  # type: ignore[arg-type]
 
     def action_cancel(self) -> None:
         self.dismiss(None)

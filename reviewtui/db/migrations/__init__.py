@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-HEAD = "0004_i16_meeting_notify"
+HEAD = "0004_people"
 HERE = Path(__file__).parent
 
 
