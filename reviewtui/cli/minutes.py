@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import click
@@ -31,15 +31,27 @@ def _facilitator_only(ctx: CliContext, what: str) -> None:
         fail(f"this session is {ctx.settings.role}: only a facilitator can {what}")
 
 
-def _parse_when(text: str | None) -> datetime | None:
+def _parse_when(text: str | None) -> datetime | date | None:
+    """A time, or a day alone (YYYY-MM-DD: the date of an email, any time that day)."""
     if not text:
         return None
     from reviewtui.domain import clock
+    from reviewtui.domain.text import date_problem
 
+    try:
+        if len(text.strip()) == 10:
+            return date.fromisoformat(text.strip())
+    except ValueError:
+        fail(f"--at {text!r}: not a date (examples: 2026-10-03, 2026-10-03T14:30)")
     try:
         dt = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     except ValueError:
-        fail(f"--at {text!r}: not a date or time (examples: 2026-10-03, 2026-10-03T14:30)")
+        raise click.BadParameter(
+            f"{text!r}: not a date or time (examples: 2026-10-03, 2026-10-03T14:30)",
+            param_hint="'--at'",
+        ) from None
+    if (wrong := date_problem(dt.date())) is not None:
+        raise click.BadParameter(wrong, param_hint="'--at'")
     return clock.aware(dt)
 
 
@@ -67,8 +79,8 @@ def _parse_when(text: str | None) -> datetime | None:
     "--at",
     "at",
     metavar="WHEN",
-    help="When they signed (YYYY-MM-DD or YYYY-MM-DDTHH:MM), e.g. the date of the email. "
-    "Default: now.",
+    help="When they signed: YYYY-MM-DD (e.g. the date of the email; the meeting's own day "
+    "counts) or YYYY-MM-DDTHH:MM. Default: now.",
 )
 @pass_ctx
 def signoff(
@@ -297,9 +309,11 @@ def verify(
 ) -> None:
     """Prove signed-off minutes unchanged: `verify FILE.pdf` or `verify --meeting ID`.
 
-    For a PDF: extracts the attached minutes JSON, recomputes its SHA-256 and compares it with
-    the hash printed in the PDF and, when the database is reachable, with the stored sign-off.
-    Exit 0 and "verified" when all agree; exit 1 with what differs.
+    For a PDF: the digital signature must be valid, cover the whole file and come from a
+    certificate registered in the database or trusted by the server's [signing]; then the
+    attached minutes JSON is hashed and compared with the hash printed in the PDF and, when the
+    database is reachable, with the stored sign-off. Exit 0 and "verified" when all agree;
+    exit 1 with what differs.
     """
     if (file is None) == (meeting is None):
         raise click.UsageError("give a PDF file or --meeting ID (one of them)")
@@ -411,6 +425,8 @@ def _reachable_db(ctx: CliContext):
     from reviewtui.db import open_database
 
     url = ctx.settings.db
+    if (missing := ctx.missing_file()) is not None:
+        return None, f"no database at {missing}"
     if not url:
         default = config.default_db_path()
         if not default.exists():

@@ -19,13 +19,18 @@ def __getattr__(name: str) -> Any:
 
 
 def open_database(
-    url: str, user: str = "", *, role: str = "facilitator", vendor: str | None = None
+    url: str,
+    user: str = "",
+    *,
+    role: str = "facilitator",
+    vendor: str | None = None,
+    name: str = "",
 ) -> Database:
     """Open (creating and upgrading when needed) the database at ``url`` for ``user``.
 
     ``role``/``vendor`` restrict what the sessions may read and write (see
     :mod:`reviewtui.db.access`); a vendor session fails with NotFound when its vendor is not in
-    the database. The schema check is one query; Alembic is imported only when an upgrade is due.
+    the database. ``name`` is the person behind ``user`` (facilitators, authors). The schema check is one query; Alembic is imported only when an upgrade is due.
     """
     from reviewtui.db import (
         changelog,  # noqa: F401  (registers the audit-trail hook)
@@ -35,7 +40,7 @@ def open_database(
     from reviewtui.db.migrations import HEAD
     from reviewtui.db.schema import current_revision, ensure_current
 
-    db = Database(normalise_url(url), user=user, role=role, vendor=vendor)
+    db = Database(normalise_url(url), user=user, role=role, vendor=vendor, name=name)
     try:
         if db.role != "viewer":
             ensure_current(db.engine, db.url)

@@ -21,6 +21,7 @@ from sqlalchemy.sql.visitors import InternalTraversal
 
 from reviewtui.db import access
 from reviewtui.db import models as m
+from reviewtui.db.engine import person_name
 from reviewtui.db.errors import Conflict, NotFound, ReadOnly, UserError
 from reviewtui.domain import actions as rules
 from reviewtui.domain import clock, enums
@@ -341,7 +342,8 @@ def status_changes_in_meeting(meeting_id: int, *, session: Session) -> list[Stat
 
 
 def _user(session: Session) -> str:
-    return session.info.get("user", "") or ""
+    """Who did it, as people read it (the configured name, else the login)."""
+    return person_name(session)
 
 
 def _lock(session: Session, action_id: int) -> m.Action:

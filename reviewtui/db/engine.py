@@ -162,6 +162,8 @@ class Database:
     user: str = ""
     role: str = "facilitator"
     vendor: str | None = None
+    # The person behind ``user`` (config ``[users.LOGIN] name``): facilitators and authors.
+    name: str = ""
     engine: Engine = field(init=False)
     vendor_id: int | None = field(init=False, default=None)
 
@@ -187,17 +189,18 @@ class Database:
         """Find the id of the vendor a vendor session is restricted to (NotFound if absent)."""
         if self.role != "vendor":
             return
-        from sqlalchemy import func, select
+        from sqlalchemy import select
 
         from reviewtui.db import models as m
         from reviewtui.db.errors import NotFound
+        from reviewtui.domain.text import fold
 
+        # The exact name in any case, folded in Python (SQL lower() folds ASCII only); never a
+        # part of a name: a session scoped to "Acme" must not open "Acme Logistics".
+        key = fold(self.vendor or "")
         with Session(self.engine.execution_options(readonly=True)) as s:
-            found = s.execute(
-                select(m.Vendor.id, m.Vendor.name).where(
-                    func.lower(m.Vendor.name) == (self.vendor or "").lower()
-                )
-            ).first()
+            rows = s.execute(select(m.Vendor.id, m.Vendor.name).order_by(m.Vendor.id)).all()
+        found = next(((vid, n) for vid, n in rows if fold(n) == key), None)
         if found is None:
             # Say nothing about the vendors that do exist: this session may not know them.
             raise NotFound(
@@ -207,6 +210,7 @@ class Database:
 
     def _stamp(self, s: Session) -> None:
         s.info["user"] = self.user
+        s.info["name"] = self.name  # empty: the login stands for the person
         s.info["role"] = self.role
         s.info["vendor_id"] = self.vendor_id
         s.info["vendor_name"] = self.vendor
@@ -235,3 +239,9 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def person_name(session: Session) -> str:
+    """The acting person's name for what people read (facilitator, author), else the login."""
+    # Author columns hold 100 characters (PostgreSQL enforces it).
+    return (session.info.get("name") or session.info.get("user", "") or "")[:100]

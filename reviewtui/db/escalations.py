@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, aliased
 from reviewtui.config import Settings
 from reviewtui.db import access
 from reviewtui.db import models as m
+from reviewtui.db.engine import person_name
 from reviewtui.db.errors import NotFound, UserError
 from reviewtui.domain import clock, enums
 from reviewtui.domain import escalation as rules
@@ -118,7 +119,8 @@ def _contacts(step: LadderStep | None) -> str:
 
 
 def _user(session: Session) -> str:
-    return session.info.get("user", "") or ""
+    """Who did it, as people read it (the configured name, else the login)."""
+    return person_name(session)
 
 
 # --- the ladder ---------------------------------------------------------------------------

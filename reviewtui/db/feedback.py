@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from reviewtui.db import models as m
-from reviewtui.db.errors import NotFound, UserError
+from reviewtui.db.engine import person_name
+from reviewtui.db.errors import NotFound, ReadOnly, UserError
 from reviewtui.domain import enums
 
 
@@ -25,6 +26,7 @@ class FeedbackRow:
     text: str
     author: str
     created_at: datetime
+    given_by: str = ""
 
     def as_dict(self) -> dict:
         return {
@@ -34,6 +36,7 @@ class FeedbackRow:
             "category": self.category,
             "rating": self.rating,
             "text": self.text,
+            "given_by": self.given_by,
             "author": self.author,
             "created_at": self.created_at.astimezone().isoformat(timespec="minutes"),
         }
@@ -59,17 +62,7 @@ class FeedbackSummary:
         return sum(x.count for x in self.lines if direction in (None, x.direction))
 
 
-def add(
-    vendor_id: int,
-    direction: str,
-    category: str,
-    text: str,
-    *,
-    session: Session,
-    meeting_id: int | None = None,
-    rating: int | None = None,
-) -> int:
-    """Record feedback; returns its id. A meeting's feedback counts as a change of the meeting."""
+def _check(direction: str, category: str, text: str, rating: int | None) -> str:
     if direction not in enums.FEEDBACK_DIRECTIONS:
         raise UserError(
             f"direction {direction!r}: use one of {', '.join(enums.FEEDBACK_DIRECTIONS)}"
@@ -81,6 +74,33 @@ def add(
     text = text.strip()
     if not text:
         raise UserError("feedback needs some text")
+    return text
+
+
+def _given_by(given_by: str) -> str:
+    name = " ".join(given_by.split())
+    if len(name) > 200:
+        raise UserError(f"given by: {len(name)} characters; keep the name within 200")
+    return name
+
+
+def add(
+    vendor_id: int,
+    direction: str,
+    category: str,
+    text: str,
+    *,
+    session: Session,
+    meeting_id: int | None = None,
+    rating: int | None = None,
+    given_by: str = "",
+) -> int:
+    """Record feedback; returns its id. A meeting's feedback counts as a change of the meeting.
+
+    ``given_by`` names who gave it; the acting person is recorded as its author.
+    """
+    text = _check(direction, category, text, rating)
+    given_by = _given_by(given_by)
     if session.get(m.Vendor, vendor_id) is None:
         raise NotFound(f"no vendor with id {vendor_id}")
     if meeting_id is not None:
@@ -96,11 +116,53 @@ def add(
         category=category,
         rating=rating,
         text=text,
-        author=session.info.get("user", "") or "",
+        author=person_name(session),
+        given_by=given_by,
     )
     session.add(fb)
     session.flush()
     return fb.id
+
+
+def _for_write(session: Session, feedback_id: int) -> m.Feedback:
+    """The entry, refused once its meeting's minutes are signed off (they are frozen)."""
+    fb = session.get(m.Feedback, feedback_id)
+    if fb is None:
+        raise NotFound(f"no feedback with id {feedback_id}")
+    if fb.meeting_id is not None:
+        from reviewtui.db.meetings import touch
+
+        try:
+            touch(fb.meeting_id, session=session)
+        except ReadOnly as exc:
+            raise ReadOnly(
+                "this feedback is part of signed-off minutes: it can no longer be changed "
+                "(amend the minutes to change it)"
+            ) from exc
+    return fb
+
+
+def update(
+    feedback_id: int,
+    *,
+    session: Session,
+    direction: str,
+    category: str,
+    text: str,
+    rating: int | None = None,
+    given_by: str = "",
+) -> None:
+    """Change a feedback entry (until its meeting's minutes are signed off)."""
+    text = _check(direction, category, text, rating)
+    given_by = _given_by(given_by)
+    fb = _for_write(session, feedback_id)
+    fb.direction, fb.category, fb.text, fb.rating = direction, category, text, rating
+    fb.given_by = given_by
+
+
+def remove(feedback_id: int, *, session: Session) -> None:
+    """Remove a feedback entry (until its meeting's minutes are signed off)."""
+    session.delete(_for_write(session, feedback_id))
 
 
 def _rows(session: Session, q) -> list[FeedbackRow]:
@@ -116,6 +178,7 @@ def _rows(session: Session, q) -> list[FeedbackRow]:
             f.text,
             f.author,
             f.created_at,
+            f.given_by,
         )
         for f, at in session.execute(q)
     ]

@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from reviewtui.db import models as m
+from reviewtui.db.engine import person_name
 from reviewtui.db.errors import Conflict, NotFound, ReadOnly, UserError
 from reviewtui.domain import agenda, clock, enums
 
@@ -266,7 +267,9 @@ def list_meetings(
     if vendor_id is not None:
         q = q.where(m.Meeting.vendor_id == vendor_id)
     if only_vendor is not None:
-        q = q.where(m.Vendor.name == only_vendor)
+        from reviewtui.db.vendors import ids_named
+
+        q = q.where(m.Meeting.vendor_id.in_(ids_named(only_vendor, session=session)))
     return [
         MeetingRow(
             id=mt.id,
@@ -453,6 +456,9 @@ def create_meeting(
     if session.get(m.Vendor, vendor_id) is None:
         raise NotFound(f"no vendor with id {vendor_id}")
     title = " ".join(title.split()) or default_title(meeting_type)
+    location = " ".join(location.split())
+    if len(location) > 200:
+        raise UserError(f"the place is {len(location)} characters long; keep it within 200")
     mt = m.Meeting(
         vendor_id=vendor_id,
         type=meeting_type,
@@ -706,7 +712,7 @@ def start_meeting(
     mt.status = "in_progress"
     mt.started_at = now
     if not mt.facilitator:
-        mt.facilitator = _user(session)
+        mt.facilitator = person_name(session)
     if attendance is not None:
         _write_attendance(session, meeting_id, attendance)
     items = _items(session, meeting_id)

@@ -196,7 +196,7 @@ def gather(
     )
 
     feedback = tuple(
-        dm.FeedbackFacts(f.direction, f.category, f.text, f.rating, f.author)
+        dm.FeedbackFacts(f.direction, f.category, f.text, f.rating, f.author, f.given_by)
         for f in session.scalars(
             select(m.Feedback)
             .where(m.Feedback.meeting_id == mt.id)

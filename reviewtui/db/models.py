@@ -281,6 +281,8 @@ class Feedback(SQLModel, table=True):
     rating: int | None = None
     text: str = Field(**_text())
     author: str = Field(default="", max_length=100)
+    # Who gave it (an attendee, a contact, anyone named); ``author`` is who typed it in.
+    given_by: str = Field(default="", max_length=200)
     created_at: datetime = Field(default_factory=clock.now)
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from reviewtui.db import models as m
+from reviewtui.db.engine import person_name
 from reviewtui.db.errors import NotFound, UserError
 
 # Package-internal helpers of the meetings module: one lock order, one way to renumber.
@@ -43,7 +44,7 @@ def add_outcome(item_id: int, kind: str, text_: str, *, session: Session) -> int
     if not text_:
         raise UserError(f"a {kind} needs some text")
     item, _ = _item_for_write(session, item_id)
-    o = m.Outcome(agenda_item_id=item.id, kind=kind, text=text_, created_by=_user(session))
+    o = m.Outcome(agenda_item_id=item.id, kind=kind, text=text_, created_by=person_name(session))
     session.add(o)
     session.flush()
     return o.id
@@ -68,6 +69,29 @@ def find_owner(vendor_id: int, owner: int | str, *, session: Session) -> m.Conta
     raise UserError(f"owner {owner!r} {what} of the vendor's contacts ({names})")
 
 
+def meeting_owner(mt: m.Meeting, owner: int | str, *, session: Session) -> tuple[str, int | None]:
+    """Who may own an action raised in ``mt``: a contact (by id or name) or a guest of the
+    meeting (by name), but no one marked absent (or with apologies). Returns (name, contact id)."""
+    rows = list(session.scalars(select(m.Attendance).where(m.Attendance.meeting_id == mt.id)))
+
+    def here(att: m.Attendance | None, name: str) -> None:
+        if att is not None and att.status != "present":
+            raise UserError(
+                f"{name} is marked {enums.label(att.status)} at this meeting: give the action to "
+                "someone who is here (or correct the attendance first)"
+            )
+
+    if isinstance(owner, str):
+        key = " ".join(owner.split()).casefold()
+        guest = next((a for a in rows if a.contact_id is None and a.name.casefold() == key), None)
+        if guest is not None:
+            here(guest, guest.name)
+            return guest.name, None
+    who = find_owner(mt.vendor_id, owner, session=session)
+    here(next((a for a in rows if a.contact_id == who.id), None), who.name)
+    return who.name, who.id
+
+
 def add_action(
     item_id: int,
     title: str,
@@ -77,21 +101,25 @@ def add_action(
     session: Session,
     priority: str = "medium",
 ) -> int:
-    """An action outcome: a corrective action (with its opening note) raised in the meeting."""
+    """An action outcome: a corrective action (with its opening note) raised in the meeting.
+
+    ``owner`` is a contact's id or name, or the name of a guest of the meeting; not someone
+    marked absent.
+    """
     title = " ".join(title.split())
     if not title:
         raise UserError("an action needs a title")
     if priority not in enums.PRIORITIES:
         raise UserError(f"priority {priority!r}: use one of {', '.join(enums.PRIORITIES)}")
     item, mt = _item_for_write(session, item_id)
-    who = find_owner(mt.vendor_id, owner, session=session)
-    user = _user(session)
+    owner_name, owner_contact = meeting_owner(mt, owner, session=session)
+    user = person_name(session)
     act = m.Action(
         vendor_id=mt.vendor_id,
         meeting_id=mt.id,
         title=title[:300],
-        owner_contact_id=who.id,
-        owner=who.name,
+        owner_contact_id=owner_contact,
+        owner=owner_name,
         due_date=due,
         priority=priority,
         status="open",
@@ -111,7 +139,7 @@ def add_action(
         m.Outcome(
             agenda_item_id=item.id,
             kind="action",
-            text=f"{title} ({who.name}, due {due.isoformat()})",
+            text=f"{title} ({owner_name}, due {due.isoformat()})",
             action_id=act.id,
             created_by=user,
         )
@@ -216,7 +244,9 @@ def park_item(
     if reason.strip():
         text_ += f": {reason.strip()}"
     session.add(
-        m.Outcome(agenda_item_id=item.id, kind="parked", text=text_, created_by=_user(session))
+        m.Outcome(
+            agenda_item_id=item.id, kind="parked", text=text_, created_by=person_name(session)
+        )
     )
     session.flush()
     return ParkResult(target.id, target.scheduled_at, created, copy_id)

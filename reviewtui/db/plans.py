@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from reviewtui.db import access
 from reviewtui.db import actions as action_q
 from reviewtui.db import models as m
+from reviewtui.db.engine import person_name
 from reviewtui.db.errors import Conflict, NotFound, ReadOnly, UserError
 from reviewtui.domain import clock, enums, periods, scorecard
 from reviewtui.domain import plans as rules
@@ -156,7 +157,8 @@ class VerificationResult:
 
 
 def _user(session: Session) -> str:
-    return session.info.get("user", "") or ""
+    """Who did it, as people read it (the configured name, else the login)."""
+    return person_name(session)
 
 
 def _source(source: str, kpi_id, finding_id, feedback_id, agenda_item_id) -> str:

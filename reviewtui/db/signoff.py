@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -73,7 +73,7 @@ def record_signoff(
     organisation: str = "",
     role: str = "",
     method: str = "in_meeting",
-    signed_at: datetime | None = None,
+    signed_at: datetime | date | None = None,
     settings: Settings | None = None,
 ) -> SignOffResult:
     """Record one signatory of the meeting's current revision; sign it off when both sides have.
@@ -110,10 +110,24 @@ def record_signoff(
             "minutes are signed after the meeting"
         )
     now = clock.now()
+    began = meeting.started_at or meeting.scheduled_at
+    if isinstance(signed_at, date) and not isinstance(signed_at, datetime):
+        # A day without a time (the date of an email): any day from the meeting's own on. On
+        # the meeting's day it counts from the end of the meeting, so the order of events holds.
+        day = clock.aware(began).astimezone().date()
+        if signed_at > now.astimezone().date():
+            raise UserError(f"the signing date {signed_at.isoformat()} is in the future")
+        if signed_at < day:
+            raise UserError(
+                f"the signing date {signed_at.isoformat()} is before the day of the meeting "
+                f"({day.isoformat()})"
+            )
+        start_of_day = datetime.combine(signed_at, datetime.min.time()).astimezone()
+        ended = clock.aware(meeting.ended_at or began)
+        signed_at = max(start_of_day, ended) if signed_at == day else start_of_day
     when = clock.aware(signed_at) if signed_at else now
     if when > now:
         raise UserError(f"the signing time {when:%Y-%m-%d %H:%M} is in the future")
-    began = meeting.started_at or meeting.scheduled_at
     if when < began:
         raise UserError(
             f"the signing time {when:%Y-%m-%d %H:%M} is before the meeting began "

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from reviewtui.domain import enums
+
 _MEETING_FIELDS = (
     ("title", "title"),
     ("type", "type"),
@@ -76,8 +78,21 @@ def changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
     for aid in sorted(set(oac) - set(nac)):
         out.append(f"Action {_q(oac[aid]['title'])} no longer listed")
     for aid in sorted(set(oac) & set(nac)):
-        if oac[aid] != nac[aid]:
-            out.append(f"Action {_q(nac[aid]['title'])} changed")
+        a, b = oac[aid], nac[aid]
+        if a == b:
+            continue
+        what = []
+        for key in ("status", "owner", "due_date", "category"):
+            if a.get(key) != b.get(key):
+                old_v, new_v = a.get(key), b.get(key)
+                if key == "status":
+                    old_v, new_v = enums.label(old_v or ""), enums.label(new_v or "")
+                what.append(f"{key.replace('_', ' ')} {_q(old_v)} → {_q(new_v)}")
+        rest = sorted(k for k in set(a) | set(b) if a.get(k) != b.get(k))
+        rest = [k for k in rest if k not in ("status", "owner", "due_date", "category")]
+        if rest:
+            what.append(", ".join(k.replace("_", " ") for k in rest) + " changed")
+        out.append(f"Action {_q(b['title'])}: {'; '.join(what)}")
 
     for section, label in (("feedback", "Feedback"), ("escalations", "Escalations")):
         a, b = old.get(section) or [], new.get(section) or []

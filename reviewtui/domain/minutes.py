@@ -115,6 +115,7 @@ class FeedbackFacts:
     text: str
     rating: int | None = None
     author: str = ""
+    given_by: str = ""
 
 
 @dataclass(frozen=True)
@@ -427,6 +428,8 @@ def build(facts: MinutesFacts) -> dict[str, Any]:
                 "rating": f.rating,
                 "text": f.text,
                 "author": f.author,
+                # Only when named: minutes frozen before it was recorded stay as they were.
+                **({"given_by": f.given_by} if f.given_by else {}),
             }
             for f in facts.feedback
         ],  # fmt: skip

@@ -16,6 +16,8 @@ from textual.widgets import Input, Label, Select, Static
 
 from reviewtui.domain import actions as rules
 from reviewtui.domain import clock, enums
+from reviewtui.domain.people import resolve_owner
+from reviewtui.screens.form_guard import GuardedForm
 
 if TYPE_CHECKING:
     from reviewtui.db.actions import ActionDetail
@@ -33,7 +35,7 @@ class ActionEdit:
     note: str
 
 
-class ActionEditScreen(ModalScreen[ActionEdit | None]):
+class ActionEditScreen(GuardedForm, ModalScreen[ActionEdit | None]):
     """Edit one action; Ctrl+S or Enter saves, Escape or Ctrl+G cancels (nothing is lost)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -126,6 +128,7 @@ class ActionEditScreen(ModalScreen[ActionEdit | None]):
 
     def on_mount(self) -> None:
         self.query_one("#edit-status", Select).focus()
+        self.remember_form()
 
     def _fail(self, message: str, widget: str) -> None:
         self.query_one("#edit-error", Static).update(message)
@@ -151,11 +154,19 @@ class ActionEditScreen(ModalScreen[ActionEdit | None]):
                 status=status,
                 status_changed=status != a.status,
                 due=due_text,
-                owner=self.query_one("#edit-owner", Input).value.strip(),
+                owner=self._owner(),
                 priority=str(self.query_one("#edit-priority", Select).value),
                 note=self.query_one("#edit-note", Input).value.strip(),
             )
         )
 
+    def _owner(self) -> str:
+        """The owner typed, as a contact's full name when it names one ("mark": Mark Thompson);
+        left as it was when not touched."""
+        typed = " ".join(self.query_one("#edit-owner", Input).value.split())
+        if typed == self.detail.action.owner:
+            return typed
+        return resolve_owner(typed, self.contacts)[0]
+
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.leave_form(lambda: self.dismiss(None))

@@ -1,5 +1,11 @@
 """The Actions screen: open corrective actions across vendors (or for one), filtered, searched and
-paged in SQL, earliest due first; overdue ones in red and marked "late"; edited in place."""
+paged in SQL, earliest due first; overdue ones in red and marked "late"; edited in place.
+
+After a reload the cursor stays on the row it is on, unless that row is the action just changed
+here: then the cursor keeps its place in the list (the next row moves up into it when the changed
+action leaves the list or sorts elsewhere). So ``↓ x`` acts on the row the user sees under the
+cursor, even when the list re-sorts under it. ``x`` marks an action done and ``u`` takes that
+back (the history keeps both changes)."""
 
 from __future__ import annotations
 
@@ -51,7 +57,11 @@ def due_cell(row: ActionRow) -> Text:
 
 
 class ActionsScreen(Screen):
-    """Actions of every vendor, or of one; ``meeting_id`` records changes against a meeting."""
+    """Actions of every vendor, or of one; ``meeting_id`` records changes against a meeting.
+
+    Writes run in their own non-exclusive worker group: a reload (an exclusive "db" worker, e.g.
+    when the screen is shown again) must never cancel a save that has not started yet.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "back", "Back", id="actions.back"),
@@ -60,6 +70,7 @@ class ActionsScreen(Screen):
         Binding("o", "toggle_overdue", "Overdue", id="actions.overdue"),
         Binding("e", "edit", "Edit", id="actions.edit"),
         Binding("x", "mark_done", "Done", id="actions.done"),
+        Binding("u", "undo", "Undo done", show=False, id="actions.undo"),  # told after x
         Binding("n", "page(1)", "Next page", id="actions.next_page"),
         Binding("p", "page(-1)", "Previous page", show=False, id="actions.prev_page"),
         Binding("P", "open_plan", "Its plan", show=False, id="actions.plan"),
@@ -108,6 +119,9 @@ class ActionsScreen(Screen):
         self._generation = 0
         self._debounce: Timer | None = None
         self._vendors_shown = False  # the vendor picker's own first Changed is not a choice
+        # Actions marked done here, newest last: (id, title, status before, version after).
+        self._undo: list[tuple[int, str, str, int]] = []
+        self._shown = False  # the first ScreenResume comes with the first show
         self.set_reactive(ActionsScreen.overdue_only, overdue_only)
 
     def compose(self) -> ComposeResult:
@@ -139,6 +153,12 @@ class ActionsScreen(Screen):
         table.focus()
         self._load_vendors()
         self.load()
+
+    def on_screen_resume(self) -> None:
+        """Back from a plan, a meeting or the editor: the list may have changed."""
+        if self._shown:
+            self.load()
+        self._shown = True
 
     # --- loading ------------------------------------------------------------------------
 
@@ -194,29 +214,37 @@ class ActionsScreen(Screen):
             search=self.query_one("#search", Input).value,
         )
 
-    def load(self, keep: int | None = None) -> None:
-        """Reload the page on show; ``keep`` puts the cursor back on that action."""
+    def load(self, keep: int | None = None, changed: int | None = None) -> None:
+        """Reload the page on show; ``keep`` puts the cursor back on that action; ``changed`` is
+        the action just changed here (the cursor keeps its place rather than follow it)."""
         self._generation += 1
-        self._query(self._filter(), self.page_offset, self._generation, keep)
+        self._query(self._filter(), self.page_offset, self._generation, keep, changed)
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
-    def _query(self, flt, offset: int, generation: int, keep: int | None) -> None:
+    def _query(
+        self, flt, offset: int, generation: int, keep: int | None, changed: int | None
+    ) -> None:
         from reviewtui.db import actions as action_q
 
         with self.app.db.read() as s:  # type: ignore[attr-defined]
             page = action_q.list_actions(flt, session=s, limit=PAGE_SIZE, offset=offset)
-        self.app.call_from_thread(self._show, page, generation, keep)
+        self.app.call_from_thread(self._show, page, generation, keep, changed)
 
-    def _show(self, page: ActionPage, generation: int, keep: int | None) -> None:
+    def _show(
+        self, page: ActionPage, generation: int, keep: int | None, changed: int | None = None
+    ) -> None:
         if generation != self._generation:
             return  # a newer filter is on its way
         if page.total and page.offset >= page.total:
             self.page_offset = max(0, (page.pages - 1) * PAGE_SIZE)
-            self.load(keep)
+            self.load(keep, changed)
             return
         self._page = page
         table = self.query_one("#actions", DataTable)
         cursor = table.cursor_row
+        under = self.selected_id()
+        if keep is None and under is not None and under != changed:
+            keep = under  # the row the user is on (moved to while the change was saved)
         table.clear()
         self._rows = {r.id: r for r in page.rows}
         for r in page.rows:
@@ -359,7 +387,7 @@ class ActionsScreen(Screen):
 
         self.app.push_screen(ActionEditScreen(detail, contacts), done)
 
-    @work(thread=True, exclusive=True, group="db", exit_on_error=False)
+    @work(thread=True, group="write", exit_on_error=False)
     def _save(self, action_id: int, version: int, edit: ActionEdit) -> None:
         from reviewtui.db import actions as action_q
         from reviewtui.db.errors import UserError
@@ -390,7 +418,7 @@ class ActionsScreen(Screen):
             app.call_from_thread(self.notify, str(exc), severity="error", timeout=8)
             return
         app.call_from_thread(self.notify, f"Saved: {row.title}", timeout=3)
-        app.call_from_thread(self.load, action_id)
+        app.call_from_thread(self.load, None, action_id)  # the cursor keeps its place
 
     def action_mark_done(self) -> None:
         aid = self.selected_id()
@@ -400,10 +428,10 @@ class ActionsScreen(Screen):
         if row is not None and row.status == "done":
             self.notify("That action is done already.")
             return
-        self._done(aid, row.version if row else None)
+        self._done(aid, row.version if row else None, row.status if row else "open")
 
-    @work(thread=True, exclusive=True, group="db", exit_on_error=False)
-    def _done(self, action_id: int, version: int | None) -> None:
+    @work(thread=True, group="write", exit_on_error=False)
+    def _done(self, action_id: int, version: int | None, before: str) -> None:
         from reviewtui.db import actions as action_q
         from reviewtui.db.errors import UserError
 
@@ -421,8 +449,49 @@ class ActionsScreen(Screen):
         except UserError as exc:
             app.call_from_thread(self.notify, str(exc), severity="error", timeout=8)
             return
-        app.call_from_thread(self.notify, f"Done: {row.title}", timeout=3)
-        app.call_from_thread(self.load, action_id)
+        app.call_from_thread(self._marked_done, action_id, row.title, before, row.version)
+
+    def _marked_done(self, action_id: int, title: str, before: str, version: int) -> None:
+        self._undo.append((action_id, title, before, version))
+        self.notify(f"Done: {title} · u undoes", timeout=8)
+        self.load(None, action_id)  # the cursor keeps its place: the next row moves up
+
+    def action_undo(self) -> None:
+        """Take back the last "done" marked on this screen (its status before comes back)."""
+        if not self._undo:
+            self.notify("Nothing to undo: u takes back an action marked done with x here.")
+            return
+        if not self._writable():
+            return
+        action_id, title, before, version = self._undo.pop()
+        self._undo_done(action_id, title, before, version)
+
+    @work(thread=True, group="write", exit_on_error=False)
+    def _undo_done(self, action_id: int, title: str, before: str, version: int) -> None:
+        from reviewtui.db import actions as action_q
+        from reviewtui.db.errors import UserError
+
+        app = self.app
+        try:
+            with app.db.session() as s:  # type: ignore[attr-defined]
+                action_q.update_status(
+                    action_id,
+                    before,
+                    session=s,
+                    note="Undone: not done after all",
+                    meeting_id=self.meeting_id,
+                    expected_version=version,
+                    verification_days=app.settings.verification_days,  # type: ignore[attr-defined]
+                )
+        except UserError as exc:
+            app.call_from_thread(
+                self.notify, f"Cannot undo for {title}: {exc}", severity="error", timeout=8
+            )
+            return
+        app.call_from_thread(
+            self.notify, f"Undone: {title} is {enums.label(before)} again", timeout=4
+        )
+        app.call_from_thread(self.load, None, action_id)
 
     def action_open_plan(self) -> None:
         aid = self.selected_id()

@@ -12,9 +12,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, Static
 
 from reviewtui.domain import enums
+from reviewtui.screens.form_guard import GuardedForm
 
 
-class AddVendorScreen(ModalScreen[str | None]):
+class AddVendorScreen(GuardedForm, ModalScreen[str | None]):
     """Name, category and criticality; Enter saves, Ctrl+G cancels."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -41,6 +42,9 @@ class AddVendorScreen(ModalScreen[str | None]):
             )
             yield Static("Enter or Ctrl+S saves · Ctrl+G cancels", classes="muted")
             yield Static("", id="error")
+
+    def on_mount(self) -> None:
+        self.remember_form()
 
     @on(Input.Submitted)
     def action_save(self) -> None:
@@ -72,4 +76,4 @@ class AddVendorScreen(ModalScreen[str | None]):
         self.app.call_from_thread(self.dismiss, name)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.leave_form(lambda: self.dismiss(None))

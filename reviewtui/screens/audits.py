@@ -16,6 +16,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Header, Input, Label, Select, Static
 
 from reviewtui.domain import clock, enums
+from reviewtui.screens.form_guard import GuardedForm
 from reviewtui.widgets.footer import Footer
 from reviewtui.widgets.table import Table
 
@@ -23,7 +24,7 @@ SEVERITY_STYLE = {"critical": "bold red", "major": "red", "minor": "yellow", "ob
 FINDING_ROWS = 3
 
 
-class AuditFormScreen(ModalScreen[int | None]):
+class AuditFormScreen(GuardedForm, ModalScreen[int | None]):
     """Record an audit or site visit with its findings; returns the audit's id."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -121,6 +122,7 @@ class AuditFormScreen(ModalScreen[int | None]):
 
     def on_mount(self) -> None:
         self.query_one("#audit-auditor", Input).focus()
+        self.remember_form()
 
     async def action_add_row(self) -> None:
         self._rows += 1
@@ -181,7 +183,7 @@ class AuditFormScreen(ModalScreen[int | None]):
         self.app.call_from_thread(self.dismiss, aid)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.leave_form(lambda: self.dismiss(None))
 
 
 class AuditsScreen(Screen):

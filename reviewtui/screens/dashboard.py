@@ -51,6 +51,14 @@ class DashboardScreen(Screen):
             yield Table(id="vendors", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
+    _shown = False  # the first ScreenResume comes with the first show: nothing to refresh yet
+
+    def on_screen_resume(self) -> None:
+        """Back from a vendor, the actions or a meeting: counts may have changed."""
+        if self._shown:
+            self.load()
+        self._shown = True
+
     def on_mount(self) -> None:
         self.query_one("#empty").display = False
         table = self.query_one("#vendors", DataTable)
@@ -105,6 +113,7 @@ class DashboardScreen(Screen):
         table = self.query_one("#vendors", DataTable)
         empty = self.query_one("#empty")
         status = self.query_one("#dash-status", Static)
+        keep = table.cursor_key() if table.row_count else None  # type: ignore[attr-defined]
         table.clear()
         if not rows:
             empty.display = True
@@ -148,6 +157,8 @@ class DashboardScreen(Screen):
                 enums.label(r.category),
                 key=str(r.vendor_id),
             )
+        if keep is not None and any(str(r.vendor_id) == keep for r in rows):
+            table.move_cursor(row=table.get_row_index(keep))
         overdue = sum(1 for r in rows if r.review_overdue)
         red = sum(1 for r in rows if r.status == "red")
         amber = sum(1 for r in rows if r.status == "amber")

@@ -1,8 +1,10 @@
 """Feedback both ways: capture entries in a meeting, see the meeting's summary and the history.
 
 Direction, category and an optional 1-5 rating are chosen with the selects (Tab moves between
-fields, Enter opens a select); Enter in the text field saves the entry. h switches the list
-between this meeting and the vendor's whole history.
+fields, Enter opens a select); who gave it is typed (attendees and contacts are suggested); Enter
+in the text field saves the entry. On the list, Enter or e edits an entry and Delete removes it,
+until the meeting's minutes are signed off. h switches the list between this meeting and the
+vendor's whole history.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
+from textual.suggester import SuggestFromList
 from textual.widgets import DataTable, Header, Input, Select, Static
 
 from reviewtui.domain import enums
@@ -31,6 +34,8 @@ class FeedbackScreen(Screen):
         Binding("escape,ctrl+g", "back", "Back", id="feedback.back"),
         Binding("h", "toggle_history", "History", id="feedback.history"),
         Binding("ctrl+s", "save", "Save", id="feedback.save"),
+        Binding("e", "edit", "Edit", id="feedback.edit"),
+        Binding("delete", "remove", "Remove", id="feedback.remove"),
     ]
 
     DEFAULT_CSS = """
@@ -40,6 +45,9 @@ class FeedbackScreen(Screen):
     FeedbackScreen #fb-direction { width: 26; }
     FeedbackScreen #fb-category { width: 22; }
     FeedbackScreen #fb-rating { width: 1fr; }
+    FeedbackScreen #fb-line { height: 3; }
+    FeedbackScreen #fb-by { width: 30; }
+    FeedbackScreen #fb-text { width: 1fr; }
     FeedbackScreen #fb-summary { height: auto; max-height: 3; padding: 0 1; }
     FeedbackScreen DataTable { height: 1fr; }
     """
@@ -50,6 +58,9 @@ class FeedbackScreen(Screen):
         self.meeting_id = meeting_id
         self.history = meeting_id is None
         self.read_only = False
+        self.editing: int | None = None  # the entry being edited, None for a new one
+        self._rows: dict[int, object] = {}
+        self._people: list[str] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -69,7 +80,9 @@ class FeedbackScreen(Screen):
                 id="fb-category",
             )
             yield Select(RATINGS, value=0, allow_blank=False, id="fb-rating")
-        yield Input(placeholder="What was said (Enter saves)", id="fb-text")
+        with Horizontal(id="fb-line"):
+            yield Input(placeholder="Given by (name)", id="fb-by")
+            yield Input(placeholder="What was said (Enter saves)", id="fb-text")
         yield Static("", id="fb-summary")
         yield Table(id="fb-table", cursor_type="row", zebra_stripes=True)
         yield Footer()
@@ -80,6 +93,7 @@ class FeedbackScreen(Screen):
         t.add_column("Direction", key="direction", width=16)
         t.add_column("Category", key="category", width=11)
         t.add_column("Rating", key="rating", width=6)
+        t.add_column("Given by", key="by", width=18)
         t.add_column("Text", key="text")
         self.query_one("#fb-text", Input).focus()
         self.load()
@@ -104,12 +118,16 @@ class FeedbackScreen(Screen):
                 summary = (
                     feedback_q.summary(self.meeting_id, session=s) if self.meeting_id else None
                 )
+                # Who may have given it: the meeting's attendees (guests too), then the contacts.
+                people = [a.name for a in meeting.attendance] if meeting is not None else []
+                people += [p.name for p in meeting_q.people(self.vendor_id, session=s)]
         except UserError as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error")
             return
-        self.app.call_from_thread(self._show, vendor, meeting, rows, summary)
+        people = list(dict.fromkeys(people))
+        self.app.call_from_thread(self._show, vendor, meeting, rows, summary, people)
 
-    def _show(self, vendor: str, meeting, rows, summary) -> None:
+    def _show(self, vendor: str, meeting, rows, summary, people=()) -> None:
         self.sub_title = vendor
         where = (
             f"meeting of {meeting.scheduled_at.astimezone():%d %b %Y}"
@@ -129,15 +147,32 @@ class FeedbackScreen(Screen):
                 if role_ok
                 else "READ-ONLY: this session cannot add feedback."
             )
-        for wid in ("#fb-direction", "#fb-category", "#fb-rating", "#fb-text"):
+        for wid in ("#fb-direction", "#fb-category", "#fb-rating", "#fb-by", "#fb-text"):
             self.query_one(wid).disabled = self.read_only
+        if list(people) != self._people:
+            self._people = list(people)
+            self.query_one("#fb-by", Input).suggester = SuggestFromList(
+                self._people, case_sensitive=False
+            )
         self.query_one("#fb-summary", Static).update(_summary_text(summary))
         t = self.query_one("#fb-table", DataTable)
+        keep = t.cursor_row
         t.clear()
+        self._rows = {r.id: r for r in rows}
         for r in rows:
             day = (r.meeting_at or r.created_at).astimezone().strftime("%Y-%m-%d")
             rating = f"{r.rating}/5" if r.rating else "—"
-            t.add_row(day, enums.label(r.direction), r.category, rating, r.text, key=str(r.id))
+            t.add_row(
+                day,
+                enums.label(r.direction),
+                r.category,
+                rating,
+                r.given_by or "—",
+                r.text,
+                key=str(r.id),
+            )
+        if rows:
+            t.move_cursor(row=min(keep, len(rows) - 1))
         if self.read_only:
             t.focus()
 
@@ -152,37 +187,116 @@ class FeedbackScreen(Screen):
             return
         rating = self.query_one("#fb-rating", Select).value
         self._save(
+            self.editing,
             str(self.query_one("#fb-direction", Select).value),
             str(self.query_one("#fb-category", Select).value),
             int(rating) or None,  # type: ignore[arg-type]
             text,
+            self.query_one("#fb-by", Input).value.strip(),
         )
 
     @work(thread=True, group="write", exit_on_error=False)
-    def _save(self, direction: str, category: str, rating: int | None, text: str) -> None:
+    def _save(
+        self,
+        feedback_id: int | None,
+        direction: str,
+        category: str,
+        rating: int | None,
+        text: str,
+        given_by: str,
+    ) -> None:
         from reviewtui.db import feedback as feedback_q
         from reviewtui.db.errors import UserError
 
         try:
             with self.app.db.session() as s:  # type: ignore[attr-defined]
-                feedback_q.add(
-                    self.vendor_id,
-                    direction,
-                    category,
-                    text,
-                    session=s,
-                    meeting_id=self.meeting_id,
-                    rating=rating,
-                )
+                if feedback_id is None:
+                    feedback_q.add(
+                        self.vendor_id,
+                        direction,
+                        category,
+                        text,
+                        session=s,
+                        meeting_id=self.meeting_id,
+                        rating=rating,
+                        given_by=given_by,
+                    )
+                else:
+                    feedback_q.update(
+                        feedback_id,
+                        session=s,
+                        direction=direction,
+                        category=category,
+                        text=text,
+                        rating=rating,
+                        given_by=given_by,
+                    )
         except UserError as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error", timeout=6)
             return
-        self.app.call_from_thread(self._saved)
+        self.app.call_from_thread(self._saved, feedback_id)
 
-    def _saved(self) -> None:
+    def _saved(self, feedback_id: int | None = None) -> None:
         self.query_one("#fb-text", Input).value = ""
-        self.notify("Feedback saved.")
+        self.editing = None
+        self.query_one("#fb-text", Input).placeholder = "What was said (Enter saves)"
+        self.notify("Feedback changed." if feedback_id is not None else "Feedback saved.")
         self.load()
+
+    def _selected(self):
+        t = self.query_one("#fb-table", Table)
+        fid = t.cursor_id()
+        return self._rows.get(fid) if fid is not None else None
+
+    @on(DataTable.RowSelected, "#fb-table")
+    def action_edit(self) -> None:
+        """Put the entry under the cursor into the form; Enter in the text saves the change."""
+        row = self._selected()
+        if row is None:
+            return
+        if self.read_only:
+            self.notify("This feedback cannot be changed here.", severity="warning")
+            return
+        self.editing = row.id  # type: ignore[attr-defined]
+        self.query_one("#fb-direction", Select).value = row.direction  # type: ignore[attr-defined]
+        self.query_one("#fb-category", Select).value = row.category  # type: ignore[attr-defined]
+        self.query_one("#fb-rating", Select).value = row.rating or 0  # type: ignore[attr-defined]
+        self.query_one("#fb-by", Input).value = row.given_by  # type: ignore[attr-defined]
+        text = self.query_one("#fb-text", Input)
+        text.value = row.text  # type: ignore[attr-defined]
+        text.placeholder = "What was said (Enter saves the change, Escape leaves it)"
+        text.focus()
+        self.notify("Editing the entry: Enter saves the change, Escape leaves it as it was.")
+
+    def action_remove(self) -> None:
+        from reviewtui.screens.meeting_modals import ConfirmModal
+
+        row = self._selected()
+        if row is None or not self.query_one("#fb-table").has_focus:
+            return
+        if self.read_only:
+            self.notify("This feedback cannot be removed here.", severity="warning")
+            return
+
+        def done(yes: bool | None) -> None:
+            if yes:
+                self._remove(row.id)  # type: ignore[attr-defined]
+
+        self.app.push_screen(ConfirmModal(f"Remove this feedback? “{row.text}”"), done)  # type: ignore[attr-defined]
+
+    @work(thread=True, group="write", exit_on_error=False)
+    def _remove(self, feedback_id: int) -> None:
+        from reviewtui.db import feedback as feedback_q
+        from reviewtui.db.errors import UserError
+
+        try:
+            with self.app.db.session() as s:  # type: ignore[attr-defined]
+                feedback_q.remove(feedback_id, session=s)
+        except UserError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error", timeout=6)
+            return
+        self.app.call_from_thread(self.notify, "Feedback removed.")
+        self.app.call_from_thread(self.load)
 
     def action_toggle_history(self) -> None:
         if self.meeting_id is None:
@@ -191,6 +305,24 @@ class FeedbackScreen(Screen):
         self.load()
 
     def action_back(self) -> None:
+        if self.editing is not None:  # Escape leaves the edit, not the screen
+            self.editing = None
+            text = self.query_one("#fb-text", Input)
+            text.value = ""
+            self.query_one("#fb-by", Input).value = ""
+            text.placeholder = "What was said (Enter saves)"
+            self.query_one("#fb-table").focus()
+            return
+        if self.query_one("#fb-text", Input).value.strip():
+            from reviewtui.screens.form_guard import DISCARD_QUESTION
+            from reviewtui.screens.meeting_modals import ConfirmModal
+
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    self.app.pop_screen()
+
+            self.app.push_screen(ConfirmModal(DISCARD_QUESTION), answered)
+            return
         self.app.pop_screen()
 
 

@@ -16,6 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, Static
 
 from reviewtui.domain import enums
+from reviewtui.screens.form_guard import GuardedForm
 
 FORM_CSS = """
 KpiFormScreen, ValueFormScreen, ConfirmDeleteKpi { align: center middle; }
@@ -26,7 +27,7 @@ KpiFormScreen, ValueFormScreen, ConfirmDeleteKpi { align: center middle; }
 """
 
 
-class _Form(ModalScreen[str | None]):
+class _Form(GuardedForm, ModalScreen[str | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", id="form.save"),
         Binding("ctrl+g", "cancel", "Cancel", id="form.cancel"),
@@ -37,7 +38,7 @@ class _Form(ModalScreen[str | None]):
         self.query_one(".error", Static).update(text)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.leave_form(lambda: self.dismiss(None))
 
 
 class KpiFormScreen(_Form):
@@ -81,6 +82,7 @@ class KpiFormScreen(_Form):
 
     def on_mount(self) -> None:
         self.query_one("#name", Input).focus()
+        self.remember_form()
         if self.kpi_id is not None:
             self._load()
 
@@ -106,6 +108,7 @@ class KpiFormScreen(_Form):
         self.query_one("#direction", Select).value = k.direction
         self.query_one("#frequency", Select).value = k.frequency
         self.query_one("#category", Select).value = k.category
+        self.remember_form()
 
     @on(Input.Submitted)
     def action_save(self) -> None:
@@ -159,6 +162,7 @@ class ValueFormScreen(_Form):
 
     def on_mount(self) -> None:
         self.query_one("#period", Input).focus()
+        self.remember_form()
         self._load()
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
@@ -177,6 +181,7 @@ class ValueFormScreen(_Form):
             f"Enter a value: {k.name} ({k.vendor}), {k.frequency}, target {k.target:g}{k.unit if k.unit == '%' else ''}"
         )
         self.query_one("#period", Input).value = period
+        self.remember_form("period")
 
     @on(Input.Submitted)
     def action_save(self) -> None:

@@ -1,4 +1,4 @@
-"""Small modals of the live meeting: prompts, confirmation, attendance, outcomes, merge.
+"""Small modals of the live meeting: prompts, confirmation, attendance, outcomes.
 
 Each returns its value through ``dismiss``; none touches the database (the meeting screen does,
 in workers). Ctrl+S or Enter confirms, Ctrl+G or Escape cancels (cancelling is never
@@ -16,9 +16,9 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, DataTable, Input, Label, Select, Static, TextArea
+from textual.widgets import DataTable, Input, Label, Select, Static
 
 from reviewtui.domain import enums
 from reviewtui.widgets.table import Table
@@ -146,7 +146,10 @@ class AttendanceModal(ModalScreen[list[Attendee] | None]):
         with Vertical(classes="modal-box"):
             yield Label("Attendance", classes="title")
             yield Table(id="attendees", cursor_type="row")
-            yield Input(placeholder="Add someone: name (v: Name for the vendor side)", id="guest")
+            yield Input(
+                placeholder="Add a guest: Name, Title, Organisation (v: first for the vendor side)",
+                id="guest",
+            )
             yield Static(
                 f"p present · a absent · y apologies · Enter {self.confirm_label} · Esc cancel",
                 classes="muted",
@@ -154,7 +157,7 @@ class AttendanceModal(ModalScreen[list[Attendee] | None]):
 
     def on_mount(self) -> None:
         t = self.query_one("#attendees", DataTable)
-        t.add_columns("Status", "Side", "Name", "Role")
+        t.add_columns("Status", "Side", "Name", "Title", "Organisation")
         self._fill()
         t.focus()
 
@@ -163,7 +166,7 @@ class AttendanceModal(ModalScreen[list[Attendee] | None]):
         t.clear()
         marks = {"present": "[x] present", "absent": "[ ] absent", "apologies": "[-] apologies"}
         for p in self.people:
-            t.add_row(Text(marks[p.status]), p.side, p.name, p.role)
+            t.add_row(Text(marks[p.status]), p.side, p.name, p.role, p.organisation)
         if self.people:
             t.move_cursor(row=min(row, len(self.people) - 1))
 
@@ -199,8 +202,9 @@ class AttendanceModal(ModalScreen[list[Attendee] | None]):
             side, raw = "vendor", raw[2:].strip()
         elif raw.lower().startswith("c:"):
             raw = raw[2:].strip()
-        if raw:
-            self.people.append(Attendee(raw, side, "present"))
+        name, title, organisation = guest_fields(raw)
+        if name:
+            self.people.append(Attendee(name, side, "present", None, organisation, title))
             self._fill(len(self.people) - 1)
         event.input.value = ""
 
@@ -209,6 +213,14 @@ class AttendanceModal(ModalScreen[list[Attendee] | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def guest_fields(raw: str) -> tuple[str, str, str]:
+    """``Name, Title, Organisation`` as typed for a guest (title and organisation optional;
+    commas after the second stay in the organisation's name)."""
+    parts = [" ".join(p.split()) for p in raw.split(",", 2)]
+    parts += [""] * (3 - len(parts))
+    return parts[0], parts[1], parts[2]
 
 
 class OutcomeKindModal(ModalScreen[str | None]):
@@ -241,9 +253,28 @@ class OutcomeKindModal(ModalScreen[str | None]):
 
 @dataclass(frozen=True)
 class ActionInput:
+    """A new action as typed: ``owner`` is a contact's id or a guest's name."""
+
     title: str
-    owner_id: int
+    owner: int | str
     due: date
+
+
+def owner_choices(people, attendance) -> list[tuple[str, int | str]]:
+    """Who may own an action raised in the meeting, vendor side first: the contacts and guests
+    who are present (everyone when no attendance was taken); never someone marked absent."""
+    status = {a.contact_id: a.status for a in attendance if a.contact_id is not None}
+    out: list[tuple[str, str, int | str]] = [
+        (p.side, f"{p.name} ({p.side})", p.id)
+        for p in people
+        if status.get(p.id, "present") == "present"
+    ]
+    for a in attendance:
+        if a.contact_id is None and a.status == "present":
+            about = ", ".join(x for x in (a.role, a.organisation) if x)
+            label = f"{a.name} (guest{', ' + about if about else ''})"
+            out.append((a.side, label, a.name))
+    return [(label, value) for side, label, value in sorted(out, key=lambda o: o[0] != "vendor")]
 
 
 class ActionModal(ModalScreen[ActionInput | None]):
@@ -255,7 +286,7 @@ class ActionModal(ModalScreen[ActionInput | None]):
         Binding("escape,ctrl+g", "cancel", "Cancel", id="action.cancel"),
     ]
 
-    def __init__(self, owners: list[tuple[str, int]], default_due: str = "+14d") -> None:
+    def __init__(self, owners: list[tuple[str, int | str]], default_due: str = "+14d") -> None:
         super().__init__()
         self.owners = owners
         self.default_due = default_due
@@ -292,7 +323,7 @@ class ActionModal(ModalScreen[ActionInput | None]):
             self.query_one("#action-title", Input).focus()
             return
         if owner is Select.BLANK or owner is None:
-            err.update("Choose an owner (the vendor has no contacts yet: add one first).")
+            err.update("Choose an owner (no contact or guest is here: take attendance with w).")
             return
         try:
             due = parse_due(self.query_one("#action-due", Input).value)
@@ -300,74 +331,7 @@ class ActionModal(ModalScreen[ActionInput | None]):
             err.update(str(exc))
             self.query_one("#action-due", Input).focus()
             return
-        self.dismiss(ActionInput(title, int(owner), due))  # type: ignore[arg-type]
+        self.dismiss(ActionInput(title, owner, due))  # type: ignore[arg-type]
 
     def action_cancel(self) -> None:
         self.dismiss(None)
-
-
-@dataclass(frozen=True)
-class MergeResult:
-    text: str
-
-
-class MergeModal(ModalScreen[MergeResult | None]):
-    """Two versions of one item's notes: theirs (read-only) and yours to merge; Ctrl+S saves."""
-
-    DEFAULT_CSS = """
-    MergeModal { align: center middle; }
-    #merge-box { width: 100%; height: 100%; border: round $warning; background: $panel; }
-    #merge-panes { height: 1fr; }
-    #merge-panes Vertical { width: 1fr; }
-    #merge-panes TextArea { height: 1fr; }
-    #merge-buttons { height: 3; }
-    """
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Save merged", id="merge.save"),
-        Binding("ctrl+r", "take_theirs", "Take theirs", id="merge.theirs"),
-        Binding("escape,ctrl+g", "keep_both", "Keep both", id="merge.both"),
-    ]
-
-    def __init__(self, theirs: str, mine: str, by: str, me: str) -> None:
-        super().__init__()
-        self.theirs = theirs
-        self.mine = mine
-        self.by = by or "someone"
-        self.me = me or "you"
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="merge-box"):
-            yield Static(
-                Text.assemble(
-                    ("CONFLICT ", "bold reverse"),
-                    f"{self.by} saved these notes while you were typing. Merge them on the "
-                    "right, then Ctrl+S. Ctrl+R takes theirs; Esc keeps both, one after the other.",
-                )
-            )
-            with Horizontal(id="merge-panes"):
-                with Vertical():
-                    yield Label(f"Theirs ({escape(self.by)})")
-                    yield TextArea(self.theirs, read_only=True, id="merge-theirs")
-                with Vertical():
-                    yield Label("Yours (edit to merge)")
-                    yield TextArea(self.mine, id="merge-mine")
-            with Horizontal(id="merge-buttons"):
-                yield Button("Save merged", id="merge-save", variant="primary")
-                yield Button("Take theirs", id="merge-take")
-
-    def on_mount(self) -> None:
-        self.query_one("#merge-mine", TextArea).focus()
-
-    @on(Button.Pressed, "#merge-save")
-    def action_save(self) -> None:
-        self.dismiss(MergeResult(self.query_one("#merge-mine", TextArea).text))
-
-    @on(Button.Pressed, "#merge-take")
-    def action_take_theirs(self) -> None:
-        self.dismiss(MergeResult(self.theirs))
-
-    def action_keep_both(self) -> None:
-        from reviewtui.lifeline import CONFLICT_SEPARATOR
-
-        mine = self.query_one("#merge-mine", TextArea).text
-        self.dismiss(MergeResult(self.theirs + CONFLICT_SEPARATOR.format(who=self.me) + mine))

@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Header, Input, Label, Select, Static
 
 from reviewtui.domain import clock, enums
 from reviewtui.domain.when import WHEN_EXAMPLES
+from reviewtui.screens.form_guard import GuardedForm
 from reviewtui.screens.meeting_modals import MODAL_CSS
 from reviewtui.widgets.footer import Footer
 from reviewtui.widgets.table import Table
@@ -142,6 +143,9 @@ class MeetingsScreen(Screen):
     def action_open(self) -> None:
         mid = self._selected_id()
         if mid is not None:
+            # Back from it, the cursor is on it again, wherever its new status sorts it
+            # (ended meetings move down): M then opens this meeting's minutes.
+            self._select = mid
             self.app.open_meeting(mid)  # type: ignore[attr-defined]
 
     @on(DataTable.RowSelected, "#meetings")
@@ -158,6 +162,7 @@ class MeetingsScreen(Screen):
         """The selected meeting's minutes: preview, sign-off, export."""
         mid = self._selected_id()
         if mid is not None:
+            self._select = mid
             self.app.open_minutes(mid)  # type: ignore[attr-defined]
 
     def action_feedback(self) -> None:
@@ -330,8 +335,8 @@ class PromptModal(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class NewMeetingModal(ModalScreen[int | None]):
-    """Vendor, when, type and title; Enter schedules it (with the default agenda)."""
+class NewMeetingModal(GuardedForm, ModalScreen[int | None]):
+    """Vendor, when, type, title and place; Enter schedules it (with the default agenda)."""
 
     DEFAULT_CSS = "NewMeetingModal { align: center middle; }" + MODAL_CSS
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -361,11 +366,13 @@ class NewMeetingModal(ModalScreen[int | None]):
                 id="new-type",
             )
             yield Input(placeholder="Title (optional)", id="new-title")
+            yield Input(placeholder="Place: room, address or call link (optional)", id="new-place")
             yield Static("Enter schedules · Tab next field · Esc cancels", classes="muted")
             yield Static("", classes="modal-error", id="new-error")
 
     def on_mount(self) -> None:
         self.query_one("#new-when", Input).focus()
+        self.remember_form()
 
     @on(Input.Submitted)
     def action_save(self) -> None:
@@ -383,10 +390,11 @@ class NewMeetingModal(ModalScreen[int | None]):
             when,
             str(self.query_one("#new-type", Select).value),
             self.query_one("#new-title", Input).value,
+            self.query_one("#new-place", Input).value,
         )
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
-    def _create(self, vendor_id: int, when, meeting_type: str, title: str) -> None:
+    def _create(self, vendor_id: int, when, meeting_type: str, title: str, place: str) -> None:
         from reviewtui.db import meetings as meeting_q
         from reviewtui.db.errors import UserError
 
@@ -399,6 +407,7 @@ class NewMeetingModal(ModalScreen[int | None]):
                     session=s,
                     meeting_type=meeting_type,
                     title=title,
+                    location=place,
                     settings=app.settings,  # type: ignore[attr-defined]
                 )
         except UserError as exc:
@@ -407,4 +416,4 @@ class NewMeetingModal(ModalScreen[int | None]):
         app.call_from_thread(self.dismiss, mid)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.leave_form(lambda: self.dismiss(None))

@@ -109,6 +109,7 @@ class FollowUpNavigation:
                     kpi_id=kpi_id,
                     feedback_id=feedback_id,
                     agenda_item_id=agenda_item_id,
+                    meeting_id=meeting_id,
                 )
 
         def show(data) -> None:

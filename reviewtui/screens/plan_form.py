@@ -4,7 +4,7 @@ containment, actions; and a check's outcome with the KPI's values since the plan
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, ClassVar
 
@@ -21,6 +21,8 @@ from textual.widgets import Input, Label, Select, Static
 from reviewtui.domain import actions as action_rules
 from reviewtui.domain import clock, enums
 from reviewtui.domain import plans as plan_rules
+from reviewtui.domain.people import resolve_owner
+from reviewtui.screens.form_guard import GuardedForm
 
 if TYPE_CHECKING:
     from reviewtui.db.plans import KpiSince, PlanDetail, PlanDraft, VerificationResult  # noqa: F401
@@ -92,6 +94,12 @@ class PlanFormData:
     detail: PlanDetail | None
     kpis: list[tuple[int, str]]
     contacts: list[str]
+    guests: list[str] = field(default_factory=list)  # the meeting's guests (not contacts)
+
+    @property
+    def owners(self) -> list[str]:
+        """Who an action of the plan can go to: contacts, then the meeting's guests."""
+        return list(dict.fromkeys([*self.contacts, *self.guests]))
 
 
 def load_form_data(
@@ -102,8 +110,10 @@ def load_form_data(
     kpi_id: int | None = None,
     feedback_id: int | None = None,
     agenda_item_id: int | None = None,
+    meeting_id: int | None = None,
 ) -> PlanFormData:
-    """Read what the plan form needs (run it in a worker)."""
+    """Read what the plan form needs (run it in a worker); in a meeting, its guests who are
+    present may own actions too."""
     from reviewtui.db import plans as plan_q
     from reviewtui.db import vendors as vendor_q
 
@@ -123,12 +133,18 @@ def load_form_data(
             draft = plan_q.draft_for_vendor(vendor_id, session=session)
         vid, vname = draft.vendor_id, draft.vendor
     contacts = [c.name for c in vendor_q.get_detail(vid, session=session).contacts]
+    guests: list[str] = []
+    if meeting_id is not None:
+        from reviewtui.db import meetings as meeting_q
+
+        view = meeting_q.get_meeting(meeting_id, session=session)
+        guests = [a.name for a in view.attendance if a.contact_id is None and a.status == "present"]
     return PlanFormData(
-        vid, vname, draft, detail, plan_q.kpi_choices(vid, session=session), contacts
+        vid, vname, draft, detail, plan_q.kpi_choices(vid, session=session), contacts, guests
     )
 
 
-class PlanFormScreen(ModalScreen[int | None]):
+class PlanFormScreen(GuardedForm, ModalScreen[int | None]):
     """Raise or edit a corrective action plan; returns the plan's id when saved.
 
     Ctrl+S saves, Ctrl+N adds a row for another action, Escape or Ctrl+G cancels.
@@ -178,7 +194,11 @@ class PlanFormScreen(ModalScreen[int | None]):
             with Horizontal(classes="row"):
                 yield Label("Title")
                 yield Input(
-                    title, placeholder="the problem in a few words", id="plan-title", compact=True
+                    title,
+                    placeholder="the problem in a few words",
+                    id="plan-title",
+                    compact=True,
+                    select_on_focus=False,
                 )
             with Horizontal(classes="row"):
                 yield Label("Problem")
@@ -187,6 +207,7 @@ class PlanFormScreen(ModalScreen[int | None]):
                     placeholder="what, where, since when, how big",
                     id="plan-problem",
                     compact=True,
+                    select_on_focus=False,
                 )
             with Horizontal(classes="row"):
                 yield Label("Linked to")
@@ -209,6 +230,7 @@ class PlanFormScreen(ModalScreen[int | None]):
                         placeholder="why?" if i else "why did the problem happen?",
                         id=f"why-{i + 1}",
                         compact=True,
+                        select_on_focus=False,
                     )
             yield Static("Root cause and containment", classes="section")
             with Horizontal(classes="row"):
@@ -248,13 +270,14 @@ class PlanFormScreen(ModalScreen[int | None]):
                     yield Static(line, classes="existing-action")
             for i in range(self._rows):
                 yield self._action_row(i + 1)
+            yield Static("", id="plan-owners")
             yield Static("", classes="form-error", id="plan-error")
             yield Static(
                 "[dim]Ctrl+S saves · Ctrl+N another action · Esc cancels[/dim]", id="plan-hint"
             )
 
     def _action_row(self, n: int) -> Horizontal:
-        suggest = SuggestFromList(self.data.contacts, case_sensitive=False)
+        suggest = SuggestFromList(self.data.owners, case_sensitive=False)
         return Horizontal(
             Input(placeholder=f"action {n}", classes="a-title", id=f"a-title-{n}", compact=True),
             Input(
@@ -274,9 +297,19 @@ class PlanFormScreen(ModalScreen[int | None]):
         if d and d.status == "reopened":
             self.query_one("#why-1", Input).focus()
         else:
-            self.query_one("#plan-title", Input).focus()
+            self.query_one(self._first_to_type(), Input).focus()
         if d and d.status == "closed":
             self._error("This plan is closed and can no longer be changed.")
+        self.remember_form()
+
+    def _first_to_type(self) -> str:
+        """The first empty field of title, problem, whys, root cause (a plan raised from a
+        finding or a KPI comes with its title and problem: the typing starts at the whys)."""
+        order = ["#plan-title", "#plan-problem", *(f"#why-{i + 1}" for i in range(WHYS))]
+        for wid in [*order, "#plan-root", "#plan-containment", "#a-title-1"]:
+            if not self.query_one(wid, Input).value.strip():
+                return wid
+        return "#plan-title"
 
     def _error(self, message: str, focus: str | None = None) -> None:
         self.query_one("#plan-error", Static).update(message)
@@ -285,10 +318,27 @@ class PlanFormScreen(ModalScreen[int | None]):
             widget.focus()
             widget.scroll_visible()
 
+    @on(Input.Changed, ".a-owner")
+    def _owner_typed(self) -> None:
+        """Say, under the actions, whom each typed owner names, and which are free text."""
+        parts = []
+        for n in range(1, self._rows + 1):
+            typed = " ".join(self._value(f"#a-owner-{n}").split())
+            if not typed:
+                continue
+            name, known = resolve_owner(typed, self.data.owners)
+            if not known:
+                parts.append(f"{n}: {typed} (free text: not a contact or guest)")
+            elif name != typed:
+                parts.append(f"{n}: {typed} → {name}")
+        self.query_one("#plan-owners", Static).update(
+            Text("Owners · " + " · ".join(parts), style="dim") if parts else ""
+        )
+
     async def action_add_row(self) -> None:
         self._rows += 1
         row = self._action_row(self._rows)
-        await self.query_one("#plan-form").mount(row, before=self.query_one("#plan-error"))
+        await self.query_one("#plan-form").mount(row, before=self.query_one("#plan-owners"))
         row.query_one(Input).focus()
 
     def _value(self, wid: str) -> str:
@@ -333,7 +383,8 @@ class PlanFormScreen(ModalScreen[int | None]):
             except action_rules.DueDateError as exc:
                 self._error(f"Action {n}: {exc}", f"#a-due-{n}")
                 return
-            drafts.append(ActionDraft(title, due, owner=self._value(f"#a-owner-{n}")))
+            owner, _known = resolve_owner(self._value(f"#a-owner-{n}"), self.data.owners)
+            drafts.append(ActionDraft(title, due, owner=owner))
         kpi_id = None
         if self.query("#plan-kpi"):
             k = self.query_one("#plan-kpi", Select).value
@@ -413,7 +464,7 @@ class PlanFormScreen(ModalScreen[int | None]):
         self.app.call_from_thread(self.dismiss, pid)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.leave_form(lambda: self.dismiss(None))
 
 
 # --- the effectiveness check ----------------------------------------------------------
@@ -445,7 +496,7 @@ def kpi_lines(kpi: KpiSince | None) -> list[Text]:
     return out
 
 
-class VerificationScreen(ModalScreen["VerificationResult | None"]):
+class VerificationScreen(GuardedForm, ModalScreen["VerificationResult | None"]):
     """Record a plan's effectiveness check; returns the result (the plan's new status)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -500,6 +551,7 @@ class VerificationScreen(ModalScreen["VerificationResult | None"]):
 
     def on_mount(self) -> None:
         self.query_one("#verify-outcome", Select).focus()
+        self.remember_form()
 
     def _error(self, message: str) -> None:
         self.query_one("#verify-error", Static).update(message)
@@ -541,4 +593,4 @@ class VerificationScreen(ModalScreen["VerificationResult | None"]):
         app.call_from_thread(self.dismiss, res)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.leave_form(lambda: self.dismiss(None))

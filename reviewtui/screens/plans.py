@@ -85,6 +85,14 @@ class PlansScreen(Screen):
         t.focus()
         self.load()
 
+    _shown = False  # the first ScreenResume comes with the first show
+
+    def on_screen_resume(self) -> None:
+        """Back from an audit, a finding or a plan: a plan may have been raised or changed."""
+        if self._shown:
+            self.load()
+        self._shown = True
+
     def load(self) -> None:
         self._query(self.vendor_id, str(self.query_one("#plans-status", Select).value))
 
@@ -117,6 +125,8 @@ class PlansScreen(Screen):
             )
         select.disabled = scoped
         t = self.query_one("#plans", DataTable)
+        keep = t.cursor_row
+        under = self.selected()  # the plan the user is on: the cursor stays on it if it is listed
         t.clear()
         self._rows = {r.id: r for r in rows}
         today = clock.today()
@@ -134,6 +144,9 @@ class PlansScreen(Screen):
                 r.vendor,
                 key=str(r.id),
             )
+        if rows:
+            ids = [r.id for r in rows]
+            t.move_cursor(row=ids.index(under) if under in ids else min(keep, len(rows) - 1))
         due = sum(1 for r in rows if r.status == "verifying")
         self.query_one("#plans-line", Static).update(
             f"{len(rows)} plans · {due} awaiting their check · Enter opens · v verifies · N new"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 
 import pytest
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 
 from reviewtui.config import Settings
 from reviewtui.db import models as m
@@ -126,9 +126,23 @@ def test_overview_puts_vendors_needing_attention_first(demo_db) -> None:
     keystone = rows[0]
     assert keystone.worst[0].name == "OTIF" and keystone.worst[0].status == "red"
     assert keystone.escalate >= 1 and keystone.overdue_actions >= 1
-    # next review = last review + cadence (critical: monthly)
+    # next review = the review already planned (every demo vendor has one) ...
     from dateutil.relativedelta import relativedelta
 
+    with demo_db.read() as s:
+        planned = s.scalar(
+            select(m.Meeting.scheduled_at).where(
+                m.Meeting.vendor_id == keystone.vendor_id, m.Meeting.status == "planned"
+            )
+        )
+    assert keystone.next_review_due == planned.astimezone().date()
+    # ... and without one, last review + cadence (critical: monthly)
+    with demo_db.session() as s:
+        for mt in s.scalars(select(m.Meeting).where(m.Meeting.status == "planned")):
+            s.delete(mt)
+    with demo_db.read() as s:
+        rows = portfolio_overview(session=s, settings=Settings())
+    keystone = next(r for r in rows if r.name == keystone.name)
     assert keystone.next_review_due == keystone.last_review + relativedelta(months=1)
     harbor = next(r for r in rows if r.name == "Harbor Facilities")
     assert harbor.next_review_due == harbor.last_review + relativedelta(months=6)

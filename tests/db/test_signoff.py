@@ -21,6 +21,7 @@ from reviewtui.db.freeze import frozen_meetings
 from reviewtui.db.signoff import amend, check_meeting, record_signoff
 from reviewtui.domain import clock
 from reviewtui.domain import minutes as dm
+from reviewtui.domain.enums import label
 
 
 def _meeting(db, status: str, vendor: str = "Northwind Service Desk") -> int:
@@ -250,7 +251,19 @@ def test_amendment_opens_revision_two_and_keeps_revision_one(demo_db) -> None:
     assert amendment["reason"] == "Raj's attendance was recorded wrongly"
     assert amendment["supersedes"] == {"revision": 1, "sha256": one.sha256}
     title = draft.document["agenda"][0]["title"]
-    assert amendment["changes"] == [f"Agenda item 1 “{title}”: notes changed"]
+    # The actions move on after a sign-off (the demo closes some): revision 2 shows them as they are
+    # now, and names each status that differs from revision 1's.
+    was = {a["id"]: a for a in one.document["actions"]}
+    moved = [
+        f"Action “{a['title']}”: status “{label(was[a['id']]['status'])}” → “{label(a['status'])}”"
+        for a in draft.document["actions"]
+        if a["id"] in was and was[a["id"]]["status"] != a["status"]
+    ]
+    assert moved  # the demo has such actions, so this checks something
+    assert amendment["changes"][0] == f"Agenda item 1 “{title}”: notes changed"
+    assert len(amendment["changes"]) == 1 + len(moved)
+    for line, expected in zip(amendment["changes"][1:], moved, strict=True):
+        assert line.startswith(expected)
     from reviewtui.exports import markdown
 
     text = markdown.render(draft.document, sha256=draft.sha256)

@@ -14,6 +14,7 @@ from reviewtui.db import open_database
 from reviewtui.screens.action_edit import ActionEditScreen
 from reviewtui.screens.actions import ActionsScreen
 from reviewtui.screens.dashboard import DashboardScreen
+from reviewtui.screens.meeting_modals import ConfirmModal
 from tests.ui.conftest import make_app, settle
 
 TODAY = date(2026, 11, 28)
@@ -172,7 +173,10 @@ async def test_a_bad_due_date_is_told_in_place(demo_path: Path) -> None:
         error = str(app.screen.query_one("#edit-error", Static).render())
         assert "'next week' is not a date" in error and "+2w" in error
         assert app.screen.focused is app.screen.query_one("#edit-due")
-        await pilot.press("escape")
+        await pilot.press("escape")  # something was typed: asked before it is thrown away
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmModal)
+        await pilot.press("y")
         await settle(pilot)
         assert isinstance(app.screen, ActionsScreen)
 

@@ -49,6 +49,7 @@ async def test_capture_feedback_in_a_meeting(demo_path: Path) -> None:
         table = screen.query_one("#fb-table", DataTable)
         assert table.row_count == 2
         # Vendor to client, recognition, 5 of 5: chosen with the keyboard only.
+        await pilot.press("shift+tab", *"Raj Patel")  # who gave it
         await pilot.press("shift+tab", "enter", *["down"] * 5, "enter")  # rating
         await pilot.press("shift+tab", "enter", *["down"] * 3, "enter")  # category
         await pilot.press("shift+tab", "enter", "down", "enter")  # direction

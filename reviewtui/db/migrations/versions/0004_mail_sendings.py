@@ -1,7 +1,7 @@
 """mail: the record of messages sent, and a meeting's calendar UID and SEQUENCE
 
 Revision ID: 0004_mail
-Revises: 0004_i16_meeting_notify
+Revises: 0004_people
 Create Date: 2026-12-01 22:50:00
 
 ``mailsent`` holds one row per message per accepted recipient (minutes, invitations and their
@@ -16,7 +16,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0004_mail"
-down_revision: str | None = "0004_i16_meeting_notify"
+down_revision: str | None = "0004_people"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
