@@ -28,6 +28,39 @@ def _parser():
     return MarkdownIt("commonmark", {"html": False}).enable("table")
 
 
+def minutes_pdf(db, settings, document, *, signed_off: bool) -> tuple[bytes, str]:
+    """The minutes PDF as the app exports and mails it: signed-off minutes exported by a
+    facilitator are digitally signed with the organisation's key (UserError naming `keys init`
+    when there is none); returns the bytes and a note for the user. Runs in a worker."""
+    from reviewtui import config
+    from reviewtui.db import certificates
+    from reviewtui.db.errors import UserError
+    from reviewtui.domain import clock
+    from reviewtui.exports import pdf, signing
+
+    facilitator = settings.role == "facilitator"
+    key, note = None, ""
+    if signed_off and facilitator:
+        with db.read() as s:
+            registered = certificates.current_key(session=s)
+        key = signing.resolve_key(
+            settings.signing, registered, config_file=str(config.system_config_file())
+        )
+        if key is None:
+            raise UserError(
+                "no signing key for minutes: a facilitator creates one with "
+                "`reviewtui keys init --org NAME --out PATH`"
+            )
+    elif signed_off:
+        note = " (not digitally signed: only a facilitator's export is)"
+    now = clock.now()
+    line = signing.line_for(key, now).as_context() if key is not None else None
+    data = pdf.render(document, page_size=settings.page_size, generated_at=now, signature=line)
+    if key is not None:
+        data = signing.Signer(key).sign(data)
+    return data, note
+
+
 def sent_line(rows) -> str:
     """``Mailed: revision 1 to 5 people, last 2026-11-28 09:00 by jane`` ('' when never)."""
     if not rows:
@@ -320,41 +353,16 @@ class MinutesScreen(Screen):
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
     def _export(self, meeting_id: int) -> None:
-        from reviewtui import config
-        from reviewtui.db import certificates
         from reviewtui.db import minutes as minutes_q
         from reviewtui.db.errors import UserError
-        from reviewtui.domain import clock
-        from reviewtui.exports import files, pdf, signing
+        from reviewtui.exports import files
 
         app = self.app
-        settings = app.settings  # type: ignore[attr-defined]
-        note = ""
+        db, settings = app.db, app.settings  # type: ignore[attr-defined]
         try:
-            with app.db.read() as s:  # type: ignore[attr-defined]
+            with db.read() as s:
                 view = minutes_q.get(meeting_id, session=s, settings=settings)
-                registered = None
-                if view.signed_off and settings.role == "facilitator":
-                    registered = certificates.current_key(session=s)
-            key = None
-            if view.signed_off and settings.role == "facilitator":
-                key = signing.resolve_key(
-                    settings.signing, registered, config_file=str(config.system_config_file())
-                )
-                if key is None:
-                    raise UserError(
-                        "no signing key for minutes: a facilitator creates one with "
-                        "`reviewtui keys init --org NAME --out PATH`"
-                    )
-            elif view.signed_off:
-                note = " (not digitally signed: only a facilitator's export is)"
-            now = clock.now()
-            line = signing.line_for(key, now).as_context() if key is not None else None
-            data = pdf.render(
-                view.document, page_size=settings.page_size, generated_at=now, signature=line
-            )
-            if key is not None:
-                data = signing.Signer(key).sign(data)
+            data, note = minutes_pdf(db, settings, view.document, signed_off=view.signed_off)
             path = files.write(
                 data, settings.exports_path() / files.default_name(view.document, "pdf")
             )

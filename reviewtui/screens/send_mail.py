@@ -93,14 +93,22 @@ class SendMinutesModal(ModalScreen[bool]):
     def _send(self) -> None:
         from reviewtui.db.errors import UserError
         from reviewtui.mail import minutes as mm
+        from reviewtui.screens.minutes import minutes_pdf
 
         app = self.app
+        db, settings = app.db, app.settings  # type: ignore[attr-defined]
+
+        def render(plan: mm.MinutesPlan) -> bytes:
+            # Signed-off minutes go out signed, exactly as the minutes screen exports them.
+            return minutes_pdf(db, settings, plan.document, signed_off=not plan.draft)[0]
+
         try:
             out = mm.send(
-                app.db,  # type: ignore[attr-defined]
-                app.settings,  # type: ignore[attr-defined]
+                db,
+                settings,
                 self.plan,
                 progress=lambda text: app.call_from_thread(self._say, text),
+                render=render,
             )
         except (UserError, OSError) as exc:
             app.call_from_thread(self._finished, f"Not sent: {exc}", "bold red")

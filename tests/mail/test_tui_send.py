@@ -3,6 +3,7 @@ result, and the sending shown on the screen afterwards (a real SMTP server recei
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from textual.widgets import Static
 
 from reviewtui.screens.minutes import MinutesScreen
 from reviewtui.screens.send_mail import SendMinutesModal
+from tests.test_cli import rt
 from tests.ui.conftest import make_app, settle
 
 
@@ -26,10 +28,13 @@ async def _wait_for(pilot, predicate, seconds: float = 120.0) -> None:
 
 
 async def test_send_to_attendees_confirms_shows_progress_and_records(
-    smtp, demo_path: Path, monkeypatch: pytest.MonkeyPatch
+    smtp, demo_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     for k, v in smtp.env.items():
         monkeypatch.setenv(k, v)
+    made = rt("--db", str(demo_path), "keys", "init", "--org", "Contoso Group",
+              "--out", str(tmp_path / "key.p12"))  # fmt: skip
+    assert made.returncode == 0, made.stderr
     app = make_app(demo_path)
     async with app.run_test(size=(110, 36)) as pilot:
         await settle(pilot)
@@ -63,6 +68,16 @@ async def test_send_to_attendees_confirms_shows_progress_and_records(
         assert "Mailed: revision 1 to 4 people" in status and "by tester" in status
         [got] = smtp.received
         assert len(got.rcpt_tos) == 4
+        # The attached PDF is the signed minutes, as the minutes screen exports them.
+        [pdf] = [
+            p for p in got.message.iter_attachments() if p.get_content_type() == "application/pdf"
+        ]
+        sent = tmp_path / "sent.pdf"
+        sent.write_bytes(pdf.get_content())
+        report = subprocess.run(["pdfsig", str(sent)], capture_output=True, text=True).stdout
+        assert "Signature is Valid" in report and "Total document signed" in report, report
+        checked = rt("--db", str(demo_path), "verify", str(sent))
+        assert checked.returncode == 0, checked.stdout + checked.stderr
         await pilot.press("M")  # again: everyone had it, nothing is offered
         await settle(pilot)
         assert isinstance(app.screen, MinutesScreen) and len(smtp.received) == 1
