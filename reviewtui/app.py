@@ -164,6 +164,15 @@ class ReviewApp(FollowUpNavigation, App[int]):
         """Whether the database is open (the data layer imported): a query would not wait."""
         return self._db is not None
 
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Paste) and not event.is_forwarded:
+            # A paste keeps its text, newlines and tabs (a note must never lose it); control
+            # characters (ESC, NUL, ...) are dropped before any widget sees them.
+            from reviewtui.domain.text import strip_controls
+
+            event.text = strip_controls(event.text)
+        await super().on_event(event)
+
     def scoped_vendor_id(self, requested: int | None) -> int | None:
         """The vendor a list shows: a vendor session's own (its id was resolved when the
         database opened), else ``requested`` (None: every vendor)."""

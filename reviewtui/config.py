@@ -147,17 +147,24 @@ def config_file() -> Path:
 
 
 def system_config_file() -> Path:
-    """The server's settings file, the only place for access policy (``users``, ``allow_as``)."""
+    """The server's settings file, the only place for access policy (``users``, ``allow_as``).
+
+    ``$REVIEWTUI_SYSTEM_CONFIG`` names another file only on a machine without the server's own
+    (``/etc/reviewtui/config.toml``): where that exists, nothing a user sets can replace it.
+    A named file must exist: a typo is an error, not "no policy".
+    """
     env = os.environ.get("REVIEWTUI_SYSTEM_CONFIG")
-    if not env:
+    if not env or SYSTEM_CONFIG.exists():
         return SYSTEM_CONFIG
     path = Path(env).expanduser()
     # The policy grants --as and maps logins to roles: a file anyone could have written would let
     # a user grant themselves that. Only a root-owned file that no one else can write counts.
     try:
         st = path.stat()
-    except FileNotFoundError:
-        return path
+    except OSError:
+        raise ConfigError(
+            f"REVIEWTUI_SYSTEM_CONFIG={path}: no such file (the server's policy file must exist)"
+        ) from None
     if st.st_uid != 0 or st.st_mode & 0o022:
         raise ConfigError(
             f"REVIEWTUI_SYSTEM_CONFIG={path}: the server's policy file must be owned by root "

@@ -16,6 +16,7 @@ LOGIN = config.login_name()
 def server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """Write the server's config file (REVIEWTUI_SYSTEM_CONFIG points at it)."""
     path = tmp_path / "etc-reviewtui.toml"
+    path.write_text("", encoding="utf-8")
     monkeypatch.setenv("REVIEWTUI_SYSTEM_CONFIG", str(path))
 
     def write(body: str) -> Path:
@@ -218,3 +219,72 @@ def test_bad_profile_entries_are_named(server, body: str, message: str) -> None:
     server(f'[users.bob]\nrole = "viewer"\n{body}')
     with pytest.raises(ConfigError, match=message):
         config.load()
+
+
+def test_a_named_policy_file_that_is_missing_is_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A typo in REVIEWTUI_SYSTEM_CONFIG must not read as "no policy" (facilitator)."""
+    monkeypatch.setenv("REVIEWTUI_SYSTEM_CONFIG", str(tmp_path / "nonexistent.toml"))
+    with pytest.raises(ConfigError, match="nonexistent.toml: no such file"):
+        config.load()
+
+
+def test_nothing_a_user_sets_widens_a_restricted_session(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the server's own policy file in place, no environment variable and no user file
+    gives a restricted login more: each either changes nothing or is refused."""
+    server_file = tmp_path / "etc" / "config.toml"
+    server_file.parent.mkdir()
+    server_file.write_text(f'[users.{LOGIN}]\nrole = "vendor"\nvendor = "Österreich Logistik"\n')
+    monkeypatch.setattr(config, "SYSTEM_CONFIG", server_file)
+    granted = config.load()
+    assert (granted.role, granted.vendor) == ("vendor", "Österreich Logistik")
+
+    # A policy file of the user's own making, or none at all: the server's file still rules.
+    permissive = tmp_path / "mine.toml"
+    permissive.write_text("allow_as = true\n")
+    empty = tmp_path / "empty.toml"
+    empty.write_text("")
+    for named in (permissive, empty, tmp_path / "nonexistent.toml", Path("/dev/null")):
+        monkeypatch.setenv("REVIEWTUI_SYSTEM_CONFIG", str(named))
+        s = config.load()
+        assert (s.role, s.vendor, s.allow_as) == ("vendor", "Österreich Logistik", False)
+        with pytest.raises(ConfigError, match="--as is not allowed"):
+            config.load(as_user="someone-else")
+    monkeypatch.delenv("REVIEWTUI_SYSTEM_CONFIG")
+
+    refusals = {
+        "REVIEWTUI_ROLE": "facilitator",
+        "REVIEWTUI_VENDOR": "Acme",
+        "REVIEWTUI_USERS": "x",
+        "REVIEWTUI_ALLOW_AS": "true",
+        "REVIEWTUI_USER": "root",
+    }
+    for name, value in refusals.items():
+        monkeypatch.setenv(name, value)
+        with pytest.raises(ConfigError):
+            config.load()
+        monkeypatch.delenv(name)
+    # The same restriction asked for again (any case) is not a widening: it stays as it was.
+    monkeypatch.setenv("REVIEWTUI_VENDOR", "ÖSTERREICH LOGISTIK")
+    assert config.load().vendor == "Österreich Logistik"
+    monkeypatch.delenv("REVIEWTUI_VENDOR")
+
+    user = tmp_path / "user.toml"
+    monkeypatch.setenv("REVIEWTUI_CONFIG", str(user))
+    for body in (
+        'role = "facilitator"\n',
+        'role = "viewer"\n',
+        'vendor = "Acme"\n',
+        "allow_as = true\n",
+        f'[users.{LOGIN}]\nrole = "facilitator"\n',
+    ):
+        user.write_text(body)
+        with pytest.raises(ConfigError):
+            config.load()
+    monkeypatch.delenv("REVIEWTUI_CONFIG")
+    for flags in ({"role": "facilitator"}, {"role": "viewer"}, {"vendor": "Acme"}):
+        with pytest.raises(ConfigError):
+            config.load(**flags)

@@ -44,21 +44,10 @@ def register(group: click.Group) -> None:
 
 def _vendor_id(ctx: CliContext, name: str, session) -> int:
     from reviewtui.db import vendors as vendor_q
-    from reviewtui.db.errors import NotFound
 
-    scope = ctx.settings.vendor if ctx.settings.role == "vendor" else None
-    known = vendor_q.names(session=session, only_vendor=scope)
-    key = name.strip().lower()
-    # The full name, or the start of exactly one name ("keystone").
-    for matches in (
-        [vid for vid, n in known if n.lower() == key],
-        [vid for vid, n in known if key and n.lower().startswith(key)],
-    ):
-        if len(matches) == 1:
-            return matches[0]
-    if scope is not None:
-        raise NotFound(f"no vendor named {name!r} in this session")
-    return vendor_q.get_by_name(name, session=session).id  # raises NotFound naming the known
+    # The exact name or a unique part of it ("keystone"): the rule of every command. A vendor
+    # session's queries see its own vendor only, so nothing else can match.
+    return vendor_q.match_id(name, session=session)
 
 
 @click.group(invoke_without_command=True)
@@ -150,11 +139,12 @@ def open_meeting(ctx: CliContext, meeting_id: int) -> None:
     """Open the TUI straight on meeting MEETING_ID (where you left it)."""
     from reviewtui.db import meetings as meeting_q
     from reviewtui.db.errors import NotFound
+    from reviewtui.domain.text import fold
     from reviewtui.tui import run_tui
 
     with ctx.db.read() as s:
         view = meeting_q.get_meeting(meeting_id, session=s)  # NotFound: exit 1, no TUI
     scope = ctx.settings.vendor if ctx.settings.role == "vendor" else None
-    if scope is not None and view.vendor.lower() != scope.lower():
+    if scope is not None and fold(view.vendor) != fold(scope):
         raise NotFound(f"no meeting with id {meeting_id}")
     sys.exit(run_tui(ctx, meeting_id=meeting_id))

@@ -36,6 +36,7 @@ def _parse_when(text: str | None) -> datetime | date | None:
     if not text:
         return None
     from reviewtui.domain import clock
+    from reviewtui.domain.text import date_problem
 
     try:
         if len(text.strip()) == 10:
@@ -45,7 +46,12 @@ def _parse_when(text: str | None) -> datetime | date | None:
     try:
         dt = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     except ValueError:
-        fail(f"--at {text!r}: not a date or time (examples: 2026-10-03, 2026-10-03T14:30)")
+        raise click.BadParameter(
+            f"{text!r}: not a date or time (examples: 2026-10-03, 2026-10-03T14:30)",
+            param_hint="'--at'",
+        ) from None
+    if (wrong := date_problem(dt.date())) is not None:
+        raise click.BadParameter(wrong, param_hint="'--at'")
     return clock.aware(dt)
 
 
@@ -415,6 +421,8 @@ def _reachable_db(ctx: CliContext):
     from reviewtui.db import open_database
 
     url = ctx.settings.db
+    if (missing := ctx.missing_file()) is not None:
+        return None, f"no database at {missing}"
     if not url:
         default = config.default_db_path()
         if not default.exists():

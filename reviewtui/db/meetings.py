@@ -267,7 +267,9 @@ def list_meetings(
     if vendor_id is not None:
         q = q.where(m.Meeting.vendor_id == vendor_id)
     if only_vendor is not None:
-        q = q.where(m.Vendor.name == only_vendor)
+        from reviewtui.db.vendors import ids_named
+
+        q = q.where(m.Meeting.vendor_id.in_(ids_named(only_vendor, session=session)))
     return [
         MeetingRow(
             id=mt.id,

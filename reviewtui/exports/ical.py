@@ -9,10 +9,11 @@ version so that clients take the newer copy. No Textual, no database: rows in, b
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from reviewtui.domain import enums
+from reviewtui.domain.text import printable
 
 if TYPE_CHECKING:
     from reviewtui.db.actions import ActionRow
@@ -43,9 +44,10 @@ def actions_calendar(
         ev.add("uid", uid(r.id))
         ev.add("dtstamp", now)
         ev.add("dtstart", r.due_date)
-        ev.add("dtend", r.due_date + timedelta(days=1))
+        if r.due_date < date.max:  # a 9999-12-31 stored before dates were checked
+            ev.add("dtend", r.due_date + timedelta(days=1))
         late = f" [OVERDUE {r.days_overdue}d]" if r.overdue else ""
-        ev.add("summary", f"Due: {r.title} ({r.vendor}){late}")
+        ev.add("summary", printable(f"Due: {r.title} ({r.vendor}){late}", multiline=False))
         lines = [
             f"Action {r.id} for {r.vendor}",
             f"Owner: {r.owner or 'nobody yet'}",
@@ -54,8 +56,8 @@ def actions_calendar(
         if r.plan_id is not None:
             lines.append(f"Corrective action plan {r.plan_id}")
         lines.append(f"Update it: reviewtui actions update {r.id} --status done --note ...")
-        ev.add("description", "\n".join(lines))
-        ev.add("categories", [r.vendor, r.priority])
+        ev.add("description", printable("\n".join(lines)))
+        ev.add("categories", [printable(r.vendor, multiline=False), r.priority])
         ev.add("priority", PRIORITY.get(r.priority, 5))
         ev.add("status", "CANCELLED" if r.status == "cancelled" else "CONFIRMED")
         ev.add("transp", "TRANSPARENT")
