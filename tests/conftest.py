@@ -34,6 +34,8 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.Temp
     monkeypatch.setenv("TZ", "UTC")
     for var in ("REVIEWTUI_DB", "REVIEWTUI_CONFIG", "REVIEWTUI_ROLE", "REVIEWTUI_VENDOR"):
         monkeypatch.delenv(var, raising=False)
+    for var in [v for v in os.environ if v.startswith("REVIEWTUI_SMTP_")]:
+        monkeypatch.delenv(var)  # nor the developer's mail server
     # Nor the machine's server policy, nor the SSH session the suite may be started from.
     # An empty policy file: a named one must exist (see config.system_config_file).
     (home / "etc").mkdir()

@@ -221,6 +221,58 @@ def test_bad_profile_entries_are_named(server, body: str, message: str) -> None:
         config.load()
 
 
+# --- [smtp] ----------------------------------------------------------------------------------
+
+
+def test_smtp_from_files_and_environment(server, user_file, monkeypatch: pytest.MonkeyPatch,
+                                         tmp_path: Path) -> None:  # fmt: skip
+    server('[smtp]\nhost = "relay.example"\nport = 2525\nsecurity = "none"\nfrom = "r@x.example"\n')
+    user_file('[smtp]\nusername = "me"\n')
+    s = config.load().smtp
+    assert (s.host, s.port, s.security, s.username, s.sender) == (
+        "relay.example", 2525, "none", "me", "r@x.example")  # fmt: skip
+    monkeypatch.setenv("REVIEWTUI_SMTP_HOST", "smtp.provider.example")
+    monkeypatch.setenv("REVIEWTUI_SMTP_SECURITY", "TLS")
+    s = config.load().smtp
+    assert (s.host, s.security, s.effective_port) == ("smtp.provider.example", "tls", 2525)
+    monkeypatch.setenv("REVIEWTUI_SMTP_PORT", "70000")
+    with pytest.raises(config.ConfigError, match=r"REVIEWTUI_SMTP_PORT: 70000 is not a port"):
+        config.load()
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ('[smtp]\nhots = "x"\n', r"smtp.hots: unknown key"),
+        ('[smtp]\nsecurity = "ssl"\n', r"smtp.security: 'ssl': use one of none, starttls, tls"),
+        ('[smtp]\nfrom = "nobody"\n', r"smtp.from: 'nobody' is not an email address"),
+        ('[smtp]\nhost = "a\\nb"\n', r"smtp.host: give one line of text"),
+        ('smtp = "x"\n', r"smtp must be a table"),
+    ],
+)
+def test_bad_smtp_settings_are_named(user_file, body: str, message: str) -> None:
+    path = user_file(body)
+    with pytest.raises(config.ConfigError, match=message) as err:
+        config.load()
+    assert str(path) in str(err.value)
+
+
+@pytest.mark.parametrize(("mode", "ok"), [(0o600, True), (0o640, True), (0o644, False),
+                                          (0o660, False), (0o604, False)])  # fmt: skip
+def test_password_file_mode(tmp_path: Path, mode: int, ok: bool) -> None:
+    pw = tmp_path / "pw"
+    pw.write_text("secret\n", encoding="utf-8")
+    pw.chmod(mode)
+    smtp = config.SmtpSettings()
+    smtp.set("password_file", str(pw), "REVIEWTUI_SMTP_PASSWORD_FILE")
+    if ok:
+        assert smtp.password() == "secret"
+    else:
+        with pytest.raises(config.ConfigError, match=f"mode {mode:04o}") as err:
+            smtp.password()
+        assert "secret" not in str(err.value)
+
+
 def test_a_named_policy_file_that_is_missing_is_an_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

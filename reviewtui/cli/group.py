@@ -29,6 +29,7 @@ COMMAND_MODULES = [
     "reviewtui.cli.actions",
     "reviewtui.cli.followup",
     "reviewtui.cli.keys",
+    "reviewtui.cli.mail",
 ]
 
 

@@ -106,12 +106,27 @@ def meetings(click_ctx: click.Context, vendor: str | None, fmt: str) -> None:
     default="",
     help="Where: a room, an address or a call link.",
 )
+@click.option(
+    "--invite",
+    is_flag=True,
+    help="Also send the calendar invitation to the vendor's contacts (see `send invite`).",
+)
 @pass_ctx
-def new(ctx: CliContext, vendor: str, when, meeting_type: str, title: str, location: str) -> None:
+def new(
+    ctx: CliContext,
+    vendor: str,
+    when,
+    meeting_type: str,
+    title: str,
+    location: str,
+    invite: bool,
+) -> None:
     """Schedule a meeting with VENDOR and its default agenda; prints the new meeting's id.
 
     The default agenda of a review pulls in the vendor's open and overdue corrective actions,
-    the KPIs that are red, amber or flagged for escalation, and the previous minutes.
+    the KPIs that are red, amber or flagged for escalation, and the previous minutes. With
+    --invite the meeting is created even when the invitation fails (its id is printed, then
+    the failure, exit 1).
     """
     from reviewtui.cli.context import fail
     from reviewtui.db import meetings as meeting_q
@@ -130,6 +145,57 @@ def new(ctx: CliContext, vendor: str, when, meeting_type: str, title: str, locat
             settings=ctx.settings,
         )
     click.echo(meeting_id)
+    if invite:
+        from reviewtui.cli.mail import invite_and_report
+        from reviewtui.db.errors import UserError
+
+        try:
+            invite_and_report(ctx, meeting_id)
+        except UserError as exc:
+            fail(f"meeting {meeting_id} was created, but the invitation failed: {exc}")
+
+
+@meetings.command("reschedule")
+@click.argument("meeting_id", type=int)
+@click.option(
+    "--at",
+    "when",
+    type=WhenType(),
+    required=True,
+    help="The new time: 2026-12-03 10:00, 3 Dec 10:00 or +7d 14:00 (local time).",
+)
+@pass_ctx
+def reschedule(ctx: CliContext, meeting_id: int, when) -> None:
+    """Move planned meeting MEETING_ID to a new time; those invited get the update."""
+    from reviewtui.cli.context import fail
+    from reviewtui.cli.mail import announce_and_report
+    from reviewtui.db import mail as mail_q
+
+    if ctx.settings.role != "facilitator":
+        fail("this session is read-only: meetings cannot be rescheduled")
+    with ctx.db.session() as s:
+        state = mail_q.reschedule(meeting_id, when, session=s)
+    click.echo(f"meeting {meeting_id} moved to {state.scheduled_at.astimezone():%Y-%m-%d %H:%M %Z}")
+    announce_and_report(ctx, state, "update")
+
+
+@meetings.command("cancel")
+@click.argument("meeting_id", type=int)
+@click.option("--reason", default="", help="Why (told to those invited).")
+@pass_ctx
+def cancel(ctx: CliContext, meeting_id: int, reason: str) -> None:
+    """Cancel planned meeting MEETING_ID (it stays listed, as cancelled); those invited get a
+    calendar CANCEL."""
+    from reviewtui.cli.context import fail
+    from reviewtui.cli.mail import announce_and_report
+    from reviewtui.db import mail as mail_q
+
+    if ctx.settings.role != "facilitator":
+        fail("this session is read-only: meetings cannot be cancelled")
+    with ctx.db.session() as s:
+        state = mail_q.cancel(meeting_id, reason, session=s)
+    click.echo(f"meeting {meeting_id} cancelled" + (f": {state.cancel_reason}" if reason else ""))
+    announce_and_report(ctx, state, "cancel")
 
 
 @meetings.command("open")

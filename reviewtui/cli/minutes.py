@@ -207,26 +207,7 @@ def export_minutes(
         # entry point forks it earlier still): the two start-ups overlap.
         with prefork.take_renderer() as renderer:
             view = _minutes_view(ctx, meeting, revision)
-            from reviewtui.domain import clock
-
-            key = _signing_key(ctx) if view.signed_off and not unsigned else None
-            now = clock.now()
-            signature = None
-            if key is not None:
-                from reviewtui.exports import signing
-
-                signature = signing.line_for(key, now).as_context()
-            renderer.submit(
-                view.document,
-                page_size=ctx.settings.page_size,
-                generated_at=now,
-                signature=signature,
-            )
-            # Loading pyHanko and the key takes about as long as the child's rendering.
-            signer = signing.Signer(key) if key is not None else None
-            data = renderer.result()
-            if signer is not None:
-                data = signer.sign(data)
+            data = render_pdf(ctx, view.document, renderer, sign=view.signed_off and not unsigned)
     else:
         view = _minutes_view(ctx, meeting, revision)
         data = files.render(view.document, fmt, page_size=ctx.settings.page_size)
@@ -244,6 +225,29 @@ def export_minutes(
     if fmt == "pdf" and view.signed_off:
         state += ", digitally signed" if not unsigned else ", NOT digitally signed (--unsigned)"
     click.echo(f"{path}  (revision {view.revision}, {state}, SHA-256 {view.sha256})")
+
+
+def render_pdf(ctx: CliContext, document, renderer, *, sign: bool) -> bytes:
+    """The minutes PDF from ``renderer``, digitally signed with the organisation's key when
+    ``sign`` (exit 1 naming `keys init` when there is none). Also used by `send minutes`."""
+    from reviewtui.domain import clock
+
+    key = _signing_key(ctx) if sign else None
+    now = clock.now()
+    signature = None
+    if key is not None:
+        from reviewtui.exports import signing
+
+        signature = signing.line_for(key, now).as_context()
+    renderer.submit(
+        document, page_size=ctx.settings.page_size, generated_at=now, signature=signature
+    )
+    # Loading pyHanko and the key takes about as long as the child's rendering.
+    signer = signing.Signer(key) if key is not None else None
+    data = renderer.result()
+    if signer is not None:
+        data = signer.sign(data)
+    return data
 
 
 def _signing_key(ctx: CliContext):
