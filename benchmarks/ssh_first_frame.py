@@ -119,6 +119,7 @@ def main() -> int:
         return 1
     with tempfile.TemporaryDirectory(prefix="rt-ssh-bench-") as tmp:
         work = Path(tmp)
+        (work / "none.toml").write_text("", encoding="utf-8")  # no policy (a named file must exist)
         env = {
             "REVIEWTUI_SYSTEM_CONFIG": str(work / "none.toml"),
             "XDG_CONFIG_HOME": str(work / "config"),

@@ -2,6 +2,7 @@
 
     uv run python -m benchmarks [--runs 7] [--rebuild] [--tiny] [--out FILE]
                                 [--backend sqlite|postgresql|postgres|both] [--no-sync]
+                                [--typing-trials N]
 
 Builds (once, cached in ``benchmarks/cache/``) the large database (:mod:`benchmarks.largedb`),
 seeds a fresh demo database, then measures:
@@ -15,7 +16,12 @@ seeds a fresh demo database, then measures:
 - the PDF export of the demo QBR minutes against the ``weasyprint`` command
   (:mod:`benchmarks.pdf_bench`);
 - live sync (:mod:`benchmarks.sync_bench`): commit and keystroke to another session's screen
-  (p95), an idle follower's CPU, and on PostgreSQL 20 sessions on one meeting.
+  (p95), an idle follower's CPU, and on PostgreSQL 20 sessions on one meeting;
+- what SIGKILL costs a typist (SQLite runs only): ``--typing-trials N`` trials (default 8, 1
+  with ``--tiny``, 0 skips) of typing into a meeting's notes in tmux at 10-15 keys/s and killing
+  the app at a random moment, half of them in the merged note of a real conflict; the figure is
+  the worst loss in seconds of typing, its note the worst in characters
+  (:mod:`benchmarks.typing_loss`, about 20-30 s a trial on the 2-core machine).
 
 ``--backend postgresql`` (alias ``postgres``) starts a throwaway server
 (:mod:`benchmarks.pgserver`), moves the cached large database into it with ``reviewtui db copy``
@@ -41,7 +47,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from benchmarks import largedb, pdf_bench, startup
+from benchmarks import largedb, pdf_bench, startup, typing_loss
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
@@ -209,6 +215,7 @@ def run(args: argparse.Namespace) -> dict:
     os.environ["REVIEWTUI_NOW"] = largedb.NOW
     os.environ["XDG_CONFIG_HOME"] = str(work / "config")
     os.environ["XDG_DATA_HOME"] = str(work / "data")
+    (work / "none.toml").write_text("", encoding="utf-8")  # no policy (a named file must exist)
     os.environ["REVIEWTUI_SYSTEM_CONFIG"] = str(work / "none.toml")
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
@@ -245,6 +252,8 @@ def run(args: argparse.Namespace) -> dict:
                 crowd=backend == "postgresql" and not args.tiny,
                 tiny=args.tiny,
             )
+        if backend == "sqlite":
+            figures += _typing(exe, args, step)
     finally:
         if stop_server is not None:
             stop_server()
@@ -266,6 +275,33 @@ def run(args: argparse.Namespace) -> dict:
         "figures": [f.as_dict() for f in figures],
         "table": table(figures),
     }
+
+
+def _typing(exe: str, args: argparse.Namespace, step) -> list[Figure]:
+    """The worst typing lost to SIGKILL over ``--typing-trials`` (benchmarks.typing_loss)."""
+    trials = 1 if args.tiny and args.typing_trials is None else args.typing_trials
+    trials = 8 if trials is None else trials
+    if trials <= 0:
+        return []
+    step(f"typing loss under SIGKILL, {trials} trials")
+    plain = typing_loss.run_trials(exe, (trials + 1) // 2, sig="KILL", conflict=False)
+    merged = typing_loss.run_trials(exe, trials // 2, sig="KILL", conflict=True, seed=2)
+    done = plain + merged
+    worst = max(done, key=lambda t: t.lost_seconds)
+    bad = [t for t in done if t.problem]
+    return [
+        Figure(
+            "typing lost to SIGKILL (worst)",
+            "s",
+            [worst.lost_seconds],  # the worst trial is the figure, against 1 s
+            1.0,
+            note=(
+                f"{len(done)} trials, worst {max(t.lost_chars for t in done)} chars, median "
+                f"{statistics.median(t.lost_seconds for t in done):.2f} s; "
+                + (f"{len(bad)} NOT A PREFIX: {bad[0].problem}" if bad else "all prefixes")
+            ),
+        )
+    ]
 
 
 def _sync(demo: str, backend: str, step, *, crowd: bool, tiny: bool = False) -> list[Figure]:
@@ -406,6 +442,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--tiny", action="store_true", help="a tiny database, one run: smoke only")
     ap.add_argument("--out", type=Path, help="the JSON file (default benchmarks/results/...)")
     ap.add_argument("--no-sync", action="store_true", help="skip the live-sync figures")
+    ap.add_argument(
+        "--typing-trials",
+        type=int,
+        default=None,
+        help="SIGKILL trials of a typist (default 8; 1 with --tiny; 0 skips; ~25 s each)",
+    )
     ap.add_argument(
         "--backend",
         choices=[*sorted(BACKENDS), "both"],

@@ -158,8 +158,10 @@ async def follower_app(url: str, mid: int, item: int, stop: Path, idle: float) -
 
 async def typist_app(url: str, mid: int, item: int, text: str, rate: float) -> None:
     """Type ``text`` into ``item``'s notes at ~``rate`` keys a second; print each key's time."""
-    from reviewtui.screens.meeting_modals import MergeModal
+    from reviewtui.lifeline import CONFLICT_SEPARATOR
 
+    # A conflict keeps both texts in the note, under this line (there is no merge dialog).
+    conflict_line = CONFLICT_SEPARATOR.split("}", 1)[1].strip()  # ", kept after ... ---"
     app = _app(url, "typist", mid)
     async with app.run_test(size=(120, 36)) as pilot:
         scr = await _ready(pilot, item)
@@ -179,7 +181,7 @@ async def typist_app(url: str, mid: int, item: int, text: str, rate: float) -> N
             {
                 "done": True,
                 "shown": scr.editor.text,
-                "conflict_open": isinstance(app.screen, MergeModal),
+                "conflict_open": conflict_line in scr.editor.text,
             }
         )
 

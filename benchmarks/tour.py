@@ -155,7 +155,7 @@ async def run(db: str, runs: int) -> dict:
             await until(pilot, lambda: True)  # as above
             out["meeting"].append(await timed(pilot, "enter", meeting_ready))
             items = len(app.screen.view.items)  # type: ignore[attr-defined]
-            await pilot.press("q")
+            await pilot.press("escape", "q")  # the notes have the focus: Esc, then back
             await until(pilot, lambda: app.screen is meetings)
         out["meeting_items"] = [float(items)]
 

@@ -140,6 +140,8 @@ class ReviewApp(FollowUpNavigation, App[int]):
         self.start_meeting_id: int | None = None
         self.prefetch: Prefetch | None = None
         """The dashboard's first rows, being computed in a child process (see reviewtui.tui)."""
+        self.shown_vendors: list[tuple[int, str]] | None = None
+        """(id, name) of the vendors the dashboard shows, by name (None until it has rows)."""
 
     @property
     def db(self) -> Database:
@@ -156,6 +158,20 @@ class ReviewApp(FollowUpNavigation, App[int]):
                     name=self.settings.person().name,
                 )
             return self._db
+
+    @property
+    def db_open(self) -> bool:
+        """Whether the database is open (the data layer imported): a query would not wait."""
+        return self._db is not None
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Paste) and not event.is_forwarded:
+            # A paste keeps its text, newlines and tabs (a note must never lose it); control
+            # characters (ESC, NUL, ...) are dropped before any widget sees them.
+            from reviewtui.domain.text import strip_controls
+
+            event.text = strip_controls(event.text)
+        await super().on_event(event)
 
     def scoped_vendor_id(self, requested: int | None) -> int | None:
         """The vendor a list shows: a vendor session's own (its id was resolved when the

@@ -95,6 +95,102 @@ class Person:
         return f"{self.name} ({extra})" if extra else self.name
 
 
+# --- [smtp]: outgoing mail -------------------------------------------------------------------
+# Kept apart from the other settings: a table of its own in either file, each key overridable by
+# REVIEWTUI_SMTP_<KEY>. The password is never a setting, only the path of a file holding it, and
+# that file is refused unless only its owner (and at most its group) can read it.
+
+SMTP_SECURITY = ("none", "starttls", "tls")
+SMTP_KEYS = ("host", "port", "security", "username", "password_file", "from")
+SMTP_PASSWORD_MODES = (0o600, 0o640)
+
+
+@dataclass
+class SmtpSettings:
+    """Where mail goes: ``[smtp]`` host, port, security, username, password_file, from."""
+
+    host: str = ""
+    port: int | None = None  # default from ``security``: 25, 587 or 465
+    security: str = "starttls"  # none | starttls | tls
+    username: str = ""
+    password_file: str = ""
+    sender: str = ""  # the ``from`` key
+    sources: dict[str, str] = field(default_factory=dict)  # key -> file or variable, for errors
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.host and self.sender)
+
+    @property
+    def effective_port(self) -> int:
+        if self.port:
+            return self.port
+        return {"none": 25, "starttls": 587, "tls": 465}.get(self.security, 587)
+
+    def where(self, key: str) -> str:
+        """The file or variable that set ``key`` (for one-line errors)."""
+        return self.sources.get(key, "[smtp]")
+
+    def set(self, key: str, value: Any, source: str) -> None:
+        """Set one key from ``source`` (a file's ``[smtp]`` table or a variable), checked."""
+        where = f"{source}: smtp.{key}" if not source.startswith("REVIEWTUI_") else source
+        if key not in SMTP_KEYS:
+            raise ConfigError(f"{source}: smtp.{key}: unknown key: use {', '.join(SMTP_KEYS)}")
+        if key == "port":
+            try:
+                port = int(value)
+            except (TypeError, ValueError):
+                raise ConfigError(f"{where}: {value!r} is not a port number") from None
+            if not 0 < port < 65536:
+                raise ConfigError(f"{where}: {port} is not a port number (1-65535)")
+            self.port = port
+        else:
+            if not isinstance(value, str) or any(ord(c) < 32 or ord(c) == 127 for c in value):
+                raise ConfigError(f"{where}: give one line of text")
+            value = value.strip()
+            if key == "security":
+                value = value.lower()
+                if value not in SMTP_SECURITY:
+                    raise ConfigError(f"{where}: {value!r}: use one of {', '.join(SMTP_SECURITY)}")
+            if key == "from" and value and "@" not in value:
+                raise ConfigError(f"{where}: {value!r} is not an email address")
+            setattr(self, "sender" if key == "from" else key, value)
+        self.sources[key] = where
+
+    def password(self) -> str:
+        """The password from ``password_file`` ('' without one); never printed or logged.
+
+        Raises :class:`ConfigError` when the file is missing, unreadable, or readable by others.
+        """
+        if not self.password_file:
+            return ""
+        path = Path(self.password_file).expanduser()
+        where = self.where("password_file")
+        try:
+            st = path.stat()
+        except OSError as exc:
+            raise ConfigError(f"{where}: {path}: {exc.strerror}") from None
+        mode = st.st_mode & 0o777
+        if mode not in SMTP_PASSWORD_MODES:
+            raise ConfigError(
+                f"{where}: {path} has mode {mode:04o}; a password file must have mode 0600 "
+                f"or 0640 (chmod 600 {path})"
+            )
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{where}: {path}: cannot read it: {exc}") from None
+        return text.strip("\r\n")
+
+
+def _apply_smtp_env(smtp: SmtpSettings) -> None:
+    for key in SMTP_KEYS:
+        name = f"REVIEWTUI_SMTP_{key.upper()}"
+        value = os.environ.get(name)
+        if value is not None and value != "":
+            smtp.set(key, value, name)
+
+
 @dataclass
 class Settings:
     """Everything configurable, with the defaults the field uses."""
@@ -118,6 +214,7 @@ class Settings:
     low_bandwidth: bool = False
     # login -> {role, vendor, name, organisation, title, email}
     users: dict[str, dict[str, Any]] = field(default_factory=dict)
+    smtp: SmtpSettings = field(default_factory=SmtpSettings)
     # [signing]: pkcs12, password_file (a company key used instead of `keys init`'s),
     # trusted_fingerprints, ca_file (certificates `verify` accepts besides the registered ones)
     signing: dict[str, Any] = field(default_factory=dict)
@@ -147,17 +244,24 @@ def config_file() -> Path:
 
 
 def system_config_file() -> Path:
-    """The server's settings file, the only place for access policy (``users``, ``allow_as``)."""
+    """The server's settings file, the only place for access policy (``users``, ``allow_as``).
+
+    ``$REVIEWTUI_SYSTEM_CONFIG`` names another file only on a machine without the server's own
+    (``/etc/reviewtui/config.toml``): where that exists, nothing a user sets can replace it.
+    A named file must exist: a typo is an error, not "no policy".
+    """
     env = os.environ.get("REVIEWTUI_SYSTEM_CONFIG")
-    if not env:
+    if not env or SYSTEM_CONFIG.exists():
         return SYSTEM_CONFIG
     path = Path(env).expanduser()
     # The policy grants --as and maps logins to roles: a file anyone could have written would let
     # a user grant themselves that. Only a root-owned file that no one else can write counts.
     try:
         st = path.stat()
-    except FileNotFoundError:
-        return path
+    except OSError:
+        raise ConfigError(
+            f"REVIEWTUI_SYSTEM_CONFIG={path}: no such file (the server's policy file must exist)"
+        ) from None
     if st.st_uid != 0 or st.st_mode & 0o022:
         raise ConfigError(
             f"REVIEWTUI_SYSTEM_CONFIG={path}: the server's policy file must be owned by root "
@@ -269,6 +373,11 @@ def _apply_file(settings: Settings, path: Path, *, server: bool) -> dict[str, An
             settings.cadence_months.update(value)
         elif key == "users":
             settings.users = _check_users(value, path)
+        elif key == "smtp":
+            if not isinstance(value, dict):
+                raise ConfigError(f"{path}: smtp must be a table ([smtp] host = ..., from = ...)")
+            for skey, svalue in value.items():
+                settings.smtp.set(skey, svalue, str(path))
         elif key == "signing":
             settings.signing = _check_signing(value, path)
         else:
@@ -346,7 +455,7 @@ def load(
     for f in fields(Settings):
         name = f"REVIEWTUI_{f.name.upper()}"
         env = os.environ.get(name)
-        if env is None or env == "" or f.name == "cadence_months":
+        if env is None or env == "" or f.name in ("cadence_months", "smtp"):
             continue
         if f.name in NOT_CONFIGURABLE or f.name in SERVER_ONLY:
             raise ConfigError(
@@ -359,6 +468,7 @@ def load(
             setattr(settings, f.name, _coerce(f.type, env))
         except ValueError as exc:
             raise ConfigError(f"{name}: {exc}") from exc
+    _apply_smtp_env(settings.smtp)
     for key, value in overrides.items():
         if value is not None:
             setattr(settings, key, value)

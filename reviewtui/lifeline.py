@@ -47,29 +47,43 @@ class Draft:
 
 
 class Drafts:
-    """Unsaved notes of one session, per agenda item.
+    """Unsaved notes of one session, per agenda item, and the last version it stored of each.
 
     Updates replace whole immutable drafts under a lock (UI thread and save workers); the
     signal handler reads a copy without the lock, since it may interrupt a holder of it.
+
+    The version a new draft is based on comes from here, not from the screen: a save worker
+    records the version it produced in the same locked step that drops the saved draft, so a
+    key pressed before the UI thread hears of that save still starts a draft on it (it used to
+    start one on the version before, and the next save "conflicted" with the typist's own
+    words).
     """
 
     def __init__(self, db_url: str, user: str) -> None:
         self.db_url = db_url
         self.user = user
         self._drafts: dict[int, Draft] = {}
+        self._stored: dict[int, tuple[int, str]] = {}  # item -> (version, text) we stored
         self._lock = threading.Lock()
 
     def edit(
         self, meeting_id: int, item_id: int, text: str, base_version: int, cursor=(0, 0)
     ) -> Draft:
-        """Record typed text; a draft already under way keeps its base version."""
+        """Record typed text; a draft already under way keeps its base version.
+
+        A new draft is based on ``base_version`` (what the screen loaded) or on the version
+        this session stored last, whichever is newer (versions of an item only grow).
+        """
         with self._lock:
             old = self._drafts.get(item_id)
-            new = (
-                replace(old, text=text, cursor=tuple(cursor))
-                if old is not None
-                else Draft(meeting_id, item_id, text, base_version, tuple(cursor))
-            )
+            if old is not None:
+                new = replace(old, text=text, cursor=tuple(cursor))
+            else:
+                sent: frozenset[str] = frozenset()
+                known = self._stored.get(item_id)
+                if known is not None and known[0] >= base_version:
+                    base_version, sent = known[0], frozenset({known[1]})
+                new = Draft(meeting_id, item_id, text, base_version, tuple(cursor), sent)
             self._drafts[item_id] = new
             return new
 
@@ -89,15 +103,23 @@ class Drafts:
     def stored(self, item_id: int, text: str, version: int) -> Draft | None:
         """A save of ``text`` became ``version``: drop the draft, or rebase what was typed since."""
         with self._lock:
+            known = self._stored.get(item_id)
+            if known is None or version >= known[0]:
+                self._stored[item_id] = (version, text)
             d = self._drafts.get(item_id)
             if d is None:
                 return None
             if d.text == text:
                 del self._drafts[item_id]
                 return None
-            d = replace(d, base_version=version, sent=frozenset({text}))
-            self._drafts[item_id] = d
+            if version >= d.base_version:
+                d = replace(d, base_version=version, sent=d.sent | {text})
+                self._drafts[item_id] = d
             return d
+
+    def last_stored(self, item_id: int) -> tuple[int, str] | None:
+        """The newest (version, text) of ``item_id`` this session stored, if any."""
+        return self._stored.get(item_id)
 
     def rebase(self, item_id: int, version: int, text: str | None = None) -> Draft | None:
         """Base the draft on ``version`` (after a merge, optionally with the merged text)."""

@@ -14,6 +14,8 @@ def run_tui(ctx: CliContext, meeting_id: int | None = None) -> int:
     Returns the process exit code. SIGHUP and SIGTERM save every typed note before the process
     leaves (see reviewtui.lifeline).
     """
+    if not _may_create(ctx):
+        return 1
     from reviewtui import prefetch
 
     # Before Textual is imported: the dashboard's rows are computed on the other core meanwhile.
@@ -33,3 +35,25 @@ def run_tui(ctx: CliContext, meeting_id: int | None = None) -> int:
         if rows is not None:
             rows.cancel()
     return app.return_code or 0
+
+
+def _may_create(ctx: CliContext) -> bool:
+    """An SQLite file named explicitly but missing: ask before making it (a typo in --db
+    should not open an empty database), on a terminal; refuse elsewhere (``ctx.db_url``)."""
+    import sys
+
+    missing = ctx.missing_file()
+    if missing is None:
+        return True
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        ctx.db_url  # noqa: B018  (exits 1 with the one-line message)
+        return False
+    try:
+        answer = input(f"No database at {missing}. Create a new one there? [y/N] ")
+    except EOFError:
+        answer = ""
+    if answer.strip().lower() not in ("y", "yes"):
+        print("reviewtui: nothing created", file=sys.stderr)
+        return False
+    ctx.may_create = True
+    return True

@@ -34,7 +34,12 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.Temp
     monkeypatch.setenv("TZ", "UTC")
     for var in ("REVIEWTUI_DB", "REVIEWTUI_CONFIG", "REVIEWTUI_ROLE", "REVIEWTUI_VENDOR"):
         monkeypatch.delenv(var, raising=False)
+    for var in [v for v in os.environ if v.startswith("REVIEWTUI_SMTP_")]:
+        monkeypatch.delenv(var)  # nor the developer's mail server
     # Nor the machine's server policy, nor the SSH session the suite may be started from.
+    # An empty policy file: a named one must exist (see config.system_config_file).
+    (home / "etc").mkdir()
+    (home / "etc" / "config.toml").write_text("", encoding="utf-8")
     monkeypatch.setenv("REVIEWTUI_SYSTEM_CONFIG", str(home / "etc" / "config.toml"))
     for var in (
         "REVIEWTUI_LOW_BANDWIDTH",
@@ -82,7 +87,8 @@ def pg_url(pg_server: PgServer) -> str:
 
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
-    """A fresh SQLite file path (as a URL)."""
+    """A fresh SQLite file path (as a URL), existing and empty: a file named by --db must exist."""
+    (tmp_path / "reviewtui.db").touch()
     return f"sqlite:///{tmp_path / 'reviewtui.db'}"
 
 
@@ -90,6 +96,7 @@ def sqlite_url(tmp_path: Path) -> str:
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """A fresh database, once on SQLite and once on PostgreSQL."""
     if request.param == "sqlite":
+        (tmp_path / "reviewtui.db").touch()  # a file named by --db must exist (an empty one)
         return f"sqlite:///{tmp_path / 'reviewtui.db'}"
     return request.getfixturevalue("pg_url")
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 PKG = Path(__file__).resolve().parents[1] / "reviewtui"
-LOWER_ROOMS = ["db", "domain", "exports", "importers"]
+LOWER_ROOMS = ["db", "domain", "exports", "importers", "mail"]
 FORBIDDEN = ("textual", "reviewtui.screens", "reviewtui.widgets", "reviewtui.app")
 
 
@@ -48,7 +48,8 @@ def test_cli_has_no_sql_and_no_textual() -> None:
 def test_startup_path_avoids_heavy_imports() -> None:
     """Importing the CLI and the app (what runs before the first frame) loads none of these."""
     heavy = ["weasyprint", "alembic", "openpyxl", "icalendar", "pypdf", "jinja2", "plotext",
-             "pyhanko", "pyhanko_certvalidator", "cryptography"]  # fmt: skip
+             "pyhanko", "pyhanko_certvalidator", "cryptography",
+             "smtplib", "aiosmtpd", "reviewtui.mail"]  # fmt: skip
     code = (
         "import sys, reviewtui.cli.group, reviewtui.app; "
         f"print([m for m in {heavy!r} if m in sys.modules])"

@@ -34,6 +34,7 @@ def test_benchmark_command_runs_on_a_tiny_database(tmp_path: Path) -> None:
     assert "scorecard --all --format json" in names
     assert "PDF minutes vs weasyprint" in names
     assert "peak RSS after every screen" in names
+    assert "typing lost to SIGKILL (worst)" in names
     for f in result["figures"]:
         assert f["median"] >= 0 and f["passed"] in (True, False)  # counts may be 0
         assert f"{f['name']} " in done.stdout  # one table row each

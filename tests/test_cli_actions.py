@@ -74,19 +74,10 @@ def test_csv_has_the_same_rows_as_json(demo: str) -> None:
     rows = list(csv.DictReader(io.StringIO(out.stdout)))
     as_json = actions_json(demo)
     assert [int(r["id"]) for r in rows] == [r["id"] for r in as_json]
-    assert list(rows[0]) == [
-        "id",
-        "vendor",
-        "title",
-        "owner",
-        "due_date",
-        "status",
-        "priority",
-        "overdue",
-        "days_overdue",
-        "plan_id",
-        "meeting_id",
-    ]
+    # The script contract: CSV columns are the JSON keys, booleans true/false in both.
+    assert list(rows[0]) == list(as_json[0])
+    assert {r["overdue"] for r in rows} <= {"true", "false"}
+    assert [r["overdue"] == "true" for r in rows] == [r["overdue"] for r in as_json]
 
 
 def test_table_marks_overdue_in_words(demo: str) -> None:
@@ -138,8 +129,12 @@ def test_fail_if_any_exits_3_for_cron(demo: str, tmp_path: Path) -> None:
     _close_all(demo, [a["id"] for a in overdue[1:]])  # the rest through the same query module
     out = rt("--db", demo, "actions", "--overdue", "--fail-if-any")
     assert out.returncode == 0 and "no actions match" in out.stdout
-    empty = str(tmp_path / "empty.db")
-    assert rt("--db", empty, "actions", "--overdue", "--fail-if-any").returncode == 0
+    # A typo in the cron job's --db is an error, not "nothing overdue" (and creates nothing).
+    empty = tmp_path / "empty.db"
+    typo = rt("--db", str(empty), "actions", "--overdue", "--fail-if-any")
+    assert typo.returncode == 1 and "no database at" in typo.stderr and not empty.exists()
+    assert rt("--db", str(empty), "db", "upgrade").returncode == 0
+    assert rt("--db", str(empty), "actions", "--overdue", "--fail-if-any").returncode == 0
 
 
 def _close_all(db: str, ids: list[int]) -> None:
@@ -197,11 +192,12 @@ def test_update_status_note_due_owner(demo: str) -> None:
 
 def test_update_errors_exit_1_and_usage_errors_exit_2(demo: str) -> None:
     first = actions_json(demo)[0]
+    # A bad option value is a usage error (2), in every command, with the option named.
     bad = rt("--db", demo, "actions", "update", str(first["id"]), "--status", "finished")
-    assert bad.returncode == 1 and bad.stderr.startswith("reviewtui: status 'finished'")
-    assert len(bad.stderr.strip().splitlines()) == 1
+    assert bad.returncode == 2 and "Invalid value for '--status': 'finished'" in bad.stderr
     bad = rt("--db", demo, "actions", "update", str(first["id"]), "--due", "03/04/2027")
-    assert bad.returncode == 1 and "ambiguous" in bad.stderr and "e.g." in bad.stderr
+    assert bad.returncode == 2 and "ambiguous" in bad.stderr and "e.g." in bad.stderr
+    assert "'--due'" in bad.stderr
     missing = rt("--db", demo, "actions", "update", "99999", "--status", "done")
     assert missing.returncode == 1 and "no action with id 99999" in missing.stderr
     assert rt("--db", demo, "actions", "update", str(first["id"])).returncode == 2

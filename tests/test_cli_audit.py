@@ -121,13 +121,16 @@ def test_vendor_session_sees_only_its_vendors_trail(trail: str) -> None:
 
 def test_bad_since_and_unknown_vendor_say_what_to_do(trail: str) -> None:
     bad = rt("--db", trail, "audit", "--since", "last tuesday")
-    assert bad.returncode == 1
-    assert bad.stderr.startswith("reviewtui: --since 'last tuesday': use a date (2026-11-01)")
+    assert bad.returncode == 2  # a bad option value is a usage error, in every command
+    assert "Error: Invalid value for '--since': 'last tuesday': use a date (2026-11-01)" in (
+        bad.stderr
+    )
     unknown = rt("--db", trail, "audit", "--vendor", "Nobody")
     assert unknown.returncode == 1 and "no vendor named 'Nobody'" in unknown.stderr
 
 
 def test_empty_trail(tmp_path: Path) -> None:
     db = str(tmp_path / "e.db")
+    assert rt("--db", db, "db", "upgrade").returncode == 0  # a named database must exist
     assert json.loads(rt("--db", db, "audit", "--format", "json").stdout) == []
     assert "no changes recorded yet" in rt("--db", db, "audit").stdout

@@ -103,5 +103,6 @@ def test_open_an_unknown_meeting_fails_before_the_tui(demo: str) -> None:
 
 def test_empty_database_says_so(tmp_path: Path) -> None:
     db = str(tmp_path / "e.db")
+    assert rt("--db", db, "db", "upgrade").returncode == 0  # a named file must exist first
     assert json.loads(rt("--db", db, "meetings", "--format", "json").stdout) == []
     assert "no meetings yet" in rt("--db", db, "meetings").stdout

@@ -16,6 +16,7 @@ LOGIN = config.login_name()
 def server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """Write the server's config file (REVIEWTUI_SYSTEM_CONFIG points at it)."""
     path = tmp_path / "etc-reviewtui.toml"
+    path.write_text("", encoding="utf-8")
     monkeypatch.setenv("REVIEWTUI_SYSTEM_CONFIG", str(path))
 
     def write(body: str) -> Path:
@@ -218,3 +219,124 @@ def test_bad_profile_entries_are_named(server, body: str, message: str) -> None:
     server(f'[users.bob]\nrole = "viewer"\n{body}')
     with pytest.raises(ConfigError, match=message):
         config.load()
+
+
+# --- [smtp] ----------------------------------------------------------------------------------
+
+
+def test_smtp_from_files_and_environment(server, user_file, monkeypatch: pytest.MonkeyPatch,
+                                         tmp_path: Path) -> None:  # fmt: skip
+    server('[smtp]\nhost = "relay.example"\nport = 2525\nsecurity = "none"\nfrom = "r@x.example"\n')
+    user_file('[smtp]\nusername = "me"\n')
+    s = config.load().smtp
+    assert (s.host, s.port, s.security, s.username, s.sender) == (
+        "relay.example", 2525, "none", "me", "r@x.example")  # fmt: skip
+    monkeypatch.setenv("REVIEWTUI_SMTP_HOST", "smtp.provider.example")
+    monkeypatch.setenv("REVIEWTUI_SMTP_SECURITY", "TLS")
+    s = config.load().smtp
+    assert (s.host, s.security, s.effective_port) == ("smtp.provider.example", "tls", 2525)
+    monkeypatch.setenv("REVIEWTUI_SMTP_PORT", "70000")
+    with pytest.raises(config.ConfigError, match=r"REVIEWTUI_SMTP_PORT: 70000 is not a port"):
+        config.load()
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ('[smtp]\nhots = "x"\n', r"smtp.hots: unknown key"),
+        ('[smtp]\nsecurity = "ssl"\n', r"smtp.security: 'ssl': use one of none, starttls, tls"),
+        ('[smtp]\nfrom = "nobody"\n', r"smtp.from: 'nobody' is not an email address"),
+        ('[smtp]\nhost = "a\\nb"\n', r"smtp.host: give one line of text"),
+        ('smtp = "x"\n', r"smtp must be a table"),
+    ],
+)
+def test_bad_smtp_settings_are_named(user_file, body: str, message: str) -> None:
+    path = user_file(body)
+    with pytest.raises(config.ConfigError, match=message) as err:
+        config.load()
+    assert str(path) in str(err.value)
+
+
+@pytest.mark.parametrize(("mode", "ok"), [(0o600, True), (0o640, True), (0o644, False),
+                                          (0o660, False), (0o604, False)])  # fmt: skip
+def test_password_file_mode(tmp_path: Path, mode: int, ok: bool) -> None:
+    pw = tmp_path / "pw"
+    pw.write_text("secret\n", encoding="utf-8")
+    pw.chmod(mode)
+    smtp = config.SmtpSettings()
+    smtp.set("password_file", str(pw), "REVIEWTUI_SMTP_PASSWORD_FILE")
+    if ok:
+        assert smtp.password() == "secret"
+    else:
+        with pytest.raises(config.ConfigError, match=f"mode {mode:04o}") as err:
+            smtp.password()
+        assert "secret" not in str(err.value)
+
+
+def test_a_named_policy_file_that_is_missing_is_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A typo in REVIEWTUI_SYSTEM_CONFIG must not read as "no policy" (facilitator)."""
+    monkeypatch.setenv("REVIEWTUI_SYSTEM_CONFIG", str(tmp_path / "nonexistent.toml"))
+    with pytest.raises(ConfigError, match="nonexistent.toml: no such file"):
+        config.load()
+
+
+def test_nothing_a_user_sets_widens_a_restricted_session(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the server's own policy file in place, no environment variable and no user file
+    gives a restricted login more: each either changes nothing or is refused."""
+    server_file = tmp_path / "etc" / "config.toml"
+    server_file.parent.mkdir()
+    server_file.write_text(f'[users.{LOGIN}]\nrole = "vendor"\nvendor = "Österreich Logistik"\n')
+    monkeypatch.setattr(config, "SYSTEM_CONFIG", server_file)
+    granted = config.load()
+    assert (granted.role, granted.vendor) == ("vendor", "Österreich Logistik")
+
+    # A policy file of the user's own making, or none at all: the server's file still rules.
+    permissive = tmp_path / "mine.toml"
+    permissive.write_text("allow_as = true\n")
+    empty = tmp_path / "empty.toml"
+    empty.write_text("")
+    for named in (permissive, empty, tmp_path / "nonexistent.toml", Path("/dev/null")):
+        monkeypatch.setenv("REVIEWTUI_SYSTEM_CONFIG", str(named))
+        s = config.load()
+        assert (s.role, s.vendor, s.allow_as) == ("vendor", "Österreich Logistik", False)
+        with pytest.raises(ConfigError, match="--as is not allowed"):
+            config.load(as_user="someone-else")
+    monkeypatch.delenv("REVIEWTUI_SYSTEM_CONFIG")
+
+    refusals = {
+        "REVIEWTUI_ROLE": "facilitator",
+        "REVIEWTUI_VENDOR": "Acme",
+        "REVIEWTUI_USERS": "x",
+        "REVIEWTUI_ALLOW_AS": "true",
+        "REVIEWTUI_USER": "root",
+    }
+    for name, value in refusals.items():
+        monkeypatch.setenv(name, value)
+        with pytest.raises(ConfigError):
+            config.load()
+        monkeypatch.delenv(name)
+    # The same restriction asked for again (any case) is not a widening: it stays as it was.
+    monkeypatch.setenv("REVIEWTUI_VENDOR", "ÖSTERREICH LOGISTIK")
+    assert config.load().vendor == "Österreich Logistik"
+    monkeypatch.delenv("REVIEWTUI_VENDOR")
+
+    user = tmp_path / "user.toml"
+    monkeypatch.setenv("REVIEWTUI_CONFIG", str(user))
+    for body in (
+        'role = "facilitator"\n',
+        'role = "viewer"\n',
+        'vendor = "Acme"\n',
+        "allow_as = true\n",
+        f'[users.{LOGIN}]\nrole = "facilitator"\n',
+    ):
+        user.write_text(body)
+        with pytest.raises(ConfigError):
+            config.load()
+    monkeypatch.delenv("REVIEWTUI_CONFIG")
+    for flags in ({"role": "facilitator"}, {"role": "viewer"}, {"vendor": "Acme"}):
+        with pytest.raises(ConfigError):
+            config.load(**flags)

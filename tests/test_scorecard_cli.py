@@ -102,13 +102,14 @@ def test_errors(demo_file: str, tmp_path: Path) -> None:
     out = rt("--db", demo_file, "scorecard", "Nobody")
     assert out.returncode == 1 and out.stderr.startswith("reviewtui: no vendor named 'Nobody'")
     out = rt("--db", demo_file, "scorecard", KEYSTONE, "--period", "someday")
-    assert out.returncode == 1
-    assert out.stderr.strip() == (
-        "reviewtui: period 'someday' is not a period or date "
+    assert out.returncode == 2  # a bad option value is a usage error, as in every command
+    assert out.stderr.strip().splitlines()[-1] == (
+        "Error: Invalid value for '--period': 'someday' is not a period or date "
         "(examples: 2026-03, 2026-Q1, 2026-W09, Mar 2026)"
     )
     assert rt("--db", demo_file, "scorecard").returncode == 2
     assert rt("--db", demo_file, "scorecard", KEYSTONE, "--all").returncode == 2
+    assert rt("--db", str(tmp_path / "e.db"), "db", "upgrade").returncode == 0
     empty = rt("--db", str(tmp_path / "e.db"), "scorecard", "--all", "--format", "json")
     assert json.loads(empty.stdout) == []
 

@@ -9,7 +9,7 @@ import click
 
 from reviewtui.cli.access import restricted_ok
 from reviewtui.cli.context import CliContext, fail
-from reviewtui.cli.output import emit
+from reviewtui.cli.output import emit, width_option
 
 pass_ctx = click.make_pass_decorator(CliContext)
 
@@ -26,8 +26,9 @@ ACTION_COLUMNS = [
     ("owner", "Owner"),
     ("priority", "Priority"),
 ]
-CSV_COLUMNS = [
+CSV_COLUMNS = [  # the JSON keys, in order: the header of an empty CSV too
     ("id", "id"),
+    ("vendor_id", "vendor_id"),
     ("vendor", "vendor"),
     ("title", "title"),
     ("owner", "owner"),
@@ -48,25 +49,17 @@ def register(group: click.Group) -> None:
 def _vendor_id(ctx: CliContext, session, name: str | None) -> int | None:
     """The vendor named on the command line, within what the session may see."""
     from reviewtui.db import vendors as vendor_q
+    from reviewtui.domain.text import fold
 
     scope = ctx.settings.vendor if ctx.settings.role == "vendor" else None
     if scope is not None:
-        if name is not None and name.lower() != scope.lower():
+        if name is not None and fold(name) not in fold(scope):
             fail(f"this session may only see {scope}")
         name = scope
     if name is None:
         return None
-    known = vendor_q.names(session=session)
-    exact = [vid for vid, n in known if n.lower() == name.lower()]
-    if exact:
-        return exact[0]
-    # A unique part of the name is enough: --vendor keystone.
-    partial = [(vid, n) for vid, n in known if name.lower() in n.lower()]
-    if len(partial) == 1:
-        return partial[0][0]
-    if len(partial) > 1:
-        fail(f"--vendor {name!r} matches {', '.join(n for _, n in partial)}: say which")
-    return vendor_q.get_by_name(name, session=session).id  # raises NotFound naming the known
+    # The exact name or a unique part of it (--vendor keystone), the rule of every command.
+    return vendor_q.match_id(name, session=session)
 
 
 def _statuses(values: tuple[str, ...]) -> tuple[str, ...]:
@@ -86,10 +79,24 @@ def _statuses(values: tuple[str, ...]) -> tuple[str, ...]:
             if p not in enums.ACTION_STATUSES:
                 raise click.BadParameter(
                     f"{part!r}: use one of {', '.join(enums.ACTION_STATUSES)} or all",
-                    param_hint="--status",
+                    param_hint="'--status'",
                 )
             out.append(p)
     return tuple(dict.fromkeys(out))
+
+
+def _one_status(value: str | None, param: click.Parameter) -> str | None:
+    """A new status for one action: a bad value is a usage error like any bad option value."""
+    if value is None:
+        return None
+    from reviewtui.domain import enums
+
+    status = value.strip().lower().replace(" ", "_").replace("-", "_")
+    if status not in enums.ACTION_STATUSES:
+        raise click.BadParameter(
+            f"{value!r}: use one of {', '.join(enums.ACTION_STATUSES)}", param=param
+        )
+    return status
 
 
 def _span(value: str | None) -> int | None:
@@ -101,7 +108,7 @@ def _span(value: str | None) -> int | None:
     try:
         return rules.span_days(value, clock.today())
     except rules.DueDateError as exc:
-        raise click.BadParameter(str(exc), param_hint="--due-within") from exc
+        raise click.BadParameter(str(exc), param_hint="'--due-within'") from exc
 
 
 @restricted_ok  # scoped reads (db.access); writes refused by the database for restricted roles
@@ -131,6 +138,7 @@ def _span(value: str | None) -> int | None:
     show_default=True,
     help="table for people; json and csv for scripts; ics: an iCalendar feed of due dates.",
 )
+@width_option()
 @click.option(
     "--fail-if-any",
     is_flag=True,
@@ -209,7 +217,13 @@ def actions(
 
 @actions.command("update")
 @click.argument("action_id", type=int)
-@click.option("--status", "status", metavar="S", help="open, in_progress, done or cancelled.")
+@click.option(
+    "--status",
+    "status",
+    metavar="S",
+    callback=lambda _c, p, v: _one_status(v, p),
+    help="open, in_progress, done or cancelled.",
+)
 @click.option("--note", default="", metavar="TEXT", help="A progress note (dated, with your name).")
 @click.option("--due", metavar="DATE", help="A new due date: 2026-12-15, 15 Dec, +3d, +2w, +1m.")
 @click.option("--owner", metavar="NAME", help="A new owner: a contact's name, or any name.")
@@ -380,9 +394,10 @@ def _check_scope(ctx: CliContext, session, action_id: int) -> None:
     if ctx.settings.role != "vendor":
         return
     from reviewtui.db import actions as action_q
+    from reviewtui.domain.text import fold
 
     row = action_q.get_row(action_id, session=session)
-    if row.vendor.lower() != (ctx.settings.vendor or "").lower():
+    if fold(row.vendor) != fold(ctx.settings.vendor or ""):
         fail(f"no action with id {action_id}")
 
 

@@ -7,7 +7,7 @@ import json
 import click
 
 from reviewtui.cli.access import restricted_ok
-from reviewtui.cli.context import CliContext, fail
+from reviewtui.cli.context import CliContext
 from reviewtui.cli.output import emit, format_option
 
 pass_ctx = click.make_pass_decorator(CliContext)
@@ -73,7 +73,7 @@ def audit(
         try:
             when = parse_since(since, clock.local_now())
         except ValueError as exc:
-            fail(f"--since {exc}")
+            raise click.BadParameter(str(exc), param_hint="'--since'") from None
     with ctx.db.read() as s:
         vendor_id = vendor_q.get_by_name(vendor_name, session=s).id if vendor_name else None
         rows = audit_q.entries(session=s, vendor_id=vendor_id, since=when, limit=limit)

@@ -70,6 +70,7 @@ def restore(ctx: CliContext, src: Path, yes: bool) -> None:
     from reviewtui.db.backup import check_file, restore_sqlite
     from reviewtui.domain import clock
 
+    ctx.may_create = True  # restoring into a new file is how a backup is brought back
     path = _sqlite_path(ctx, restore=True)
     info = check_file(src)
     if not yes:

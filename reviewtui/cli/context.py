@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from reviewtui import config
@@ -26,6 +27,9 @@ class CliContext:
 
     settings: config.Settings
     _db: Database | None = field(default=None, repr=False)
+    # Set by the commands that make a database (demo, db upgrade, restore, the TUI once asked):
+    # for every other command an SQLite file named explicitly must exist already.
+    may_create: bool = False
 
     @classmethod
     def create(
@@ -47,7 +51,26 @@ class CliContext:
 
     @property
     def db_url(self) -> str:
+        """The database to use; exits 1 when it is an SQLite file named explicitly (``--db``,
+        ``REVIEWTUI_DB``, the settings file) that does not exist, unless ``may_create``."""
+        if not self.may_create:
+            missing = self.missing_file()
+            if missing is not None:
+                fail(
+                    f"no database at {missing} (named by --db or REVIEWTUI_DB): check the path, "
+                    "or create one with `reviewtui --db PATH db upgrade`"
+                )
         return self.settings.db or str(config.default_db_path())
+
+    def missing_file(self) -> Path | None:
+        """The explicitly named SQLite file when it does not exist (None otherwise).
+
+        The default file in the data directory is not named by anyone: it is made on first use.
+        """
+        path = explicit_sqlite_file(self.settings.db)
+        if path is None or path.exists():
+            return None
+        return path
 
     def use_db(self, url: str) -> None:
         """Point at another database (``reviewtui demo`` without --db)."""
@@ -74,6 +97,18 @@ class CliContext:
             except Exception as exc:  # connection refused, bad URL, unreadable file
                 fail(f"cannot open the database {self.db_url}: {_first_line(exc)}")
         return self._db
+
+
+def explicit_sqlite_file(db: str | None) -> Path | None:
+    """The SQLite file a --db value names (a path or ``sqlite:///`` URL), without SQLAlchemy."""
+    if not db or db.strip() in ("", ":memory:"):
+        return None
+    if "://" not in db:
+        return Path(db).expanduser()
+    scheme, rest = db.split("://", 1)
+    if scheme.split("+")[0] != "sqlite" or not rest.startswith("/") or rest in ("/", "/:memory:"):
+        return None
+    return Path(rest[1:].split("?")[0]).expanduser()
 
 
 def _first_line(exc: Exception) -> str:

@@ -42,6 +42,7 @@ def demo(ctx: CliContext, seed_only: bool, reset: bool) -> None:
     from reviewtui import config
     from reviewtui.db.engine import sqlite_path
 
+    ctx.may_create = True
     if not ctx.settings.db:
         ctx.use_db(str(config.demo_db_path()))
     if reset:
@@ -119,6 +120,7 @@ def _demo_key(ctx: CliContext) -> None:
     out = Path(str(base) + DEMO_KEY_SUFFIXES[0])
     info, pw_path = keys.create("Contoso Group", out)
     with ctx.db.session() as s:
+        s.info["no_changelog"] = True  # part of seeding the demo, like its rows (demo.seed)
         certificates.register(
             session=s,
             fingerprint=info.fingerprint,
@@ -196,6 +198,7 @@ def db_upgrade(ctx: CliContext) -> None:
     from reviewtui.db.migrations import HEAD
     from reviewtui.db.schema import ensure_current
 
+    ctx.may_create = True
     url = normalise_url(ctx.db_url)
     engine = make_engine(url)
     try:

@@ -356,6 +356,9 @@ def esc_set_step(
     from reviewtui.db import vendors as vendor_q
 
     _writable(ctx)
+    if ctx.settings.role != "facilitator":
+        # Before any look-up: a refusal must not name the client's contacts.
+        fail("only a facilitator sets the escalation ladder")
     with ctx.db.session() as s:
         vid = _vendor_id(ctx, s, vendor)
         assert vid is not None
@@ -522,7 +525,7 @@ def audit_add(
         if not sep:
             raise click.BadParameter(
                 f"finding {i} {f!r}: write SEVERITY:TITLE, e.g. 'minor:Gauge out of calibration'",
-                param_hint="--finding",
+                param_hint="'--finding'",
             )
         drafts.append(audit_q.FindingDraft(sev.strip(), title.strip()))
     _writable(ctx)

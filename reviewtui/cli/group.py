@@ -29,6 +29,7 @@ COMMAND_MODULES = [
     "reviewtui.cli.actions",
     "reviewtui.cli.followup",
     "reviewtui.cli.keys",
+    "reviewtui.cli.mail",
 ]
 
 
@@ -36,12 +37,23 @@ class ReviewGroup(click.Group):
     """A click group that turns errors a user can fix into exit code 1 and one line on stderr."""
 
     def invoke(self, ctx: click.Context):
+        from reviewtui.cli.output import inert_output
         from reviewtui.db.errors import UserError
 
-        try:
-            return super().invoke(ctx)
-        except UserError as exc:
-            fail(str(exc))
+        # No control character a command prints reaches the terminal (see cli/output.py).
+        with inert_output():
+            try:
+                return super().invoke(ctx)
+            except UserError as exc:
+                fail(str(exc))
+            except Exception as exc:
+                from reviewtui.db.errors import storage_problem
+
+                problem = storage_problem(exc)
+                if problem is None:
+                    raise
+                where = getattr(ctx.obj, "settings", None)
+                fail(f"the database {(where and where.db) or ''} {problem}".replace("  ", " "))
 
 
 @click.group(
@@ -136,8 +148,11 @@ def _run_remote(ctx: click.Context, words: list[str]) -> None:
 
 
 def _register() -> None:
+    from reviewtui.cli import hygiene
+
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(main)
+    hygiene.guard(main)  # every text option checked the same way (one-line, dates, length)
 
 
 _register()

@@ -44,21 +44,10 @@ def register(group: click.Group) -> None:
 
 def _vendor_id(ctx: CliContext, name: str, session) -> int:
     from reviewtui.db import vendors as vendor_q
-    from reviewtui.db.errors import NotFound
 
-    scope = ctx.settings.vendor if ctx.settings.role == "vendor" else None
-    known = vendor_q.names(session=session, only_vendor=scope)
-    key = name.strip().lower()
-    # The full name, or the start of exactly one name ("keystone").
-    for matches in (
-        [vid for vid, n in known if n.lower() == key],
-        [vid for vid, n in known if key and n.lower().startswith(key)],
-    ):
-        if len(matches) == 1:
-            return matches[0]
-    if scope is not None:
-        raise NotFound(f"no vendor named {name!r} in this session")
-    return vendor_q.get_by_name(name, session=session).id  # raises NotFound naming the known
+    # The exact name or a unique part of it ("keystone"): the rule of every command. A vendor
+    # session's queries see its own vendor only, so nothing else can match.
+    return vendor_q.match_id(name, session=session)
 
 
 @click.group(invoke_without_command=True)
@@ -117,12 +106,27 @@ def meetings(click_ctx: click.Context, vendor: str | None, fmt: str) -> None:
     default="",
     help="Where: a room, an address or a call link.",
 )
+@click.option(
+    "--invite",
+    is_flag=True,
+    help="Also send the calendar invitation to the vendor's contacts (see `send invite`).",
+)
 @pass_ctx
-def new(ctx: CliContext, vendor: str, when, meeting_type: str, title: str, location: str) -> None:
+def new(
+    ctx: CliContext,
+    vendor: str,
+    when,
+    meeting_type: str,
+    title: str,
+    location: str,
+    invite: bool,
+) -> None:
     """Schedule a meeting with VENDOR and its default agenda; prints the new meeting's id.
 
     The default agenda of a review pulls in the vendor's open and overdue corrective actions,
-    the KPIs that are red, amber or flagged for escalation, and the previous minutes.
+    the KPIs that are red, amber or flagged for escalation, and the previous minutes. With
+    --invite the meeting is created even when the invitation fails (its id is printed, then
+    the failure, exit 1).
     """
     from reviewtui.cli.context import fail
     from reviewtui.db import meetings as meeting_q
@@ -141,6 +145,57 @@ def new(ctx: CliContext, vendor: str, when, meeting_type: str, title: str, locat
             settings=ctx.settings,
         )
     click.echo(meeting_id)
+    if invite:
+        from reviewtui.cli.mail import invite_and_report
+        from reviewtui.db.errors import UserError
+
+        try:
+            invite_and_report(ctx, meeting_id)
+        except UserError as exc:
+            fail(f"meeting {meeting_id} was created, but the invitation failed: {exc}")
+
+
+@meetings.command("reschedule")
+@click.argument("meeting_id", type=int)
+@click.option(
+    "--at",
+    "when",
+    type=WhenType(),
+    required=True,
+    help="The new time: 2026-12-03 10:00, 3 Dec 10:00 or +7d 14:00 (local time).",
+)
+@pass_ctx
+def reschedule(ctx: CliContext, meeting_id: int, when) -> None:
+    """Move planned meeting MEETING_ID to a new time; those invited get the update."""
+    from reviewtui.cli.context import fail
+    from reviewtui.cli.mail import announce_and_report
+    from reviewtui.db import mail as mail_q
+
+    if ctx.settings.role != "facilitator":
+        fail("this session is read-only: meetings cannot be rescheduled")
+    with ctx.db.session() as s:
+        state = mail_q.reschedule(meeting_id, when, session=s)
+    click.echo(f"meeting {meeting_id} moved to {state.scheduled_at.astimezone():%Y-%m-%d %H:%M %Z}")
+    announce_and_report(ctx, state, "update")
+
+
+@meetings.command("cancel")
+@click.argument("meeting_id", type=int)
+@click.option("--reason", default="", help="Why (told to those invited).")
+@pass_ctx
+def cancel(ctx: CliContext, meeting_id: int, reason: str) -> None:
+    """Cancel planned meeting MEETING_ID (it stays listed, as cancelled); those invited get a
+    calendar CANCEL."""
+    from reviewtui.cli.context import fail
+    from reviewtui.cli.mail import announce_and_report
+    from reviewtui.db import mail as mail_q
+
+    if ctx.settings.role != "facilitator":
+        fail("this session is read-only: meetings cannot be cancelled")
+    with ctx.db.session() as s:
+        state = mail_q.cancel(meeting_id, reason, session=s)
+    click.echo(f"meeting {meeting_id} cancelled" + (f": {state.cancel_reason}" if reason else ""))
+    announce_and_report(ctx, state, "cancel")
 
 
 @meetings.command("open")
@@ -150,11 +205,12 @@ def open_meeting(ctx: CliContext, meeting_id: int) -> None:
     """Open the TUI straight on meeting MEETING_ID (where you left it)."""
     from reviewtui.db import meetings as meeting_q
     from reviewtui.db.errors import NotFound
+    from reviewtui.domain.text import fold
     from reviewtui.tui import run_tui
 
     with ctx.db.read() as s:
         view = meeting_q.get_meeting(meeting_id, session=s)  # NotFound: exit 1, no TUI
     scope = ctx.settings.vendor if ctx.settings.role == "vendor" else None
-    if scope is not None and view.vendor.lower() != scope.lower():
+    if scope is not None and fold(view.vendor) != fold(scope):
         raise NotFound(f"no meeting with id {meeting_id}")
     sys.exit(run_tui(ctx, meeting_id=meeting_id))

@@ -36,6 +36,7 @@ def _parse_when(text: str | None) -> datetime | date | None:
     if not text:
         return None
     from reviewtui.domain import clock
+    from reviewtui.domain.text import date_problem
 
     try:
         if len(text.strip()) == 10:
@@ -45,7 +46,12 @@ def _parse_when(text: str | None) -> datetime | date | None:
     try:
         dt = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     except ValueError:
-        fail(f"--at {text!r}: not a date or time (examples: 2026-10-03, 2026-10-03T14:30)")
+        raise click.BadParameter(
+            f"{text!r}: not a date or time (examples: 2026-10-03, 2026-10-03T14:30)",
+            param_hint="'--at'",
+        ) from None
+    if (wrong := date_problem(dt.date())) is not None:
+        raise click.BadParameter(wrong, param_hint="'--at'")
     return clock.aware(dt)
 
 
@@ -201,26 +207,7 @@ def export_minutes(
         # entry point forks it earlier still): the two start-ups overlap.
         with prefork.take_renderer() as renderer:
             view = _minutes_view(ctx, meeting, revision)
-            from reviewtui.domain import clock
-
-            key = _signing_key(ctx) if view.signed_off and not unsigned else None
-            now = clock.now()
-            signature = None
-            if key is not None:
-                from reviewtui.exports import signing
-
-                signature = signing.line_for(key, now).as_context()
-            renderer.submit(
-                view.document,
-                page_size=ctx.settings.page_size,
-                generated_at=now,
-                signature=signature,
-            )
-            # Loading pyHanko and the key takes about as long as the child's rendering.
-            signer = signing.Signer(key) if key is not None else None
-            data = renderer.result()
-            if signer is not None:
-                data = signer.sign(data)
+            data = render_pdf(ctx, view.document, renderer, sign=view.signed_off and not unsigned)
     else:
         view = _minutes_view(ctx, meeting, revision)
         data = files.render(view.document, fmt, page_size=ctx.settings.page_size)
@@ -238,6 +225,29 @@ def export_minutes(
     if fmt == "pdf" and view.signed_off:
         state += ", digitally signed" if not unsigned else ", NOT digitally signed (--unsigned)"
     click.echo(f"{path}  (revision {view.revision}, {state}, SHA-256 {view.sha256})")
+
+
+def render_pdf(ctx: CliContext, document, renderer, *, sign: bool) -> bytes:
+    """The minutes PDF from ``renderer``, digitally signed with the organisation's key when
+    ``sign`` (exit 1 naming `keys init` when there is none). Also used by `send minutes`."""
+    from reviewtui.domain import clock
+
+    key = _signing_key(ctx) if sign else None
+    now = clock.now()
+    signature = None
+    if key is not None:
+        from reviewtui.exports import signing
+
+        signature = signing.line_for(key, now).as_context()
+    renderer.submit(
+        document, page_size=ctx.settings.page_size, generated_at=now, signature=signature
+    )
+    # Loading pyHanko and the key takes about as long as the child's rendering.
+    signer = signing.Signer(key) if key is not None else None
+    data = renderer.result()
+    if signer is not None:
+        data = signer.sign(data)
+    return data
 
 
 def _signing_key(ctx: CliContext):
@@ -415,6 +425,8 @@ def _reachable_db(ctx: CliContext):
     from reviewtui.db import open_database
 
     url = ctx.settings.db
+    if (missing := ctx.missing_file()) is not None:
+        return None, f"no database at {missing}"
     if not url:
         default = config.default_db_path()
         if not default.exists():

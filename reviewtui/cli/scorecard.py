@@ -9,7 +9,7 @@ import sys
 import click
 
 from reviewtui.cli.context import CliContext, fail
-from reviewtui.cli.output import emit, format_option
+from reviewtui.cli.output import emit, format_option, script_value
 
 pass_ctx = click.make_pass_decorator(CliContext)
 
@@ -39,6 +39,7 @@ def register(group: click.Group) -> None:
 @click.option(
     "--period",
     metavar="P",
+    callback=lambda _c, p, v: _check_period(v, p),
     help="The scorecard as at this period: 2026-03, 'Mar 2026', 2026-Q1, 2026-W09 or a date. "
     "Each KPI is shown at its latest period that ends by P's last day (as at 2026-11 a "
     "quarterly KPI is at 2026-Q3). Default: each KPI's latest period with a value.",
@@ -77,6 +78,18 @@ def scorecard(
         _table(cards[0], period)
 
 
+def _check_period(value: str | None, param: click.Parameter) -> str | None:
+    """A period that cannot be read is a usage error (exit 2), like any bad option value."""
+    if value is not None:
+        from reviewtui.domain import periods
+
+        try:
+            periods.normalise(value, "weekly")
+        except periods.PeriodError as exc:
+            raise click.BadParameter(str(exc), param=param) from None
+    return value
+
+
 def _load(ctx: CliContext, vendor: str | None, all_: bool, period: str | None) -> list:
     """The scorecards to print: one vendor's, or every one this session may see."""
     from reviewtui.db import firstrows
@@ -93,6 +106,7 @@ def _load(ctx: CliContext, vendor: str | None, all_: bool, period: str | None) -
                 return cards
     from reviewtui.db import scorecards
     from reviewtui.db import vendors as vendor_q
+    from reviewtui.domain.text import fold
 
     with ctx.db.read() as s:
         if all_:
@@ -103,7 +117,7 @@ def _load(ctx: CliContext, vendor: str | None, all_: bool, period: str | None) -
                 session=s, period=period, settings=ctx.settings, vendor_ids=ids, history=2
             )
         assert vendor is not None
-        if scope is not None and vendor.lower() != scope.lower():
+        if scope is not None and fold(vendor) not in fold(scope):
             fail(f"this session may only see {scope}")
         v = vendor_q.get_by_name(vendor, session=s)
         return [
@@ -137,7 +151,7 @@ def _csv(cards) -> None:
     for c in cards:
         for k in c.kpis:
             d = k.as_json()
-            w.writerow([c.vendor, *("" if d[key] is None else d[key] for key in JSON_KEYS)])
+            w.writerow([c.vendor, *(script_value(d[key]) for key in JSON_KEYS)])
 
 
 def _summary(card) -> dict:
@@ -164,14 +178,17 @@ def _num(v: float | None, unit: str = "") -> str:
 
 
 def _table(card, period: str | None) -> None:
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
-    console = Console()
+    from reviewtui.cli.output import cell_text
+    from reviewtui.cli.output import console as make_console
+    from reviewtui.domain.text import printable
+
+    console = make_console()
     score = "no data" if card.score is None else f"{card.score:.1f}"
     title = Text.assemble(
-        (card.vendor, "bold"),
+        (printable(card.vendor, multiline=False), "bold"),
         "  score ",
         (score, "bold"),
         "  ",
@@ -181,7 +198,9 @@ def _table(card, period: str | None) -> None:
         title.append(f"  at {period}")
     if not card.kpis:
         console.print(title)
-        console.print("[dim]no KPIs yet: add them in the app or `reviewtui import kpis FILE`[/dim]")
+        console.print(
+            Text("no KPIs yet: add them in the app or `reviewtui import kpis FILE`", style="dim")
+        )
         return
     t = Table(title=title, header_style="bold")
     for heading in (
@@ -209,7 +228,7 @@ def _table(card, period: str | None) -> None:
         if k.discrepancy:
             flags.append(f"DISCREPANCY {k.discrepancy_pct:+.1f}%")
         t.add_row(
-            k.kpi,
+            cell_text(k.kpi),
             k.period or "—",
             Text(MARK[k.status], STYLE[k.status]),
             _num(k.actual, k.unit) + ("" if k.source != "vendor" else " (v)"),
@@ -221,4 +240,4 @@ def _table(card, period: str | None) -> None:
             " ".join(flags),
         )
     console.print(t)
-    console.print("[dim](v) vendor-reported; otherwise independently measured[/dim]")
+    console.print(Text("(v) vendor-reported; otherwise independently measured", style="dim"))

@@ -189,17 +189,18 @@ class Database:
         """Find the id of the vendor a vendor session is restricted to (NotFound if absent)."""
         if self.role != "vendor":
             return
-        from sqlalchemy import func, select
+        from sqlalchemy import select
 
         from reviewtui.db import models as m
         from reviewtui.db.errors import NotFound
+        from reviewtui.domain.text import fold
 
+        # The exact name in any case, folded in Python (SQL lower() folds ASCII only); never a
+        # part of a name: a session scoped to "Acme" must not open "Acme Logistics".
+        key = fold(self.vendor or "")
         with Session(self.engine.execution_options(readonly=True)) as s:
-            found = s.execute(
-                select(m.Vendor.id, m.Vendor.name).where(
-                    func.lower(m.Vendor.name) == (self.vendor or "").lower()
-                )
-            ).first()
+            rows = s.execute(select(m.Vendor.id, m.Vendor.name).order_by(m.Vendor.id)).all()
+        found = next(((vid, n) for vid, n in rows if fold(n) == key), None)
         if found is None:
             # Say nothing about the vendors that do exist: this session may not know them.
             raise NotFound(

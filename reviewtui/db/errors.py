@@ -17,3 +17,16 @@ class ReadOnly(UserError):
 
 class Conflict(UserError):
     """Someone else saved a newer version of the record first."""
+
+
+def storage_problem(exc: BaseException) -> str | None:
+    """What a database error the user can fix means, in words (None: not one of those).
+
+    Looked up by message, so that callers need not import SQLAlchemy or the drivers.
+    """
+    text = str(getattr(exc, "orig", None) or exc).lower()
+    if "readonly database" in text or "read-only file system" in text:
+        return "is read-only (file or folder permissions): nothing was changed"
+    if "database disk image is malformed" in text or "file is not a database" in text:
+        return "is not a readable reviewtui database (damaged, or another kind of file)"
+    return None

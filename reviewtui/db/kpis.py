@@ -231,3 +231,188 @@ def delete_value(kpi_id: int, period: str, source: str, *, session: Session) -> 
     session.delete(row)
     session.flush()
     return True
+
+
+@dataclass(frozen=True)
+class Written:
+    """What :func:`write_values` did, and the longest it held the write lock for one batch."""
+
+    created: int
+    updated: int
+    unchanged: int
+    longest_batch_s: float
+
+
+def stored_values(
+    keys: list[tuple[int, str, str]], *, session: Session
+) -> dict[tuple[int, str, str], tuple[int, float, str]]:
+    """(kpi id, period, source) -> (id, value, note) of the values already stored for ``keys``."""
+    out: dict[tuple[int, str, str], tuple[int, float, str]] = {}
+    by_kpi: dict[int, set[tuple[str, str]]] = {}
+    for kid, p, s in keys:
+        by_kpi.setdefault(kid, set()).add((p, s))
+    # One query per KPI (a file holds a few dozen KPIs): an index range scan each, where a
+    # tuple IN over thousands of keys would be parsed and planned in chunks.
+    ids = list(by_kpi)
+    for i in range(0, len(ids), 500):
+        chunk = ids[i : i + 500]
+        q = select(
+            m.Measurement.id,
+            m.Measurement.kpi_id,
+            m.Measurement.period,
+            m.Measurement.source,
+            m.Measurement.value,
+            m.Measurement.note,
+        ).where(m.Measurement.kpi_id.in_(chunk))
+        for mid, kid, p, s, val, note in session.execute(q):
+            if (p, s) in by_kpi[kid]:
+                out[(kid, p, s)] = (mid, val, note)
+    return out
+
+
+def write_values(
+    rows: list[tuple[int, str, float, str, str | None]],
+    *,
+    session: Session,
+    vendor_of: dict[int, int],
+    batch_seconds: float = 0.2,
+    pause_seconds: float = 0.1,
+    progress=None,
+) -> Written:
+    """Write checked values (kpi id, period, value, source, note or None to keep) in batches,
+    each its own short transaction, with their audit-trail entries.
+
+    A batch holds the write lock for about ``batch_seconds`` (its size adapts to the machine),
+    then the lock is left free for ``pause_seconds``, so that a note saved in a live meeting
+    meanwhile waits about that long at most, not for the whole import. Every row was checked before the first batch; a batch that fails rolls back alone
+    and the values are upserts, so importing the same file again completes an interrupted run.
+    ``vendor_of`` maps each KPI id to its vendor (for the audit trail). ``progress(done, total)``
+    is called after each batch.
+    """
+    import os
+    import sys
+    import time
+
+    from sqlalchemy import bindparam, insert, update
+
+    user = session.info.get("user", "")
+    stored = stored_values([(k, p, s) for k, p, _, s, _ in rows], session=session)
+    inserts: list[dict] = []
+    updates: list[tuple[int, dict, dict, int, str]] = []
+    unchanged = 0
+    seen: set[tuple[int, str, str]] = set()
+    for kid, p, val, s, note in rows:
+        if (kid, p, s) in seen:
+            continue
+        seen.add((kid, p, s))
+        old = stored.get((kid, p, s))
+        if old is None:
+            inserts.append(
+                {"kpi_id": kid, "period": p, "value": val, "source": s, "note": note or ""}
+            )
+        elif old[1] == val and (note is None or old[2] == note):
+            unchanged += 1
+        else:
+            before = {"value": old[1]}
+            after = {"value": val}
+            if note is not None and note != old[2]:
+                before["note"], after["note"] = old[2], note
+            updates.append((old[0], before, after, kid, old[2]))
+    session.commit()  # the reads above end: the first batch takes the lock afresh
+    total = len(inserts) + len(updates)
+    done = 0
+    size = 500
+    longest = 0.0
+    work: list[tuple[str, object]] = [("insert", r) for r in inserts] + [
+        ("update", u) for u in updates
+    ]
+    table = m.Measurement.__table__
+    ins_stmt = insert(table)  # Core executemany: one statement for the batch
+    upd_stmt = (
+        update(m.Measurement.__table__)
+        .where(m.Measurement.__table__.c.id == bindparam("_id"))
+        .values(
+            value=bindparam("_value"),
+            note=bindparam("_note"),
+            recorded_at=bindparam("_at"),
+            recorded_by=bindparam("_by"),
+        )
+    )
+    while done < total:
+        batch = work[done : done + size]
+        started = time.perf_counter()
+        now = clock.now()
+        log: list[dict] = []
+        new = [dict(r, recorded_at=now, recorded_by=user) for kind, r in batch if kind == "insert"]
+        if new:
+            session.execute(ins_stmt, new)
+            # The new rows' ids, for the audit trail: one query for the batch's KPIs.
+            kids = {r["kpi_id"] for r in new}
+            wanted = {(r["kpi_id"], r["period"], r["source"]) for r in new}
+            id_of = {
+                (kid, p, src): mid
+                for mid, kid, p, src in session.execute(
+                    select(table.c.id, table.c.kpi_id, table.c.period, table.c.source).where(
+                        table.c.kpi_id.in_(kids)
+                    )
+                )
+                if (kid, p, src) in wanted
+            }
+            for r in new:
+                mid = id_of[(r["kpi_id"], r["period"], r["source"])]
+                after = {
+                    "id": mid,
+                    "kpi_id": r["kpi_id"],
+                    "period": r["period"],
+                    "value": r["value"],
+                    "source": r["source"],
+                    "note": r["note"],
+                    "recorded_at": now.isoformat(),
+                    "recorded_by": user,
+                }
+                log.append(_log_row(now, user, "insert", mid, vendor_of, r["kpi_id"], None, after))
+        changed = [u for kind, u in batch if kind == "update"]
+        if changed:
+            params = []
+            for mid, before, after, kid, old_note in changed:  # type: ignore[misc]
+                note = after.get("note", old_note)
+                params.append(
+                    {"_id": mid, "_value": after["value"], "_note": note, "_at": now, "_by": user}
+                )
+                log.append(_log_row(now, user, "update", mid, vendor_of, kid, before, after))
+            session.execute(upd_stmt, params)
+        if log:
+            session.execute(insert(m.ChangeLog.__table__), log)
+        session.commit()
+        took = time.perf_counter() - started
+        longest = max(longest, took)
+        done += len(batch)
+        # Aim each batch at batch_seconds on this machine, now that one has been timed.
+        # Growing at most twofold a batch: one fast batch on a busy machine must not make the
+        # next one hold the lock for seconds.
+        rate = len(batch) / max(took, 1e-4)
+        size = max(50, min(size * 2, 5_000, int(rate * batch_seconds)))
+        if os.environ.get("REVIEWTUI_DEBUG_BATCHES"):
+            print(f"batch {len(batch)} rows {took:.3f} s", file=sys.stderr)
+        if progress is not None:
+            progress(done, total)
+        if done < total:
+            # SQLite hands its lock to no one: a waiting writer polls (every 100 ms once it has
+            # waited a while) and would miss a lock free for microseconds between two batches.
+            time.sleep(pause_seconds)
+    return Written(len(inserts), len(updates), unchanged, longest)
+
+
+def _log_row(now, user, op, mid, vendor_of, kid, before, after) -> dict:
+    import json
+
+    return {
+        "at": now,
+        "user": user,
+        "op": op,
+        "entity": "measurement",
+        "entity_id": mid,
+        "vendor_id": vendor_of.get(kid),
+        "before": json.dumps(before, sort_keys=True) if before is not None else None,
+        "after": json.dumps(after, sort_keys=True) if after is not None else None,
+    }

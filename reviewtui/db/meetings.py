@@ -267,7 +267,9 @@ def list_meetings(
     if vendor_id is not None:
         q = q.where(m.Meeting.vendor_id == vendor_id)
     if only_vendor is not None:
-        q = q.where(m.Vendor.name == only_vendor)
+        from reviewtui.db.vendors import ids_named
+
+        q = q.where(m.Meeting.vendor_id.in_(ids_named(only_vendor, session=session)))
     return [
         MeetingRow(
             id=mt.id,
@@ -701,6 +703,8 @@ def start_meeting(
     mt = _meeting_for_write(session, meeting_id)
     if mt.status == "in_progress":
         raise UserError("the meeting is already in progress")
+    if mt.status == "cancelled":
+        raise UserError("the meeting was cancelled; schedule a new one (n on the meeting list)")
     if mt.status != "planned":
         raise UserError(f"the meeting has {enums.label(mt.status)}; it cannot be started again")
     refresh_agenda(meeting_id, session=session)

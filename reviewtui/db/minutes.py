@@ -137,7 +137,7 @@ def gather(
         .where(
             m.Meeting.vendor_id == mt.vendor_id,
             m.Meeting.id != mt.id,
-            m.Meeting.status != "planned",
+            m.Meeting.status.notin_(("planned", "cancelled")),
             m.Meeting.scheduled_at < mt.scheduled_at,
         )
         .order_by(m.Meeting.scheduled_at.desc())
@@ -415,6 +415,6 @@ def meeting_ref(meeting_id: int, *, session: Session) -> MeetingRef:
 def default_meeting(vendor_id: int, *, session: Session) -> int | None:
     """The meeting whose minutes a vendor's page opens: the latest that has taken place."""
     refs = vendor_meetings(vendor_id, session=session)
-    held = [r for r in refs if r.status != "planned"]
+    held = [r for r in refs if r.status not in ("planned", "cancelled")]
     chosen = held[-1] if held else (refs[0] if refs else None)
     return chosen.id if chosen else None

@@ -134,6 +134,11 @@ class Meeting(SQLModel, table=True):
     next_meeting_at: datetime | None = None
     revision: int = Field(default=1)
     version: int = Field(default=1)
+    # The calendar invitation (migration 0004_mail): one UID for the meeting's whole life, and the
+    # SEQUENCE of the last REQUEST/CANCEL sent, which each update must exceed.
+    ical_uid: str = Field(default="", max_length=200)
+    ical_sequence: int = Field(default=0)
+    cancel_reason: str = Field(default="", **_text())
 
 
 class Attendance(SQLModel, table=True):
@@ -399,3 +404,33 @@ class ChangeLog(SQLModel, table=True):
     vendor_id: int | None = None
     before: str | None = Field(default=None, **_text())
     after: str | None = Field(default=None, **_text())
+
+
+class MailSent(SQLModel, table=True):
+    """One message delivered to one recipient: minutes, an invitation, a reminder (0004_mail).
+
+    Only recipients the server accepted are recorded; the record is what keeps the same revision
+    from going to the same person twice and a reminder from going out twice a day.
+    """
+
+    __tablename__ = "mailsent"
+    __table_args__ = (
+        Index("ix_mailsent_meeting", "meeting_id", "kind"),
+        Index("ix_mailsent_recipient_day", "recipient", "kind", "day"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=clock.now)
+    sent_by: str = Field(default="", max_length=100)
+    kind: str = Field(max_length=12)  # minutes | invite | update | cancel | reminder | test
+    vendor_id: int | None = Field(default=None, foreign_key="vendor.id", ondelete="CASCADE")
+    meeting_id: int | None = Field(default=None, foreign_key="meeting.id", ondelete="CASCADE")
+    revision: int | None = None
+    draft: bool = Field(default=False)
+    recipient: str = Field(max_length=320)  # the address, lower case
+    recipient_name: str = Field(default="", max_length=200)
+    field: str = Field(default="to", max_length=3)  # to | cc
+    message_id: str = Field(default="", max_length=300)
+    sha256: str = Field(default="", max_length=64)  # the minutes' canonical JSON, as sent
+    attachment_sha256: str = Field(default="", max_length=64)  # the PDF file attached
+    sequence: int | None = None  # an invitation's SEQUENCE
+    day: date | None = None  # a reminder's day (local), for the once-a-day rule

@@ -102,6 +102,8 @@ def record_signoff(
             f"the minutes of meeting {meeting_id} are already signed off (revision "
             f"{meeting.revision}); to change them, amend: `reviewtui amend {meeting_id}`"
         )
+    if meeting.status == "cancelled":
+        raise UserError(f"meeting {meeting_id} was cancelled: it has no minutes to sign")
     if meeting.status == "planned":
         raise UserError(
             f"meeting {meeting_id} has not taken place yet (status planned): "

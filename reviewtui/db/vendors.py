@@ -14,6 +14,7 @@ from reviewtui.db.errors import NotFound, UserError
 from reviewtui.domain import clock, enums
 from reviewtui.domain import portfolio as portfolio_rows
 from reviewtui.domain.portfolio import VendorRow
+from reviewtui.domain.text import fold, line_problem
 
 
 def list_vendors(
@@ -28,8 +29,10 @@ def list_vendors(
     ``only_vendor`` narrows further to one name (the session's scope applies regardless).
     """
     today = today or clock.today()
-    q = vendors_query(today=today, only_vendor=only_vendor)
+    q = vendors_query(today=today)
     q = access.scoped(q, m.Vendor.id, session=session)
+    if only_vendor is not None:
+        q = q.where(m.Vendor.id.in_(ids_named(only_vendor, session=session)))
     return portfolio_rows.vendor_rows(
         session.execute(q), cadence_defaults=cadence_defaults, today=today
     )
@@ -83,22 +86,45 @@ def vendors_query(*, today: date, only_vendor: str | None = None):
         .order_by(m.Vendor.name)
     )
     if only_vendor is not None:
-        q = q.where(func.lower(m.Vendor.name) == only_vendor.lower())
+        # Exact (case-folded) names only: the caller passes a stored name, or the session's.
+        q = q.where(m.Vendor.name == only_vendor)
     return q
 
 
-def get_by_name(name: str, *, session: Session) -> m.Vendor:
-    """The vendor called ``name`` (case-insensitive), or NotFound naming the known ones.
+def ids_named(name: str, *, session: Session) -> list[int]:
+    """The ids of the vendors this session may see whose name is ``name``, case-folded in
+    Python (``Österreich``, ``Straße``, ``İstanbul``): SQLite's ``lower()`` folds ASCII only."""
+    key = fold(name)
+    return [vid for vid, n in names(session=session) if fold(n) == key]
 
-    Only vendors this session may see are found, and named.
-    """
-    q = select(m.Vendor).where(func.lower(m.Vendor.name) == name.lower())
-    v = session.scalar(access.scoped(q, m.Vendor.id, session=session))
-    if v is None:
-        names_q = select(m.Vendor.name).order_by(m.Vendor.name).limit(10)
-        known = session.scalars(access.scoped(names_q, m.Vendor.id, session=session)).all()
-        hint = f" (known: {', '.join(known)})" if known else " (the database has no vendors)"
-        raise NotFound(f"no vendor named {name!r}{hint}")
+
+def match_id(name: str, *, session: Session) -> int:
+    """The one vendor ``name`` means: the exact name in any case, else the one name containing
+    it (``keystone``). The same rule for every command; only vendors this session may see are
+    found, and named in the message when none or several match."""
+    known = names(session=session)
+    key = fold(name)
+    exact = [vid for vid, n in known if fold(n) == key]
+    if exact:
+        return exact[0]
+    partial = [(vid, n) for vid, n in known if key and key in fold(n)]
+    if len(partial) == 1:
+        return partial[0][0]
+    if len(partial) > 1:
+        shown = ", ".join(n for _, n in partial[:10])
+        raise UserError(f"vendor {name!r} matches {shown}: give more of the name")
+    hint = (
+        f" (known: {', '.join(n for _, n in known[:10])})"
+        if known
+        else " (the database has no vendors)"
+    )
+    raise NotFound(f"no vendor named {name!r}{hint}")
+
+
+def get_by_name(name: str, *, session: Session) -> m.Vendor:
+    """The vendor ``name`` means (see :func:`match_id`), or NotFound naming the known ones."""
+    v = session.get(m.Vendor, match_id(name, session=session))
+    assert v is not None
     return v
 
 
@@ -120,8 +146,10 @@ def create(
         raise UserError(f"category {category!r}: use one of {', '.join(enums.VENDOR_CATEGORIES)}")
     if criticality not in enums.CRITICALITY:
         raise UserError(f"criticality {criticality!r}: use one of {', '.join(enums.CRITICALITY)}")
-    exists = session.scalar(select(m.Vendor.id).where(func.lower(m.Vendor.name) == name.lower()))
-    if exists is not None:
+    if (problem := line_problem(name)) is not None:
+        raise UserError(f"vendor name {problem}")
+    same = [n for (n,) in session.execute(select(m.Vendor.name)) if fold(n) == fold(name)]
+    if same:
         raise UserError(f"a vendor named {name!r} exists already")
     v = m.Vendor(name=name, service=service, category=category, criticality=criticality, **extra)
     session.add(v)
@@ -200,6 +228,8 @@ def names(*, session: Session, only_vendor: str | None = None) -> list[tuple[int
     q = access.scoped(
         select(m.Vendor.id, m.Vendor.name).order_by(m.Vendor.name), m.Vendor.id, session=session
     )
+    rows = [(i, n) for i, n in session.execute(q)]
     if only_vendor is not None:
-        q = q.where(func.lower(m.Vendor.name) == only_vendor.lower())
-    return [(i, n) for i, n in session.execute(q)]
+        key = fold(only_vendor)
+        rows = [(i, n) for i, n in rows if fold(n) == key]
+    return rows

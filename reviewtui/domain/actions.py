@@ -13,6 +13,7 @@ from datetime import date
 from dateutil.relativedelta import relativedelta
 
 from reviewtui.domain import enums
+from reviewtui.domain import text as text_rules
 
 _UNITS = {
     "d": "days",
@@ -78,12 +79,21 @@ def parse_due(
     if not t:
         raise DueDateError(f"a due date is needed ({_examples(today)})")
     low = t.lower()
-    if low in _WORDS:
-        due = today + relativedelta(days=_WORDS[low])
-    elif _RELATIVE.match(low) and _RELATIVE.match(low)[2] in _UNITS:  # type: ignore[index]
-        due = today + parse_span(low)
-    else:
-        due = _absolute(t, today)
+    try:
+        if low in _WORDS:
+            due = today + relativedelta(days=_WORDS[low])
+        elif _RELATIVE.match(low) and _RELATIVE.match(low)[2] in _UNITS:  # type: ignore[index]
+            due = today + parse_span(low)
+        else:
+            due = _absolute(t, today)
+    except (OverflowError, ValueError) as exc:
+        if isinstance(exc, DueDateError):
+            raise
+        raise DueDateError(
+            f"due date {t!r} is outside {text_rules.FIRST_YEAR}-{text_rules.LAST_YEAR}"
+        ) from None
+    if (wrong := text_rules.date_problem(due)) is not None:
+        raise DueDateError(f"due date {wrong}")
     if not_before is not None and due < not_before:
         raise DueDateError(
             f"due date {due.isoformat()} is before {not_before_is} "

@@ -14,6 +14,7 @@ from datetime import date, datetime, time, timedelta
 from dateutil.relativedelta import relativedelta
 
 from reviewtui.domain import clock
+from reviewtui.domain import text as text_rules
 
 WHEN_EXAMPLES = "2026-12-03 10:00, 3 Dec 10:00 or +7d 14:00"
 DUE_EXAMPLES = "+7d, +2w, 2026-12-10 or 10 Dec"
@@ -84,8 +85,15 @@ def _parse_date(text: str, today: date, what: str, examples: str) -> date:
     """A calendar date from ``text`` (no time in it), refusing ambiguous numeric forms."""
     from dateutil import parser
 
-    rel = _relative_date(text, today)
+    try:
+        rel = _relative_date(text, today)
+    except (OverflowError, ValueError):
+        raise WhenError(
+            f"{what} {text!r} is outside {text_rules.FIRST_YEAR}-{text_rules.LAST_YEAR}"
+        ) from None
     if rel is not None:
+        if (wrong := text_rules.date_problem(rel)) is not None:
+            raise WhenError(f"{what} {wrong}; e.g. {examples}")
         return rel
     lower = text.lower()
     if lower.startswith("+") or lower.startswith("-"):
@@ -117,6 +125,8 @@ def _parse_date(text: str, today: date, what: str, examples: str) -> date:
         # A time slipped through in a form we do not take (10am, 10h): be explicit instead.
         raise WhenError(f"{what} {text!r}: write the time as 24-hour HH:MM, e.g. {examples}")
     if p1.year == p2.year:
+        if (wrong := text_rules.date_problem(p1.date())) is not None:
+            raise WhenError(f"{what} {wrong}; e.g. {examples}")
         return date(p1.year, p1.month, p1.day)
     # No year typed: the next such date from today (29 Feb: the next leap year's).
     for year in range(today.year, today.year + 9):

@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from reviewtui.domain.text import printable
 from reviewtui.exports import present
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -31,6 +32,10 @@ def page_size_css(page_size: str) -> str:
         raise UserError(f"page_size must be A4 or Letter, not {page_size!r}") from None
 
 
+def _finalize(value: Any) -> Any:
+    return printable(value) if isinstance(value, str) else value
+
+
 @lru_cache(maxsize=1)
 def _environment():
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -38,6 +43,9 @@ def _environment():
     return Environment(
         loader=FileSystemLoader(str(TEMPLATES)),
         autoescape=True,
+        # Every value printed goes through printable(): no control character reaches the page
+        # (or the PDF), an ESC stored in a name shows as ␛.
+        finalize=_finalize,
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,

@@ -2,7 +2,7 @@
 
 Every piece of user text is escaped, so that a note holding ``[x](file:///etc/passwd)``,
 ``<img ...>`` or ``# heading`` shows those characters instead of becoming a link, HTML or a
-heading.
+heading, and control characters (an ESC sequence stored in a name) show as visible stand-ins.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from reviewtui.domain.text import printable
 from reviewtui.exports import present
 
 _INLINE = re.compile(r"([\\`*_\[\]<>#|~!&])")
@@ -27,12 +28,12 @@ def _inert(line: str) -> str:
 
 def md(text: Any) -> str:
     """User text made inert in Markdown (one line: newlines become spaces)."""
-    return _inert(" ".join(str(text).split()))
+    return _inert(" ".join(printable(text).split()))
 
 
 def md_block(text: str) -> str:
     """Multi-line user text: each line escaped, line breaks kept."""
-    lines = [ln.rstrip() for ln in str(text).splitlines()]
+    lines = [ln.rstrip() for ln in printable(text).splitlines()]
     out = []
     for ln in lines:
         if not ln.strip():
@@ -186,7 +187,7 @@ def render(doc: Mapping[str, Any], *, sha256: str, generated_at: datetime | None
     else:
         out.append("**DRAFT**: " + _missing(c))
     out += ["", f"SHA-256 of the minutes: `{sha256}`", ""]
-    return "\n".join(out)
+    return printable("\n".join(out))  # a last net for any value not passed through md()
 
 
 def _amendment(doc: Mapping[str, Any]) -> list[str]:

@@ -8,7 +8,7 @@ value; an empty cell means the default (no threshold, weight 1, monthly, service
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +18,15 @@ from sqlalchemy.orm import Session
 from reviewtui.db import models as m
 from reviewtui.domain import kpi_fields as fields
 from reviewtui.domain.kpi_fields import FieldError
-from reviewtui.importers.reader import ImportFailed, Problem, check_columns, read, row_shape
+from reviewtui.domain.text import fold
+from reviewtui.importers.reader import (
+    ImportFailed,
+    Problem,
+    ReadOptions,
+    check_columns,
+    read,
+    row_shape,
+)
 
 REQUIRED = ("vendor", "kpi", "direction", "target")
 OPTIONAL = ("unit", "threshold", "weight", "frequency", "category")
@@ -33,6 +41,7 @@ class ImportSummary:
     unchanged: int
     vendors_created: int = 0
     dry_run: bool = False
+    notes: list[str] = field(default_factory=list, compare=False)  # warnings for the user
 
     def __str__(self) -> str:
         would = "would be " if self.dry_run else ""
@@ -46,27 +55,35 @@ class ImportSummary:
 
 
 def import_kpis(
-    path: Path, *, session: Session, dry_run: bool = False, name: str | None = None
+    path: Path,
+    *,
+    session: Session,
+    dry_run: bool = False,
+    name: str | None = None,
+    options: ReadOptions | None = None,
+    stdin: Any = None,
 ) -> ImportSummary:
     """Check every row, then (unless ``dry_run``) write them all; ImportFailed lists the bad."""
-    table = read(path, name)
+    table = read(path, name, required=REQUIRED, options=options, stdin=stdin)
     problems = check_columns(table, REQUIRED, OPTIONAL)
     if problems:
-        raise ImportFailed(table.file, problems)
+        raise ImportFailed(table.file, problems, notes=table.notes)
     present = set(table.columns)
-    vendors = {n.lower(): (i, n) for i, n in session.execute(select(m.Vendor.id, m.Vendor.name))}
+    decimal = table.options.decimal
+    vendors = {fold(n): (i, n) for i, n in session.execute(select(m.Vendor.id, m.Vendor.name))}
     seen: dict[tuple[str, str], int] = {}
     clean: list[tuple[int, dict[str, Any]]] = []
     for line, row in table.rows:
         bad = row_shape(table, line, row)
         out: dict[str, Any] = {}
+        pct = str(row.get("unit") or "").strip() == "%"
         for col, parse in (
             ("vendor", lambda v: fields.text(v, "vendor", required=True)),
             ("kpi", lambda v: fields.text(v, "kpi", required=True)),
             ("unit", lambda v: fields.text(v, "unit", max_length=40)),
             ("direction", fields.direction),
-            ("target", lambda v: fields.number(v, "target")),
-            ("weight", fields.weight),
+            ("target", lambda v, p=pct: fields.number(v, "target", decimal=decimal, percent=p)),
+            ("weight", lambda v: fields.weight(v, decimal=decimal)),
             ("frequency", fields.frequency),
             ("category", fields.category),
         ):
@@ -79,12 +96,16 @@ def import_kpis(
         if "threshold" in present and "direction" in out and "target" in out:
             try:
                 out["threshold"] = fields.threshold(
-                    row.get("threshold"), out["direction"], out["target"]
+                    row.get("threshold"),
+                    out["direction"],
+                    out["target"],
+                    decimal=decimal,
+                    percent=pct,
                 )
             except FieldError as exc:
                 bad.append(Problem(table.file, line, exc.column, exc.message))
         if "vendor" in out and "kpi" in out:
-            key = (out["vendor"].lower(), out["kpi"].lower())
+            key = (fold(out["vendor"]), fold(out["kpi"]))
             if key in seen:
                 bad.append(
                     Problem(
@@ -105,7 +126,7 @@ def import_kpis(
     ids = [vendors[v][0] for v, _ in seen if v in vendors]
     if ids:
         for k in session.scalars(select(m.Kpi).where(m.Kpi.vendor_id.in_(ids))):
-            existing[(k.vendor_id, k.name.lower())] = k
+            existing[(k.vendor_id, fold(k.name))] = k
         counts = dict(
             session.execute(
                 select(m.Measurement.kpi_id, func.count())
@@ -117,8 +138,8 @@ def import_kpis(
     else:
         counts = {}
     for line, out in clean:
-        v = vendors.get(out["vendor"].lower())
-        k = existing.get((v[0], out["kpi"].lower())) if v else None
+        v = vendors.get(fold(out["vendor"]))
+        k = existing.get((v[0], fold(out["kpi"]))) if v else None
         freq = out.get("frequency")
         if k is not None and freq is not None and freq != k.frequency and counts.get(k.id):
             problems.append(
@@ -131,7 +152,7 @@ def import_kpis(
                 )
             )
     if problems:
-        raise ImportFailed(table.file, sorted(problems, key=lambda p: p.line))
+        raise ImportFailed(table.file, sorted(problems, key=lambda p: p.line), notes=table.notes)
 
     created = updated = unchanged = new_vendors = 0
     made: dict[str, int] = {}
@@ -143,7 +164,7 @@ def import_kpis(
         "category": "service",
     }
     for _line, out in clean:
-        vkey = out["vendor"].lower()
+        vkey = fold(out["vendor"])
         v = vendors.get(vkey)
         if v is None and vkey not in made:
             new_vendors += 1
@@ -155,7 +176,7 @@ def import_kpis(
             else:
                 made[vkey] = -new_vendors
         vid = v[0] if v else made[vkey]
-        k = existing.get((vid, out["kpi"].lower()))
+        k = existing.get((vid, fold(out["kpi"])))
         values = {
             "name": out["kpi"],
             **{
@@ -188,4 +209,4 @@ def import_kpis(
             k.version += 1
     if not dry_run:
         session.flush()
-    return ImportSummary(created, updated, unchanged, new_vendors, dry_run)
+    return ImportSummary(created, updated, unchanged, new_vendors, dry_run, notes=table.notes)

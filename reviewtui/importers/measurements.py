@@ -18,34 +18,60 @@ from reviewtui.db import kpis as kpi_q
 from reviewtui.db import models as m
 from reviewtui.domain import kpi_fields as fields
 from reviewtui.domain.kpi_fields import FieldError
+from reviewtui.domain.text import fold
 from reviewtui.importers.kpis import ImportSummary
-from reviewtui.importers.reader import ImportFailed, Problem, check_columns, read, row_shape
+from reviewtui.importers.reader import (
+    ImportFailed,
+    Problem,
+    ReadOptions,
+    check_columns,
+    read,
+    row_shape,
+)
 
 REQUIRED = ("vendor", "kpi", "period", "value")
 OPTIONAL = ("source", "note")
 
 
 def import_measurements(
-    path: Path, *, session: Session, dry_run: bool = False, name: str | None = None
+    path: Path,
+    *,
+    session: Session,
+    dry_run: bool = False,
+    name: str | None = None,
+    options: ReadOptions | None = None,
+    stdin: Any = None,
+    progress: Any = None,
 ) -> ImportSummary:
-    """Check every row, then (unless ``dry_run``) write them all; ImportFailed lists the bad."""
-    table = read(path, name)
+    """Check every row, then (unless ``dry_run``) write them all; ImportFailed lists the bad.
+
+    The rows are written in short batches (see :func:`reviewtui.db.kpis.write_values`), each
+    its own transaction: a meeting's note saves go in between. ``progress(done, total)``.
+    """
+    if not dry_run:
+        # Check the file in a read transaction (deferred BEGIN on SQLite): the write lock is
+        # taken only by the short batches of write_values, never while rows are checked.
+        session.commit()
+        session.connection(execution_options={"readonly": True})
+    table = read(path, name, required=REQUIRED, options=options, stdin=stdin)
     problems = check_columns(table, REQUIRED, OPTIONAL)
     if problems:
-        raise ImportFailed(table.file, problems)
-    vendors = {n.lower(): (i, n) for i, n in session.execute(select(m.Vendor.id, m.Vendor.name))}
-    kpis: dict[tuple[int, str], tuple[int, str, str]] = {
-        (vid, name.lower()): (kid, name, freq)
-        for kid, vid, name, freq in session.execute(
-            select(m.Kpi.id, m.Kpi.vendor_id, m.Kpi.name, m.Kpi.frequency)
+        raise ImportFailed(table.file, problems, notes=table.notes)
+    vendors = {fold(n): (i, n) for i, n in session.execute(select(m.Vendor.id, m.Vendor.name))}
+    kpis: dict[tuple[int, str], tuple[int, str, str, str]] = {
+        (vid, fold(name)): (kid, name, freq, unit)
+        for kid, vid, name, freq, unit in session.execute(
+            select(m.Kpi.id, m.Kpi.vendor_id, m.Kpi.name, m.Kpi.frequency, m.Kpi.unit)
         )
     }
     names_of: dict[int, list[str]] = {}
-    for (vid, _), (_, name, _) in kpis.items():
+    for (vid, _), (_, name, _, _) in kpis.items():
         names_of.setdefault(vid, []).append(name)
+    decimal = table.options.decimal
     seen: dict[tuple[int, str, str], int] = {}
     clean: list[tuple[int, str, float, str, str | None]] = []
     has_note = "note" in table.columns
+    periods_seen: dict[tuple[Any, str], str] = {}
     for line, row in table.rows:
         bad = row_shape(table, line, row)
 
@@ -58,18 +84,13 @@ def import_measurements(
 
         vname = check(lambda v: fields.text(v, "vendor", required=True), row.get("vendor"))
         kname = check(lambda v: fields.text(v, "kpi", required=True), row.get("kpi"))
-        value = check(lambda v: fields.number(v, "value"), row.get("value"))
-        source = check(fields.source, row.get("source"))
-        note = None
-        if has_note:
-            note = check(lambda v: fields.text(v, "note", max_length=2000), row.get("note"))
         kpi = None
         if vname:
-            v = vendors.get(vname.lower())
+            v = vendors.get(fold(vname))
             if v is None:
                 bad.append(Problem(table.file, line, "vendor", f"no vendor named {vname!r}"))
             elif kname:
-                kpi = kpis.get((v[0], kname.lower()))
+                kpi = kpis.get((v[0], fold(kname)))
                 if kpi is None:
                     known = ", ".join(sorted(names_of.get(v[0], []))) or "none yet"
                     bad.append(
@@ -80,9 +101,25 @@ def import_measurements(
                             f"{v[1]!r} has no KPI named {kname!r} (its KPIs: {known})",
                         )
                     )
+        percent = kpi is not None and kpi[3].strip() == "%"
+        value = check(
+            lambda v, p=percent: fields.number(v, "value", decimal=decimal, percent=p),
+            row.get("value"),
+        )
+        source = check(fields.source, row.get("source"))
+        note = None
+        if has_note:
+            note = check(lambda v: fields.text(v, "note", max_length=2000), row.get("note"))
         period = None
         if kpi is not None:
-            period = check(lambda p, f=kpi[2]: fields.period(p, f), row.get("period"))
+            raw_period = row.get("period")
+            key_p = (raw_period if isinstance(raw_period, str | int | float) else None, kpi[2])
+            if key_p[0] is not None and key_p in periods_seen:
+                period = periods_seen[key_p]  # a file repeats a few periods thousands of times
+            else:
+                period = check(lambda p, f=kpi[2]: fields.period(p, f), raw_period)
+                if period is not None and key_p[0] is not None:
+                    periods_seen[key_p] = period
         elif fields.blank(row.get("period")):
             bad.append(Problem(table.file, line, "period", "is empty"))
         if kpi is not None and period is not None and source is not None:
@@ -103,7 +140,7 @@ def import_measurements(
         if not bad and kpi is not None and period is not None and value is not None:
             clean.append((kpi[0], period, value, source or "vendor", note))
     if problems:
-        raise ImportFailed(table.file, problems)
+        raise ImportFailed(table.file, problems, notes=table.notes)
 
     created = updated = unchanged = 0
     if dry_run:
@@ -133,14 +170,7 @@ def import_measurements(
                 unchanged += 1
             else:
                 updated += 1
-        return ImportSummary(created, updated, unchanged, dry_run=True)
-    for kid, p, val, s, n in clean:
-        outcome = kpi_q.upsert(kid, p, val, s, n, session=session)
-        if outcome == "created":
-            created += 1
-        elif outcome == "updated":
-            updated += 1
-        else:
-            unchanged += 1
-    session.flush()
-    return ImportSummary(created, updated, unchanged)
+        return ImportSummary(created, updated, unchanged, dry_run=True, notes=table.notes)
+    vendor_of = {kid: vid for (vid, _), (kid, _, _, _) in kpis.items()}
+    written = kpi_q.write_values(clean, session=session, vendor_of=vendor_of, progress=progress)
+    return ImportSummary(written.created, written.updated, written.unchanged, notes=table.notes)

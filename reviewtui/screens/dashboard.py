@@ -115,6 +115,9 @@ class DashboardScreen(Screen):
         status = self.query_one("#dash-status", Static)
         keep = table.cursor_key() if table.row_count else None  # type: ignore[attr-defined]
         table.clear()
+        self.app.shown_vendors = sorted(  # type: ignore[attr-defined]
+            ((r.vendor_id, r.name) for r in rows), key=lambda v: v[1].casefold()
+        )
         if not rows:
             empty.display = True
             table.display = False

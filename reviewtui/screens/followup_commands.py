@@ -7,6 +7,8 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from reviewtui.screens.palette import palette_vendors
+
 GENERAL = [
     ("Actions: all vendors", "open_actions", {}, "Open corrective actions, earliest due first"),
     ("Actions: overdue", "open_actions", {"overdue_only": True}, "Only the late ones"),
@@ -28,15 +30,7 @@ class FollowUpCommands(Provider):
     """'Actions: all vendors', 'Escalations', 'Audits of Keystone ...'."""
 
     async def startup(self) -> None:
-        worker = self.app.run_worker(self._load, thread=True, group="palette")
-        self._vendors: list[tuple[int, str]] = await worker.wait()
-
-    def _load(self) -> list[tuple[int, str]]:
-        from reviewtui.db import vendors as vendor_q
-
-        app = self.app
-        with app.db.read() as s:  # type: ignore[attr-defined]
-            return vendor_q.names(session=s, only_vendor=app.vendor_scope)  # type: ignore[attr-defined]
+        self._vendors: list[tuple[int, str]] = await palette_vendors(self.app)
 
     def _entries(self):
         for text, method, kwargs, help_text in GENERAL:

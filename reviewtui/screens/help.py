@@ -19,6 +19,7 @@ HELP = """\
 | Enter | open the selected vendor, meeting or action |
 | Ctrl+P | command palette: jump to any vendor or screen |
 | A | (dashboard) the open actions of every vendor; in it: / search, o overdue only, e edit, x done, n/p pages, P the action's plan |
+| Esc | (meeting) from the notes to the agenda, where single letters are commands (its border says so); everywhere else in a meeting, typing goes into the notes; u there undoes an attendance change |
 | ? | this help |
 | Ctrl+T | dark / light theme |
 | q | back to the previous screen (Escape too) |

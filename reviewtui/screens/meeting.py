@@ -1,7 +1,12 @@
 """The live meeting: agenda, timers, notes saved as they are typed, outcomes, attendance.
 
 Keys work without a mouse at 80x24. Ctrl+N / Ctrl+B / Ctrl+O work everywhere, even while typing
-notes; single letters work on the agenda list (Escape or Ctrl+G goes back to it from the notes).
+notes; single letters are commands only on the agenda list, and only once the facilitator has
+gone there on purpose (Escape or Ctrl+G from the notes; the list's border then says so). Every
+other way in (opening or resuming the meeting, Ctrl+N/Ctrl+B, moving an item, any dialog
+closing, Esc included) puts the focus in the current item's notes, and a letter typed on the list
+that is no command goes into the notes too: typed prose lands in a note or does nothing.
+Attendance changed here can be undone with ``u``.
 
 Nothing typed is lost: every keystroke updates a draft (reviewtui.lifeline.Drafts); a draft is
 saved 0.3 s after the last keystroke, and at most 0.6 s after the first unsaved one (plus a
@@ -19,7 +24,7 @@ import threading
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -33,7 +38,6 @@ from reviewtui.screens.meeting_modals import (
     AttendanceModal,
     Attendee,
     ConfirmModal,
-    MergeModal,
     OutcomeKindModal,
     PromptModal,
     owner_choices,
@@ -48,7 +52,9 @@ if TYPE_CHECKING:
     from reviewtui.lifeline import Drafts
 
 
-HINT_AGENDA = "Enter notes · i d a p outcome · + r t Del [ ] edit agenda · g make current"
+HINT_AGENDA = (
+    "AGENDA KEYS · Enter notes · i d a p outcome · + r t Del [ ] edit agenda · g current · u undo"
+)
 HINT_NOTES = "Esc or ^g agenda · ^n ^b next/previous item · ^o outcome · saved as you type"
 
 STATE_STYLE = {
@@ -100,6 +106,7 @@ class MeetingScreen(Screen):
             "shift+down,right_square_bracket", "move(1)", "Down", show=False, id="meeting.down"
         ),
         Binding("N", "next_meeting_date", "Next date", show=False, id="meeting.next_date"),
+        Binding("u", "undo", "Undo", show=False, id="meeting.undo"),
     ]
 
     DEFAULT_CSS = """
@@ -130,6 +137,8 @@ class MeetingScreen(Screen):
         self._resume: tuple[int, tuple[int, int]] | None = None
         self._agenda = AgendaList(id="agenda")
         self._editor = NotesEditor(id="notes")
+        # What ``u`` puts back: the attendance before each change made in this session.
+        self._undo: list[tuple[str, tuple]] = []
 
     # -- layout ------------------------------------------------------------------------------
 
@@ -167,13 +176,34 @@ class MeetingScreen(Screen):
         )
 
     def on_mount(self) -> None:
-        self.agenda.focus()
+        # Until the meeting is loaded the list holds the focus and drops letters; then the
+        # notes take it (set_focus, not focus(): a deferred focus could land after that).
+        self.set_focus(self.agenda)
         self._load(initial=True)
         self.set_interval(1.0, self._tick_timers)
 
     def on_screen_resume(self) -> None:
+        # Back from a dialog (confirmed or not) or another screen: the notes have the keys.
         if self.view is not None:
+            self.notes_first()
             self._load()
+
+    def notes_first(self) -> None:
+        """Put the focus in the shown item's notes, when this session may write them."""
+        if self.can_edit and self.editor.item_id is not None:
+            self.set_focus(self.editor)
+
+    def agenda_key(self, key: str, character: str | None) -> bool:
+        """A printable key on the agenda list: a command only when bound, else text.
+
+        Returns whether the key was taken (written into the notes, or dropped).
+        """
+        if self.view is not None and key in self.active_bindings:
+            return False  # the list has the focus on purpose: a one-letter command
+        if self.view is not None and self.can_edit and self.editor.item_id is not None:
+            self.set_focus(self.editor)
+            self.editor.post_message(events.Key(key, character))
+        return True
 
     # -- loading and showing -----------------------------------------------------------------
 
@@ -244,6 +274,8 @@ class MeetingScreen(Screen):
         self.agenda.show(view.items, view.current_item_id, keep, clock.now())
         self._show_item(self.agenda.highlighted_id, cursor=cursor)
         self._tick_timers()
+        if initial:
+            self.notes_first()  # opened or reopened: typing goes into the notes
 
     def _typing(self) -> bool:
         return self.editor.typing
@@ -279,8 +311,11 @@ class MeetingScreen(Screen):
             self._show_item(int(event.option_id))
 
     def on_descendant_focus(self) -> None:
-        hint = HINT_NOTES if self.focused is self._editor else HINT_AGENDA
+        on_list = self.focused is self._agenda
+        hint = HINT_AGENDA if on_list else HINT_NOTES
         self.query_one("#hint", Static).update(hint)
+        # Visible: the one place where single letters are commands.
+        self.agenda.border_title = "Agenda · commands" if on_list else "Agenda"
 
     def edit_notes(self) -> None:
         """Enter on the agenda: type notes on the highlighted item."""
@@ -318,15 +353,6 @@ class MeetingScreen(Screen):
 
     def on_notes_editor_status(self, event: NotesEditor.Status) -> None:
         self._status(event.text)
-
-    def on_notes_editor_conflicted(self, event: NotesEditor.Conflicted) -> None:
-        c = event.conflict
-        me = self.app.settings.user  # type: ignore[attr-defined]
-
-        def done(result) -> None:
-            self.editor.merged(event.item_id, c.version, result.text if result else None)
-
-        self.app.push_screen(MergeModal(c.theirs, event.mine, c.by, me), done)
 
     def on_unmount(self) -> None:
         from reviewtui import lifeline
@@ -448,16 +474,39 @@ class MeetingScreen(Screen):
         if not self._guard():
             return
 
+        before = tuple(_entry(p) for p in self._attendees()) if self.view.attendance else ()
+
         def done(people) -> None:
             if people is not None:
+                entries = [_entry(p) for p in people]
+                if tuple(entries) == before:
+                    return
+                self._undo.append(("attendance", before))
                 self._write(
                     meeting_q.set_attendance,
                     self.meeting_id,
-                    [_entry(p) for p in people],
-                    message="Attendance saved.",
+                    entries,
+                    message="Attendance saved (u undoes).",
                 )
 
         self.app.push_screen(AttendanceModal(self._attendees(), "save"), done)
+
+    def action_undo(self) -> None:
+        """Put back what the last change of attendance made in this session replaced."""
+        from reviewtui.db import meetings as meeting_q
+
+        if not self._guard():
+            return
+        if not self._undo:
+            self.notify("Nothing to undo: u puts back attendance changed in this session.")
+            return
+        _kind, before = self._undo.pop()
+        self._write(
+            meeting_q.set_attendance,
+            self.meeting_id,
+            list(before),
+            message="Attendance put back as it was.",
+        )
 
     def _attendees(self) -> list[Attendee]:
         view = self.view
@@ -499,6 +548,10 @@ class MeetingScreen(Screen):
         index = 0 if index is None else max(0, min(len(view.items) - 1, index + delta))
         target = view.items[index]
         self.agenda.highlighted = index
+        # Shown now, not when the highlight message comes round: keys typed straight after
+        # Ctrl+N belong to the new item.
+        self._show_item(target.id)
+        self.notes_first()
         if self.can_edit and target.id != view.current_item_id:
             self._write(meeting_q.go_to_item, self.meeting_id, target.id)
 
@@ -513,6 +566,7 @@ class MeetingScreen(Screen):
 
         item = self._item()
         if item is not None and self._guard():
+            self.notes_first()
             self._write(meeting_q.go_to_item, self.meeting_id, item.id)
 
     def action_facts(self) -> None:
@@ -675,6 +729,7 @@ class MeetingScreen(Screen):
 
         item = self._item()
         if item is not None and self._guard():
+            self.notes_first()
             self._write(meeting_q.move_item, item.id, delta)
 
     def action_next_meeting_date(self) -> None:

@@ -1,4 +1,4 @@
-"""Small modals of the live meeting: prompts, confirmation, attendance, outcomes, merge.
+"""Small modals of the live meeting: prompts, confirmation, attendance, outcomes.
 
 Each returns its value through ``dismiss``; none touches the database (the meeting screen does,
 in workers). Ctrl+S or Enter confirms, Ctrl+G or Escape cancels (cancelling is never
@@ -16,9 +16,9 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, DataTable, Input, Label, Select, Static, TextArea
+from textual.widgets import DataTable, Input, Label, Select, Static
 
 from reviewtui.domain import enums
 from reviewtui.widgets.table import Table
@@ -335,70 +335,3 @@ class ActionModal(ModalScreen[ActionInput | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
-
-
-@dataclass(frozen=True)
-class MergeResult:
-    text: str
-
-
-class MergeModal(ModalScreen[MergeResult | None]):
-    """Two versions of one item's notes: theirs (read-only) and yours to merge; Ctrl+S saves."""
-
-    DEFAULT_CSS = """
-    MergeModal { align: center middle; }
-    #merge-box { width: 100%; height: 100%; border: round $warning; background: $panel; }
-    #merge-panes { height: 1fr; }
-    #merge-panes Vertical { width: 1fr; }
-    #merge-panes TextArea { height: 1fr; }
-    #merge-buttons { height: 3; }
-    """
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Save merged", id="merge.save"),
-        Binding("ctrl+r", "take_theirs", "Take theirs", id="merge.theirs"),
-        Binding("escape,ctrl+g", "keep_both", "Keep both", id="merge.both"),
-    ]
-
-    def __init__(self, theirs: str, mine: str, by: str, me: str) -> None:
-        super().__init__()
-        self.theirs = theirs
-        self.mine = mine
-        self.by = by or "someone"
-        self.me = me or "you"
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="merge-box"):
-            yield Static(
-                Text.assemble(
-                    ("CONFLICT ", "bold reverse"),
-                    f"{self.by} saved these notes while you were typing. Merge them on the "
-                    "right, then Ctrl+S. Ctrl+R takes theirs; Esc keeps both, one after the other.",
-                )
-            )
-            with Horizontal(id="merge-panes"):
-                with Vertical():
-                    yield Label(f"Theirs ({escape(self.by)})")
-                    yield TextArea(self.theirs, read_only=True, id="merge-theirs")
-                with Vertical():
-                    yield Label("Yours (edit to merge)")
-                    yield TextArea(self.mine, id="merge-mine")
-            with Horizontal(id="merge-buttons"):
-                yield Button("Save merged", id="merge-save", variant="primary")
-                yield Button("Take theirs", id="merge-take")
-
-    def on_mount(self) -> None:
-        self.query_one("#merge-mine", TextArea).focus()
-
-    @on(Button.Pressed, "#merge-save")
-    def action_save(self) -> None:
-        self.dismiss(MergeResult(self.query_one("#merge-mine", TextArea).text))
-
-    @on(Button.Pressed, "#merge-take")
-    def action_take_theirs(self) -> None:
-        self.dismiss(MergeResult(self.theirs))
-
-    def action_keep_both(self) -> None:
-        from reviewtui.lifeline import CONFLICT_SEPARATOR
-
-        mine = self.query_one("#merge-mine", TextArea).text
-        self.dismiss(MergeResult(self.theirs + CONFLICT_SEPARATOR.format(who=self.me) + mine))

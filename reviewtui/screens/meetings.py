@@ -19,9 +19,15 @@ from reviewtui.screens.meeting_modals import MODAL_CSS
 from reviewtui.widgets.footer import Footer
 from reviewtui.widgets.table import Table
 
-STATUS_STYLE = {"in_progress": "bold green", "planned": "", "ended": "dim", "signed_off": "dim"}
+STATUS_STYLE = {
+    "in_progress": "bold green",
+    "planned": "",
+    "ended": "dim",
+    "signed_off": "dim",
+    "cancelled": "dim strike",
+}
 # In progress first, then what is coming, then the past (newest first).
-STATUS_ORDER = {"in_progress": 0, "planned": 1, "ended": 2, "signed_off": 2}
+STATUS_ORDER = {"in_progress": 0, "planned": 1, "ended": 2, "signed_off": 2, "cancelled": 2}
 
 
 class MeetingsScreen(Screen):
@@ -30,6 +36,8 @@ class MeetingsScreen(Screen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open", "Open", id="meetings.open"),
         Binding("n", "new", "New meeting", id="meetings.new"),
+        Binding("t", "reschedule", "Reschedule", id="meetings.reschedule"),
+        Binding("X", "cancel_meeting", "Cancel meeting", id="meetings.cancel"),
         Binding("f", "feedback", "Feedback", id="meetings.feedback"),
         Binding("M", "minutes", "Minutes", id="meetings.minutes"),
         Binding("r", "refresh", "Refresh", id="meetings.refresh"),
@@ -197,6 +205,134 @@ class MeetingsScreen(Screen):
                 self.load()
 
         self.app.push_screen(NewMeetingModal(names, vendor_id), done)
+
+    # --- reschedule and cancel (those invited are told by mail) ------------------------------
+
+    def _planned_row(self, doing: str):
+        if self.app.settings.role != "facilitator":  # type: ignore[attr-defined]
+            self.notify(f"This session is read-only: meetings cannot be {doing}.", severity="error")
+            return None
+        mid = self._selected_id()
+        row = self.rows.get(mid) if mid is not None else None
+        if row is None:
+            return None
+        if row.status != "planned":  # type: ignore[attr-defined]
+            self.notify(
+                f"Only a planned meeting can be {doing}; this one is {enums.label(row.status)}.",  # type: ignore[attr-defined]
+                severity="warning",
+            )
+            return None
+        return row
+
+    def action_reschedule(self) -> None:
+        row = self._planned_row("rescheduled")
+        if row is None:
+            return
+
+        def done(text: str | None) -> None:
+            if text is not None:
+                self._change(row.id, "update", text)  # type: ignore[attr-defined]
+
+        self.app.push_screen(
+            PromptModal(f"Move meeting {row.id} to", f"When: {WHEN_EXAMPLES}", when=True), done
+        )
+
+    def action_cancel_meeting(self) -> None:
+        row = self._planned_row("cancelled")
+        if row is None:
+            return
+
+        def done(text: str | None) -> None:
+            if text is not None:
+                self._change(row.id, "cancel", text)  # type: ignore[attr-defined]
+
+        self.app.push_screen(
+            PromptModal(f"Cancel meeting {row.id}? Reason (optional)", "Reason", when=False),
+            done,
+        )
+
+    # Its own group: the list's reload on resume (exclusive in "db") must not cancel it.
+    @work(thread=True, group="meeting-change", exit_on_error=False)
+    def _change(self, meeting_id: int, kind: str, text: str) -> None:
+        from reviewtui.db import mail as mail_q
+        from reviewtui.db.errors import UserError
+        from reviewtui.domain.when import parse_when
+        from reviewtui.mail import invites
+
+        app = self.app
+        try:
+            with app.db.session() as s:  # type: ignore[attr-defined]
+                if kind == "update":
+                    state = mail_q.reschedule(meeting_id, parse_when(text, now=clock.now()),
+                                              session=s)  # fmt: skip
+                else:
+                    state = mail_q.cancel(meeting_id, text, session=s)
+        except (UserError, ValueError) as exc:
+            app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
+            return
+        done = "moved" if kind == "update" else "cancelled"
+        app.call_from_thread(self.notify, f"Meeting {meeting_id} {done}.", markup=False)
+        app.call_from_thread(self.load)
+        try:
+            out = invites.announce(app.db, app.settings, state, kind)  # type: ignore[attr-defined]
+        except UserError as exc:
+            app.call_from_thread(
+                self.notify,
+                f"Those invited were not told: {exc}",
+                severity="error",
+                markup=False,
+                timeout=12,
+            )
+            return
+        if out is not None:
+            told = f"Told {len(out.accepted)} invited by mail."
+            if out.refused:
+                told += " Refused: " + ", ".join(r.address for r, _why in out.refused) + "."
+            app.call_from_thread(
+                self.notify, told, severity="error" if out.refused else "information",
+                markup=False,
+            )  # fmt: skip
+
+
+class PromptModal(ModalScreen[str | None]):
+    """One line of text (a time, or a reason); Enter gives it, Escape gives None."""
+
+    DEFAULT_CSS = "PromptModal { align: center middle; }" + MODAL_CSS
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,ctrl+g", "cancel", "Cancel", id="prompt.cancel"),
+    ]
+
+    def __init__(self, title: str, placeholder: str, *, when: bool) -> None:
+        super().__init__()
+        self.title_text = title
+        self.placeholder = placeholder
+        self.when = when
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="modal-box"):
+            yield Label(Text(self.title_text), classes="title")
+            yield Input(placeholder=self.placeholder, id="prompt-input")
+            yield Static("Enter confirms · Esc cancels", classes="muted")
+            yield Static("", classes="modal-error", id="prompt-error")
+
+    def on_mount(self) -> None:
+        self.query_one("#prompt-input", Input).focus()
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        from reviewtui.domain.when import WhenError, parse_when
+
+        text = self.query_one("#prompt-input", Input).value
+        if self.when:
+            try:
+                parse_when(text, now=clock.now())
+            except WhenError as exc:
+                self.query_one("#prompt-error", Static).update(Text(str(exc)))
+                return
+        self.dismiss(text)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
 
 
 class NewMeetingModal(GuardedForm, ModalScreen[int | None]):

@@ -28,6 +28,58 @@ def _parser():
     return MarkdownIt("commonmark", {"html": False}).enable("table")
 
 
+def minutes_pdf(db, settings, document, *, signed_off: bool) -> tuple[bytes, str]:
+    """The minutes PDF as the app exports and mails it: signed-off minutes exported by a
+    facilitator are digitally signed with the organisation's key (UserError naming `keys init`
+    when there is none); returns the bytes and a note for the user. Runs in a worker."""
+    from reviewtui import config
+    from reviewtui.db import certificates
+    from reviewtui.db.errors import UserError
+    from reviewtui.domain import clock
+    from reviewtui.exports import pdf, signing
+
+    facilitator = settings.role == "facilitator"
+    key, note = None, ""
+    if signed_off and facilitator:
+        with db.read() as s:
+            registered = certificates.current_key(session=s)
+        key = signing.resolve_key(
+            settings.signing, registered, config_file=str(config.system_config_file())
+        )
+        if key is None:
+            raise UserError(
+                "no signing key for minutes: a facilitator creates one with "
+                "`reviewtui keys init --org NAME --out PATH`"
+            )
+    elif signed_off:
+        note = " (not digitally signed: only a facilitator's export is)"
+    now = clock.now()
+    line = signing.line_for(key, now).as_context() if key is not None else None
+    data = pdf.render(document, page_size=settings.page_size, generated_at=now, signature=line)
+    if key is not None:
+        data = signing.Signer(key).sign(data)
+    return data, note
+
+
+def sent_line(rows) -> str:
+    """``Mailed: revision 1 to 5 people, last 2026-11-28 09:00 by jane`` ('' when never)."""
+    if not rows:
+        return ""
+    by_rev: dict[tuple[int | None, bool], set[str]] = {}
+    for r in rows:
+        by_rev.setdefault((r.revision, r.draft), set()).add(r.recipient)
+    parts = [
+        f"revision {rev}{' (draft)' if draft else ''} to {len(who)} "
+        f"{'person' if len(who) == 1 else 'people'}"
+        for (rev, draft), who in sorted(by_rev.items(), key=lambda kv: (kv[0][0] or 0, kv[0][1]))
+    ]
+    last = rows[-1]
+    return (
+        f"Mailed: {'; '.join(parts)}; last {last.at.astimezone():%Y-%m-%d %H:%M} by "
+        f"{last.sent_by or 'someone'} (Message-ID {last.message_id})"
+    )
+
+
 @dataclass(frozen=True)
 class SignatoryInput:
     """What the sign-off form returns."""
@@ -51,6 +103,7 @@ class _Loaded:
     attendees: tuple[tuple[str, str, str, str], ...]  # name, organisation, role, side
     previous_id: int | None
     next_id: int | None
+    sent: str = ""  # who got which revision by mail, one line
 
 
 class MinutesScreen(Screen):
@@ -60,6 +113,7 @@ class MinutesScreen(Screen):
         Binding("s", "sign_off", "Sign off", id="minutes.sign_off"),
         Binding("e", "export", "Export PDF", id="minutes.export"),
         Binding("A", "amend", "Amend", id="minutes.amend"),
+        Binding("M", "send_mail", "Send to attendees", id="minutes.send_mail"),
         Binding("v", "verify", "Verify", id="minutes.verify", show=False),
         Binding("left_square_bracket", "previous", "Previous", id="minutes.previous"),
         Binding("right_square_bracket", "next", "Next", id="minutes.next"),
@@ -98,6 +152,7 @@ class MinutesScreen(Screen):
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def load(self) -> None:
+        from reviewtui.db import mail as mail_q
         from reviewtui.db import minutes as minutes_q
         from reviewtui.db.errors import UserError
         from reviewtui.exports import markdown
@@ -113,6 +168,7 @@ class MinutesScreen(Screen):
                     return
                 view = minutes_q.get(mid, session=s, settings=app.settings)  # type: ignore[attr-defined]
                 refs = minutes_q.vendor_meetings(view.document["vendor"]["id"], session=s)
+                sent = sent_line(mail_q.sendings(mid, session=s, kinds=("minutes",)))
         except UserError as exc:
             app.call_from_thread(self._failed, str(exc))
             return
@@ -134,6 +190,7 @@ class MinutesScreen(Screen):
             ),
             previous_id=ids[at - 1] if at > 0 else None,
             next_id=ids[at + 1] if 0 <= at < len(ids) - 1 else None,
+            sent=sent,
         )
         app.call_from_thread(self._show, loaded)
 
@@ -155,8 +212,12 @@ class MinutesScreen(Screen):
         else:
             state = f"[b red]DRAFT[/] revision {d.revision}: not signed off"
             hint = "s record a signatory · e export"
+        from rich.markup import escape
+
+        mailed = f"\n[dim]{escape(d.sent)}[/dim]" if d.sent else ""
         self.query_one("#minutes-status", Static).update(
-            f"Meeting {d.meeting_id} · {state}\n[dim]{hint} · [ ] previous/next meeting[/dim]"
+            f"Meeting {d.meeting_id} · {state}{mailed}\n"
+            f"[dim]{hint} · M send to attendees · [ ] previous/next meeting[/dim]"
         )
         self.query_one("#minutes-md", Markdown).update(d.markdown)
         self.refresh_bindings()
@@ -292,41 +353,16 @@ class MinutesScreen(Screen):
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
     def _export(self, meeting_id: int) -> None:
-        from reviewtui import config
-        from reviewtui.db import certificates
         from reviewtui.db import minutes as minutes_q
         from reviewtui.db.errors import UserError
-        from reviewtui.domain import clock
-        from reviewtui.exports import files, pdf, signing
+        from reviewtui.exports import files
 
         app = self.app
-        settings = app.settings  # type: ignore[attr-defined]
-        note = ""
+        db, settings = app.db, app.settings  # type: ignore[attr-defined]
         try:
-            with app.db.read() as s:  # type: ignore[attr-defined]
+            with db.read() as s:
                 view = minutes_q.get(meeting_id, session=s, settings=settings)
-                registered = None
-                if view.signed_off and settings.role == "facilitator":
-                    registered = certificates.current_key(session=s)
-            key = None
-            if view.signed_off and settings.role == "facilitator":
-                key = signing.resolve_key(
-                    settings.signing, registered, config_file=str(config.system_config_file())
-                )
-                if key is None:
-                    raise UserError(
-                        "no signing key for minutes: a facilitator creates one with "
-                        "`reviewtui keys init --org NAME --out PATH`"
-                    )
-            elif view.signed_off:
-                note = " (not digitally signed: only a facilitator's export is)"
-            now = clock.now()
-            line = signing.line_for(key, now).as_context() if key is not None else None
-            data = pdf.render(
-                view.document, page_size=settings.page_size, generated_at=now, signature=line
-            )
-            if key is not None:
-                data = signing.Signer(key).sign(data)
+            data, note = minutes_pdf(db, settings, view.document, signed_off=view.signed_off)
             path = files.write(
                 data, settings.exports_path() / files.default_name(view.document, "pdf")
             )
@@ -336,6 +372,42 @@ class MinutesScreen(Screen):
             )
             return
         app.call_from_thread(self.notify, f"Saved {path}{note}", timeout=8, markup=False)
+
+    def action_send_mail(self) -> None:
+        if self.loaded is not None and self._facilitator("send minutes"):
+            self.notify("Finding the recipients…", timeout=2)
+            self._plan_mail(self.loaded.meeting_id, self.loaded.status != "signed_off")
+
+    @work(thread=True, exclusive=True, group="mail-plan", exit_on_error=False)
+    def _plan_mail(self, meeting_id: int, draft: bool) -> None:
+        from reviewtui.db.errors import UserError
+        from reviewtui.mail import minutes as mm
+
+        app = self.app
+        try:
+            plan = mm.plan(app.db, app.settings, meeting_id, draft=draft)  # type: ignore[attr-defined]
+        except UserError as exc:
+            app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
+            return
+        if not plan.recipients:
+            app.call_from_thread(
+                self.notify,
+                f"Revision {plan.revision} went to all {len(plan.already)} recipients already "
+                f"(reviewtui send minutes {meeting_id} --again sends it again).",
+                markup=False,
+                timeout=8,
+            )
+            return
+        app.call_from_thread(self._confirm_mail, plan)
+
+    def _confirm_mail(self, plan) -> None:
+        from reviewtui.screens.send_mail import SendMinutesModal
+
+        def _closed(sent: bool | None) -> None:
+            if sent:
+                self.load()
+
+        self.app.push_screen(SendMinutesModal(plan), _closed)
 
     def action_verify(self) -> None:
         if self.loaded is not None:

@@ -74,6 +74,13 @@ class AgendaList(OptionList):
                 event.prevent_default()
                 event.stop()
                 edit()
+        elif event.is_printable:
+            # A letter that is no command of the screen is text: it goes into the notes (or
+            # nowhere), never to a binding further up.
+            take = getattr(self.screen, "agenda_key", None)
+            if take is not None and take(event.key, event.character):
+                event.prevent_default()
+                event.stop()
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -4,7 +4,13 @@ Every change becomes a draft in the screen's :class:`reviewtui.lifeline.Drafts` 
 SIGHUP/SIGTERM handler flushes). A draft is saved 0.3 s after the last keystroke and at most
 0.6 s after the first unsaved one, checked every 100 ms: well within a second, even of a
 ``kill -9``. One save is in flight at a time, carrying the notes version the text was typed on;
-when someone else saved in between, both texts are shown to merge.
+when someone else saved in between, both texts are kept in the note, theirs first, for the
+typist to merge in place (the keys never leave the editor, so nothing is reordered).
+
+Threads: the draft is updated in the same call that changes the text (``edit``/``undo``/
+``redo``), not when the posted ``Changed`` message is handled later, so a refresh that lands
+between the two cannot take the words for "not typed". The version a draft is based on lives in
+the Drafts registry, which the save worker updates in one locked step with the draft it drops.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from textual.message import Message
 from textual.widgets import TextArea
 
 from reviewtui.domain import clock
+from reviewtui.lifeline import CONFLICT_SEPARATOR
 
 DEBOUNCE_S = 0.3  # save this long after the last keystroke...
 MAX_WAIT_S = 0.6  # ...or this long after the first unsaved one, whichever comes first
@@ -44,14 +51,12 @@ class NotesEditor(TextArea):
         self.meeting_id: int | None = None
         self.item_id: int | None = None  # the item whose notes are shown
         self.editable = False
-        self._shown_text = ""
         self._shown_version = 0  # the stored version the shown text is based on
         self._first_dirty: float | None = None
         self._last_change = 0.0
         self._saving = False
         self._save_blocked = False
         self._retry_at = 0.0
-        self._conflict_open = False
 
     def attach(self, drafts, meeting_id: int) -> None:
         self.drafts = drafts
@@ -81,26 +86,30 @@ class NotesEditor(TextArea):
         self.editable = editable
         self.read_only = not editable or self._save_blocked
         draft = self.drafts.get(item.id) if self.drafts is not None else None
+        # The view may have been read before this session's own last save landed: then what
+        # this session stored is the newer text (versions of an item only grow).
+        version, text = item.notes_version, item.notes
+        mine = self.drafts.last_stored(item.id) if self.drafts is not None else None
+        if mine is not None and mine[0] > version:
+            version, text = mine
         if item.id != self.item_id:
             if self.typing:
                 self._first_dirty = 0.0  # leaving an item: save its draft at the next tick
             self.item_id = item.id
-            self._shown_version = draft.base_version if draft else item.notes_version
-            self._load(draft.text if draft else item.notes, cursor)
+            self._shown_version = draft.base_version if draft else version
+            self._load(draft.text if draft else text, cursor)
         elif draft is None:
-            # Only a newer version replaces the text: a view loaded just before our own save
-            # landed is older than what is shown.
-            if item.notes_version > self._shown_version:
-                self._shown_version = item.notes_version
-                if item.notes != self.text:
+            # Only a newer version replaces the text: an older view changes nothing.
+            if version > self._shown_version:
+                self._shown_version = version
+                if text != self.text:
                     # Another session's notes, nothing typed here: take them in place.
-                    self._load(item.notes, self.cursor_location)
-        elif item.notes_version != draft.base_version and item.notes not in draft.sent:
+                    self._load(text, self.cursor_location)
+        elif item.notes_version > draft.base_version and item.notes not in draft.sent:
             who = item.notes_updated_by or "someone"
             self.post_message(self.Status(f"{who} saved newer notes: merge on next save"))
 
     def _load(self, text: str, cursor=None) -> None:
-        self._shown_text = text
         self.load_text(text)
         if cursor is None:
             lines = text.split("\n")
@@ -111,17 +120,36 @@ class NotesEditor(TextArea):
 
     # -- typing and saving -------------------------------------------------------------------
 
+    def edit(self, edit):
+        result = super().edit(edit)
+        self._typed()
+        return result
+
+    def undo(self) -> None:
+        super().undo()
+        self._typed()
+
+    def redo(self) -> None:
+        super().redo()
+        self._typed()
+
+    def on_key(self, event) -> None:
+        # Read-only notes take no text, and a letter typed into them is no command either.
+        if self.read_only and event.is_printable:
+            event.prevent_default()
+            event.stop()
+
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
-        event.stop()
+        event.stop()  # the draft was updated when the text changed (see _typed)
+
+    def _typed(self) -> None:
+        """The text changed by an edit here: update the draft now, on the UI thread."""
         if self.item_id is None or self.drafts is None or self.meeting_id is None:
             return
-        text = self.text
-        if text == self._shown_text and self.drafts.get(self.item_id) is None:
-            return  # the text we loaded, not typed
         if not self.editable:
             return
         self.drafts.edit(
-            self.meeting_id, self.item_id, text, self._shown_version, self.cursor_location
+            self.meeting_id, self.item_id, self.text, self._shown_version, self.cursor_location
         )
         now = time.monotonic()
         self._last_change = now
@@ -130,7 +158,7 @@ class NotesEditor(TextArea):
         self.post_message(self.Status("typing…"))
 
     def _autosave_tick(self) -> None:
-        if self.drafts is None or self._saving or self._conflict_open or self._save_blocked:
+        if self.drafts is None or self._saving or self._save_blocked:
             return
         now = time.monotonic()
         if now < self._retry_at:
@@ -186,11 +214,9 @@ class NotesEditor(TextArea):
         self._saving = False
         if saved is None:
             return
-        item_id, text, version = saved
+        item_id, _text, version = saved
         if item_id == self.item_id:
-            self._shown_version = version
-            if self.drafts.get(item_id) is None:
-                self._shown_text = text
+            self._shown_version = max(self._shown_version, version)
         stamp = clock.now().astimezone().strftime("%H:%M:%S")
         self.post_message(self.Status(f"saved {stamp} v{version}"))
 
@@ -204,31 +230,36 @@ class NotesEditor(TextArea):
         self.post_message(self.Status(f"NOT SAVED: {message}"))
         self.notify(message, severity="error", timeout=6)
 
-    class Conflicted(Message):
-        """A save crossed someone else's: the screen shows both texts, then calls ``merged``."""
-
-        def __init__(self, item_id: int, conflict, mine: str) -> None:
-            super().__init__()
-            self.item_id = item_id
-            self.conflict = conflict
-            self.mine = mine
-
     def _conflict(self, item_id: int, c) -> None:
-        self._saving = False
-        self._conflict_open = True  # no saves until the merge is decided
-        draft = self.drafts.get(item_id)
-        self.post_message(self.Conflicted(item_id, c, draft.text if draft else c.mine))
+        """Someone else saved this item first: keep both texts in the note, theirs first.
 
-    def merged(self, item_id: int, version: int, text: str | None) -> None:
-        """The merge of a conflict (None: decided later); it is saved at the next tick."""
-        self._conflict_open = False
-        if text is None:
+        The typist goes on typing where they were (the cursor moves with their words); the
+        joined text is saved at the next tick like any draft, so it is autosaved and flushed on
+        SIGHUP, SIGTERM and exit. Merging is editing the note.
+        """
+        self._saving = False
+        draft = self.drafts.get(item_id)
+        if draft is None:
             return
-        self.drafts.rebase(item_id, version, text)
+        who = self.drafts.user or "someone"
+        head = c.theirs + CONFLICT_SEPARATOR.format(who=who)
         if item_id == self.item_id:
-            self._shown_version = version
-            self._load(text, self.cursor_location)
+            # Based on their version first, then the edit: the draft follows the text.
+            self.drafts.rebase(item_id, c.version)
+            self._shown_version = c.version
+            self.insert(head, (0, 0))  # the cursor keeps its place in the typist's words
+        else:
+            self.drafts.rebase(item_id, c.version, head + draft.text)
         self._first_dirty = 0.0
+        by = c.by or "someone"
+        self.post_message(self.Status(f"CONFLICT: {by}'s notes kept above yours: merge here"))
+        self.notify(
+            f"{by} saved notes on this item while you were typing. Both are kept in the note, "
+            f"{by}'s first: edit it into one.",
+            title="Conflict",
+            severity="warning",
+            timeout=10,
+        )
 
     def flush_now(self) -> int:
         """Write every draft synchronously (leaving the screen, the app closing)."""

@@ -75,3 +75,26 @@ def test_what_cannot_be_stored_goes_to_the_recovery_file(db, item) -> None:
     assert lifeline.flush(drafts) == 0
     saved = lifeline.recovery_file().read_text(encoding="utf-8")
     assert "words after sign-off" in saved and f"meeting {mid} item {item_id}" in saved
+
+
+def test_a_key_pressed_before_the_screen_hears_of_a_save_starts_on_that_save(db, item) -> None:
+    """The false conflict: the save lands and drops the draft; the screen still shows v0."""
+    mid, item_id = item
+    drafts = lifeline.Drafts(db.url, "alice")
+    drafts.edit(mid, item_id, "Plan 2 raised", 0)
+    sent = drafts.sending(item_id)
+    with db.session() as s:
+        version = mq.save_notes(item_id, sent.text, sent.base_version, session=s)
+    assert drafts.stored(item_id, sent.text, version) is None  # the worker's step...
+    # ...and a key pressed before the UI thread learns of version 1 still says 0.
+    d = drafts.edit(mid, item_id, "Plan 2 raised,", 0)
+    assert d.base_version == version
+    assert lifeline.flush(drafts) == 1  # e.g. SIGHUP right now: stored once, not twice
+    assert _notes(db, mid, item_id)[:2] == ("Plan 2 raised,", 2)
+
+
+def test_a_newer_version_from_someone_else_wins_over_what_we_stored(db, item) -> None:
+    mid, item_id = item
+    drafts = lifeline.Drafts(db.url, "alice")
+    drafts.stored(item_id, "ours", 1)
+    assert drafts.edit(mid, item_id, "theirs, then ours", 3).base_version == 3

@@ -44,6 +44,8 @@ def seeded(tmp_path: Path) -> Path:
 @pytest.fixture
 def sshd(tmp_path: Path):
     home = tmp_path / "remote-home"
+    (home / "etc").mkdir(parents=True)
+    (home / "etc" / "config.toml").write_text("", encoding="utf-8")  # a named policy must exist
     env = {
         "REVIEWTUI_SYSTEM_CONFIG": str(home / "etc" / "config.toml"),
         "XDG_CONFIG_HOME": str(home / "config"),

@@ -172,7 +172,7 @@ Acme Logistics,Cost variance,2026-02-15,1.5,vendor,
 Acme Logistics,Cost variance,2026-03-01,1.7,vendor,
 Acme Logistics,Uptime,2026-03,99,,
 Zenith,OTIF,2026-03,99,,
-Acme Logistics,OTIF,2026-03,"1,5",both,
+Acme Logistics,OTIF,2026-03,"1.234,5",both,
 Acme Logistics,OTIF,,97,,
 Northwind,CSAT,2026-11,84,,too,many
 Northwind,CSAT,2026-11,84,,
@@ -195,7 +195,8 @@ def test_bad_measurement_file_names_every_bad_row_and_writes_nothing(
             f"{path}:6: kpi: 'Acme Logistics' has no KPI named 'Uptime' (its KPIs: "
             "Cost variance, Damaged shipments, OTIF)",
             f"{path}:7: vendor: no vendor named 'Zenith'",
-            f"{path}:8: value: '1,5' is not a number (use a dot for decimals)",
+            f"{path}:8: value: '1.234,5' has a thousands separator: write the number without "
+            "it (1234.5, or 1234,5 with --decimal comma)",
             f"{path}:8: source: 'both' is not one of vendor, independent",
             f"{path}:9: period: is empty (examples: 2026-03, 2026-Q1, 2026-W09, 2026-03-15)",
             f"{path}:10: row: 1 more cell than the header",
@@ -213,20 +214,25 @@ def test_bad_measurement_file_names_every_bad_row_and_writes_nothing(
             ["{p}:1: period: missing column (it is required)"],
         ),
         (
-            "vendor,kpi,period,value,comment",
-            ["{p}:1: comment: unknown column (columns: vendor,kpi,period,value,source,note)"],
+            "vendor,kpi,period,value,comment --strict",
+            [
+                "{p}:1: comment: unknown column (columns: vendor,kpi,period,value,source,note; "
+                "without --strict it is ignored)"
+            ],
         ),
     ],
 )
 def test_bad_header(loaded: str, tmp_path: Path, header: str, expected: list[str]) -> None:
+    header, *flags = header.split(" ")
     path = write(tmp_path, "h.csv", header + "\nAcme Logistics,OTIF,2026-10,97\n")
-    out = rt("--db", loaded, "import", "measurements", path)
+    out = rt("--db", loaded, "import", "measurements", path, *flags)
     assert out.returncode == 1
     assert out.stderr.splitlines()[:-1] == [e.format(p=path) for e in expected]
 
 
 def test_missing_file_and_wrong_kind(tmp_path: Path) -> None:
     db = str(tmp_path / "x.db")
+    assert rt("--db", db, "db", "upgrade").returncode == 0
     out = rt("--db", db, "import", "kpis", str(tmp_path / "none.csv"))
     assert (out.returncode, out.stderr.strip()) == (
         1,

@@ -63,11 +63,15 @@ async def test_the_footer_keeps_next_outcome_end_and_back_at_80_columns(demo_pat
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, MeetingScreen)
+        assert app.screen.focused is app.screen.editor  # a meeting opens in the notes
         for focus in ("agenda", "notes"):
+            # Esc is the deliberate way to the agenda's single-letter commands; Enter goes back.
+            await pilot.press("escape" if focus == "agenda" else "enter")
+            await settle(pilot)
             if focus == "notes":
-                await pilot.press("enter")
-                await settle(pilot)
                 assert app.screen.focused is app.screen.editor
+            else:
+                assert app.screen.focused is app.screen.agenda
             keys = list(app.screen.query(FooterKey))
             palette = next(k for k in keys if k.has_class("-command-palette"))
             shown = {

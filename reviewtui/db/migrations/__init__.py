@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-HEAD = "0004_people"
+HEAD = "0004_mail"
 HERE = Path(__file__).parent
 
 
