@@ -115,7 +115,7 @@ def test_kpi_chart_is_readable_with_target_and_threshold_told_apart(seeded, mode
         term.wait_for("Keystone Precision", timeout=30)
         _settled(term)
         term.send("Enter")  # Keystone: the first row, it needs attention
-        term.wait_for("Yuki Tanaka", timeout=30)
+        term.wait_for("Mark Thompson", timeout=30)  # the page is read: its contacts are shown
         _settled(term)
         term.send("Enter")  # OTIF: the first KPI
         term.wait_for("independent", timeout=30)
@@ -183,8 +183,10 @@ def test_meeting_screen_is_readable_at_80x24(seeded, mode: str) -> None:
     with Tmux(command, width=80, height=24, env={**env, **MODES[mode]}) as term:
         term.wait_for("Not started", timeout=30)
         _settled(term)
+        term.send("Escape")  # a meeting opens in the notes: Esc to the agenda's commands
+        _settled(term)
         term.send("s")  # start: attendance as proposed
-        term.wait_for("Add someone")
+        term.wait_for("Add a guest")
         _check_colours(_settled(term), mode, "attendance dialog")
         term.send("Enter")
         term.wait_for("Meeting ")
