@@ -7,6 +7,7 @@ import io
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 from pathlib import Path
 
@@ -80,6 +81,7 @@ def test_env_var_selects_the_database(tmp_path: Path) -> None:
 
 def test_empty_database_lists_nothing_and_says_how_to_begin(tmp_path: Path) -> None:
     db = str(tmp_path / "empty.db")
+    assert rt("--db", db, "db", "upgrade").returncode == 0  # a named file must exist first
     assert json.loads(rt("--db", db, "vendors", "--format", "json").stdout) == []
     assert "reviewtui demo" in rt("--db", db, "vendors").stdout
 
@@ -88,6 +90,10 @@ def test_db_current_and_upgrade(tmp_path: Path) -> None:
     from reviewtui.db.migrations import HEAD
 
     db = str(tmp_path / "u.db")
+    missing = rt("--db", db, "db", "current")  # a typo in a path is not an empty database
+    assert missing.returncode == 1 and "no database at" in missing.stderr
+    assert not Path(db).exists()
+    sqlite3.connect(db).close()  # an empty file: a database without tables
     assert rt("--db", db, "db", "current").stdout.strip() == f"empty (head is {HEAD})"
     assert rt("--db", db, "db", "upgrade").stdout.strip() == f"upgraded to {HEAD}"
     assert rt("--db", db, "db", "current").stdout.strip() == f"{HEAD} (head)"

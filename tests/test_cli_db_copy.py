@@ -137,7 +137,7 @@ def test_copy_sqlite_to_sqlite_and_refusals(tmp_path: Path) -> None:
     for source, target, words in (
         (src, src, "is the source database itself"),
         (src, dest, "already holds reviewtui data"),
-        (tmp_path / "missing.db", tmp_path / "new.db", "no such database file"),
+        (tmp_path / "missing.db", tmp_path / "new.db", "no database at"),
     ):
         bad = rt("--db", str(source), "db", "copy", "--to", str(target))
         assert bad.returncode == 1, bad.stdout

@@ -69,7 +69,7 @@ def test_signoff_amend_and_verify_a_meeting(db_url: str) -> None:
     assert two["amendment"]["supersedes"] == {"revision": 1, "sha256": sha}
     assert rt("--db", db_url, "verify", "--meeting", draft).returncode == 0  # revision 1 holds
     bad = rt("--db", db_url, "signoff", draft, "--name", "X", "--side", "client", "--at", "soon")
-    assert bad.returncode == 1 and "--at 'soon'" in bad.stderr
+    assert bad.returncode == 2 and "'--at': 'soon'" in bad.stderr  # a bad option value: usage
     usage = rt("--db", db_url, "signoff", draft, "--name", "X", "--side", "both")
     assert usage.returncode == 2
 
