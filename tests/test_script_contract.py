@@ -29,6 +29,9 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> str:
     db = str(tmp_path_factory.mktemp("contract") / "demo.db")
     out = rt("--db", db, "demo", "--seed-only")
     assert out.returncode == 0, out.stderr
+    # Seeding leaves no change trail; one scheduled meeting gives `audit` rows to print.
+    out = rt("--db", db, "meetings", "new", "Keystone", "--at", "+1d 10:00")
+    assert out.returncode == 0, out.stderr
     return db
 
 
