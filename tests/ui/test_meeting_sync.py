@@ -64,8 +64,8 @@ async def test_two_sessions_see_each_others_notes_through_notification(pg_url: s
             assert screen.change_watch is not None
             assert screen.change_watch.mechanism == "notify"
 
-            # Alice types; Bob's watch is told, and Bob reads her words.
-            await pilot.press("enter")
+            # Alice types (a meeting opens in the notes); Bob's watch is told, and reads her words.
+            assert screen.focused is screen.editor
             for ch in "Alice: ok":
                 await pilot.press("space" if ch == " " else ch)
                 await asyncio.sleep(0.08)  # a person's pace
