@@ -25,7 +25,7 @@ async def test_a_pasted_note_keeps_its_lines_and_drops_control_characters(
         screen = app.screen
         assert isinstance(screen, MeetingScreen)
         first = screen.view.items[0].id
-        await pilot.press("s")
+        await pilot.press("escape", "s")  # a meeting opens in the notes: Esc to the commands
         await settle(pilot)
         await pilot.press("down", "y", "enter")
         await settle(pilot)

@@ -54,7 +54,8 @@ async def test_dashboard_shows_prefetched_rows(demo_path: Path) -> None:
         table = app.screen.query_one("#vendors")
         assert table.row_count >= 4
         names = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
-        assert "Keystone Precision Manufacturing" in names
+        # Keystone is marked for contract review (✱) by the scorecard rule.
+        assert "✱ Keystone Precision Manufacturing" in names
         assert app._db is not None  # the data layer opened after the first rows
 
 
