@@ -100,6 +100,7 @@ def _demo_key(ctx: CliContext) -> None:
     """`keys init` for a fresh demo database (key beside it), so its signed minutes export
     signed; the demo's stand-in organisation is Contoso Group."""
     from reviewtui import config
+    from reviewtui.cli.keys import create_registered
     from reviewtui.db import certificates
     from reviewtui.db.engine import sqlite_path
     from reviewtui.exports import keys
@@ -118,20 +119,8 @@ def _demo_key(ctx: CliContext) -> None:
         base = config.demo_db_path().with_name(f"demo-{secrets.token_hex(4)}")
         base.parent.mkdir(parents=True, exist_ok=True)
     out = Path(str(base) + DEMO_KEY_SUFFIXES[0])
-    info, pw_path = keys.create("Contoso Group", out)
-    with ctx.db.session() as s:
-        s.info["no_changelog"] = True  # part of seeding the demo, like its rows (demo.seed)
-        certificates.register(
-            session=s,
-            fingerprint=info.fingerprint,
-            subject=info.subject,
-            organisation=info.organisation,
-            certificate_pem=info.pem,
-            not_before=info.not_before,
-            not_after=info.not_after,
-            key_path=str(out),
-            password_path=str(pw_path),
-        )
+    # Part of seeding the demo, like its rows (demo.seed): no change-trail entry.
+    info, _ = create_registered(ctx, "Contoso Group", out, audited=False)
     click.echo(
         f"demo signing key: {out} (SHA-256 {keys.pretty_fingerprint(info.fingerprint)})", err=True
     )

@@ -20,6 +20,36 @@ def register(group: click.Group) -> None:
     group.add_command(keys_group)
 
 
+def create_registered(ctx: CliContext, organisation: str, out: Path, *, audited: bool = True):
+    """Create a key file and certificate at ``out`` and register the certificate (never the key);
+    return the certificate's info and the password file. Nothing half-made: a key whose
+    registration fails is removed again. ``audited=False`` for the demo's seeding."""
+    from reviewtui.db import certificates
+    from reviewtui.exports import keys
+
+    info, pw_path = keys.create(organisation, out)
+    try:
+        with ctx.db.session() as s:
+            if not audited:
+                s.info["no_changelog"] = True
+            certificates.register(
+                session=s,
+                fingerprint=info.fingerprint,
+                subject=info.subject,
+                organisation=info.organisation,
+                certificate_pem=info.pem,
+                not_before=info.not_before,
+                not_after=info.not_after,
+                key_path=str(out),
+                password_path=str(pw_path),
+            )
+    except BaseException:
+        out.unlink(missing_ok=True)
+        pw_path.unlink(missing_ok=True)
+        raise
+    return info, pw_path
+
+
 @click.group("keys")
 def keys_group() -> None:
     """The organisation's key for digitally signing minutes PDFs."""
@@ -43,31 +73,10 @@ def init(ctx: CliContext, organisation: str, out: Path) -> None:
     Run again with a new --out to rotate the key: the old certificate stays registered, so
     minutes signed with it still verify.
     """
-    from reviewtui.db import certificates
-    from reviewtui.exports import keys
-
     if ctx.settings.role != "facilitator":
         fail(f"this session is {ctx.settings.role}: only a facilitator can make the signing key")
     out = out.expanduser().absolute()
-    info, pw_path = keys.create(organisation, out)
-    try:
-        with ctx.db.session() as s:
-            certificates.register(
-                session=s,
-                fingerprint=info.fingerprint,
-                subject=info.subject,
-                organisation=info.organisation,
-                certificate_pem=info.pem,
-                not_before=info.not_before,
-                not_after=info.not_after,
-                key_path=str(out),
-                password_path=str(pw_path),
-            )
-    except BaseException:
-        # Nothing half-made: a key nobody registered is removed again.
-        out.unlink(missing_ok=True)
-        pw_path.unlink(missing_ok=True)
-        raise
+    info, pw_path = create_registered(ctx, organisation, out)
     click.echo(f"key:         {out} (mode 0600)")
     click.echo(f"password:    {pw_path} (mode 0600)")
     _print_certificate(info)
