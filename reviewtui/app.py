@@ -128,6 +128,9 @@ class ReviewApp(FollowUpNavigation, App[int]):
         if "NO_COLOR" in os.environ:
             self.add_class("-no-color")
         self.settings = settings
+        self.blink_cursors = not (self.over_ssh or settings.low_bandwidth)
+        """False: cursors stay lit (over SSH, on slow links, and in snapshots, where a blink
+        caught half-way would make the same screen differ)."""
         self.db_url = db_url
         self._db: Database | None = None
         self._db_lock = threading.Lock()
@@ -207,7 +210,7 @@ class ReviewApp(FollowUpNavigation, App[int]):
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         # A blinking cursor repaints twice a second: bytes down a slow link for nothing.
-        if (self.over_ssh or self.settings.low_bandwidth) and hasattr(event.widget, "cursor_blink"):
+        if not self.blink_cursors and hasattr(event.widget, "cursor_blink"):
             event.widget.cursor_blink = False  # type: ignore[attr-defined]
 
     def action_help(self) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from reviewtui import config
 from reviewtui.app import ReviewApp
 
@@ -33,3 +35,15 @@ def make_app(db_path: Path, **settings) -> ReviewApp:
     for k, v in settings.items():
         setattr(s, k, v)
     return ReviewApp(settings=s, db_url=str(db_path))
+
+
+@pytest.fixture
+def snap_compare(snap_compare):
+    """The plugin's comparison with cursors that do not blink: a blink caught half-way made the
+    same screen differ on a slow machine."""
+
+    def compare(app: ReviewApp, *args, **kwargs) -> bool:
+        app.blink_cursors = False
+        return snap_compare(app, *args, **kwargs)
+
+    return compare
