@@ -14,7 +14,7 @@ process, each with its own engine and its own watch). Times cross processes thro
   shows the text with that key, the save debounce (0.3 s, 0.6 s at most) included.
 - idle: the follower's CPU time (every thread of it) over 20 s with nothing happening.
 - crowd (PostgreSQL): 20 sessions on one meeting: 5 typing on different items (1 real app, 4
-  clients that type through ``lifeline.Drafts`` and save with the editor's rules), 15 following
+  clients that type through ``note_drafts.Drafts`` and save with the editor's rules), 15 following
   (2 real apps, 13 clients with ``ChangeWatch`` + ``get_meeting``, what the screen runs).
   Reported: commit -> every follower p95, keystrokes lost, false conflicts, the peak number of
   server connections of the database.
@@ -158,7 +158,7 @@ async def follower_app(url: str, mid: int, item: int, stop: Path, idle: float) -
 
 async def typist_app(url: str, mid: int, item: int, text: str, rate: float) -> None:
     """Type ``text`` into ``item``'s notes at ~``rate`` keys a second; print each key's time."""
-    from reviewtui.lifeline import CONFLICT_SEPARATOR
+    from reviewtui.drafts import CONFLICT_SEPARATOR
 
     # A conflict keeps both texts in the note, under this line (there is no merge dialog).
     conflict_line = CONFLICT_SEPARATOR.split("}", 1)[1].strip()  # ", kept after ... ---"
@@ -213,11 +213,11 @@ class TypistClient:
     key or 0.6 s after the first unsaved one (NotesEditor's rules), through the same calls."""
 
     def __init__(self, url: str, mid: int, item: int, rate: float, out: list) -> None:
-        from reviewtui import lifeline
+        from reviewtui import drafts as note_drafts
         from reviewtui.db import open_database
 
         self.db = open_database(url, user=f"typist-{item}")
-        self.drafts = lifeline.Drafts(self.db.url, self.db.user)
+        self.drafts = note_drafts.Drafts(self.db.url, self.db.user)
         self.mid, self.item, self.rate, self.out = mid, item, rate, out
         self.lock = threading.Lock()
         self.shown_version = 0

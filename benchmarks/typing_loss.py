@@ -34,7 +34,7 @@ import uuid
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from reviewtui.lifeline import CONFLICT_SEPARATOR
+from reviewtui.drafts import CONFLICT_SEPARATOR
 
 PROSE = (
     "Plan 2 raised with Müller: the spares stock is short again, so delivery slips into "

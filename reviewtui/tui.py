@@ -12,7 +12,7 @@ def run_tui(ctx: CliContext, meeting_id: int | None = None) -> int:
     """Run the TUI on the context's database (optionally straight on a meeting).
 
     Returns the process exit code. SIGHUP and SIGTERM save every typed note before the process
-    leaves (see reviewtui.lifeline).
+    leaves (see reviewtui.drafts).
     """
     if not _may_create(ctx):
         return 1
@@ -21,13 +21,13 @@ def run_tui(ctx: CliContext, meeting_id: int | None = None) -> int:
     # Before Textual is imported: the dashboard's rows are computed on the other core meanwhile.
     rows = prefetch.start(ctx.settings, ctx.db_url)
 
-    from reviewtui import lifeline
+    from reviewtui import drafts as note_drafts
     from reviewtui.app import ReviewApp
 
     app = ReviewApp(settings=ctx.settings, db_url=ctx.db_url)
     app.start_meeting_id = meeting_id
     app.prefetch = rows
-    lifeline.install(lambda code: app.exit(return_code=code))
+    note_drafts.install(lambda code: app.exit(return_code=code))
     try:
         # Mouse reporting sends a report for every move over the window: off on slow links.
         app.run(mouse=not ctx.settings.low_bandwidth)

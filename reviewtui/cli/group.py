@@ -23,7 +23,7 @@ COMMAND_MODULES = [
     "reviewtui.cli.minutes",
     "reviewtui.cli.scorecard",
     "reviewtui.cli.imports",
-    "reviewtui.cli.audit",
+    "reviewtui.cli.trail",
     "reviewtui.cli.backup",
     "reviewtui.cli.meetings",
     "reviewtui.cli.actions",

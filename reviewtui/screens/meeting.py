@@ -8,7 +8,7 @@ closing, Esc included) puts the focus in the current item's notes, and a letter 
 that is no command goes into the notes too: typed prose lands in a note or does nothing.
 Attendance changed here can be undone with ``u``.
 
-Nothing typed is lost: every keystroke updates a draft (reviewtui.lifeline.Drafts); a draft is
+Nothing typed is lost: every keystroke updates a draft (reviewtui.drafts.Drafts); a draft is
 saved 0.3 s after the last keystroke, and at most 0.6 s after the first unsaved one (plus a
 100 ms tick): within a second even of a kill -9. SIGHUP/SIGTERM and leaving the screen flush
 what is left. Saves carry the notes
@@ -49,7 +49,7 @@ from reviewtui.widgets.notes import NotesEditor
 if TYPE_CHECKING:
     from reviewtui.db.meetings import MeetingView
     from reviewtui.db.watch import ChangeWatch
-    from reviewtui.lifeline import Drafts
+    from reviewtui.drafts import Drafts
 
 
 HINT_AGENDA = (
@@ -209,7 +209,8 @@ class MeetingScreen(Screen):
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def _load(self, initial: bool = False) -> None:
-        from reviewtui import lifeline, uistate
+        from reviewtui import drafts as note_drafts
+        from reviewtui import uistate
         from reviewtui.db import meetings as meeting_q
         from reviewtui.db.errors import UserError
         from reviewtui.db.watch import ChangeWatch
@@ -223,8 +224,8 @@ class MeetingScreen(Screen):
             with db.read() as s:
                 view = meeting_q.get_meeting(self.meeting_id, session=s)
             if initial:
-                self.drafts = lifeline.Drafts(db.url, db.user)
-                lifeline.register(self.drafts)
+                self.drafts = note_drafts.Drafts(db.url, db.user)
+                note_drafts.register(self.drafts)
                 self.change_watch = ChangeWatch(db, self.meeting_id)
                 self.change_watch.changed()
                 self.change_watch.start(self._changed_elsewhere)
@@ -355,11 +356,11 @@ class MeetingScreen(Screen):
         self._status(event.text)
 
     def on_unmount(self) -> None:
-        from reviewtui import lifeline
+        from reviewtui import drafts as note_drafts
 
         # The editor flushes its drafts as it goes; this screen only lets go of them.
         if self.drafts is not None:
-            lifeline.unregister(self.drafts)
+            note_drafts.unregister(self.drafts)
         if self.change_watch is not None:
             self.change_watch.close()
 

@@ -1,6 +1,6 @@
 """The notes of one agenda item, saved as they are typed, never overwriting anyone's.
 
-Every change becomes a draft in the screen's :class:`reviewtui.lifeline.Drafts` (which the
+Every change becomes a draft in the screen's :class:`reviewtui.drafts.Drafts` (which the
 SIGHUP/SIGTERM handler flushes). A draft is saved 0.3 s after the last keystroke and at most
 0.6 s after the first unsaved one, checked every 100 ms: well within a second, even of a
 ``kill -9``. One save is in flight at a time, carrying the notes version the text was typed on;
@@ -23,7 +23,7 @@ from textual.message import Message
 from textual.widgets import TextArea
 
 from reviewtui.domain import clock
-from reviewtui.lifeline import CONFLICT_SEPARATOR
+from reviewtui.drafts import CONFLICT_SEPARATOR
 
 DEBOUNCE_S = 0.3  # save this long after the last keystroke...
 MAX_WAIT_S = 0.6  # ...or this long after the first unsaved one, whichever comes first
@@ -47,7 +47,7 @@ class NotesEditor(TextArea):
 
     def __init__(self, **kwargs) -> None:
         super().__init__("", soft_wrap=True, disabled=True, **kwargs)
-        self.drafts = None  # lifeline.Drafts, given by the screen once the database is open
+        self.drafts = None  # note_drafts.Drafts, given by the screen once the database is open
         self.meeting_id: int | None = None
         self.item_id: int | None = None  # the item whose notes are shown
         self.editable = False
@@ -263,11 +263,11 @@ class NotesEditor(TextArea):
 
     def flush_now(self) -> int:
         """Write every draft synchronously (leaving the screen, the app closing)."""
-        from reviewtui import lifeline
+        from reviewtui import drafts as note_drafts
 
         if self.drafts is None:
             return 0
-        return lifeline.flush(self.drafts)
+        return note_drafts.flush(self.drafts)
 
     def on_unmount(self) -> None:
         from reviewtui import uistate

@@ -13,7 +13,7 @@ from reviewtui.db import meetings as mq
 from reviewtui.db import models as m
 from reviewtui.db import open_database
 from reviewtui.db import outcomes as oq
-from reviewtui.lifeline import CONFLICT_SEPARATOR
+from reviewtui.drafts import CONFLICT_SEPARATOR
 from reviewtui.screens.dashboard import DashboardScreen
 from reviewtui.screens.feedback import FeedbackScreen
 from reviewtui.screens.meeting import MeetingScreen

@@ -63,7 +63,7 @@ def audit(
     objects of column values (null for an insert's before and a delete's after). CSV: the same
     columns, before and after as JSON text. A vendor session sees its own vendor's changes only.
     """
-    from reviewtui.db import audit as audit_q
+    from reviewtui.db import trail
     from reviewtui.db import vendors as vendor_q
     from reviewtui.domain import clock
     from reviewtui.domain.since import parse_since
@@ -76,7 +76,7 @@ def audit(
             raise click.BadParameter(str(exc), param_hint="'--since'") from None
     with ctx.db.read() as s:
         vendor_id = vendor_q.get_by_name(vendor_name, session=s).id if vendor_name else None
-        rows = audit_q.entries(session=s, vendor_id=vendor_id, since=when, limit=limit)
+        rows = trail.entries(session=s, vendor_id=vendor_id, since=when, limit=limit)
     empty = "no changes recorded" + (" in that range" if since or vendor_name else " yet")
     if fmt == "json":
         emit([r.as_dict() for r in rows], fmt, CSV_COLUMNS)

@@ -6,7 +6,8 @@ from datetime import datetime
 
 import pytest
 
-from reviewtui import lifeline, uistate
+from reviewtui import drafts as note_drafts
+from reviewtui import uistate
 from reviewtui.db import meetings as mq
 from reviewtui.db import models as m
 
@@ -31,9 +32,9 @@ def _notes(db, mid, item_id) -> tuple[str, int, str]:
 
 def test_flush_writes_every_draft_and_remembers_the_cursor(db, item) -> None:
     mid, item_id = item
-    drafts = lifeline.Drafts(db.url, "alice")
+    drafts = note_drafts.Drafts(db.url, "alice")
     drafts.edit(mid, item_id, "typed before the drop", 0, (0, 7))
-    assert lifeline.flush(drafts) == 1
+    assert note_drafts.flush(drafts) == 1
     assert _notes(db, mid, item_id) == ("typed before the drop", 1, "alice")
     assert len(drafts) == 0
     assert uistate.recall(db.url, mid) == (item_id, (0, 7))
@@ -41,13 +42,13 @@ def test_flush_writes_every_draft_and_remembers_the_cursor(db, item) -> None:
 
 def test_a_save_in_flight_is_ours_and_rebases(db, item) -> None:
     mid, item_id = item
-    drafts = lifeline.Drafts(db.url, "alice")
+    drafts = note_drafts.Drafts(db.url, "alice")
     drafts.edit(mid, item_id, "first words", 0)
     sent = drafts.sending(item_id)
     with db.session() as s:  # the worker's save lands...
         mq.save_notes(item_id, sent.text, sent.base_version, session=s)
     drafts.edit(mid, item_id, "first words and more", 0)  # ...while typing goes on
-    assert lifeline.flush(drafts) == 1
+    assert note_drafts.flush(drafts) == 1
     assert _notes(db, mid, item_id)[:2] == ("first words and more", 2)
 
 
@@ -56,9 +57,9 @@ def test_someone_elses_newer_notes_are_kept_beside_ours(db, item) -> None:
     with db.session() as s:
         s.info["user"] = "bob"
         mq.save_notes(item_id, "Bob's version", 0, session=s)
-    drafts = lifeline.Drafts(db.url, "alice")
+    drafts = note_drafts.Drafts(db.url, "alice")
     drafts.edit(mid, item_id, "Alice's version", 0)
-    lifeline.flush(drafts)
+    note_drafts.flush(drafts)
     text, version, _ = _notes(db, mid, item_id)
     assert text == (
         "Bob's version\n\n--- notes by alice, kept after a conflicting edit ---\nAlice's version"
@@ -70,17 +71,17 @@ def test_what_cannot_be_stored_goes_to_the_recovery_file(db, item) -> None:
     mid, item_id = item
     with db.session() as s:
         s.get(m.Meeting, mid).status = "signed_off"
-    drafts = lifeline.Drafts(db.url, "alice")
+    drafts = note_drafts.Drafts(db.url, "alice")
     drafts.edit(mid, item_id, "words after sign-off", 0)
-    assert lifeline.flush(drafts) == 0
-    saved = lifeline.recovery_file().read_text(encoding="utf-8")
+    assert note_drafts.flush(drafts) == 0
+    saved = note_drafts.recovery_file().read_text(encoding="utf-8")
     assert "words after sign-off" in saved and f"meeting {mid} item {item_id}" in saved
 
 
 def test_a_key_pressed_before_the_screen_hears_of_a_save_starts_on_that_save(db, item) -> None:
     """The false conflict: the save lands and drops the draft; the screen still shows v0."""
     mid, item_id = item
-    drafts = lifeline.Drafts(db.url, "alice")
+    drafts = note_drafts.Drafts(db.url, "alice")
     drafts.edit(mid, item_id, "Plan 2 raised", 0)
     sent = drafts.sending(item_id)
     with db.session() as s:
@@ -89,12 +90,12 @@ def test_a_key_pressed_before_the_screen_hears_of_a_save_starts_on_that_save(db,
     # ...and a key pressed before the UI thread learns of version 1 still says 0.
     d = drafts.edit(mid, item_id, "Plan 2 raised,", 0)
     assert d.base_version == version
-    assert lifeline.flush(drafts) == 1  # e.g. SIGHUP right now: stored once, not twice
+    assert note_drafts.flush(drafts) == 1  # e.g. SIGHUP right now: stored once, not twice
     assert _notes(db, mid, item_id)[:2] == ("Plan 2 raised,", 2)
 
 
 def test_a_newer_version_from_someone_else_wins_over_what_we_stored(db, item) -> None:
     mid, item_id = item
-    drafts = lifeline.Drafts(db.url, "alice")
+    drafts = note_drafts.Drafts(db.url, "alice")
     drafts.stored(item_id, "ours", 1)
     assert drafts.edit(mid, item_id, "theirs, then ours", 3).base_version == 3
