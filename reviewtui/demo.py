@@ -16,6 +16,7 @@ from datetime import date, datetime, time, timedelta
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from reviewtui.db import models as m
 from reviewtui.domain import agenda, clock, periods
@@ -355,7 +356,7 @@ def seed(session: Session, today: date | None = None) -> dict[str, int]:
     # Planned reviews get the default agenda `reviewtui meetings new` gives (actions, KPIs due).
     from reviewtui.db.meetings import add_default_agenda
 
-    for mt in session.scalars(select(m.Meeting).where(m.Meeting.status == "planned")).all():
+    for mt in session.scalars(select(m.Meeting).where(col(m.Meeting.status) == "planned")).all():
         add_default_agenda(mt.id, session=session)
     _sign_demo_minutes(session)
     session.info["no_changelog"] = False
@@ -562,10 +563,16 @@ def _sign_demo_minutes(session: Session) -> None:
 def _seed_keystone_extras(session: Session, today: date, user: str) -> None:
     from sqlalchemy import select
 
-    v = session.scalar(select(m.Vendor).where(m.Vendor.name == "Keystone Precision Manufacturing"))
-    otif = session.scalar(select(m.Kpi).where(m.Kpi.vendor_id == v.id, m.Kpi.name == "OTIF"))
+    v = session.scalar(
+        select(m.Vendor).where(col(m.Vendor.name) == "Keystone Precision Manufacturing")
+    )
+    otif = session.scalar(
+        select(m.Kpi).where(col(m.Kpi.vendor_id) == v.id, col(m.Kpi.name) == "OTIF")
+    )
     owner = session.scalar(
-        select(m.Contact).where(m.Contact.vendor_id == v.id, m.Contact.name == "Yuki Tanaka")
+        select(m.Contact).where(
+            col(m.Contact.vendor_id) == v.id, col(m.Contact.name) == "Yuki Tanaka"
+        )
     )
     raised = today - timedelta(days=50)
     plan = m.ActionPlan(

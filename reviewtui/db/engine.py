@@ -190,6 +190,7 @@ class Database:
         if self.role != "vendor":
             return
         from sqlalchemy import select
+        from sqlmodel import col
 
         from reviewtui.db import models as m
         from reviewtui.db.errors import NotFound
@@ -199,7 +200,9 @@ class Database:
         # part of a name: a session scoped to "Acme" must not open "Acme Logistics".
         key = fold(self.vendor or "")
         with Session(self.engine.execution_options(readonly=True)) as s:
-            rows = s.execute(select(m.Vendor.id, m.Vendor.name).order_by(m.Vendor.id)).all()
+            rows = s.execute(
+                select(col(m.Vendor.id), col(m.Vendor.name)).order_by(col(m.Vendor.id))
+            ).all()
         found = next(((vid, n) for vid, n in rows if fold(n) == key), None)
         if found is None:
             # Say nothing about the vendors that do exist: this session may not know them.

@@ -32,6 +32,7 @@ from typing import Any
 
 from sqlalchemy import event, inspect, select, tuple_
 from sqlalchemy.orm import ORMExecuteState, Session
+from sqlmodel import col
 
 from reviewtui.db import models as m
 from reviewtui.db.errors import ReadOnly
@@ -94,19 +95,19 @@ class _Checks:
         conn = session.connection()
         if self.agenda_items:
             rows = conn.execute(
-                select(m.AgendaItem.id, m.AgendaItem.meeting_id).where(
-                    m.AgendaItem.id.in_(list(self.agenda_items))
+                select(col(m.AgendaItem.id), col(m.AgendaItem.meeting_id)).where(
+                    col(m.AgendaItem.id).in_(list(self.agenda_items))
                 )
             )
             for item_id, mid in rows:
                 self.meeting(mid, self.agenda_items[item_id])
         if self.revisions:
             rows = conn.execute(
-                select(m.MinutesRevision.meeting_id, m.MinutesRevision.revision).where(
-                    tuple_(m.MinutesRevision.meeting_id, m.MinutesRevision.revision).in_(
+                select(col(m.MinutesRevision.meeting_id), col(m.MinutesRevision.revision)).where(
+                    tuple_(col(m.MinutesRevision.meeting_id), col(m.MinutesRevision.revision)).in_(
                         list(self.revisions)
                     ),
-                    m.MinutesRevision.status == "signed_off",
+                    col(m.MinutesRevision.status) == "signed_off",
                 )
             )
             for mid, rev in rows:
@@ -115,9 +116,9 @@ class _Checks:
             return
         amending = session.info.get(AMENDING) or set()
         rows = conn.execute(
-            select(m.Meeting.id, m.Meeting.status)
-            .where(m.Meeting.id.in_(sorted(self.meetings)))
-            .order_by(m.Meeting.id)
+            select(col(m.Meeting.id), col(m.Meeting.status))
+            .where(col(m.Meeting.id).in_(sorted(self.meetings)))
+            .order_by(col(m.Meeting.id))
             .with_for_update(key_share=True)
         )
         for mid, status in rows:
@@ -129,9 +130,9 @@ def _refuse(session: Session, meeting_id: int, kind: type, revision: int | None 
     row = (
         session.connection()
         .execute(
-            select(m.Meeting.scheduled_at, m.Meeting.revision, m.Vendor.name)
-            .join(m.Vendor, m.Vendor.id == m.Meeting.vendor_id)
-            .where(m.Meeting.id == meeting_id)
+            select(col(m.Meeting.scheduled_at), col(m.Meeting.revision), col(m.Vendor.name))
+            .join(m.Vendor, col(m.Vendor.id) == m.Meeting.vendor_id)
+            .where(col(m.Meeting.id) == meeting_id)
         )
         .first()
     )
@@ -215,15 +216,15 @@ def _guard_statement(state: ORMExecuteState) -> None:
     conn = session.connection()
     checks = _Checks()
     if model is m.Outcome:
-        q = select(m.Outcome.agenda_item_id).distinct()
+        q = select(col(m.Outcome.agenda_item_id)).distinct()
         for (item_id,) in conn.execute(q.where(where) if where is not None else q):
             checks.agenda_items.setdefault(item_id, model)
     elif model is m.Meeting:
-        q = select(m.Meeting.id)
+        q = select(col(m.Meeting.id))
         for (mid,) in conn.execute(q.where(where) if where is not None else q):
             checks.meeting(mid, model)
     elif model is m.SignOff:
-        q = select(m.SignOff.meeting_id, m.SignOff.revision).distinct()
+        q = select(col(m.SignOff.meeting_id), col(m.SignOff.revision)).distinct()
         for mid, rev in conn.execute(q.where(where) if where is not None else q):
             checks.revisions.setdefault((mid, rev), model)
     else:
@@ -254,8 +255,8 @@ def _statement_values(stmt: Any) -> dict[str, Any]:
 def _guard_revision_statement(state: ORMExecuteState) -> None:
     stmt = state.statement
     where = stmt.whereclause
-    q = select(m.MinutesRevision.meeting_id, m.MinutesRevision.revision).where(
-        m.MinutesRevision.status == "signed_off"
+    q = select(col(m.MinutesRevision.meeting_id), col(m.MinutesRevision.revision)).where(
+        col(m.MinutesRevision.status) == "signed_off"
     )
     conn = state.session.connection()
     for mid, rev in conn.execute(q.where(where) if where is not None else q):
@@ -267,6 +268,8 @@ def frozen_meetings(session: Session, meeting_ids: list[int]) -> set[int]:
     if not meeting_ids:
         return set()
     rows = session.execute(
-        select(m.Meeting.id).where(m.Meeting.id.in_(meeting_ids), m.Meeting.status == "signed_off")
+        select(col(m.Meeting.id)).where(
+            col(m.Meeting.id).in_(meeting_ids), col(m.Meeting.status) == "signed_off"
+        )
     )
     return {mid for (mid,) in rows}

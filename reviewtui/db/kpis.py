@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from reviewtui.db import models as m
 from reviewtui.db.errors import NotFound, UserError
@@ -35,15 +36,15 @@ class KpiView:
 
 def get(kpi_id: int, *, session: Session) -> KpiView:
     row = session.execute(
-        select(m.Kpi, m.Vendor.name)
-        .join(m.Vendor, m.Vendor.id == m.Kpi.vendor_id)
-        .where(m.Kpi.id == kpi_id)
+        select(m.Kpi, col(m.Vendor.name))
+        .join(m.Vendor, col(m.Vendor.id) == m.Kpi.vendor_id)
+        .where(col(m.Kpi.id) == kpi_id)
     ).first()
     if row is None:
         raise NotFound(f"no KPI with id {kpi_id}")
     k, vendor = row
     n = session.scalar(
-        select(func.count()).select_from(m.Measurement).where(m.Measurement.kpi_id == kpi_id)
+        select(func.count()).select_from(m.Measurement).where(col(m.Measurement.kpi_id) == kpi_id)
     )
     return KpiView(
         k.id,
@@ -66,7 +67,7 @@ def _check_frequency_change(kpi: m.Kpi, frequency: str, session: Session) -> Non
     if kpi.id is None or kpi.frequency == frequency:
         return
     n = session.scalar(
-        select(func.count()).select_from(m.Measurement).where(m.Measurement.kpi_id == kpi.id)
+        select(func.count()).select_from(m.Measurement).where(col(m.Measurement.kpi_id) == kpi.id)
     )
     if n:
         raise FieldError(
@@ -104,10 +105,10 @@ def save(
     except FieldError as exc:
         raise UserError(str(exc)) from None
     clash = session.scalar(
-        select(m.Kpi.id).where(
-            m.Kpi.vendor_id == vendor_id,
-            func.lower(m.Kpi.name) == name.lower(),
-            m.Kpi.id != (kpi_id or -1),
+        select(col(m.Kpi.id)).where(
+            col(m.Kpi.vendor_id) == vendor_id,
+            func.lower(col(m.Kpi.name)) == name.lower(),
+            col(m.Kpi.id) != (kpi_id or -1),
         )
     )
     if clash is not None:
@@ -153,7 +154,7 @@ def delete(kpi_id: int, *, session: Session) -> str:
         raise NotFound(f"no KPI with id {kpi_id} (it may have been deleted already)")
     name = kpi.name
     # Through the ORM, one by one, so the audit trail keeps every deleted value.
-    for meas in session.scalars(select(m.Measurement).where(m.Measurement.kpi_id == kpi_id)):
+    for meas in session.scalars(select(m.Measurement).where(col(m.Measurement.kpi_id) == kpi_id)):
         session.delete(meas)
     session.delete(kpi)
     session.flush()
@@ -188,9 +189,9 @@ def upsert(
     """Write one checked value; ``note`` None keeps an existing note."""
     row = session.scalar(
         select(m.Measurement).where(
-            m.Measurement.kpi_id == kpi_id,
-            m.Measurement.period == period,
-            m.Measurement.source == source,
+            col(m.Measurement.kpi_id) == kpi_id,
+            col(m.Measurement.period) == period,
+            col(m.Measurement.source) == source,
         )
     )
     user = session.info.get("user", "")
@@ -221,9 +222,9 @@ def delete_value(kpi_id: int, period: str, source: str, *, session: Session) -> 
     """Remove one value; False when there was none."""
     row = session.scalar(
         select(m.Measurement).where(
-            m.Measurement.kpi_id == kpi_id,
-            m.Measurement.period == period,
-            m.Measurement.source == source,
+            col(m.Measurement.kpi_id) == kpi_id,
+            col(m.Measurement.period) == period,
+            col(m.Measurement.source) == source,
         )
     )
     if row is None:
@@ -257,13 +258,13 @@ def stored_values(
     for i in range(0, len(ids), 500):
         chunk = ids[i : i + 500]
         q = select(
-            m.Measurement.id,
-            m.Measurement.kpi_id,
-            m.Measurement.period,
-            m.Measurement.source,
-            m.Measurement.value,
-            m.Measurement.note,
-        ).where(m.Measurement.kpi_id.in_(chunk))
+            col(m.Measurement.id),
+            col(m.Measurement.kpi_id),
+            col(m.Measurement.period),
+            col(m.Measurement.source),
+            col(m.Measurement.value),
+            col(m.Measurement.note),
+        ).where(col(m.Measurement.kpi_id).in_(chunk))
         for mid, kid, p, s, val, note in session.execute(q):
             if (p, s) in by_kpi[kid]:
                 out[(kid, p, s)] = (mid, val, note)

@@ -26,10 +26,6 @@ SQLModel.metadata.naming_convention = {
 metadata: MetaData = SQLModel.metadata
 
 
-def _text() -> dict:
-    return {"sa_type": Text}
-
-
 class Vendor(SQLModel, table=True):
     """A supplier whose performance is reviewed."""
 
@@ -44,7 +40,7 @@ class Vendor(SQLModel, table=True):
     annual_contract_cost: float | None = None
     baseline_inhouse_cost: float | None = None
     currency: str = Field(default="EUR", max_length=3)
-    notes: str = Field(default="", **_text())
+    notes: str = Field(default="", sa_type=Text)
     contract_review: bool = Field(default=False)
     created_at: datetime = Field(default_factory=clock.now)
     version: int = Field(default=1)
@@ -94,7 +90,7 @@ class Kpi(SQLModel, table=True):
     weight: float = Field(default=1.0)
     frequency: str = Field(default="monthly", max_length=10)  # monthly | quarterly | weekly
     category: str = Field(default="service", max_length=20)  # quality | cost | delivery | service
-    description: str = Field(default="", **_text())
+    description: str = Field(default="", sa_type=Text)
     version: int = Field(default=1)
 
 
@@ -110,7 +106,7 @@ class Measurement(SQLModel, table=True):
     period: str = Field(max_length=10)  # YYYY-MM | YYYY-Qn | YYYY-Www
     value: float
     source: str = Field(default="vendor", max_length=12)  # vendor | independent
-    note: str = Field(default="", **_text())
+    note: str = Field(default="", sa_type=Text)
     recorded_at: datetime = Field(default_factory=clock.now)
     recorded_by: str = Field(default="", max_length=100)
 
@@ -138,7 +134,7 @@ class Meeting(SQLModel, table=True):
     # SEQUENCE of the last REQUEST/CANCEL sent, which each update must exceed.
     ical_uid: str = Field(default="", max_length=200)
     ical_sequence: int = Field(default=0)
-    cancel_reason: str = Field(default="", **_text())
+    cancel_reason: str = Field(default="", sa_type=Text)
 
 
 class Attendance(SQLModel, table=True):
@@ -163,7 +159,7 @@ class AgendaItem(SQLModel, table=True):
     title: str = Field(max_length=300)
     kind: str = Field(default="custom", max_length=20)
     timebox_minutes: int = Field(default=5)
-    notes: str = Field(default="", **_text())
+    notes: str = Field(default="", sa_type=Text)
     notes_version: int = Field(default=0)
     notes_updated_by: str = Field(default="", max_length=100)
     notes_updated_at: datetime | None = None
@@ -183,7 +179,7 @@ class Outcome(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     agenda_item_id: int = Field(foreign_key="agendaitem.id", index=True, ondelete="CASCADE")
     kind: str = Field(max_length=12)
-    text: str = Field(**_text())
+    text: str = Field(sa_type=Text)
     action_id: int | None = Field(default=None, foreign_key="action.id", ondelete="SET NULL")
     created_at: datetime = Field(default_factory=clock.now)
     created_by: str = Field(default="", max_length=100)
@@ -195,7 +191,7 @@ class ActionPlan(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     vendor_id: int = Field(foreign_key="vendor.id", index=True, ondelete="CASCADE")
     title: str = Field(max_length=300)
-    problem: str = Field(default="", **_text())
+    problem: str = Field(default="", sa_type=Text)
     source: str = Field(default="manual", max_length=12)  # kpi|audit|feedback|agenda|manual
     kpi_id: int | None = Field(default=None, foreign_key="kpi.id", ondelete="SET NULL")
     finding_id: int | None = Field(default=None, foreign_key="finding.id", ondelete="SET NULL")
@@ -203,10 +199,10 @@ class ActionPlan(SQLModel, table=True):
     agenda_item_id: int | None = Field(
         default=None, foreign_key="agendaitem.id", ondelete="SET NULL"
     )
-    whys: str = Field(default="[]", **_text())  # JSON list of strings, in order
-    root_cause: str = Field(default="", **_text())
+    whys: str = Field(default="[]", sa_type=Text)  # JSON list of strings, in order
+    root_cause: str = Field(default="", sa_type=Text)
     root_cause_category: str = Field(default="", max_length=30)
-    containment: str = Field(default="", **_text())
+    containment: str = Field(default="", sa_type=Text)
     status: str = Field(default="open", max_length=12)  # open|verifying|closed|reopened
     raised_on: date = Field(default_factory=clock.today)
     verification_due: date | None = None
@@ -251,7 +247,7 @@ class ActionNote(SQLModel, table=True):
     meeting_id: int | None = Field(default=None, foreign_key="meeting.id", ondelete="SET NULL")
     at: datetime = Field(default_factory=clock.now)
     author: str = Field(default="", max_length=100)
-    text: str = Field(default="", **_text())
+    text: str = Field(default="", sa_type=Text)
     status_from: str | None = Field(default=None, max_length=12)
     status_to: str | None = Field(default=None, max_length=12)
 
@@ -263,7 +259,7 @@ class Verification(SQLModel, table=True):
     plan_id: int = Field(foreign_key="actionplan.id", index=True, ondelete="CASCADE")
     check_date: date
     outcome: str = Field(max_length=14)  # confirmed | not_confirmed | inconclusive
-    note: str = Field(default="", **_text())
+    note: str = Field(default="", sa_type=Text)
     verified_by: str = Field(default="", max_length=100)
     at: datetime = Field(default_factory=clock.now)
 
@@ -279,7 +275,7 @@ class Feedback(SQLModel, table=True):
     direction: str = Field(max_length=20)  # client_to_vendor | vendor_to_client
     category: str = Field(max_length=12)  # achievement|improvement|concern|recognition
     rating: int | None = None
-    text: str = Field(**_text())
+    text: str = Field(sa_type=Text)
     author: str = Field(default="", max_length=100)
     # Who gave it (an attendee, a contact, anyone named); ``author`` is who typed it in.
     given_by: str = Field(default="", max_length=200)
@@ -292,7 +288,7 @@ class Escalation(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     vendor_id: int = Field(foreign_key="vendor.id", index=True, ondelete="CASCADE")
     level: int
-    reason: str = Field(**_text())
+    reason: str = Field(sa_type=Text)
     status: str = Field(default="open", max_length=12)  # open|acknowledged|resolved|closed
     kpi_id: int | None = Field(default=None, foreign_key="kpi.id", ondelete="SET NULL")
     action_id: int | None = Field(default=None, foreign_key="action.id", ondelete="SET NULL")
@@ -310,7 +306,7 @@ class EscalationLog(SQLModel, table=True):
     at: datetime = Field(default_factory=clock.now)
     author: str = Field(default="", max_length=100)
     status: str | None = Field(default=None, max_length=12)
-    text: str = Field(default="", **_text())
+    text: str = Field(default="", sa_type=Text)
 
 
 class Audit(SQLModel, table=True):
@@ -321,9 +317,9 @@ class Audit(SQLModel, table=True):
     date: date
     type: str = Field(max_length=20)  # site_visit | remote_audit | security_assessment
     auditor: str = Field(default="", max_length=200)
-    scope: str = Field(default="", **_text())
+    scope: str = Field(default="", sa_type=Text)
     result: str = Field(default="", max_length=20)  # pass | conditional | fail
-    notes: str = Field(default="", **_text())
+    notes: str = Field(default="", sa_type=Text)
 
 
 class Finding(SQLModel, table=True):
@@ -333,7 +329,7 @@ class Finding(SQLModel, table=True):
     audit_id: int = Field(foreign_key="audit.id", index=True, ondelete="CASCADE")
     severity: str = Field(max_length=12)  # critical | major | minor | observation
     title: str = Field(max_length=300)
-    description: str = Field(default="", **_text())
+    description: str = Field(default="", sa_type=Text)
 
 
 class MinutesRevision(SQLModel, table=True):
@@ -344,12 +340,12 @@ class MinutesRevision(SQLModel, table=True):
     meeting_id: int = Field(foreign_key="meeting.id", index=True, ondelete="CASCADE")
     revision: int
     status: str = Field(default="draft", max_length=12)  # draft | signed_off
-    content_json: str = Field(default="", **_text())
+    content_json: str = Field(default="", sa_type=Text)
     sha256: str = Field(default="", max_length=64)
     created_at: datetime = Field(default_factory=clock.now)
     signed_off_at: datetime | None = None
     # An amendment (revision > 1): why it was opened, and the revision it supersedes.
-    reason: str = Field(default="", **_text())
+    reason: str = Field(default="", sa_type=Text)
     supersedes_sha256: str = Field(default="", max_length=64)
 
 
@@ -365,7 +361,7 @@ class SigningCertificate(SQLModel, table=True):
     fingerprint: str = Field(max_length=64, unique=True)  # SHA-256 of the DER, lowercase hex
     subject: str = Field(default="", max_length=400)
     organisation: str = Field(default="", max_length=200)
-    certificate_pem: str = Field(default="", **_text())
+    certificate_pem: str = Field(default="", sa_type=Text)
     not_before: datetime
     not_after: datetime
     key_path: str = Field(default="", max_length=1000)  # the PKCS#12 file, outside the database
@@ -402,8 +398,8 @@ class ChangeLog(SQLModel, table=True):
     entity: str = Field(max_length=40)
     entity_id: int | None = None
     vendor_id: int | None = None
-    before: str | None = Field(default=None, **_text())
-    after: str | None = Field(default=None, **_text())
+    before: str | None = Field(default=None, sa_type=Text)
+    after: str | None = Field(default=None, sa_type=Text)
 
 
 class MailSent(SQLModel, table=True):

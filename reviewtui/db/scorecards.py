@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import and_, case, func, or_, select, true
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from reviewtui.config import Settings
 from reviewtui.db import models as m
@@ -30,29 +31,29 @@ def _kpi_defs(session: Session, vendor_ids: list[int] | None) -> dict[int, list[
 def kpi_defs_query(vendor_ids: list[int] | None):
     """KPI definitions in the order :func:`reviewtui.domain.portfolio.kpi_defs` reads them."""
     q = select(
-        m.Kpi.id,
-        m.Kpi.vendor_id,
-        m.Kpi.name,
-        m.Kpi.unit,
-        m.Kpi.direction,
-        m.Kpi.target,
-        m.Kpi.threshold,
-        m.Kpi.weight,
-        m.Kpi.frequency,
-        m.Kpi.category,
-    ).order_by(m.Kpi.vendor_id, m.Kpi.id)
+        col(m.Kpi.id),
+        col(m.Kpi.vendor_id),
+        col(m.Kpi.name),
+        col(m.Kpi.unit),
+        col(m.Kpi.direction),
+        col(m.Kpi.target),
+        col(m.Kpi.threshold),
+        col(m.Kpi.weight),
+        col(m.Kpi.frequency),
+        col(m.Kpi.category),
+    ).order_by(col(m.Kpi.vendor_id), col(m.Kpi.id))
     if vendor_ids is not None:
-        q = q.where(m.Kpi.vendor_id.in_(vendor_ids))
+        q = q.where(col(m.Kpi.vendor_id).in_(vendor_ids))
     return q
 
 
 def _own_frequency():
     """True where a measurement's period key is of its KPI's frequency (``YYYY-MM`` etc.)."""
-    marker = func.substr(m.Measurement.period, 6, 1)
+    marker = func.substr(col(m.Measurement.period), 6, 1)
     return or_(
-        and_(m.Kpi.frequency == "monthly", marker.not_in(("Q", "W"))),
-        and_(m.Kpi.frequency == "quarterly", marker == "Q"),
-        and_(m.Kpi.frequency == "weekly", marker == "W"),
+        and_(col(m.Kpi.frequency) == "monthly", marker.not_in(("Q", "W"))),
+        and_(col(m.Kpi.frequency) == "quarterly", marker == "Q"),
+        and_(col(m.Kpi.frequency) == "weekly", marker == "W"),
     )
 
 
@@ -62,7 +63,7 @@ def _until(bounds: dict[str, str] | None):
         return true()
     return or_(
         *(
-            and_(m.Kpi.frequency == freq, m.Measurement.period <= key)
+            and_(col(m.Kpi.frequency) == freq, col(m.Measurement.period) <= key)
             for freq, key in bounds.items()
         )
     )
@@ -114,7 +115,7 @@ def pivot_query(
         # MATERIALIZED keeps the planner from re-running the probe for every measurement row.
         first = (
             select(meas.period)
-            .where(meas.kpi_id == m.Kpi.id, _own_frequency(), _until(bounds))
+            .where(meas.kpi_id == col(m.Kpi.id), _own_frequency(), _until(bounds))
             .distinct()
             .order_by(meas.period.desc())
             .limit(1)
@@ -122,13 +123,13 @@ def pivot_query(
             .correlate(m.Kpi)
             .scalar_subquery()
         )
-        cut = select(m.Kpi.id.label("kpi_id"), func.coalesce(first, "").label("first"))
+        cut = select(col(m.Kpi.id).label("kpi_id"), func.coalesce(first, "").label("first"))
         if vendor_ids is not None:
-            cut = cut.where(m.Kpi.vendor_id.in_(vendor_ids))
+            cut = cut.where(col(m.Kpi.vendor_id).in_(vendor_ids))
         cte = cut.cte("cut").prefix_with("MATERIALIZED")
         if lateral:
             inner = (
-                q.join(m.Kpi, m.Kpi.id == meas.kpi_id)
+                q.join(m.Kpi, col(m.Kpi.id) == meas.kpi_id)
                 .where(meas.kpi_id == cte.c.kpi_id, meas.period >= cte.c.first)
                 .where(_own_frequency(), _until(bounds))
                 .group_by(meas.kpi_id, meas.period)
@@ -148,12 +149,12 @@ def pivot_query(
             .where(meas.period >= cte.c.first)
         )
     q = (
-        q.join(m.Kpi, m.Kpi.id == meas.kpi_id)
+        q.join(m.Kpi, col(m.Kpi.id) == meas.kpi_id)
         .where(_own_frequency(), _until(bounds))
         .group_by(meas.kpi_id, meas.period)
     )
     if vendor_ids is not None:
-        q = q.where(m.Kpi.vendor_id.in_(vendor_ids))
+        q = q.where(col(m.Kpi.vendor_id).in_(vendor_ids))
     if kpi_ids is not None:
         q = q.where(meas.kpi_id.in_(kpi_ids))
     return q.order_by(meas.kpi_id, meas.period)
@@ -214,7 +215,7 @@ def vendor_scorecard(
     (None: all of them); the results do not depend on it.
     """
     settings = settings or Settings()
-    name = session.scalar(select(m.Vendor.name).where(m.Vendor.id == vendor_id))
+    name = session.scalar(select(col(m.Vendor.name)).where(col(m.Vendor.id) == vendor_id))
     if name is None:
         raise NotFound(f"no vendor with id {vendor_id}")
     bounds = _bounds(period)
@@ -248,9 +249,9 @@ def portfolio(
 
 def vendor_names_query(vendor_ids: list[int] | None = None):
     """Vendor id and name, by name."""
-    q = select(m.Vendor.id, m.Vendor.name).order_by(m.Vendor.name)
+    q = select(col(m.Vendor.id), col(m.Vendor.name)).order_by(col(m.Vendor.name))
     if vendor_ids is not None:
-        q = q.where(m.Vendor.id.in_(vendor_ids))
+        q = q.where(col(m.Vendor.id).in_(vendor_ids))
     return q
 
 
@@ -268,9 +269,9 @@ def kpi_history(kpi_id: int, *, session: Session, settings: Settings | None = No
     """Every period of one KPI, evaluated with the published rules (for the history screen)."""
     settings = settings or Settings()
     row = session.execute(
-        select(m.Kpi.vendor_id, m.Vendor.name)
-        .join(m.Vendor, m.Vendor.id == m.Kpi.vendor_id)
-        .where(m.Kpi.id == kpi_id)
+        select(col(m.Kpi.vendor_id), col(m.Vendor.name))
+        .join(m.Vendor, col(m.Vendor.id) == m.Kpi.vendor_id)
+        .where(col(m.Kpi.id) == kpi_id)
     ).first()
     if row is None:
         raise NotFound(f"no KPI with id {kpi_id} (it may have been deleted)")
