@@ -25,11 +25,15 @@ SQLModel.metadata.naming_convention = {
 }
 metadata: MetaData = SQLModel.metadata
 
+# Primary keys are typed ``int`` (not ``int | None``, which is what they hold only between
+# ``Model(...)`` and the first flush): every row a query reads or a function hands on has one, and
+# the column is NOT NULL either way. The default None lets the database assign it.
+
 
 class Vendor(SQLModel, table=True):
     """A supplier whose performance is reviewed."""
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     name: str = Field(index=True, unique=True, max_length=200)
     service: str = Field(default="", max_length=200)
     category: str = Field(default="other", max_length=40)
@@ -49,7 +53,7 @@ class Vendor(SQLModel, table=True):
 class Contact(SQLModel, table=True):
     """A person on either side of the relationship."""
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     vendor_id: int = Field(foreign_key="vendor.id", index=True, ondelete="CASCADE")
     side: str = Field(max_length=10)  # client | vendor
     name: str = Field(max_length=200)
@@ -64,7 +68,7 @@ class EscalationStep(SQLModel, table=True):
     """One rung of a vendor's escalation ladder (levels 1-3)."""
 
     __table_args__ = (UniqueConstraint("vendor_id", "level"),)
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     vendor_id: int = Field(foreign_key="vendor.id", index=True, ondelete="CASCADE")
     level: int
     client_contact_id: int | None = Field(
@@ -80,7 +84,7 @@ class Kpi(SQLModel, table=True):
     """An agreed key performance indicator with its target."""
 
     __table_args__ = (UniqueConstraint("vendor_id", "name"),)
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     vendor_id: int = Field(foreign_key="vendor.id", index=True, ondelete="CASCADE")
     name: str = Field(max_length=200)
     unit: str = Field(default="", max_length=40)
@@ -101,7 +105,7 @@ class Measurement(SQLModel, table=True):
         UniqueConstraint("kpi_id", "period", "source"),
         Index("ix_measurement_kpi_period", "kpi_id", "period"),
     )
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     kpi_id: int = Field(foreign_key="kpi.id", ondelete="CASCADE")
     period: str = Field(max_length=10)  # YYYY-MM | YYYY-Qn | YYYY-Www
     value: float
@@ -115,7 +119,7 @@ class Meeting(SQLModel, table=True):
     """A review meeting with a vendor."""
 
     __table_args__ = (Index("ix_meeting_vendor_sched", "vendor_id", "scheduled_at"),)
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     vendor_id: int = Field(foreign_key="vendor.id", ondelete="CASCADE")
     type: str = Field(default="monthly", max_length=10)  # monthly | qbr | adhoc
     title: str = Field(default="", max_length=300)
@@ -140,7 +144,7 @@ class Meeting(SQLModel, table=True):
 class Attendance(SQLModel, table=True):
     """Who was (or was not) at a meeting."""
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     meeting_id: int = Field(foreign_key="meeting.id", index=True, ondelete="CASCADE")
     contact_id: int | None = Field(default=None, foreign_key="contact.id", ondelete="SET NULL")
     name: str = Field(max_length=200)
@@ -153,7 +157,7 @@ class Attendance(SQLModel, table=True):
 class AgendaItem(SQLModel, table=True):
     """One item on a meeting's agenda, with its notes."""
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     meeting_id: int = Field(foreign_key="meeting.id", index=True, ondelete="CASCADE")
     position: int
     title: str = Field(max_length=300)
@@ -176,7 +180,7 @@ class AgendaItem(SQLModel, table=True):
 class Outcome(SQLModel, table=True):
     """A typed outcome of an agenda item: information, decision, action or parked."""
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     agenda_item_id: int = Field(foreign_key="agendaitem.id", index=True, ondelete="CASCADE")
     kind: str = Field(max_length=12)
     text: str = Field(sa_type=Text)
@@ -188,7 +192,7 @@ class Outcome(SQLModel, table=True):
 class ActionPlan(SQLModel, table=True):
     """A corrective action plan: problem, root cause, containment and actions."""
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     vendor_id: int = Field(foreign_key="vendor.id", index=True, ondelete="CASCADE")
     title: str = Field(max_length=300)
     problem: str = Field(default="", sa_type=Text)
@@ -220,7 +224,7 @@ class Action(SQLModel, table=True):
         # The Actions screen's pages in due-date order without a sort (migration 0002_i5).
         Index("ix_action_due", "due_date"),
     )
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     vendor_id: int = Field(foreign_key="vendor.id", ondelete="CASCADE")
     plan_id: int | None = Field(
         default=None, foreign_key="actionplan.id", index=True, ondelete="CASCADE"
@@ -242,7 +246,7 @@ class Action(SQLModel, table=True):
 class ActionNote(SQLModel, table=True):
     """A dated progress note or status change on an action, optionally made in a meeting."""
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     action_id: int = Field(foreign_key="action.id", index=True, ondelete="CASCADE")
     meeting_id: int | None = Field(default=None, foreign_key="meeting.id", ondelete="SET NULL")
     at: datetime = Field(default_factory=clock.now)
@@ -255,7 +259,7 @@ class ActionNote(SQLModel, table=True):
 class Verification(SQLModel, table=True):
     """An effectiveness check of a corrective action plan."""
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     plan_id: int = Field(foreign_key="actionplan.id", index=True, ondelete="CASCADE")
     check_date: date
     outcome: str = Field(max_length=14)  # confirmed | not_confirmed | inconclusive
@@ -267,7 +271,7 @@ class Verification(SQLModel, table=True):
 class Feedback(SQLModel, table=True):
     """Feedback given in either direction."""
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     vendor_id: int = Field(foreign_key="vendor.id", index=True, ondelete="CASCADE")
     meeting_id: int | None = Field(
         default=None, foreign_key="meeting.id", index=True, ondelete="SET NULL"
@@ -285,7 +289,7 @@ class Feedback(SQLModel, table=True):
 class Escalation(SQLModel, table=True):
     """An escalation raised along a vendor's ladder."""
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     vendor_id: int = Field(foreign_key="vendor.id", index=True, ondelete="CASCADE")
     level: int
     reason: str = Field(sa_type=Text)
@@ -301,7 +305,7 @@ class Escalation(SQLModel, table=True):
 class EscalationLog(SQLModel, table=True):
     """The log of an escalation: status changes and notes."""
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     escalation_id: int = Field(foreign_key="escalation.id", index=True, ondelete="CASCADE")
     at: datetime = Field(default_factory=clock.now)
     author: str = Field(default="", max_length=100)
@@ -312,7 +316,7 @@ class EscalationLog(SQLModel, table=True):
 class Audit(SQLModel, table=True):
     """An audit or site visit of a vendor."""
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     vendor_id: int = Field(foreign_key="vendor.id", index=True, ondelete="CASCADE")
     date: date
     type: str = Field(max_length=20)  # site_visit | remote_audit | security_assessment
@@ -325,7 +329,7 @@ class Audit(SQLModel, table=True):
 class Finding(SQLModel, table=True):
     """A finding of an audit."""
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     audit_id: int = Field(foreign_key="audit.id", index=True, ondelete="CASCADE")
     severity: str = Field(max_length=12)  # critical | major | minor | observation
     title: str = Field(max_length=300)
@@ -336,7 +340,7 @@ class MinutesRevision(SQLModel, table=True):
     """A frozen revision of a meeting's minutes (canonical JSON and its SHA-256)."""
 
     __table_args__ = (UniqueConstraint("meeting_id", "revision"),)
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     meeting_id: int = Field(foreign_key="meeting.id", index=True, ondelete="CASCADE")
     revision: int
     status: str = Field(default="draft", max_length=12)  # draft | signed_off
@@ -357,7 +361,7 @@ class SigningCertificate(SQLModel, table=True):
     """
 
     __tablename__ = "signingcertificate"
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     fingerprint: str = Field(max_length=64, unique=True)  # SHA-256 of the DER, lowercase hex
     subject: str = Field(default="", max_length=400)
     organisation: str = Field(default="", max_length=200)
@@ -374,7 +378,7 @@ class SigningCertificate(SQLModel, table=True):
 class SignOff(SQLModel, table=True):
     """One signatory's approval of a revision of the minutes."""
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     meeting_id: int = Field(foreign_key="meeting.id", index=True, ondelete="CASCADE")
     revision: int = Field(default=1)
     name: str = Field(max_length=200)
@@ -391,7 +395,7 @@ class ChangeLog(SQLModel, table=True):
 
     __tablename__ = "changelog"
     __table_args__ = (Index("ix_changelog_vendor_at", "vendor_id", "at"),)
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     at: datetime = Field(default_factory=clock.now, index=True)
     user: str = Field(default="", max_length=100)
     op: str = Field(max_length=8)  # insert | update | delete
@@ -414,7 +418,7 @@ class MailSent(SQLModel, table=True):
         Index("ix_mailsent_meeting", "meeting_id", "kind"),
         Index("ix_mailsent_recipient_day", "recipient", "kind", "day"),
     )
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     at: datetime = Field(default_factory=clock.now)
     sent_by: str = Field(default="", max_length=100)
     kind: str = Field(max_length=12)  # minutes | invite | update | cancel | reminder | test
