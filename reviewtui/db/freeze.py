@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import event, inspect, select, tuple_
+from sqlalchemy import Delete, Update, event, inspect, select, tuple_
 from sqlalchemy.orm import ORMExecuteState, Session
 from sqlmodel import col
 
@@ -45,7 +45,7 @@ _OWNED_BY_MEETING = (m.Attendance, m.AgendaItem, m.Feedback, m.ActionNote)
 # Rows that point at a meeting but live on after it: only attaching and detaching is guarded.
 _ATTACHED_TO_MEETING = (m.Action, m.Escalation)
 
-_WHAT = {
+_WHAT: dict[type, str] = {
     m.Meeting: "the meeting",
     m.Attendance: "its attendance",
     m.AgendaItem: "its agenda and notes",
@@ -59,7 +59,7 @@ _WHAT = {
 }
 
 
-def _values(obj: Any, attr: str, op: str) -> set:
+def _values(obj: Any, attr: str, op: str) -> set[Any]:
     """The attribute's value before and after this flush (both matter: moving rows out counts)."""
     if op == "insert":
         v = getattr(obj, attr)
@@ -72,7 +72,7 @@ def _values(obj: Any, attr: str, op: str) -> set:
 
 
 def _changed(obj: Any, attr: str) -> bool:
-    return inspect(obj).attrs[attr].history.has_changes()
+    return bool(inspect(obj).attrs[attr].history.has_changes())
 
 
 class _Checks:
@@ -94,15 +94,15 @@ class _Checks:
             return
         conn = session.connection()
         if self.agenda_items:
-            rows = conn.execute(
+            item_rows = conn.execute(
                 select(col(m.AgendaItem.id), col(m.AgendaItem.meeting_id)).where(
                     col(m.AgendaItem.id).in_(list(self.agenda_items))
                 )
             )
-            for item_id, mid in rows:
+            for item_id, mid in item_rows:
                 self.meeting(mid, self.agenda_items[item_id])
         if self.revisions:
-            rows = conn.execute(
+            revision_rows = conn.execute(
                 select(col(m.MinutesRevision.meeting_id), col(m.MinutesRevision.revision)).where(
                     tuple_(col(m.MinutesRevision.meeting_id), col(m.MinutesRevision.revision)).in_(
                         list(self.revisions)
@@ -110,7 +110,7 @@ class _Checks:
                     col(m.MinutesRevision.status) == "signed_off",
                 )
             )
-            for mid, rev in rows:
+            for mid, rev in revision_rows:
                 _refuse(session, mid, self.revisions[(mid, rev)], revision=rev)
         if not self.meetings:
             return
@@ -189,13 +189,13 @@ def _collect(session: Session) -> _Checks:
 
 
 @event.listens_for(Session, "before_flush")
-def _guard_flush(session: Session, _ctx, _instances) -> None:
+def _guard_flush(session: Session, _ctx: object, _instances: object) -> None:
     _collect(session).enforce(session)
 
 
 # ORM update()/delete() statements bypass the flush; look at the rows they would touch.
 _STATEMENT_TABLES: dict[str, type] = {
-    t.__tablename__: t
+    m.table_of(t).name: t
     for t in (*_OWNED_BY_MEETING, *_ATTACHED_TO_MEETING, m.Meeting, m.Outcome, m.SignOff)
 }
 
@@ -211,6 +211,7 @@ def _guard_statement(state: ORMExecuteState) -> None:
         if getattr(table, "name", "") == m.MinutesRevision.__tablename__:
             _guard_revision_statement(state)
         return
+    assert isinstance(stmt, Update | Delete)  # is_update / is_delete said so
     where = stmt.whereclause
     session = state.session
     conn = session.connection()
@@ -224,8 +225,8 @@ def _guard_statement(state: ORMExecuteState) -> None:
         for (mid,) in conn.execute(q.where(where) if where is not None else q):
             checks.meeting(mid, model)
     elif model is m.SignOff:
-        q = select(col(m.SignOff.meeting_id), col(m.SignOff.revision)).distinct()
-        for mid, rev in conn.execute(q.where(where) if where is not None else q):
+        pairs = select(col(m.SignOff.meeting_id), col(m.SignOff.revision)).distinct()
+        for mid, rev in conn.execute(pairs.where(where) if where is not None else pairs):
             checks.revisions.setdefault((mid, rev), model)
     else:
         touches_link = state.is_delete if model is m.Action else False
@@ -237,8 +238,8 @@ def _guard_statement(state: ORMExecuteState) -> None:
             if values["meeting_id"] is not None:
                 checks.meeting(values["meeting_id"], model)
         if touches_link:
-            q = select(model.meeting_id).distinct()
-            for (mid,) in conn.execute(q.where(where) if where is not None else q):
+            links = select(m.table_of(model).c.meeting_id).distinct()
+            for (mid,) in conn.execute(links.where(where) if where is not None else links):
                 if mid is not None:
                     checks.meeting(mid, model)
     checks.enforce(session)
@@ -254,6 +255,7 @@ def _statement_values(stmt: Any) -> dict[str, Any]:
 
 def _guard_revision_statement(state: ORMExecuteState) -> None:
     stmt = state.statement
+    assert isinstance(stmt, Update | Delete)  # only update()/delete() statements come here
     where = stmt.whereclause
     q = select(col(m.MinutesRevision.meeting_id), col(m.MinutesRevision.revision)).where(
         col(m.MinutesRevision.status) == "signed_off"

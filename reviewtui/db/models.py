@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Index, MetaData, Text, UniqueConstraint
+from sqlalchemy import Index, MetaData, Table, Text, UniqueConstraint, inspect
 from sqlmodel import Field, SQLModel
 
 from reviewtui.domain import clock
@@ -24,6 +24,17 @@ SQLModel.metadata.naming_convention = {
     "pk": "pk_%(table_name)s",
 }
 metadata: MetaData = SQLModel.metadata
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """The Core table of a table model, for Core statements (bulk inserts, aliases).
+
+    SQLModel does not declare ``__table__`` to type checkers; the mapper holds the same table.
+    """
+    table = inspect(model).local_table
+    assert isinstance(table, Table), model
+    return table
+
 
 # Primary keys are typed ``int`` (not ``int | None``, which is what they hold only between
 # ``Model(...)`` and the first flush): every row a query reads or a function hands on has one, and
