@@ -342,8 +342,8 @@ def due_actions(*, session: Session, today: date, within_days: int) -> tuple[Due
     with the owner's email from the contact the action names (or, failing that, the vendor's
     one contact of that name)."""
     horizon = date.fromordinal(today.toordinal() + within_days)
-    plan = m.ActionPlan.__table__.alias("p")
-    meet = m.Meeting.__table__.alias("mt")
+    plan = m.table_of(m.ActionPlan).alias("p")
+    meet = m.table_of(m.Meeting).alias("mt")
     q = (
         select(
             col(m.Action.id),

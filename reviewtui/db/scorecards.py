@@ -7,8 +7,9 @@ and the independent value side by side); :mod:`reviewtui.domain.scorecard` appli
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select, true
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
@@ -28,7 +29,9 @@ def _kpi_defs(session: Session, vendor_ids: list[int] | None) -> dict[int, list[
     return shared.kpi_defs(session.execute(kpi_defs_query(vendor_ids)))
 
 
-def kpi_defs_query(vendor_ids: list[int] | None):
+def kpi_defs_query(
+    vendor_ids: list[int] | None,
+) -> Select[int, int, str, str, str, float, float | None, float, str, str]:
     """KPI definitions in the order :func:`reviewtui.domain.portfolio.kpi_defs` reads them."""
     q = select(
         col(m.Kpi.id),
@@ -47,7 +50,7 @@ def kpi_defs_query(vendor_ids: list[int] | None):
     return q
 
 
-def _own_frequency():
+def _own_frequency() -> ColumnElement[bool]:
     """True where a measurement's period key is of its KPI's frequency (``YYYY-MM`` etc.)."""
     marker = func.substr(col(m.Measurement.period), 6, 1)
     return or_(
@@ -57,7 +60,7 @@ def _own_frequency():
     )
 
 
-def _until(bounds: dict[str, str] | None):
+def _until(bounds: dict[str, str] | None) -> ColumnElement[bool]:
     """Periods up to the bound of each frequency (period keys sort as strings)."""
     if not bounds:
         return true()
@@ -97,7 +100,7 @@ def pivot_query(
     last: int | None = None,
     kpi_ids: list[int] | None = None,
     lateral: bool = False,
-):
+) -> Select[*tuple[Any, ...]]:
     """KPI id, period, vendor value, independent value; by KPI and period.
 
     ``bounds`` keeps periods up to the given period of each frequency; ``last`` keeps only the
@@ -107,35 +110,37 @@ def pivot_query(
     436,717 measurements). SQLite has no LATERAL and plans the plain join well.
     """
     meas = m.Measurement
-    vendor_v = func.max(case((meas.source == "vendor", meas.value)))
-    indep_v = func.max(case((meas.source == "independent", meas.value)))
-    q = select(meas.kpi_id, meas.period, vendor_v, indep_v)
+    vendor_v = func.max(case((col(meas.source) == "vendor", col(meas.value))))
+    indep_v = func.max(case((col(meas.source) == "independent", col(meas.value))))
+    q = select(col(meas.kpi_id), col(meas.period), vendor_v, indep_v)
     if last is not None:
         # Per KPI, the first of its latest ``last`` periods: one backward index probe each.
         # MATERIALIZED keeps the planner from re-running the probe for every measurement row.
         first = (
-            select(meas.period)
-            .where(meas.kpi_id == col(m.Kpi.id), _own_frequency(), _until(bounds))
+            select(col(meas.period))
+            .where(col(meas.kpi_id) == m.Kpi.id, _own_frequency(), _until(bounds))
             .distinct()
-            .order_by(meas.period.desc())
+            .order_by(col(meas.period).desc())
             .limit(1)
             .offset(last - 1)
             .correlate(m.Kpi)
             .scalar_subquery()
         )
-        cut = select(col(m.Kpi.id).label("kpi_id"), func.coalesce(first, "").label("first"))
+        cut: Select[int, str] = select(
+            col(m.Kpi.id).label("kpi_id"), func.coalesce(first, "").label("first")
+        )
         if vendor_ids is not None:
             cut = cut.where(col(m.Kpi.vendor_id).in_(vendor_ids))
         cte = cut.cte("cut").prefix_with("MATERIALIZED")
         if lateral:
             inner = (
                 q.join(m.Kpi, col(m.Kpi.id) == meas.kpi_id)
-                .where(meas.kpi_id == cte.c.kpi_id, meas.period >= cte.c.first)
+                .where(col(meas.kpi_id) == cte.c.kpi_id, col(meas.period) >= cte.c.first)
                 .where(_own_frequency(), _until(bounds))
-                .group_by(meas.kpi_id, meas.period)
+                .group_by(col(meas.kpi_id), col(meas.period))
             )
             if kpi_ids is not None:
-                inner = inner.where(meas.kpi_id.in_(kpi_ids))
+                inner = inner.where(col(meas.kpi_id).in_(kpi_ids))
             per_kpi = inner.lateral("per_kpi")
             return (
                 select(per_kpi)
@@ -145,19 +150,19 @@ def pivot_query(
             )
         q = (
             q.select_from(cte)
-            .join(meas, meas.kpi_id == cte.c.kpi_id)
-            .where(meas.period >= cte.c.first)
+            .join(meas, col(meas.kpi_id) == cte.c.kpi_id)
+            .where(col(meas.period) >= cte.c.first)
         )
     q = (
         q.join(m.Kpi, col(m.Kpi.id) == meas.kpi_id)
         .where(_own_frequency(), _until(bounds))
-        .group_by(meas.kpi_id, meas.period)
+        .group_by(col(meas.kpi_id), col(meas.period))
     )
     if vendor_ids is not None:
         q = q.where(col(m.Kpi.vendor_id).in_(vendor_ids))
     if kpi_ids is not None:
-        q = q.where(meas.kpi_id.in_(kpi_ids))
-    return q.order_by(meas.kpi_id, meas.period)
+        q = q.where(col(meas.kpi_id).in_(kpi_ids))
+    return q.order_by(col(meas.kpi_id), col(meas.period))
 
 
 def _bounds(period: str | None) -> dict[str, str] | None:
@@ -247,7 +252,7 @@ def portfolio(
     return [shared.scorecard(v, name, defs.get(v, []), results, limits) for v, name in vendors]
 
 
-def vendor_names_query(vendor_ids: list[int] | None = None):
+def vendor_names_query(vendor_ids: list[int] | None = None) -> Select[int, str]:
     """Vendor id and name, by name."""
     q = select(col(m.Vendor.id), col(m.Vendor.name)).order_by(col(m.Vendor.name))
     if vendor_ids is not None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -247,7 +248,7 @@ def amend(meeting_id: int, *, session: Session, reason: str) -> int:
 # --- verification: the database side ---------------------------------------------------------
 
 
-def _signatory_key(s: dict) -> tuple:
+def _signatory_key(s: dict[str, Any]) -> tuple[Any, ...]:
     return (s["name"], s["organisation"], s["role"], s["side"], s["method"], s["signed_at"])
 
 
@@ -340,14 +341,14 @@ def check_meeting(
     )
 
 
-def _names(rows: list[dict]) -> str:
+def _names(rows: list[dict[str, Any]]) -> str:
     return ", ".join(sorted(f"{r['name']} ({r['side']})" for r in rows)) or "none"
 
 
 _LIVE_SECTIONS = ("meeting", "vendor", "attendance", "agenda", "feedback")
 
 
-def _live_differences(session: Session, meeting_id: int, doc: dict) -> list[str]:
+def _live_differences(session: Session, meeting_id: int, doc: dict[str, Any]) -> list[str]:
     """Sections the meeting's own rows decide, rebuilt now and compared with the frozen ones."""
     facts = gather(meeting_id, session=session)
     live = dm.build(facts)
@@ -365,7 +366,7 @@ def _live_differences(session: Session, meeting_id: int, doc: dict) -> list[str]
     return out
 
 
-def _strip_actions(agenda):
+def _strip_actions(agenda: Any) -> list[dict[str, Any]]:
     return [
         {
             **item,

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
@@ -39,7 +40,7 @@ def list_vendors(
     )
 
 
-def vendors_query(*, today: date, only_vendor: str | None = None):
+def vendors_query(*, today: date, only_vendor: str | None = None) -> Select[*tuple[Any, ...]]:
     """The vendor list with action counts and last review (not yet scoped to the session).
 
     Its rows are what :func:`reviewtui.domain.portfolio.vendor_rows` reads, in that order.
@@ -136,7 +137,7 @@ def create(
     service: str = "",
     category: str = "other",
     criticality: str = "standard",
-    **extra,
+    **extra: Any,
 ) -> m.Vendor:
     """Add a vendor; the name must be new."""
     access.require_facilitator(session, doing="add a vendor")
