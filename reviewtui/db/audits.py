@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
@@ -35,7 +36,7 @@ class FindingRow:
     plan_id: int | None  # the plan raised from it, if any
     plan_status: str | None
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "audit_id": self.audit_id,
@@ -61,7 +62,7 @@ class AuditRow:
     major: int
     without_plan: int  # critical or major findings with no plan yet
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "vendor_id": self.vendor_id,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
@@ -33,7 +34,7 @@ class LadderStep:
     vendor: str
     response_hours: int
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "level": self.level,
             "client": self.client,
@@ -57,7 +58,7 @@ class EscalationRow:
     plan_id: int | None
     item: str  # "KPI OTIF", "action 12", "plan 3", or ""
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "vendor_id": self.vendor_id,
@@ -96,7 +97,7 @@ class VendorSuggestion:
     step: LadderStep | None
     item: str = ""  # "KPI OTIF", "action 12", "plan 3"
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         s = self.suggestion
         return {
             "vendor_id": self.vendor_id,

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
@@ -29,7 +30,7 @@ class FeedbackRow:
     created_at: datetime
     given_by: str = ""
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "meeting_id": self.meeting_id,
@@ -166,7 +167,7 @@ def remove(feedback_id: int, *, session: Session) -> None:
     session.delete(_for_write(session, feedback_id))
 
 
-def _rows(session: Session, q) -> list[FeedbackRow]:
+def _rows(session: Session, q: Select[m.Feedback, datetime]) -> list[FeedbackRow]:
     return [
         FeedbackRow(
             f.id,
@@ -185,7 +186,7 @@ def _rows(session: Session, q) -> list[FeedbackRow]:
     ]
 
 
-def _base():
+def _base() -> Select[m.Feedback, datetime]:
     return select(m.Feedback, col(m.Meeting.scheduled_at)).outerjoin(
         m.Meeting, col(m.Meeting.id) == m.Feedback.meeting_id
     )

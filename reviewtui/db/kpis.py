@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -278,7 +281,7 @@ def write_values(
     vendor_of: dict[int, int],
     batch_seconds: float = 0.2,
     pause_seconds: float = 0.1,
-    progress=None,
+    progress: Callable[[int, int], object] | None = None,
 ) -> Written:
     """Write checked values (kpi id, period, value, source, note or None to keep) in batches,
     each its own short transaction, with their audit-trail entries.
@@ -298,8 +301,8 @@ def write_values(
 
     user = session.info.get("user", "")
     stored = stored_values([(k, p, s) for k, p, _, s, _ in rows], session=session)
-    inserts: list[dict] = []
-    updates: list[tuple[int, dict, dict, int, str]] = []
+    inserts: list[dict[str, Any]] = []
+    updates: list[tuple[int, dict[str, Any], dict[str, Any], int, str]] = []
     unchanged = 0
     seen: set[tuple[int, str, str]] = set()
     for kid, p, val, s, note in rows:
@@ -314,8 +317,8 @@ def write_values(
         elif old[1] == val and (note is None or old[2] == note):
             unchanged += 1
         else:
-            before = {"value": old[1]}
-            after = {"value": val}
+            before: dict[str, Any] = {"value": old[1]}
+            after: dict[str, Any] = {"value": val}
             if note is not None and note != old[2]:
                 before["note"], after["note"] = old[2], note
             updates.append((old[0], before, after, kid, old[2]))
@@ -324,14 +327,14 @@ def write_values(
     done = 0
     size = 500
     longest = 0.0
-    work: list[tuple[str, object]] = [("insert", r) for r in inserts] + [
+    work: list[tuple[str, Any]] = [("insert", r) for r in inserts] + [
         ("update", u) for u in updates
     ]
-    table = m.Measurement.__table__
+    table = m.table_of(m.Measurement)
     ins_stmt = insert(table)  # Core executemany: one statement for the batch
     upd_stmt = (
-        update(m.Measurement.__table__)
-        .where(m.Measurement.__table__.c.id == bindparam("_id"))
+        update(table)
+        .where(table.c.id == bindparam("_id"))
         .values(
             value=bindparam("_value"),
             note=bindparam("_note"),
@@ -343,7 +346,7 @@ def write_values(
         batch = work[done : done + size]
         started = time.perf_counter()
         now = clock.now()
-        log: list[dict] = []
+        log: list[dict[str, Any]] = []
         new = [dict(r, recorded_at=now, recorded_by=user) for kind, r in batch if kind == "insert"]
         if new:
             session.execute(ins_stmt, new)
@@ -375,7 +378,7 @@ def write_values(
         changed = [u for kind, u in batch if kind == "update"]
         if changed:
             params = []
-            for mid, before, after, kid, old_note in changed:  # type: ignore[misc]
+            for mid, before, after, kid, old_note in changed:
                 note = after.get("note", old_note)
                 params.append(
                     {"_id": mid, "_value": after["value"], "_note": note, "_at": now, "_by": user}
@@ -383,7 +386,7 @@ def write_values(
                 log.append(_log_row(now, user, "update", mid, vendor_of, kid, before, after))
             session.execute(upd_stmt, params)
         if log:
-            session.execute(insert(m.ChangeLog.__table__), log)
+            session.execute(insert(m.table_of(m.ChangeLog)), log)
         session.commit()
         took = time.perf_counter() - started
         longest = max(longest, took)
@@ -404,7 +407,16 @@ def write_values(
     return Written(len(inserts), len(updates), unchanged, longest)
 
 
-def _log_row(now, user, op, mid, vendor_of, kid, before, after) -> dict:
+def _log_row(
+    now: datetime,
+    user: str,
+    op: str,
+    mid: int,
+    vendor_of: dict[int, int],
+    kid: int,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+) -> dict[str, Any]:
     import json
 
     return {

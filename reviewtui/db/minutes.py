@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import false, or_, select
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
@@ -155,7 +155,7 @@ def gather(
             .where(
                 or_(
                     col(m.Action.meeting_id) == mt.id,
-                    col(m.Action.id).in_(linked) if linked else False,
+                    col(m.Action.id).in_(linked) if linked else false(),
                     (col(m.Action.vendor_id) == mt.vendor_id) & (col(m.Action.created_at) <= end),
                 )
             )
@@ -316,7 +316,7 @@ def _amendment(session: Session, meeting_id: int, doc: dict[str, Any]) -> dict[s
         for r in session.scalars(
             select(m.MinutesRevision).where(
                 col(m.MinutesRevision.meeting_id) == meeting_id,
-                col(m.MinutesRevision.revision).in_([rev - 1, rev]),  # type: ignore[attr-defined]
+                col(m.MinutesRevision.revision).in_([rev - 1, rev]),
             )
         )
     }
