@@ -17,7 +17,8 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Mapped, Session
+from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.visitors import InternalTraversal
 from sqlmodel import col
 
@@ -155,7 +156,7 @@ _COLUMNS = (
 )
 
 
-def _row(r, today: date) -> ActionRow:
+def _row(r: Sequence[Any], today: date) -> ActionRow:
     return ActionRow(
         id=r[0],
         vendor_id=r[1],
@@ -173,29 +174,29 @@ def _row(r, today: date) -> ActionRow:
     )
 
 
-class _Unindexed(ColumnElement):
+class _Unindexed(ColumnElement[Any]):
     """A column that the SQLite planner may not use an index for (the documented ``+column``
     idiom); the plain column on other databases."""
 
     inherit_cache = True
     _traverse_internals = [("column", InternalTraversal.dp_clauseelement)]
 
-    def __init__(self, column) -> None:
+    def __init__(self, column: Any) -> None:
         self.column = column
         self.type = column.type
 
 
 @compiles(_Unindexed)
-def _plain(element: _Unindexed, compiler, **kw) -> str:
+def _plain(element: _Unindexed, compiler: SQLCompiler, **kw: Any) -> str:
     return compiler.process(element.column, **kw)
 
 
 @compiles(_Unindexed, "sqlite")
-def _unary_plus(element: _Unindexed, compiler, **kw) -> str:
+def _unary_plus(element: _Unindexed, compiler: SQLCompiler, **kw: Any) -> str:
     return "+" + compiler.process(element.column, **kw)
 
 
-def _has(column, word: str, ascii_fold: bool):
+def _has(column: Mapped[str], word: str, ascii_fold: bool) -> ColumnElement[bool]:
     """``column`` contains ``word`` in any case. SQLite's LIKE already ignores ASCII case (and its
     lower() folds nothing more), so it is used bare there: half the time of lower() LIKE."""
     if ascii_fold:
@@ -204,13 +205,13 @@ def _has(column, word: str, ascii_fold: bool):
 
 
 def _filtered(
-    q: Select,
+    q: Select[*tuple[Any, ...]],
     flt: ActionFilter,
     today: date,
     *,
     status_unindexed: bool = False,
     sqlite: bool = False,
-) -> Select:
+) -> Select[*tuple[Any, ...]]:
     statuses = tuple(flt.statuses)
     if flt.overdue:
         statuses = tuple(s for s in statuses if s in enums.OPEN_ACTION_STATUSES)

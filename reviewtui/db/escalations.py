@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, aliased
 from sqlmodel import col
 
@@ -134,9 +134,9 @@ def ladder(vendor_id: int, *, session: Session) -> list[LadderStep]:
     client = aliased(m.Contact)
     vendor = aliased(m.Contact)
     q = (
-        select(m.EscalationStep, client.name, vendor.name)
-        .outerjoin(client, client.id == col(m.EscalationStep.client_contact_id))
-        .outerjoin(vendor, vendor.id == col(m.EscalationStep.vendor_contact_id))
+        select(m.EscalationStep, col(client.name), col(vendor.name))
+        .outerjoin(client, col(client.id) == m.EscalationStep.client_contact_id)
+        .outerjoin(vendor, col(vendor.id) == m.EscalationStep.vendor_contact_id)
         .where(col(m.EscalationStep.vendor_id) == vendor_id)
         .order_by(col(m.EscalationStep.level))
     )
@@ -186,7 +186,9 @@ def set_step(
 # --- escalations --------------------------------------------------------------------------
 
 
-def _item_label(session: Session, kpi_id, action_id, plan_id) -> str:
+def _item_label(
+    session: Session, kpi_id: int | None, action_id: int | None, plan_id: int | None
+) -> str:
     if kpi_id is not None:
         name = session.scalar(select(col(m.Kpi.name)).where(col(m.Kpi.id) == kpi_id))
         return f"KPI {name}" if name else f"KPI {kpi_id}"
@@ -195,6 +197,18 @@ def _item_label(session: Session, kpi_id, action_id, plan_id) -> str:
     if plan_id is not None:
         return f"plan {plan_id}"
     return ""
+
+
+class _VendorOwned(Protocol):
+    """A row that belongs to one vendor (a KPI, an action, a plan, a meeting)."""
+
+    vendor_id: int
+
+
+def _vendor_id_of(session: Session, model: type[_VendorOwned], ident: int) -> int | None:
+    """The vendor of the row, or None when there is no such row."""
+    row = session.get(model, ident)
+    return None if row is None else row.vendor_id
 
 
 def raise_escalation(
@@ -228,8 +242,7 @@ def raise_escalation(
     ):
         if value is None:
             continue
-        row = session.get(model, value)
-        if row is None or row.vendor_id != vendor_id:
+        if _vendor_id_of(session, model, value) != vendor_id:
             raise UserError(f"{what} {value} does not belong to this vendor")
     e = m.Escalation(
         vendor_id=vendor_id,
@@ -301,7 +314,7 @@ def add_log(escalation_id: int, text: str, *, session: Session) -> None:
     session.flush()
 
 
-def _rows(session: Session, q) -> list[EscalationRow]:
+def _rows(session: Session, q: Select[m.Escalation, str, str]) -> list[EscalationRow]:
     out = []
     for e, vname, kname in session.execute(q):
         item = (
@@ -328,7 +341,7 @@ def _rows(session: Session, q) -> list[EscalationRow]:
     return out
 
 
-def _base():
+def _base() -> Select[m.Escalation, str, str]:
     return (
         select(m.Escalation, col(m.Vendor.name), col(m.Kpi.name))
         .join(m.Vendor, col(m.Vendor.id) == m.Escalation.vendor_id)
