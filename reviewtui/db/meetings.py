@@ -207,7 +207,7 @@ def _item_for_write(session: Session, item_id: int) -> tuple[m.AgendaItem, m.Mee
     if meeting_id is None:
         raise NotFound(f"no agenda item with id {item_id}")
     mt = _meeting_for_write(session, meeting_id)
-    item = session.get(m.AgendaItem, item_id, with_for_update=True)
+    item = session.get_one(m.AgendaItem, item_id, with_for_update=True)
     return item, mt
 
 
@@ -672,7 +672,9 @@ def set_attendance(
     _write_attendance(session, meeting_id, entries)
 
 
-def _write_attendance(session: Session, meeting_id: int, entries: Sequence[AttendanceEntry]):
+def _write_attendance(
+    session: Session, meeting_id: int, entries: Sequence[AttendanceEntry]
+) -> None:
     for a in session.scalars(
         select(m.Attendance).where(col(m.Attendance.meeting_id) == meeting_id)
     ):

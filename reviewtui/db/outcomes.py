@@ -179,7 +179,7 @@ def park_item(
     target = next_planned(mt.id, session=session)
     created = False
     if target is None:
-        vendor = session.get(m.Vendor, mt.vendor_id)
+        vendor = session.get_one(m.Vendor, mt.vendor_id)
         months = cadence.cadence_months(
             vendor.criticality,
             vendor.review_cadence_months,
@@ -195,7 +195,7 @@ def park_item(
             location=mt.location,
             settings=settings,
         )
-        target = session.get(m.Meeting, target_id)
+        target = session.get_one(m.Meeting, target_id)
         created = True
     else:
         target.version += 1

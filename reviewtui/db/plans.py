@@ -9,10 +9,10 @@ not confirm the fix) are in :mod:`reviewtui.domain.plans`.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
@@ -163,7 +163,13 @@ def _user(session: Session) -> str:
     return person_name(session)
 
 
-def _source(source: str, kpi_id, finding_id, feedback_id, agenda_item_id) -> str:
+def _source(
+    source: str,
+    kpi_id: int | None,
+    finding_id: int | None,
+    feedback_id: int | None,
+    agenda_item_id: int | None,
+) -> str:
     if source not in enums.PLAN_SOURCES:
         raise UserError(f"source {source!r}: use one of {', '.join(enums.PLAN_SOURCES)}")
     if source != "manual":
@@ -213,7 +219,10 @@ def _check_links(
             raise UserError(f"agenda item {agenda_item_id} is not on this vendor's agenda")
 
 
-def _rule(fn, *args):
+R = TypeVar("R")
+
+
+def _rule(fn: Callable[..., R], *args: Any) -> R:
     try:
         return fn(*args)
     except rules.PlanRuleError as exc:
