@@ -128,8 +128,8 @@ def import_kpis(
     existing: dict[tuple[int, str], m.Kpi] = {}
     ids = [vendors[v][0] for v, _ in seen if v in vendors]
     if ids:
-        for k in session.scalars(select(m.Kpi).where(col(m.Kpi.vendor_id).in_(ids))):
-            existing[(k.vendor_id, fold(k.name))] = k
+        for kpi in session.scalars(select(m.Kpi).where(col(m.Kpi.vendor_id).in_(ids))):
+            existing[(kpi.vendor_id, fold(kpi.name))] = kpi
         counts = dict(
             session.execute(
                 select(col(m.Measurement.kpi_id), func.count())
@@ -180,7 +180,7 @@ def import_kpis(
                 made[vkey] = -new_vendors
         vid = v[0] if v else made[vkey]
         k = existing.get((vid, fold(out["kpi"])))
-        values = {
+        values: dict[str, Any] = {
             "name": out["kpi"],
             **{
                 c: out[c]

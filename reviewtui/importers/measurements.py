@@ -157,7 +157,7 @@ def import_measurements(
         keys = [(k, p, s) for k, p, _, s, _ in clean]
         for i in range(0, len(keys), 500):
             chunk = keys[i : i + 500]
-            for kid, p, s, val, n in session.execute(
+            for kid, p, s, val, stored_note in session.execute(
                 select(
                     col(m.Measurement.kpi_id),
                     col(m.Measurement.period),
@@ -172,7 +172,7 @@ def import_measurements(
                     ).in_(chunk)
                 )
             ):
-                stored[(kid, p, s)] = (val, n)
+                stored[(kid, p, s)] = (val, stored_note)
         for kid, p, val, s, n in clean:
             old = stored.get((kid, p, s))
             if old is None:
