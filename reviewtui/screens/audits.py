@@ -15,6 +15,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Header, Input, Label, Select, Static
 
+from reviewtui.appref import review_app
 from reviewtui.domain import clock, enums
 from reviewtui.screens.form_guard import GuardedForm
 from reviewtui.widgets.footer import Footer
@@ -166,7 +167,7 @@ class AuditFormScreen(GuardedForm, ModalScreen[int | None]):
         from reviewtui.db.errors import UserError
 
         try:
-            with self.app.db.session() as s:  # type: ignore[attr-defined]
+            with review_app(self).db.session() as s:
                 aid = audit_q.create_audit(
                     self.vendor_id,
                     session=s,
@@ -250,9 +251,9 @@ class AuditsScreen(Screen):
         from reviewtui.db import audits as audit_q
         from reviewtui.db import vendors as vendor_q
 
-        app = self.app
-        vid = app.scoped_vendor_id(self.vendor_id)  # type: ignore[attr-defined]
-        with app.db.read() as s:  # type: ignore[attr-defined]
+        app = review_app(self)
+        vid = app.scoped_vendor_id(self.vendor_id)
+        with app.db.read() as s:
             rows = audit_q.list_audits(session=s, vendor_id=vid)
             name = vendor_q.get_detail(vid, session=s).name if vid else ""
         app.call_from_thread(self._show, rows, name, keep)
@@ -310,7 +311,7 @@ class AuditsScreen(Screen):
     def _query_findings(self, audit_id: int) -> None:
         from reviewtui.db import audits as audit_q
 
-        with self.app.db.read() as s:  # type: ignore[attr-defined]
+        with review_app(self).db.read() as s:
             detail = audit_q.get_audit(audit_id, session=s)
         self.app.call_from_thread(self._show_findings, detail)
 
@@ -340,7 +341,7 @@ class AuditsScreen(Screen):
             )
 
     def action_raise_plan(self) -> None:
-        if self.app.settings.role != "facilitator":  # type: ignore[attr-defined]
+        if review_app(self).settings.role != "facilitator":
             self.notify("This session is read-only: plans cannot be raised.", severity="error")
             return
         fid = self._selected("#findings")
@@ -355,7 +356,7 @@ class AuditsScreen(Screen):
         from reviewtui.db.errors import UserError
 
         try:
-            with self.app.db.session() as s:  # type: ignore[attr-defined]
+            with review_app(self).db.session() as s:
                 pid, new = audit_q.raise_plan_from_finding(finding_id, session=s)
         except UserError as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error")
@@ -370,10 +371,12 @@ class AuditsScreen(Screen):
             timeout=4,
         )
         self.load(self._selected("#audits"))
-        self.app.open_plan(plan_id, on_saved=lambda _p: self.load(self._selected("#audits")))  # type: ignore[attr-defined]
+        review_app(self).open_plan(
+            plan_id, on_saved=lambda _p: self.load(self._selected("#audits"))
+        )
 
     def action_new_audit(self) -> None:
-        if self.app.settings.role != "facilitator":  # type: ignore[attr-defined]
+        if review_app(self).settings.role != "facilitator":
             self.notify("This session is read-only.", severity="error")
             return
         vid = self.vendor_id

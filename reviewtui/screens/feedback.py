@@ -20,6 +20,7 @@ from textual.screen import Screen
 from textual.suggester import SuggestFromList
 from textual.widgets import DataTable, Header, Input, Select, Static
 
+from reviewtui.appref import review_app
 from reviewtui.domain import enums
 from reviewtui.widgets.footer import Footer
 from reviewtui.widgets.table import Table
@@ -106,12 +107,12 @@ class FeedbackScreen(Screen):
         from reviewtui.db.errors import UserError
 
         try:
-            with self.app.db.read() as s:  # type: ignore[attr-defined]
+            with review_app(self).db.read() as s:
                 vendor = vendor_q.get_detail(self.vendor_id, session=s).name
                 meeting = (
                     meeting_q.get_meeting(self.meeting_id, session=s) if self.meeting_id else None
                 )
-                if self.history:
+                if self.history or self.meeting_id is None:
                     rows = feedback_q.history(self.vendor_id, session=s)
                 else:
                     rows = feedback_q.for_meeting(self.meeting_id, session=s)
@@ -137,7 +138,7 @@ class FeedbackScreen(Screen):
         listing = "the vendor's history" if self.history else "this meeting's"
         switch = " (h: history)" if self.meeting_id is not None else ""
         self.query_one("#fb-title", Static).update(f"Feedback, {where} · listing {listing}{switch}")
-        role_ok = self.app.settings.role == "facilitator"  # type: ignore[attr-defined]
+        role_ok = review_app(self).settings.role == "facilitator"
         self.read_only = (meeting is not None and meeting.read_only) or not role_ok
         banner = self.query_one("#fb-banner", Static)
         banner.display = self.read_only
@@ -209,7 +210,7 @@ class FeedbackScreen(Screen):
         from reviewtui.db.errors import UserError
 
         try:
-            with self.app.db.session() as s:  # type: ignore[attr-defined]
+            with review_app(self).db.session() as s:
                 if feedback_id is None:
                     feedback_q.add(
                         self.vendor_id,
@@ -282,7 +283,7 @@ class FeedbackScreen(Screen):
             if yes:
                 self._remove(row.id)  # type: ignore[attr-defined]
 
-        self.app.push_screen(ConfirmModal(f"Remove this feedback? “{row.text}”"), done)  # type: ignore[attr-defined]
+        review_app(self).push_screen(ConfirmModal(f"Remove this feedback? “{row.text}”"), done)
 
     @work(thread=True, group="write", exit_on_error=False)
     def _remove(self, feedback_id: int) -> None:
@@ -290,7 +291,7 @@ class FeedbackScreen(Screen):
         from reviewtui.db.errors import UserError
 
         try:
-            with self.app.db.session() as s:  # type: ignore[attr-defined]
+            with review_app(self).db.session() as s:
                 feedback_q.remove(feedback_id, session=s)
         except UserError as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error", timeout=6)

@@ -12,13 +12,15 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from reviewtui.appref import review_app
+
 
 class MeetingCommands(Provider):
     """'Record an outcome', 'Raise an action plan', 'Open the minutes of this meeting', ..."""
 
     def _entries(self) -> Iterator[tuple[str, Callable[[], object], str]]:
         screen = self.screen
-        app = self.app
+        app = review_app(self)
         view = getattr(screen, "view", None)
         if view is None:
             return
@@ -31,7 +33,7 @@ class MeetingCommands(Provider):
             yield (
                 "Raise an action plan",
                 partial(
-                    app.new_plan,  # type: ignore[attr-defined]
+                    app.new_plan,
                     agenda_item_id=item.id,
                     meeting_id=view.id,
                 ),
@@ -44,12 +46,12 @@ class MeetingCommands(Provider):
         )
         yield (
             "Open the minutes of this meeting",
-            partial(app.open_minutes, view.id),  # type: ignore[attr-defined]
+            partial(app.open_minutes, view.id),
             "Preview, sign-off and export",
         )
         yield (
             f"Schedule a meeting with {view.vendor}",
-            partial(app.schedule_meeting, view.vendor_id),  # type: ignore[attr-defined]
+            partial(app.schedule_meeting, view.vendor_id),
             "When, type and title; with the default agenda",
         )
         if item is not None:

@@ -18,6 +18,7 @@ from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Input, Label, Select, Static
 
+from reviewtui.appref import review_app
 from reviewtui.domain import actions as action_rules
 from reviewtui.domain import clock, enums
 from reviewtui.domain import plans as plan_rules
@@ -411,7 +412,7 @@ class PlanFormScreen(GuardedForm, ModalScreen[int | None]):
 
         d, draft = self.detail, self.data.draft
         try:
-            with self.app.db.session() as s:  # type: ignore[attr-defined]
+            with review_app(self).db.session() as s:
                 if d is None:
                     assert draft is not None
                     pid = plan_q.create_plan(
@@ -576,16 +577,16 @@ class VerificationScreen(GuardedForm, ModalScreen["VerificationResult | None"]):
         from reviewtui.db import plans as plan_q
         from reviewtui.db.errors import UserError
 
-        app = self.app
+        app = review_app(self)
         try:
-            with app.db.session() as s:  # type: ignore[attr-defined]
+            with app.db.session() as s:
                 res = plan_q.record_verification(
                     self.detail.id,
                     outcome,
                     session=s,
                     note=note,
                     check_date=on_day,
-                    verification_days=app.settings.verification_days,  # type: ignore[attr-defined]
+                    verification_days=app.settings.verification_days,
                 )
         except UserError as exc:
             app.call_from_thread(self._error, str(exc))
