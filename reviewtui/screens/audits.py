@@ -4,7 +4,7 @@ highlighted finding in one key (and opens it to fill in the whys and actions).""
 from __future__ import annotations
 
 from datetime import date
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.markup import escape
 from rich.text import Text
@@ -20,6 +20,9 @@ from reviewtui.domain import clock, enums
 from reviewtui.screens.form_guard import GuardedForm
 from reviewtui.widgets.footer import Footer
 from reviewtui.widgets.table import Table
+
+if TYPE_CHECKING:
+    from reviewtui.db.audits import AuditRow
 
 SEVERITY_STYLE = {"critical": "bold red", "major": "red", "minor": "yellow", "observation": "dim"}
 FINDING_ROWS = 3
@@ -215,7 +218,7 @@ class AuditsScreen(Screen):
     def __init__(self, vendor_id: int | None = None) -> None:
         super().__init__()
         self.vendor_id = vendor_id
-        self._audits: dict[int, object] = {}
+        self._audits: dict[int, AuditRow] = {}
         self._findings: dict[int, object] = {}
         self._vendor_name = ""
 
@@ -387,7 +390,7 @@ class AuditsScreen(Screen):
             if row is None:
                 self.notify("Open audits from a vendor (Ctrl+P) to record one for it.")
                 return
-            vid, name = row.vendor_id, row.vendor  # type: ignore[attr-defined]
+            vid, name = row.vendor_id, row.vendor
 
         def done(aid: int | None) -> None:
             if aid is not None:

@@ -111,10 +111,10 @@ class DashboardScreen(Screen):
         review_app(self).db  # noqa: B018
 
     def _show(self, rows) -> None:
-        table = self.query_one("#vendors", DataTable)
+        table = self.query_one("#vendors", Table)
         empty = self.query_one("#empty")
         status = self.query_one("#dash-status", Static)
-        keep = table.cursor_key() if table.row_count else None  # type: ignore[attr-defined]
+        keep = table.cursor_key() if table.row_count else None
         table.clear()
         review_app(self).shown_vendors = sorted(
             ((r.vendor_id, r.name) for r in rows), key=lambda v: v[1].casefold()

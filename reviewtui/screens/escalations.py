@@ -17,11 +17,12 @@ from textual.widgets import DataTable, Header, Input, Label, Select, Static
 
 from reviewtui.appref import review_app
 from reviewtui.domain import enums
+from reviewtui.widgets.choice import chosen_int
 from reviewtui.widgets.footer import Footer
 from reviewtui.widgets.table import Table
 
 if TYPE_CHECKING:
-    from reviewtui.db.escalations import LadderStep
+    from reviewtui.db.escalations import EscalationRow, LadderStep, VendorSuggestion
 
 RULE_LABELS = {
     "kpi_escalate": "KPI failing",
@@ -128,7 +129,7 @@ class RaiseEscalationScreen(ModalScreen[int | None]):
         if not reason:
             self.query_one("#esc-error", Static).update("Say why: what is wrong, since when.")
             return
-        self._save(int(self.query_one("#esc-level", Select).value), reason)  # type: ignore[arg-type]
+        self._save(chosen_int(self.query_one("#esc-level", Select)), reason)
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def _save(self, level: int, reason: str) -> None:
@@ -239,8 +240,8 @@ class EscalationsScreen(Screen):
     def __init__(self, vendor_id: int | None = None) -> None:
         super().__init__()
         self.vendor_id = vendor_id
-        self._suggestions: dict[str, object] = {}
-        self._raised: dict[int, object] = {}
+        self._suggestions: dict[str, VendorSuggestion] = {}
+        self._raised: dict[int, EscalationRow] = {}
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -350,16 +351,16 @@ class EscalationsScreen(Screen):
             self.notify("Nothing suggested to raise. N raises one of your own.")
             return
         x = self._suggestions[key]
-        sg = x.suggestion  # type: ignore[attr-defined]
+        sg = x.suggestion
         review_app(self).raise_escalation(
-            x.vendor_id,  # type: ignore[attr-defined]
+            x.vendor_id,
             level=sg.level,
             reason=sg.reason,
             kpi_id=sg.kpi_id,
             action_id=sg.action_id,
             plan_id=sg.plan_id,
             supersedes=sg.escalation_id,
-            item=x.item,  # type: ignore[attr-defined]
+            item=x.item,
             on_done=lambda _e: self.load(),
         )
 
@@ -368,7 +369,7 @@ class EscalationsScreen(Screen):
         if vid is None:
             key = self._selected("#raised") or None
             row = self._raised.get(int(key)) if key else None
-            vid = row.vendor_id if row is not None else None  # type: ignore[attr-defined]
+            vid = row.vendor_id if row is not None else None
         if vid is None:
             self.notify("Open escalations from a vendor to raise a new one for it.")
             return

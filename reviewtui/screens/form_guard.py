@@ -57,7 +57,7 @@ class GuardedForm:
         start = self._form_start
         if start is None:
             return False
-        for wid, value in form_values(self).items():  # type: ignore[arg-type]
+        for wid, value in form_values(self.form_screen).items():
             if wid in start:
                 if start[wid] != value:
                     return True

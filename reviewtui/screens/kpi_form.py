@@ -85,14 +85,14 @@ class KpiFormScreen(_Form):
         self.query_one("#name", Input).focus()
         self.remember_form()
         if self.kpi_id is not None:
-            self._load()
+            self._load(self.kpi_id)
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
-    def _load(self) -> None:
+    def _load(self, kpi_id: int) -> None:
         from reviewtui.db import kpis
 
         with review_app(self).db.read() as s:
-            k = kpis.get(self.kpi_id, session=s)  # type: ignore[arg-type]
+            k = kpis.get(kpi_id, session=s)
         self.app.call_from_thread(self._fill, k)
 
     def _fill(self, k) -> None:

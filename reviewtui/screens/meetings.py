@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -17,8 +17,12 @@ from reviewtui.domain import clock, enums
 from reviewtui.domain.when import WHEN_EXAMPLES
 from reviewtui.screens.form_guard import GuardedForm
 from reviewtui.screens.meeting_modals import MODAL_CSS
+from reviewtui.widgets.choice import chosen_int
 from reviewtui.widgets.footer import Footer
 from reviewtui.widgets.table import Table
+
+if TYPE_CHECKING:
+    from reviewtui.db.meetings import MeetingRow
 
 STATUS_STYLE = {
     "in_progress": "bold green",
@@ -53,7 +57,7 @@ class MeetingsScreen(Screen):
     def __init__(self, vendor_id: int | None = None) -> None:
         super().__init__()
         self.vendor_id = vendor_id
-        self.rows: dict[int, object] = {}
+        self.rows: dict[int, MeetingRow] = {}
         self._select: int | None = None  # a meeting to put the cursor on after the next load
 
     def compose(self) -> ComposeResult:
@@ -171,7 +175,7 @@ class MeetingsScreen(Screen):
 
         mid = self._selected_id()
         row = self.rows.get(mid) if mid is not None else None
-        vendor_id = row.vendor_id if row is not None else self.vendor_id  # type: ignore[attr-defined]
+        vendor_id = row.vendor_id if row is not None else self.vendor_id
         if vendor_id is not None:
             self.app.push_screen(FeedbackScreen(vendor_id, meeting_id=mid))
 
@@ -209,7 +213,7 @@ class MeetingsScreen(Screen):
 
     # --- reschedule and cancel (those invited are told by mail) ------------------------------
 
-    def _planned_row(self, doing: str):
+    def _planned_row(self, doing: str) -> MeetingRow | None:
         if review_app(self).settings.role != "facilitator":
             self.notify(f"This session is read-only: meetings cannot be {doing}.", severity="error")
             return None
@@ -217,9 +221,9 @@ class MeetingsScreen(Screen):
         row = self.rows.get(mid) if mid is not None else None
         if row is None:
             return None
-        if row.status != "planned":  # type: ignore[attr-defined]
+        if row.status != "planned":
             self.notify(
-                f"Only a planned meeting can be {doing}; this one is {enums.label(row.status)}.",  # type: ignore[attr-defined]
+                f"Only a planned meeting can be {doing}; this one is {enums.label(row.status)}.",
                 severity="warning",
             )
             return None
@@ -232,7 +236,7 @@ class MeetingsScreen(Screen):
 
         def done(text: str | None) -> None:
             if text is not None:
-                self._change(row.id, "update", text)  # type: ignore[attr-defined]
+                self._change(row.id, "update", text)
 
         self.app.push_screen(
             PromptModal(f"Move meeting {row.id} to", f"When: {WHEN_EXAMPLES}", when=True), done
@@ -245,7 +249,7 @@ class MeetingsScreen(Screen):
 
         def done(text: str | None) -> None:
             if text is not None:
-                self._change(row.id, "cancel", text)  # type: ignore[attr-defined]
+                self._change(row.id, "cancel", text)
 
         self.app.push_screen(
             PromptModal(f"Cancel meeting {row.id}? Reason (optional)", "Reason", when=False),
@@ -387,7 +391,7 @@ class NewMeetingModal(GuardedForm, ModalScreen[int | None]):
             self.query_one("#new-when", Input).focus()
             return
         self._create(
-            int(self.query_one("#new-vendor", Select).value),  # type: ignore[arg-type]
+            chosen_int(self.query_one("#new-vendor", Select)),
             when,
             str(self.query_one("#new-type", Select).value),
             self.query_one("#new-title", Input).value,

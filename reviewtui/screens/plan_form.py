@@ -17,6 +17,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Input, Label, Select, Static
+from textual.widgets.select import NoSelection
 
 from reviewtui.appref import review_app
 from reviewtui.domain import actions as action_rules
@@ -389,7 +390,7 @@ class PlanFormScreen(GuardedForm, ModalScreen[int | None]):
         kpi_id = None
         if self.query("#plan-kpi"):
             k = self.query_one("#plan-kpi", Select).value
-            kpi_id = None if k in (NO_KPI, Select.NULL) else int(k)  # type: ignore[arg-type]
+            kpi_id = None if isinstance(k, NoSelection) or k == NO_KPI else int(k)
         self._error("Saving…")
         self._save(
             title=self._value("#plan-title"),
