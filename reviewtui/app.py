@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import contextvars
 import dataclasses
 import gc
 import os
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import events
@@ -16,8 +14,6 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.theme import BUILTIN_THEMES, Theme
-from textual.worker import Worker, WorkerState
-from textual.worker_manager import WorkerManager
 
 from reviewtui.config import Settings
 from reviewtui.screens.followup_commands import FollowUpCommands
@@ -25,6 +21,8 @@ from reviewtui.screens.navigation import FollowUpNavigation
 from reviewtui.screens.palette import VendorCommands
 
 if TYPE_CHECKING:
+    from textual.worker import Worker
+
     from reviewtui.db.engine import Database
     from reviewtui.prefetch import Prefetch
 
@@ -63,34 +61,6 @@ def sixteen_colour_themes() -> list[Theme]:
     return out
 
 
-class _ReportingWorkers(WorkerManager):
-    """Tells the user, in place, any refusal or bad input a worker met (ReadOnly, NotFound ...).
-
-    A screen's worker runs with ``exit_on_error=False``; without this, a write refused by the
-    access guard would vanish silently on any screen that forgot to catch it.
-    """
-
-    def _remove_worker(self, worker: Worker) -> None:
-        super()._remove_worker(worker)
-        from reviewtui.db.errors import UserError
-
-        if worker.state == WorkerState.ERROR and isinstance(worker.error, UserError):
-            self._app.notify(str(worker.error), severity="error", timeout=8)
-
-
-class _FreshContextExecutor(ThreadPoolExecutor):
-    """The thread pool of the app's thread workers: each job runs in a context of its own.
-
-    Textual sets its ``active_worker`` context variable in the pool thread and never unsets it,
-    so each of the pool's threads kept its last worker alive, and through the worker's node and
-    task the whole screen it ran for (six vendor pages, 26,000 objects each, rescanned by every
-    full garbage collection). A fresh context per job is dropped when the job ends.
-    """
-
-    def submit(self, fn, /, *args, **kwargs):
-        return super().submit(contextvars.Context().run, fn, *args, **kwargs)
-
-
 class ReviewApp(FollowUpNavigation, App[int]):
     """reviewtui: the portfolio dashboard first; every other screen is pushed from there."""
 
@@ -124,7 +94,10 @@ class ReviewApp(FollowUpNavigation, App[int]):
         """A 16-colour (or NO_COLOR) terminal: the ANSI theme, in the terminal's own colours."""
         # Native ANSI colours also make NO_COLOR strip colour rather than paint it grey.
         super().__init__(ansi_color=True if self.sixteen_colours else None)
-        self._workers = _ReportingWorkers(self)
+        # (The table and footer the first screen shows come from the same module: no extra cost.)
+        from reviewtui.textual_internals import report_worker_errors
+
+        report_worker_errors(self, self._tell_user_error)
         if "NO_COLOR" in os.environ:
             self.add_class("-no-color")
         self.settings = settings
@@ -194,11 +167,9 @@ class ReviewApp(FollowUpNavigation, App[int]):
         return DashboardScreen()
 
     def on_mount(self) -> None:
-        loop = asyncio.get_running_loop()
-        previous = getattr(loop, "_default_executor", None)
-        loop.set_default_executor(_FreshContextExecutor(thread_name_prefix="reviewtui-worker"))
-        if previous is not None:
-            previous.shutdown(wait=False)
+        from reviewtui.textual_internals import use_fresh_context_executor
+
+        use_fresh_context_executor(asyncio.get_running_loop())
         self._gc_threshold = gc.get_threshold()
         self.call_after_refresh(self._calm_the_garbage_collector)
         if self.sixteen_colours:
@@ -207,6 +178,17 @@ class ReviewApp(FollowUpNavigation, App[int]):
             self.theme = ANSI_DARK
         if self.start_meeting_id is not None:
             self.open_meeting(self.start_meeting_id)
+
+    def _tell_user_error(self, worker: Worker) -> None:
+        """A worker failed on a refusal or bad input (ReadOnly, NotFound ...): said in place.
+
+        A screen's worker runs with ``exit_on_error=False``; without this, a write refused by
+        the access guard would vanish silently on any screen that forgot to catch it.
+        """
+        from reviewtui.db.errors import UserError
+
+        if isinstance(worker.error, UserError):
+            self.notify(str(worker.error), severity="error", timeout=8)
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         # A blinking cursor repaints twice a second: bytes down a slow link for nothing.
