@@ -29,6 +29,7 @@ import sys
 import tempfile
 import time
 import weakref
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -107,7 +108,12 @@ def _stock_executor():
     from reviewtui import textual_internals
 
     saved = textual_internals.use_fresh_context_executor
-    textual_internals.use_fresh_context_executor = lambda loop: None  # type: ignore[assignment]
+
+    def stock(loop: asyncio.AbstractEventLoop) -> None:
+        # asyncio's own pool (every app of this run shares one loop, so one is set explicitly)
+        loop.set_default_executor(ThreadPoolExecutor())
+
+    textual_internals.use_fresh_context_executor = stock  # type: ignore[assignment]
     try:
         yield
     finally:

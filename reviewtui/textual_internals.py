@@ -41,6 +41,7 @@ from textual.worker_manager import WorkerManager
 if TYPE_CHECKING:
     from textual.app import App, ComposeResult
     from textual.notifications import Notification
+    from textual.pilot import Pilot
     from textual.screen import Screen
 
 __all__ = [
@@ -52,6 +53,7 @@ __all__ = [
     "notifications",
     "report_worker_errors",
     "use_fresh_context_executor",
+    "wait_for_screen",
 ]
 
 TEXTUAL_VERSION = "8.2.8"
@@ -341,3 +343,9 @@ def use_fresh_context_executor(loop: asyncio.AbstractEventLoop) -> None:
 def notifications(app: App) -> list[Notification]:
     """The app's notifications not yet expired (Textual keeps them in ``App._notifications``)."""
     return list(app._notifications)
+
+
+async def wait_for_screen(pilot: Pilot) -> None:
+    """Until every widget of the screen has processed its pending messages (Pilot's private
+    ``_wait_for_screen``; ``pilot.pause()`` guesses idleness from CPU time and sleeps)."""
+    await pilot._wait_for_screen()
