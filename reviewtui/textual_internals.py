@@ -32,6 +32,7 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.widgets import DataTable
+from textual.widgets.data_table import RowKey
 from textual.widgets import Footer as TextualFooter
 from textual.widgets._footer import FooterKey
 from textual.widgets._toast import Toast
@@ -91,7 +92,7 @@ class SteadyDataTable(DataTable):
     see docs/textual-upgrade.md for the figures.
     """
 
-    def _update_dimensions(self, new_rows: Iterable[Any]) -> None:
+    def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
         super()._update_dimensions(new_rows)
         self._clear_caches()
         self.refresh()
@@ -138,6 +139,8 @@ class SteadyDataTable(DataTable):
         header = row_index == -1
         row_key = self._header_row_key if header else self._row_locations.get_key(row_index)
         column_key = self._column_locations.get_key(column_index)
+        if row_key is None or column_key is None:  # no such cell: DataTable's path decides
+            return None
         # DataTable's own cache and key: whichever path rendered a cell, it is reused and
         # invalidated alike.
         cache_key = (
@@ -153,7 +156,7 @@ class SteadyDataTable(DataTable):
         cached = self._cell_render_cache.get(cache_key)
         if cached is not None:
             return cached
-        if row_key is None or (self.header_height if header else self.rows[row_key].height) != 1:
+        if (self.header_height if header else self.rows[row_key].height) != 1:
             return None
         cell = self._get_row_renderables(row_index).cells[column_index]
         if type(cell) is not Text or cell.no_wrap is False:

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from rich.text import Text
+from typing import TypeVar
+
+from rich.text import Text, TextType
+from textual.widgets.data_table import ColumnKey, RowKey
 
 from reviewtui.textual_internals import SteadyDataTable
 
+_Cell = TypeVar("_Cell")
 
-def literal(cell: object) -> object:
+
+def literal(cell: _Cell) -> _Cell | Text:
     """A ``str`` cell as plain text: shown as typed, never read as Rich markup or emoji codes.
 
     DataTable reads a ``str`` cell as markup: a vendor called "Acme [admin]" was shown as
@@ -23,12 +28,25 @@ class Table(SteadyDataTable):
     text cells without Rich's layout (see reviewtui.textual_internals.SteadyDataTable).
     """
 
-    def add_row(self, *cells, height=1, key=None, label=None):  # type: ignore[no-untyped-def]
+    def add_row(
+        self,
+        *cells: object,
+        height: int | None = 1,
+        key: str | None = None,
+        label: TextType | None = None,
+    ) -> RowKey:
         return super().add_row(
             *(literal(c) for c in cells), height=height, key=key, label=literal(label)
         )
 
-    def update_cell(self, row_key, column_key, value, *, update_width=False) -> None:  # type: ignore[no-untyped-def]
+    def update_cell(
+        self,
+        row_key: RowKey | str,
+        column_key: ColumnKey | str,
+        value: object,
+        *,
+        update_width: bool = False,
+    ) -> None:
         super().update_cell(row_key, column_key, literal(value), update_width=update_width)
 
     def cursor_key(self) -> str | None:
