@@ -22,18 +22,6 @@ class Footer(QuietFooter):
         self.first_actions = first
 
     def compose(self) -> ComposeResult:
-<<<<<<< HEAD
         rank: dict[str | None, int] = {a: n for n, a in enumerate(self.first_actions)}
         widgets = list(super().compose())
-=======
-        # A key starts compact and is then data-bound to the footer's ``compact``: two style
-        # updates per key for nothing. Set it before it mounts instead. (The command palette's
-        # key is not bound: it stays compact.)
-        widgets = list(super().compose())
-        for widget in widgets:
-            if isinstance(widget, FooterKey) and not widget.has_class("-command-palette"):
-                widget.set_reactive(FooterKey.compact, self.compact)
-                widget.set_class(self.compact, "-compact", update=False)
-        rank: dict[str | None, int] = {a: n for n, a in enumerate(self.first_actions)}
->>>>>>> main
         yield from sorted(widgets, key=lambda w: rank.get(getattr(w, "action", None), len(rank)))
