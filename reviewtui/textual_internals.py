@@ -32,10 +32,10 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.widgets import DataTable
-from textual.widgets.data_table import RowKey
 from textual.widgets import Footer as TextualFooter
 from textual.widgets._footer import FooterKey
 from textual.widgets._toast import Toast
+from textual.widgets.data_table import RowKey
 from textual.worker import Worker, WorkerState
 from textual.worker_manager import WorkerManager
 
