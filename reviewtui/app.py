@@ -118,6 +118,18 @@ class ReviewApp(FollowUpNavigation, App[int]):
         """The dashboard's first rows, being computed in a child process (see reviewtui.tui)."""
         self.shown_vendors: list[tuple[int, str]] | None = None
         """(id, name) of the vendors the dashboard shows, by name (None until it has rows)."""
+        from reviewtui import keymap as user_keymap
+
+        self.keymap: dict[str, str] = {}
+        """The user's keymap.toml (binding id -> keys), applied with ``set_keymap``."""
+        self.keymap_problem: str | None = None
+        """Why the keymap file was not used (told once the app shows), else None."""
+        try:
+            self.keymap = user_keymap.load()
+        except user_keymap.KeymapError as exc:
+            self.keymap_problem = f"{exc}; the default keys are used"
+        if self.keymap:
+            self.set_keymap(self.keymap)
 
     @property
     def db(self) -> Database:
@@ -178,6 +190,30 @@ class ReviewApp(FollowUpNavigation, App[int]):
             self.theme = ANSI_DARK
         if self.start_meeting_id is not None:
             self.open_meeting(self.start_meeting_id)
+        if self.keymap_problem:
+            self.notify(self.keymap_problem, severity="error", timeout=20)
+        if self.keymap:
+            self.run_worker(self._check_keymap_ids, thread=True, exit_on_error=False)
+
+    def _check_keymap_ids(self) -> None:
+        """Tell the ids of keymap.toml that no binding has (a typo must not pass for a remap),
+        and the keys it takes from another binding.
+
+        In a thread, after the first frame: it imports every screen to learn their bindings."""
+        from reviewtui import keymap as user_keymap
+
+        path = user_keymap.keymap_file()
+        unknown = user_keymap.unknown_ids(self.keymap)
+        if unknown:
+            message = (
+                f"{path}: no key has the id {', '.join(unknown)} "
+                "(ignored; ? shows the id of each key)"
+            )
+            self.call_from_thread(self.notify, message, severity="error", timeout=20)
+        taken = user_keymap.taken_keys(self.keymap)
+        if taken:
+            message = f"{path}: {'; '.join(taken)}, which is left without it"
+            self.call_from_thread(self.notify, message, severity="warning", timeout=20)
 
     def _tell_user_error(self, worker: Worker) -> None:
         """A worker failed on a refusal or bad input (ReadOnly, NotFound ...): said in place.
@@ -199,7 +235,7 @@ class ReviewApp(FollowUpNavigation, App[int]):
         from reviewtui.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            self.push_screen(HelpScreen(self.screen))
 
     def action_toggle_theme(self) -> None:
         dark, light = (

@@ -79,6 +79,7 @@ class MeetingScreen(Screen):
     """One meeting, live. q goes back; ? lists every key."""
 
     COMMANDS = Screen.COMMANDS | {MeetingCommands}
+    HELP_MORE = "On the agenda (once there: its border says so)"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+n", "next_item", "Next item", id="meeting.next", priority=True),
