@@ -189,6 +189,7 @@ async def _vendor_pages(db: Path, runs: int) -> dict:
                 await until(pilot, lambda: app.screen is dash)
             gc.collect()
             alive = sum(1 for ref in screens if ref() is not None)
+            objects = len(gc.get_objects())
             collect = []
             for _ in range(5):
                 t0 = time.perf_counter()
@@ -200,6 +201,7 @@ async def _vendor_pages(db: Path, runs: int) -> dict:
         "open_ms": times,
         "footer_recomposes_first_open": first_recomposes,
         "vendor_pages_alive_after_leaving": alive,
+        "objects_after_leaving": objects,
         "full_gc_ms": collect,
     }
 
@@ -235,6 +237,8 @@ async def run(runs: int) -> dict:
         out["executor_six_vendor_pages"] = {
             "fresh_alive": fresh["vendor_pages_alive_after_leaving"],
             "stock_alive": stock_pool["vendor_pages_alive_after_leaving"],
+            "fresh_objects": fresh["objects_after_leaving"],
+            "stock_objects": stock_pool["objects_after_leaving"],
             "fresh_full_gc_ms": _median(fresh["full_gc_ms"]),
             "stock_full_gc_ms": _median(stock_pool["full_gc_ms"]),
         }

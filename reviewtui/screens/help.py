@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import ClassVar
 
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual.app import App, ComposeResult
@@ -40,13 +41,16 @@ class KeyLine:
 def own_bindings(node: DOMNode) -> list[Binding]:
     """The bindings reviewtui declares on ``node``'s classes (base classes first, a subclass's
     binding with the same id replacing its base's), not Textual's own."""
-    found: dict[str, Binding] = {}
+    found: dict[str, list[Binding]] = {}
     for cls in reversed(type(node).__mro__):
         if not cls.__module__.startswith("reviewtui"):
             continue
+        mine: dict[str, list[Binding]] = {}
+        # "escape,ctrl+g" comes out as one Binding per key, with the same id.
         for binding in Binding.make_bindings(vars(cls).get("BINDINGS", [])):
-            found[binding.id or f"{binding.key}:{binding.action}"] = binding
-    return list(found.values())
+            mine.setdefault(binding.id or f"{binding.key}:{binding.action}", []).append(binding)
+        found.update(mine)
+    return [b for bindings in found.values() for b in bindings]
 
 
 def key_line(app: App, binding: Binding) -> KeyLine:
@@ -88,7 +92,7 @@ def help_sections(screen: Screen, app: App) -> list[tuple[str, list[KeyLine]]]:
         line = KeyLine(
             " ".join(dict.fromkeys(k for ln in lines for k in ln.keys.split(" "))),
             group[0].description,
-            ", ".join(ln.binding_id for ln in lines if ln.binding_id),
+            ", ".join(dict.fromkeys(ln.binding_id for ln in lines if ln.binding_id)),
         )
         (shown if any(b.show for b in group) else more).append(line)
     sections = [(screen_title(screen), shown)]
@@ -96,9 +100,7 @@ def help_sections(screen: Screen, app: App) -> list[tuple[str, list[KeyLine]]]:
         sections.append((str(getattr(screen, "HELP_MORE", "More keys")), more))
     everywhere = [key_line(app, b) for b in own_bindings(app)]
     palette = Binding(app.COMMAND_PALETTE_BINDING, "command_palette", "Commands")
-    everywhere.append(
-        KeyLine(app.get_key_display(palette), "command palette: any vendor or screen", "")
-    )
+    everywhere.append(KeyLine(app.get_key_display(palette), "any vendor or screen (palette)", ""))
     everywhere += [KeyLine(k, d, "") for k, d in GENERAL_KEYS]
     sections.append(("Everywhere", everywhere))
     return [(title, lines) for title, lines in sections if lines]
@@ -129,33 +131,29 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll(id="help-body"):
             yield Static(self.keys_table(), id="help-keys")
 
-    def keys_table(self) -> Table:
-        """The keys, in sections, as one table."""
-        grid = Table.grid(padding=(0, 1), expand=True)
-        grid.add_column(style="bold", no_wrap=True, max_width=16)
-        grid.add_column(ratio=1)
-        grid.add_column(style="dim", no_wrap=True, justify="right")
+    def keys_table(self) -> Group:
+        """The keys, a titled table per section."""
         screen = self.for_screen
         if screen is None:
             sections = help_sections(self, self.app)[-1:]
         else:
             sections = help_sections(screen, self.app)
+        parts: list[Text | Table] = []
         for n, (title, lines) in enumerate(sections):
-            if n:
-                grid.add_row("")
-            grid.add_row(Text(title, style="bold underline"), "", Text("keymap.toml id"))
+            heading = Text(title, style="bold underline")
+            if not n:
+                heading.append("   (dim: the id to use in keymap.toml)", style="dim")
+            parts.append(heading)
+            grid = Table.grid(padding=(0, 1), expand=True)
+            grid.add_column(style="bold", no_wrap=True, width=16)
+            grid.add_column(ratio=1)
+            grid.add_column(style="dim", no_wrap=True)
             for line in lines:
                 grid.add_row(Text(line.keys), Text(line.description), Text(line.binding_id))
-        grid.add_row("")
-        grid.add_row(
-            "",
-            Text(
-                "q, ? or Esc closes. Keys can be changed in keymap.toml (see docs/keys.md); "
-                "every screen's work is also a `reviewtui` command (reviewtui --help)."
-            ),
-            "",
-        )
-        return grid
+            parts.append(grid)
+            parts.append(Text(""))
+        parts.append(Text("q, ? or Esc closes. Change keys by id in keymap.toml: docs/keys.md"))
+        return Group(*parts)
 
     def action_close(self) -> None:
         self.dismiss(None)
