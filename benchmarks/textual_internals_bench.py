@@ -10,8 +10,10 @@
   show and every worker is done) with :class:`~reviewtui.textual_internals.QuietFooter` and
   with Textual's Footer behaviour (recompose on every bindings signal), and how many times the
   footer recomposed;
-- ``executor``: after opening and leaving six vendor pages, how many of them are still alive
-  and how long a full garbage collection takes, with and without the fresh-context executor.
+- (removed with what it measured) ``executor``: after opening and leaving six vendor pages,
+  how many are still alive and how many objects the heap holds, with and without a
+  fresh-context thread pool: 0 and 0 pages, about 17,200 objects either way (see
+  docs/textual-upgrade.md).
 
 Prints one JSON object (medians in ms). The figures of the last run are in
 docs/textual-upgrade.md.
@@ -29,7 +31,6 @@ import sys
 import tempfile
 import time
 import weakref
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -101,23 +102,6 @@ def _stock_footer():
         yield
     finally:
         QuietFooter.bindings_changed, QuietFooter.compose = saved  # type: ignore[method-assign]
-
-
-@contextmanager
-def _stock_executor():
-    from reviewtui import textual_internals
-
-    saved = textual_internals.use_fresh_context_executor
-
-    def stock(loop: asyncio.AbstractEventLoop) -> None:
-        # asyncio's own pool (every app of this run shares one loop, so one is set explicitly)
-        loop.set_default_executor(ThreadPoolExecutor())
-
-    textual_internals.use_fresh_context_executor = stock  # type: ignore[assignment]
-    try:
-        yield
-    finally:
-        textual_internals.use_fresh_context_executor = saved  # type: ignore[assignment]
 
 
 def _demo_db(folder: Path) -> Path:
@@ -230,17 +214,6 @@ async def run(runs: int) -> dict:
             "stock_ms": _median([t for r in loud for t in r["open_ms"][1:]]),
             "quiet_recomposes": quiet[0]["footer_recomposes_first_open"],
             "stock_recomposes": loud[0]["footer_recomposes_first_open"],
-        }
-        fresh = await _vendor_pages(db, 6)
-        with _stock_executor():
-            stock_pool = await _vendor_pages(db, 6)
-        out["executor_six_vendor_pages"] = {
-            "fresh_alive": fresh["vendor_pages_alive_after_leaving"],
-            "stock_alive": stock_pool["vendor_pages_alive_after_leaving"],
-            "fresh_objects": fresh["objects_after_leaving"],
-            "stock_objects": stock_pool["objects_after_leaving"],
-            "fresh_full_gc_ms": _median(fresh["full_gc_ms"]),
-            "stock_full_gc_ms": _median(stock_pool["full_gc_ms"]),
         }
     return out
 

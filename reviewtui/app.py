@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import gc
 import os
@@ -179,9 +178,6 @@ class ReviewApp(FollowUpNavigation, App[int]):
         return DashboardScreen()
 
     def on_mount(self) -> None:
-        from reviewtui.textual_internals import use_fresh_context_executor
-
-        use_fresh_context_executor(asyncio.get_running_loop())
         self._gc_threshold = gc.get_threshold()
         self.call_after_refresh(self._calm_the_garbage_collector)
         if self.sixteen_colours:

@@ -1,6 +1,6 @@
 """Every use of a Textual private name, in one place, each with what it buys.
 
-reviewtui pins Textual exactly (see pyproject.toml). Four things here reach past Textual's public
+reviewtui pins Textual exactly (see pyproject.toml). Three things here reach past Textual's public
 API; nowhere else in the package does (tests/test_textual_internals.py checks that, and checks
 the shape of every private name used here, so an upgrade that changes one fails loudly there
 rather than quietly in front of a vendor). docs/textual-upgrade.md is the checklist for an
@@ -13,8 +13,6 @@ upgrade; ``python -m benchmarks.textual_internals_bench`` re-measures what each 
    changed, instead of on every bindings signal.
 3. :func:`report_worker_errors` - a worker that failed on something the user caused
    (a :class:`~reviewtui.db.errors.UserError`) is told in place, whatever screen it ran for.
-4. :func:`use_fresh_context_executor` - thread workers run in a context of their own, so the
-   pool's threads do not keep the last screen they worked for alive.
 
 Also re-exported for the tests: :data:`FooterKey` and :data:`Toast` (widgets Textual keeps in
 private modules) and :func:`notifications` (the app's pending notifications).
@@ -22,10 +20,7 @@ private modules) and :func:`notifications` (the app's pending notifications).
 
 from __future__ import annotations
 
-import asyncio
-import contextvars
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 from rich.segment import Segment
@@ -53,7 +48,6 @@ __all__ = [
     "Toast",
     "notifications",
     "report_worker_errors",
-    "use_fresh_context_executor",
     "wait_for_screen",
 ]
 
@@ -310,34 +304,6 @@ def report_worker_errors(app: App, on_error: Callable[[Worker], None]) -> None:
     Call from the App's ``__init__``, before any worker starts.
     """
     app._workers = _ReportingWorkers(app, on_error)
-
-
-# --- 4. The thread workers' pool ----------------------------------------------------------------
-
-
-class _FreshContextExecutor(ThreadPoolExecutor):
-    """A thread pool whose every job runs in a context of its own.
-
-    Textual sets its ``active_worker`` context variable in the pool thread and never unsets it,
-    so each of the pool's threads kept its last worker alive, and through the worker's node and
-    task the whole screen it ran for (six vendor pages, 26,000 objects each, rescanned by every
-    full garbage collection). A fresh context per job is dropped when the job ends.
-    """
-
-    def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def]
-        return super().submit(contextvars.Context().run, fn, *args, **kwargs)
-
-
-def use_fresh_context_executor(loop: asyncio.AbstractEventLoop) -> None:
-    """Make ``loop``'s default executor (where Textual runs thread workers) a fresh-context one.
-
-    Private (asyncio's, not Textual's): the loop's current default executor, shut down when
-    replaced, is ``loop._default_executor``; there is no public way to read it.
-    """
-    previous = getattr(loop, "_default_executor", None)
-    loop.set_default_executor(_FreshContextExecutor(thread_name_prefix="reviewtui-worker"))
-    if previous is not None:
-        previous.shutdown(wait=False)
 
 
 # --- For tests ----------------------------------------------------------------------------------

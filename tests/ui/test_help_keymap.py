@@ -200,3 +200,9 @@ def test_keys_textual_can_bind() -> None:
 
 def test_the_keymap_file_lives_beside_the_config_file() -> None:
     assert keymap.keymap_file() == config.config_file().parent / "keymap.toml"
+
+
+def test_docs_list_every_binding_id() -> None:
+    doc = (Path(__file__).parents[2] / "docs" / "keys.md").read_text(encoding="utf-8")
+    missing = sorted(i for i in keymap.binding_ids() if f"`{i}`" not in doc)
+    assert not missing, f"add to docs/keys.md: {missing}"

@@ -8,15 +8,12 @@ there. A canary failing means Textual fixed it: remove the override, as its mess
 from __future__ import annotations
 
 import ast
-import asyncio
 import functools
 import importlib
 import inspect
 import pkgutil
 import re
 import textwrap
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -25,7 +22,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.widgets import DataTable, Footer
-from textual.worker import WorkerState, get_current_worker
+from textual.worker import WorkerState
 from textual.worker_manager import WorkerManager
 
 import reviewtui
@@ -293,57 +290,6 @@ async def test_a_failed_worker_is_reported_whatever_its_node() -> None:
         assert isinstance(app.workers, WorkerManager) and type(app.workers) is not WorkerManager
     assert [w.state for w in failed] == [WorkerState.ERROR]
     assert str(failed[0].error) == "refused"
-
-
-# --- 4. The thread workers' pool ----------------------------------------------------------------
-
-
-async def _worker_left_in_pool_thread(fresh: bool) -> bool:
-    """Run a thread worker on a one-thread pool; then ask that thread for its active worker."""
-    pool = ti._FreshContextExecutor(max_workers=1) if fresh else ThreadPoolExecutor(1)
-
-    class Threads(App):
-        async def on_mount(self) -> None:
-            asyncio.get_running_loop().set_default_executor(pool)
-            self.run_worker(lambda: threading.get_ident(), thread=True)
-
-    app = Threads()
-    async with app.run_test() as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-
-    def still_there() -> bool:
-        try:
-            get_current_worker()
-        except Exception:
-            return False
-        return True
-
-    try:
-        return pool.submit(still_there).result(timeout=10)
-    finally:
-        pool.shutdown()
-
-
-async def test_canary_textual_leaves_the_worker_in_the_pool_thread() -> None:
-    assert await _worker_left_in_pool_thread(fresh=False), (
-        "Textual no longer leaves active_worker set in the pool thread: drop "
-        "use_fresh_context_executor"
-    )
-
-
-async def test_the_fresh_context_pool_keeps_no_worker() -> None:
-    assert not await _worker_left_in_pool_thread(fresh=True)
-
-
-def test_the_loop_names_its_default_executor() -> None:
-    loop = asyncio.new_event_loop()
-    try:
-        assert loop._default_executor is None  # asyncio's private, read once when replaced
-        ti.use_fresh_context_executor(loop)
-        assert isinstance(loop._default_executor, ti._FreshContextExecutor)
-    finally:
-        loop.close()
 
 
 # --- For tests ----------------------------------------------------------------------------------
