@@ -206,3 +206,22 @@ def test_docs_list_every_binding_id() -> None:
     doc = (Path(__file__).parents[2] / "docs" / "keys.md").read_text(encoding="utf-8")
     missing = sorted(i for i in keymap.binding_ids() if f"`{i}`" not in doc)
     assert not missing, f"add to docs/keys.md: {missing}"
+
+
+async def test_the_meetings_hint_line_names_the_remapped_key(demo_path: Path) -> None:
+    _write_keymap('"meeting.timebox" = "T"\n"meeting.agenda" = "escape,f2"\n')
+    app = make_app(demo_path)
+    app.start_meeting_id = _meeting(demo_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, MeetingScreen)
+        hint = str(app.screen.query_one("#hint").render())
+        assert hint.startswith("esc or f2 agenda ·"), hint
+        await pilot.press("f2")  # the new key: from the notes to the agenda
+        await settle(pilot)
+        assert app.screen.focused is app.screen.agenda
+        hint = str(app.screen.query_one("#hint").render())
+        assert "+ r T Del [ ] edit agenda" in hint, hint
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert re.search(r"\bT\s+Timebox\s+meeting\.timebox", _help_text(app.screen))
