@@ -73,7 +73,8 @@ def screen_title(screen: Screen) -> str:
     title = getattr(screen, "HELP_TITLE", None)
     if title:
         return str(title)
-    name = re.sub(r"(Screen|Modal)$", "", type(screen).__name__) or type(screen).__name__
+    name = type(screen).__name__.lstrip("_")
+    name = re.sub(r"(Screen|Modal)$", "", name) or name
     return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name).capitalize()
 
 
@@ -81,6 +82,13 @@ def help_sections(screen: Screen, app: App) -> list[tuple[str, list[KeyLine]]]:
     """What ``?`` shows for ``screen``: its keys in the footer, its other keys, then the keys
     that work everywhere."""
     bindings = own_bindings(screen)
+    # And the keys of its widgets (the vendor page's scorecard panel has its own): each kind once.
+    kinds: dict[type, DOMNode] = {}
+    if screen.is_attached:
+        for widget in screen.query("*"):
+            kinds.setdefault(type(widget), widget)
+    for node in kinds.values():
+        bindings += own_bindings(node)
     # One line per action: Escape next to q for "Back" reads better than two lines.
     by_action: dict[str, list[Binding]] = {}
     for binding in bindings:

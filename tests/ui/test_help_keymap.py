@@ -225,3 +225,19 @@ async def test_the_meetings_hint_line_names_the_remapped_key(demo_path: Path) ->
         await pilot.press("question_mark")
         await settle(pilot)
         assert re.search(r"\bT\s+Timebox\s+meeting\.timebox", _help_text(app.screen))
+
+
+async def test_help_on_the_vendor_page_lists_its_scorecards_keys(demo_path: Path) -> None:
+    from reviewtui.screens.vendor import VendorScreen
+
+    app = make_app(demo_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, VendorScreen)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        text = _help_text(app.screen)
+        for words in ("Minutes", "Enter value", "scorecard.value", "Earlier", "Back"):
+            assert words in text, words
