@@ -200,6 +200,7 @@ SHOTS = [
     Shot("action_modal", ActionModal, _in_meeting("a")),
     Shot("rename_item", MeetingPrompt, _in_meeting("r")),
     Shot("remove_item", ConfirmModal, _in_meeting("delete")),
+    Shot("help_meeting", HelpScreen, _in_meeting("question_mark")),  # the most keys of all
     Shot("minutes_draft", MinutesScreen, lambda p, ids: _minutes(p, ids.keystone_ended)),
     Shot("sign_off", SignOffScreen, _sign_off),
     Shot("amend_reason", MeetingPrompt, _amend),
