@@ -22,8 +22,8 @@ from reviewtui.widgets.footer import Footer
 from reviewtui.widgets.table import Table
 
 if TYPE_CHECKING:
-    from reviewtui.db.scorecards import VendorScorecard
     from reviewtui.db.vendors import VendorDetail
+    from reviewtui.domain.portfolio import VendorScorecard
 
 OPEN_QUIETLY_FOR = 0.25
 """Seconds ``open_vendor`` waits for the page's data before it opens the page without it."""
