@@ -23,25 +23,10 @@ from textual.widgets import DataTable, Input, Label, Select, Static
 from reviewtui.domain import enums
 from reviewtui.widgets.table import Table
 
-MODAL_CSS = """
-.modal-box {
-    width: 76;
-    max-width: 100%;
-    height: auto;
-    max-height: 100%;
-    border: round $primary;
-    background: $panel;
-    padding: 0 1;
-}
-.modal-box Input, .modal-box Select { margin-bottom: 0; }
-.modal-error { color: $error; height: auto; }
-"""
-
 
 class PromptModal(ModalScreen[str | None]):
     """One line of text: Enter saves, Escape cancels. ``check`` may refuse it with a message."""
 
-    DEFAULT_CSS = "PromptModal { align: center middle; }" + MODAL_CSS
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,ctrl+g", "cancel", "Cancel", id="prompt.cancel"),
     ]
@@ -67,7 +52,7 @@ class PromptModal(ModalScreen[str | None]):
             yield Label(self.prompt_title, classes="title")
             yield Input(value=self.value, placeholder=self.placeholder, id="prompt-input")
             yield Static("Enter saves · Escape cancels", classes="muted")
-            yield Static("", classes="modal-error", id="prompt-error")
+            yield Static("", classes="form-error", id="prompt-error")
 
     @on(Input.Submitted)
     def _submit(self) -> None:
@@ -87,7 +72,6 @@ class PromptModal(ModalScreen[str | None]):
 class ConfirmModal(ModalScreen[bool]):
     """A yes/no question: y confirms; n, Escape or Ctrl+G keeps things as they are."""
 
-    DEFAULT_CSS = "ConfirmModal { align: center middle; }" + MODAL_CSS
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "answer(True)", "Yes", id="confirm.yes"),
         Binding("n,escape,ctrl+g", "answer(False)", "No", id="confirm.no"),
@@ -121,13 +105,7 @@ class Attendee:
 class AttendanceModal(ModalScreen[list[Attendee] | None]):
     """Who is here: p present, a absent, y apologies; type a name to add someone."""
 
-    DEFAULT_CSS = (
-        """
-    AttendanceModal { align: center middle; }
-    AttendanceModal DataTable { height: auto; max-height: 12; }
-    """
-        + MODAL_CSS
-    )
+    CSS_PATH = "meeting_modals.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("p", "mark('present')", "Present", id="attendance.present"),
         Binding("a", "mark('absent')", "Absent", id="attendance.absent"),
@@ -226,7 +204,6 @@ def guest_fields(raw: str) -> tuple[str, str, str]:
 class OutcomeKindModal(ModalScreen[str | None]):
     """Which outcome: i information, d decision, a action, p parked."""
 
-    DEFAULT_CSS = "OutcomeKindModal { align: center middle; }" + MODAL_CSS
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("i", "pick('information')", "Information", id="outcome.information"),
         Binding("d", "pick('decision')", "Decision", id="outcome.decision"),
@@ -280,7 +257,6 @@ def owner_choices(people, attendance) -> list[tuple[str, int | str]]:
 class ActionModal(ModalScreen[ActionInput | None]):
     """A corrective action: title, owner (a contact), due date (+7d, +2w, 10 Dec ...)."""
 
-    DEFAULT_CSS = "ActionModal { align: center middle; }" + MODAL_CSS
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", id="action.save"),
         Binding("escape,ctrl+g", "cancel", "Cancel", id="action.cancel"),
@@ -306,7 +282,7 @@ class ActionModal(ModalScreen[ActionInput | None]):
                 value=self.default_due, placeholder="Due: +7d, +2w, 2026-12-10", id="action-due"
             )
             yield Static("Enter saves · Tab next field · Esc cancels", classes="muted")
-            yield Static("", classes="modal-error", id="action-error")
+            yield Static("", classes="form-error", id="action-error")
 
     def on_mount(self) -> None:
         self.query_one("#action-title", Input).focus()

@@ -15,7 +15,6 @@ from textual.widgets import DataTable, Header, Input, Label, Select, Static
 from reviewtui.domain import clock, enums
 from reviewtui.domain.when import WHEN_EXAMPLES
 from reviewtui.screens.form_guard import GuardedForm
-from reviewtui.screens.meeting_modals import MODAL_CSS
 from reviewtui.widgets.footer import Footer
 from reviewtui.widgets.table import Table
 
@@ -45,9 +44,7 @@ class MeetingsScreen(Screen):
         Binding("escape", "back", "Back", show=False, id="meetings.back_esc"),
     ]
 
-    DEFAULT_CSS = """
-    MeetingsScreen #meetings-title { height: 1; padding: 0 1; text-style: bold; }
-    """
+    CSS_PATH = "meetings.tcss"
 
     def __init__(self, vendor_id: int | None = None) -> None:
         super().__init__()
@@ -297,7 +294,6 @@ class MeetingsScreen(Screen):
 class PromptModal(ModalScreen[str | None]):
     """One line of text (a time, or a reason); Enter gives it, Escape gives None."""
 
-    DEFAULT_CSS = "PromptModal { align: center middle; }" + MODAL_CSS
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,ctrl+g", "cancel", "Cancel", id="prompt.cancel"),
     ]
@@ -313,7 +309,7 @@ class PromptModal(ModalScreen[str | None]):
             yield Label(Text(self.title_text), classes="title")
             yield Input(placeholder=self.placeholder, id="prompt-input")
             yield Static("Enter confirms · Esc cancels", classes="muted")
-            yield Static("", classes="modal-error", id="prompt-error")
+            yield Static("", classes="form-error", id="prompt-error")
 
     def on_mount(self) -> None:
         self.query_one("#prompt-input", Input).focus()
@@ -338,7 +334,6 @@ class PromptModal(ModalScreen[str | None]):
 class NewMeetingModal(GuardedForm, ModalScreen[int | None]):
     """Vendor, when, type, title and place; Enter schedules it (with the default agenda)."""
 
-    DEFAULT_CSS = "NewMeetingModal { align: center middle; }" + MODAL_CSS
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Schedule", id="new_meeting.save"),
         Binding("escape,ctrl+g", "cancel", "Cancel", id="new_meeting.cancel"),
@@ -368,7 +363,7 @@ class NewMeetingModal(GuardedForm, ModalScreen[int | None]):
             yield Input(placeholder="Title (optional)", id="new-title")
             yield Input(placeholder="Place: room, address or call link (optional)", id="new-place")
             yield Static("Enter schedules · Tab next field · Esc cancels", classes="muted")
-            yield Static("", classes="modal-error", id="new-error")
+            yield Static("", classes="form-error", id="new-error")
 
     def on_mount(self) -> None:
         self.query_one("#new-when", Input).focus()

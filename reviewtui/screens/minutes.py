@@ -122,17 +122,7 @@ class MinutesScreen(Screen):
         Binding("escape", "back", "Back", show=False, id="minutes.back_esc"),
     ]
 
-    DEFAULT_CSS = """
-    MinutesScreen #minutes-status {
-        height: auto;
-        padding: 0 1;
-        background: $panel;
-    }
-    MinutesScreen #minutes-body {
-        height: 1fr;
-        padding: 0 1;
-    }
-    """
+    CSS_PATH = "minutes.tcss"
 
     def __init__(self, meeting_id: int | None = None, *, vendor_id: int | None = None) -> None:
         super().__init__()
