@@ -40,7 +40,7 @@ class HelpScreen(ModalScreen[None]):
     ]
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="help-body"):
+        with VerticalScroll(id="help-body", classes="modal-box"):
             yield Markdown(HELP)
 
     def action_close(self) -> None:

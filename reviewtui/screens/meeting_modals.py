@@ -16,7 +16,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Label, Select, Static
 
@@ -270,17 +270,27 @@ class ActionModal(ModalScreen[ActionInput | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="modal-box"):
             yield Label("New corrective action", classes="title")
-            yield Input(placeholder="What is to be done", id="action-title")
-            yield Select(
-                self.owners,
-                value=self.owners[0][1] if self.owners else Select.BLANK,
-                allow_blank=not self.owners,
-                prompt="Owner",
-                id="action-owner",
-            )
-            yield Input(
-                value=self.default_due, placeholder="Due: +7d, +2w, 2026-12-10", id="action-due"
-            )
+            with Horizontal(classes="row"):
+                yield Label("Action")
+                yield Input(placeholder="what is to be done", id="action-title", compact=True)
+            with Horizontal(classes="row"):
+                yield Label("Owner")
+                yield Select(
+                    self.owners,
+                    value=self.owners[0][1] if self.owners else Select.BLANK,
+                    allow_blank=not self.owners,
+                    prompt="who does it",
+                    id="action-owner",
+                    compact=True,
+                )
+            with Horizontal(classes="row"):
+                yield Label("Due")
+                yield Input(
+                    value=self.default_due,
+                    placeholder="+7d, +2w, 2026-12-10",
+                    id="action-due",
+                    compact=True,
+                )
             yield Static("Enter saves · Tab next field · Esc cancels", classes="muted")
             yield Static("", classes="form-error", id="action-error")
 

@@ -8,7 +8,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Header, Input, Label, Select, Static
 
@@ -347,21 +347,37 @@ class NewMeetingModal(GuardedForm, ModalScreen[int | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="modal-box"):
             yield Label("Schedule a meeting", classes="title")
-            yield Select(
-                [(name, vid) for vid, name in self.vendors],
-                value=self.vendor_id,
-                allow_blank=False,
-                id="new-vendor",
-            )
-            yield Input(placeholder=f"When: {WHEN_EXAMPLES}", id="new-when")
-            yield Select(
-                [(f"{enums.label(t)}", t) for t in enums.MEETING_TYPES],
-                value="monthly",
-                allow_blank=False,
-                id="new-type",
-            )
-            yield Input(placeholder="Title (optional)", id="new-title")
-            yield Input(placeholder="Place: room, address or call link (optional)", id="new-place")
+            with Horizontal(classes="row"):
+                yield Label("Vendor")
+                yield Select(
+                    [(name, vid) for vid, name in self.vendors],
+                    value=self.vendor_id,
+                    allow_blank=False,
+                    id="new-vendor",
+                    compact=True,
+                )
+            with Horizontal(classes="row"):
+                yield Label("When")
+                yield Input(placeholder=WHEN_EXAMPLES, id="new-when", compact=True)
+            with Horizontal(classes="row"):
+                yield Label("Type")
+                yield Select(
+                    [(f"{enums.label(t)}", t) for t in enums.MEETING_TYPES],
+                    value="monthly",
+                    allow_blank=False,
+                    id="new-type",
+                    compact=True,
+                )
+            with Horizontal(classes="row"):
+                yield Label("Title")
+                yield Input(placeholder="optional", id="new-title", compact=True)
+            with Horizontal(classes="row"):
+                yield Label("Place")
+                yield Input(
+                    placeholder="room, address or call link (optional)",
+                    id="new-place",
+                    compact=True,
+                )
             yield Static("Enter schedules · Tab next field · Esc cancels", classes="muted")
             yield Static("", classes="form-error", id="new-error")
 
