@@ -7,8 +7,8 @@ screen's CSS_PATH on its first push), so the parse test reads every file up fron
 from __future__ import annotations
 
 import importlib
-import io
 import inspect
+import io
 import pkgutil
 from pathlib import Path
 
