@@ -21,6 +21,10 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Header, Input, Select, Static
 
+from reviewtui.db import actions as action_q
+from reviewtui.db import vendors as vendor_q
+from reviewtui.db.actions import ActionFilter
+from reviewtui.db.errors import UserError
 from reviewtui.domain import enums
 from reviewtui.widgets.footer import Footer
 from reviewtui.widgets.table import Table
@@ -164,8 +168,6 @@ class ActionsScreen(Screen):
 
     @work(thread=True, exclusive=True, group="db-vendors", exit_on_error=False)
     def _load_vendors(self) -> None:
-        from reviewtui.db import vendors as vendor_q
-
         app = self.app
         with app.db.read() as s:  # type: ignore[attr-defined]
             names = vendor_q.names(session=s, only_vendor=app.vendor_scope)  # type: ignore[attr-defined]
@@ -196,8 +198,6 @@ class ActionsScreen(Screen):
             self.load()
 
     def _filter(self):
-        from reviewtui.db.actions import ActionFilter
-
         status = self.query_one("#status", Select).value
         statuses: tuple[str, ...]
         if status == OPEN:
@@ -224,8 +224,6 @@ class ActionsScreen(Screen):
     def _query(
         self, flt, offset: int, generation: int, keep: int | None, changed: int | None
     ) -> None:
-        from reviewtui.db import actions as action_q
-
         with self.app.db.read() as s:  # type: ignore[attr-defined]
             page = action_q.list_actions(flt, session=s, limit=PAGE_SIZE, offset=offset)
         self.app.call_from_thread(self._show, page, generation, keep, changed)
@@ -370,9 +368,6 @@ class ActionsScreen(Screen):
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def _open_editor(self, action_id: int) -> None:
-        from reviewtui.db import actions as action_q
-        from reviewtui.db import vendors as vendor_q
-
         with self.app.db.read() as s:  # type: ignore[attr-defined]
             detail = action_q.get_detail(action_id, session=s)
             contacts = vendor_q.get_detail(detail.action.vendor_id, session=s).contacts
@@ -389,9 +384,6 @@ class ActionsScreen(Screen):
 
     @work(thread=True, group="write", exit_on_error=False)
     def _save(self, action_id: int, version: int, edit: ActionEdit) -> None:
-        from reviewtui.db import actions as action_q
-        from reviewtui.db.errors import UserError
-
         app = self.app
         try:
             with app.db.session() as s:  # type: ignore[attr-defined]
@@ -432,9 +424,6 @@ class ActionsScreen(Screen):
 
     @work(thread=True, group="write", exit_on_error=False)
     def _done(self, action_id: int, version: int | None, before: str) -> None:
-        from reviewtui.db import actions as action_q
-        from reviewtui.db.errors import UserError
-
         app = self.app
         try:
             with app.db.session() as s:  # type: ignore[attr-defined]
@@ -468,9 +457,6 @@ class ActionsScreen(Screen):
 
     @work(thread=True, group="write", exit_on_error=False)
     def _undo_done(self, action_id: int, title: str, before: str, version: int) -> None:
-        from reviewtui.db import actions as action_q
-        from reviewtui.db.errors import UserError
-
         app = self.app
         try:
             with app.db.session() as s:  # type: ignore[attr-defined]

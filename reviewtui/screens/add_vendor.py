@@ -11,6 +11,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, Static
 
+from reviewtui.db import vendors as vendor_q
+from reviewtui.db.errors import UserError
 from reviewtui.domain import enums
 from reviewtui.screens.form_guard import GuardedForm
 
@@ -62,9 +64,6 @@ class AddVendorScreen(GuardedForm, ModalScreen[str | None]):
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def _save(self, name: str, service: str, category: str, criticality: str) -> None:
-        from reviewtui.db import vendors as vendor_q
-        from reviewtui.db.errors import UserError
-
         try:
             with self.app.db.session() as s:  # type: ignore[attr-defined]
                 vendor_q.create(

@@ -15,6 +15,9 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Header, Input, Label, Select, Static
 
+from reviewtui.db import escalations as esc_q
+from reviewtui.db import vendors as vendor_q
+from reviewtui.db.errors import UserError
 from reviewtui.domain import enums
 from reviewtui.widgets.footer import Footer
 from reviewtui.widgets.table import Table
@@ -131,9 +134,6 @@ class RaiseEscalationScreen(ModalScreen[int | None]):
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def _save(self, level: int, reason: str) -> None:
-        from reviewtui.db import escalations as esc_q
-        from reviewtui.db.errors import UserError
-
         d = self.draft
         try:
             with self.app.db.session() as s:  # type: ignore[attr-defined]
@@ -274,9 +274,6 @@ class EscalationsScreen(Screen):
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def _query(self) -> None:
-        from reviewtui.db import escalations as esc_q
-        from reviewtui.db import vendors as vendor_q
-
         app = self.app
         settings = app.settings  # type: ignore[attr-defined]
         vid = app.scoped_vendor_id(self.vendor_id)  # type: ignore[attr-defined]
@@ -386,8 +383,6 @@ class EscalationsScreen(Screen):
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def _open_log(self, eid: int) -> None:
-        from reviewtui.db import escalations as esc_q
-
         with self.app.db.read() as s:  # type: ignore[attr-defined]
             detail = esc_q.get_escalation(eid, session=s)
         self.app.call_from_thread(self._push_log, detail)
@@ -401,9 +396,6 @@ class EscalationsScreen(Screen):
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def _set_status(self, eid: int, status: str, note: str) -> None:
-        from reviewtui.db import escalations as esc_q
-        from reviewtui.db.errors import UserError
-
         if self.app.settings.role != "facilitator":  # type: ignore[attr-defined]
             self.app.call_from_thread(self.notify, "This session is read-only.", severity="error")
             return

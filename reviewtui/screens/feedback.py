@@ -20,6 +20,10 @@ from textual.screen import Screen
 from textual.suggester import SuggestFromList
 from textual.widgets import DataTable, Header, Input, Select, Static
 
+from reviewtui.db import feedback as feedback_q
+from reviewtui.db import meetings as meeting_q
+from reviewtui.db import vendors as vendor_q
+from reviewtui.db.errors import UserError
 from reviewtui.domain import enums
 from reviewtui.widgets.footer import Footer
 from reviewtui.widgets.table import Table
@@ -100,11 +104,6 @@ class FeedbackScreen(Screen):
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def load(self) -> None:
-        from reviewtui.db import feedback as feedback_q
-        from reviewtui.db import meetings as meeting_q
-        from reviewtui.db import vendors as vendor_q
-        from reviewtui.db.errors import UserError
-
         try:
             with self.app.db.read() as s:  # type: ignore[attr-defined]
                 vendor = vendor_q.get_detail(self.vendor_id, session=s).name
@@ -205,9 +204,6 @@ class FeedbackScreen(Screen):
         text: str,
         given_by: str,
     ) -> None:
-        from reviewtui.db import feedback as feedback_q
-        from reviewtui.db.errors import UserError
-
         try:
             with self.app.db.session() as s:  # type: ignore[attr-defined]
                 if feedback_id is None:
@@ -286,9 +282,6 @@ class FeedbackScreen(Screen):
 
     @work(thread=True, group="write", exit_on_error=False)
     def _remove(self, feedback_id: int) -> None:
-        from reviewtui.db import feedback as feedback_q
-        from reviewtui.db.errors import UserError
-
         try:
             with self.app.db.session() as s:  # type: ignore[attr-defined]
                 feedback_q.remove(feedback_id, session=s)

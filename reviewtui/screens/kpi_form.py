@@ -15,7 +15,9 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, Static
 
-from reviewtui.domain import enums
+from reviewtui.db import kpis
+from reviewtui.db.errors import UserError
+from reviewtui.domain import clock, enums, kpi_fields, periods
 from reviewtui.screens.form_guard import GuardedForm
 
 FORM_CSS = """
@@ -88,8 +90,6 @@ class KpiFormScreen(_Form):
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def _load(self) -> None:
-        from reviewtui.db import kpis
-
         with self.app.db.read() as s:  # type: ignore[attr-defined]
             k = kpis.get(self.kpi_id, session=s)  # type: ignore[arg-type]
         self.app.call_from_thread(self._fill, k)
@@ -122,9 +122,6 @@ class KpiFormScreen(_Form):
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def _save(self, values: dict) -> None:
-        from reviewtui.db import kpis
-        from reviewtui.db.errors import UserError
-
         try:
             with self.app.db.session() as s:  # type: ignore[attr-defined]
                 k = kpis.save(self.vendor_id, session=s, kpi_id=self.kpi_id, **values)
@@ -167,9 +164,6 @@ class ValueFormScreen(_Form):
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def _load(self) -> None:
-        from reviewtui.db import kpis
-        from reviewtui.domain import clock, periods
-
         with self.app.db.read() as s:  # type: ignore[attr-defined]
             k = kpis.get(self.kpi_id, session=s)
         # The period just ended is the one usually being reported.
@@ -194,10 +188,6 @@ class ValueFormScreen(_Form):
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def _save(self, period: str, value: str, source: str, note: str) -> None:
-        from reviewtui.db import kpis
-        from reviewtui.db.errors import UserError
-        from reviewtui.domain import kpi_fields
-
         try:
             with self.app.db.session() as s:  # type: ignore[attr-defined]
                 k = kpis.get(self.kpi_id, session=s)
@@ -241,8 +231,6 @@ class ConfirmDeleteKpi(ModalScreen[str | None]):
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def _load(self) -> None:
-        from reviewtui.db import kpis
-
         with self.app.db.read() as s:  # type: ignore[attr-defined]
             k = kpis.get(self.kpi_id, session=s)
         self.app.call_from_thread(
@@ -255,9 +243,6 @@ class ConfirmDeleteKpi(ModalScreen[str | None]):
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def _delete(self) -> None:
-        from reviewtui.db import kpis
-        from reviewtui.db.errors import UserError
-
         try:
             with self.app.db.session() as s:  # type: ignore[attr-defined]
                 name = kpis.delete(self.kpi_id, session=s)

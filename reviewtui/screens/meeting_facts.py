@@ -19,6 +19,8 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from reviewtui.db.errors import UserError
+from reviewtui.db.meeting_facts import meeting_facts
 from reviewtui.domain import enums
 
 if TYPE_CHECKING:
@@ -121,9 +123,6 @@ class MeetingFactsModal(ModalScreen[None]):
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def _load(self) -> None:
-        from reviewtui.db.errors import UserError
-        from reviewtui.db.meeting_facts import meeting_facts
-
         try:
             with self.app.db.read() as s:  # type: ignore[attr-defined]
                 facts = meeting_facts(

@@ -12,8 +12,12 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Header, Input, Label, Select, Static
 
+from reviewtui.db import mail as mail_q
+from reviewtui.db import meetings as meeting_q
+from reviewtui.db import vendors as vendor_q
+from reviewtui.db.errors import UserError
 from reviewtui.domain import clock, enums
-from reviewtui.domain.when import WHEN_EXAMPLES
+from reviewtui.domain.when import WHEN_EXAMPLES, WhenError, parse_when
 from reviewtui.screens.form_guard import GuardedForm
 from reviewtui.screens.meeting_modals import MODAL_CSS
 from reviewtui.widgets.footer import Footer
@@ -77,10 +81,6 @@ class MeetingsScreen(Screen):
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def load(self) -> None:
-        from reviewtui.db import meetings as meeting_q
-        from reviewtui.db import vendors as vendor_q
-        from reviewtui.db.errors import UserError
-
         app = self.app
         try:
             with app.db.read() as s:  # type: ignore[attr-defined]
@@ -187,8 +187,6 @@ class MeetingsScreen(Screen):
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def _vendors_for_new(self, vendor_id: int | None) -> None:
-        from reviewtui.db import vendors as vendor_q
-
         with self.app.db.read() as s:  # type: ignore[attr-defined]
             names = vendor_q.names(session=s, only_vendor=self.app.vendor_scope)  # type: ignore[attr-defined]
         self.app.call_from_thread(self._ask_new, names, vendor_id)
@@ -254,9 +252,6 @@ class MeetingsScreen(Screen):
     # Its own group: the list's reload on resume (exclusive in "db") must not cancel it.
     @work(thread=True, group="meeting-change", exit_on_error=False)
     def _change(self, meeting_id: int, kind: str, text: str) -> None:
-        from reviewtui.db import mail as mail_q
-        from reviewtui.db.errors import UserError
-        from reviewtui.domain.when import parse_when
         from reviewtui.mail import invites
 
         app = self.app
@@ -320,8 +315,6 @@ class PromptModal(ModalScreen[str | None]):
 
     @on(Input.Submitted)
     def _submitted(self) -> None:
-        from reviewtui.domain.when import WhenError, parse_when
-
         text = self.query_one("#prompt-input", Input).value
         if self.when:
             try:
@@ -376,8 +369,6 @@ class NewMeetingModal(GuardedForm, ModalScreen[int | None]):
 
     @on(Input.Submitted)
     def action_save(self) -> None:
-        from reviewtui.domain.when import WhenError, parse_when
-
         err = self.query_one("#new-error", Static)
         try:
             when = parse_when(self.query_one("#new-when", Input).value, now=clock.now())
@@ -395,9 +386,6 @@ class NewMeetingModal(GuardedForm, ModalScreen[int | None]):
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def _create(self, vendor_id: int, when, meeting_type: str, title: str, place: str) -> None:
-        from reviewtui.db import meetings as meeting_q
-        from reviewtui.db.errors import UserError
-
         app = self.app
         try:
             with app.db.session() as s:  # type: ignore[attr-defined]

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+from rich.markup import escape
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -16,7 +18,12 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Header, Input, Label, Markdown, Select, Static
 
-from reviewtui.domain import enums
+from reviewtui.db import certificates
+from reviewtui.db import mail as mail_q
+from reviewtui.db import minutes as minutes_q
+from reviewtui.db.errors import UserError
+from reviewtui.db.signoff import amend, check_meeting, record_signoff
+from reviewtui.domain import clock, enums
 from reviewtui.screens.meeting_modals import PromptModal
 from reviewtui.widgets.footer import Footer
 
@@ -33,9 +40,6 @@ def minutes_pdf(db, settings, document, *, signed_off: bool) -> tuple[bytes, str
     facilitator are digitally signed with the organisation's key (UserError naming `keys init`
     when there is none); returns the bytes and a note for the user. Runs in a worker."""
     from reviewtui import config
-    from reviewtui.db import certificates
-    from reviewtui.db.errors import UserError
-    from reviewtui.domain import clock
     from reviewtui.exports import pdf, signing
 
     facilitator = settings.role == "facilitator"
@@ -152,9 +156,6 @@ class MinutesScreen(Screen):
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def load(self) -> None:
-        from reviewtui.db import mail as mail_q
-        from reviewtui.db import minutes as minutes_q
-        from reviewtui.db.errors import UserError
         from reviewtui.exports import markdown
 
         app = self.app
@@ -198,8 +199,6 @@ class MinutesScreen(Screen):
         self.query_one("#minutes-status", Static).update("This vendor has no meetings yet.")
 
     def _failed(self, message: str) -> None:
-        from rich.text import Text
-
         self.query_one("#minutes-status", Static).update(Text(message, style="red"))
 
     def _show(self, d: _Loaded) -> None:
@@ -212,7 +211,6 @@ class MinutesScreen(Screen):
         else:
             state = f"[b red]DRAFT[/] revision {d.revision}: not signed off"
             hint = "s record a signatory · e export"
-        from rich.markup import escape
 
         mailed = f"\n[dim]{escape(d.sent)}[/dim]" if d.sent else ""
         self.query_one("#minutes-status", Static).update(
@@ -281,9 +279,6 @@ class MinutesScreen(Screen):
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def _record(self, meeting_id: int, who: SignatoryInput) -> None:
-        from reviewtui.db.errors import UserError
-        from reviewtui.db.signoff import record_signoff
-
         app = self.app
         try:
             with app.db.session() as s:  # type: ignore[attr-defined]
@@ -333,9 +328,6 @@ class MinutesScreen(Screen):
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def _amend(self, meeting_id: int, reason: str) -> None:
-        from reviewtui.db.errors import UserError
-        from reviewtui.db.signoff import amend
-
         app = self.app
         try:
             with app.db.session() as s:  # type: ignore[attr-defined]
@@ -353,8 +345,6 @@ class MinutesScreen(Screen):
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
     def _export(self, meeting_id: int) -> None:
-        from reviewtui.db import minutes as minutes_q
-        from reviewtui.db.errors import UserError
         from reviewtui.exports import files
 
         app = self.app
@@ -380,7 +370,6 @@ class MinutesScreen(Screen):
 
     @work(thread=True, exclusive=True, group="mail-plan", exit_on_error=False)
     def _plan_mail(self, meeting_id: int, draft: bool) -> None:
-        from reviewtui.db.errors import UserError
         from reviewtui.mail import minutes as mm
 
         app = self.app
@@ -415,8 +404,6 @@ class MinutesScreen(Screen):
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def _verify(self, meeting_id: int) -> None:
-        from reviewtui.db.signoff import check_meeting
-
         app = self.app
         with app.db.read() as s:  # type: ignore[attr-defined]
             check = check_meeting(meeting_id, session=s)

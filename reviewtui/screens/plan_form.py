@@ -18,6 +18,11 @@ from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Input, Label, Select, Static
 
+from reviewtui.db import actions as action_q
+from reviewtui.db import plans as plan_q
+from reviewtui.db import vendors as vendor_q
+from reviewtui.db.errors import UserError
+from reviewtui.db.plans import ActionDraft
 from reviewtui.domain import actions as action_rules
 from reviewtui.domain import clock, enums
 from reviewtui.domain import plans as plan_rules
@@ -114,8 +119,6 @@ def load_form_data(
 ) -> PlanFormData:
     """Read what the plan form needs (run it in a worker); in a meeting, its guests who are
     present may own actions too."""
-    from reviewtui.db import plans as plan_q
-    from reviewtui.db import vendors as vendor_q
 
     detail = draft = None
     if plan_id is not None:
@@ -345,8 +348,6 @@ class PlanFormScreen(GuardedForm, ModalScreen[int | None]):
         return self.query_one(wid, Input).value.strip()
 
     def action_save(self) -> None:
-        from reviewtui.db.plans import ActionDraft
-
         d = self.detail
         if d and d.status == "closed":
             self._error("This plan is closed and can no longer be changed.")
@@ -405,10 +406,6 @@ class PlanFormScreen(GuardedForm, ModalScreen[int | None]):
     def _save(
         self, *, title, problem, whys, root_cause, category, containment, kpi_id, drafts
     ) -> None:
-        from reviewtui.db import actions as action_q
-        from reviewtui.db import plans as plan_q
-        from reviewtui.db.errors import UserError
-
         d, draft = self.detail, self.data.draft
         try:
             with self.app.db.session() as s:  # type: ignore[attr-defined]
@@ -573,9 +570,6 @@ class VerificationScreen(GuardedForm, ModalScreen["VerificationResult | None"]):
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def _save(self, outcome: str, on_day: date, note: str) -> None:
-        from reviewtui.db import plans as plan_q
-        from reviewtui.db.errors import UserError
-
         app = self.app
         try:
             with app.db.session() as s:  # type: ignore[attr-defined]

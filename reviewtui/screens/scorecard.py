@@ -16,6 +16,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
+from reviewtui.db.scorecards import kpi_history, vendor_scorecard
 from reviewtui.domain import periods
 from reviewtui.widgets.footer import Footer
 from reviewtui.widgets.sparkline import spark
@@ -136,8 +137,6 @@ class ScorecardPanel(Vertical):
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def load(self) -> None:
-        from reviewtui.db.scorecards import vendor_scorecard
-
         app = self.app
         with app.db.read() as s:  # type: ignore[attr-defined]
             card = vendor_scorecard(
@@ -328,8 +327,6 @@ class KpiHistoryScreen(Screen):
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def load(self) -> None:
-        from reviewtui.db.scorecards import kpi_history
-
         app = self.app
         with app.db.read() as s:  # type: ignore[attr-defined]
             h = kpi_history(self.kpi_id, session=s, settings=app.settings)  # type: ignore[attr-defined]

@@ -18,6 +18,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from reviewtui.db.errors import UserError
 from reviewtui.screens.meeting_modals import MODAL_CSS
 
 if TYPE_CHECKING:
@@ -91,7 +92,6 @@ class SendMinutesModal(ModalScreen[bool]):
 
     @work(thread=True, exclusive=True, group="mail", exit_on_error=False)
     def _send(self) -> None:
-        from reviewtui.db.errors import UserError
         from reviewtui.mail import minutes as mm
         from reviewtui.screens.minutes import minutes_pdf
 

@@ -14,6 +14,8 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
+from reviewtui.db import vendors as vendor_q
+from reviewtui.db.scorecards import vendor_scorecard
 from reviewtui.domain import enums
 from reviewtui.domain.escalation import needs_contract_review
 from reviewtui.domain.roi import roi
@@ -39,8 +41,6 @@ class VendorPage:
 
 def read_page(app: App, vendor_id: int) -> VendorPage:
     """The vendor page's data in one read (call from a worker thread)."""
-    from reviewtui.db import vendors as vendor_q
-    from reviewtui.db.scorecards import vendor_scorecard
 
     with app.db.read() as s:  # type: ignore[attr-defined]
         detail = vendor_q.get_detail(vendor_id, session=s)

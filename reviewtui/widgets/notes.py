@@ -22,6 +22,8 @@ from textual import work
 from textual.message import Message
 from textual.widgets import TextArea
 
+from reviewtui.db import meetings as meeting_q
+from reviewtui.db.errors import ReadOnly, UserError
 from reviewtui.domain import clock
 from reviewtui.drafts import CONFLICT_SEPARATOR
 
@@ -183,8 +185,6 @@ class NotesEditor(TextArea):
     def _save(self, d) -> None:
         # Not exclusive: a newer save must never cancel one that has not started.
         from reviewtui import uistate
-        from reviewtui.db import meetings as meeting_q
-        from reviewtui.db.errors import ReadOnly, UserError
 
         try:
             with self.app.db.session() as s:  # type: ignore[attr-defined]
