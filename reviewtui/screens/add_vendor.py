@@ -11,6 +11,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, Static
 
+from reviewtui.appref import review_app
 from reviewtui.db import vendors as vendor_q
 from reviewtui.db.errors import UserError
 from reviewtui.domain import enums
@@ -65,7 +66,7 @@ class AddVendorScreen(GuardedForm, ModalScreen[str | None]):
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def _save(self, name: str, service: str, category: str, criticality: str) -> None:
         try:
-            with self.app.db.session() as s:  # type: ignore[attr-defined]
+            with review_app(self).db.session() as s:
                 vendor_q.create(
                     name, session=s, service=service, category=category, criticality=criticality
                 )

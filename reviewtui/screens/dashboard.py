@@ -16,6 +16,7 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Header, Static
 
 from reviewtui import prefetch
+from reviewtui.appref import review_app
 from reviewtui.domain import clock, enums
 from reviewtui.widgets.footer import Footer
 from reviewtui.widgets.table import Table
@@ -110,7 +111,8 @@ class DashboardScreen(Screen):
         # At start-up the rows come from the prefetch child (reviewtui.prefetch), by one route:
         # taken on this (the UI) thread as soon as the child's pipe has them; at once when
         # they are there already, so that they go on the first frame.
-        prefetched, self.app.prefetch = self.app.prefetch, None  # type: ignore[attr-defined]
+        app = review_app(self)
+        prefetched, app.prefetch = app.prefetch, None
         if prefetched is None:
             self.load()
         elif prefetched.ready():
@@ -147,12 +149,12 @@ class DashboardScreen(Screen):
     def load(self) -> None:
         from reviewtui.db.portfolio import portfolio_overview
 
-        app = self.app
-        with app.db.read() as s:  # type: ignore[attr-defined]
+        app = review_app(self)
+        with app.db.read() as s:
             rows = portfolio_overview(
                 session=s,
-                settings=app.settings,  # type: ignore[attr-defined]
-                only_vendor=app.vendor_scope,  # type: ignore[attr-defined]
+                settings=app.settings,
+                only_vendor=app.vendor_scope,
             )
         self.app.call_from_thread(self._show, rows)
 
@@ -160,16 +162,16 @@ class DashboardScreen(Screen):
     def _open_database(self) -> None:
         """Import the data layer and open the database once the first rows are on screen, so
         that the first key press does not wait for it."""
-        self.app.db  # type: ignore[attr-defined]  # noqa: B018
+        review_app(self).db  # noqa: B018
 
     def _show(self, rows) -> None:
-        table = self.query_one("#vendors", DataTable)
+        table = self.query_one("#vendors", Table)
         empty = self.query_one("#empty")
         status = self.query_one("#dash-status", Static)
-        keep = table.cursor_key() if table.row_count else None  # type: ignore[attr-defined]
+        keep = table.cursor_key() if table.row_count else None
         self._generation += 1
         table.clear()
-        self.app.shown_vendors = sorted(  # type: ignore[attr-defined]
+        review_app(self).shown_vendors = sorted(
             ((r.vendor_id, r.name) for r in rows), key=lambda v: v[1].casefold()
         )
         if not rows:
@@ -218,17 +220,17 @@ class DashboardScreen(Screen):
         table = self.query_one("#vendors", Table)
         vendor_id = table.cursor_id() if table.display else None
         if vendor_id is not None:
-            self.app.open_vendor(vendor_id)  # type: ignore[attr-defined]
+            review_app(self).open_vendor(vendor_id)
 
     @on(DataTable.RowSelected, "#vendors")
     def _selected(self, event: DataTable.RowSelected) -> None:
         if event.row_key.value is not None:
-            self.app.open_vendor(int(event.row_key.value))  # type: ignore[attr-defined]
+            review_app(self).open_vendor(int(event.row_key.value))
 
     def action_add_vendor(self) -> None:
         from reviewtui.screens.add_vendor import AddVendorScreen
 
-        if self.app.settings.role != "facilitator":  # type: ignore[attr-defined]
+        if review_app(self).settings.role != "facilitator":
             self.notify("This session is read-only: vendors cannot be added.", severity="error")
             return
 
@@ -251,7 +253,7 @@ class DashboardScreen(Screen):
         from reviewtui.db import vendors as vendor_q
         from reviewtui.demo import seed
 
-        with self.app.db.session() as s:  # type: ignore[attr-defined]
+        with review_app(self).db.session() as s:
             if vendor_q.count(session=s) == 0:
                 seed(s)
         self.app.call_from_thread(self.load)

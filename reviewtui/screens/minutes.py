@@ -18,6 +18,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Header, Input, Label, Markdown, Select, Static
 
+from reviewtui.appref import review_app
 from reviewtui.db import certificates
 from reviewtui.db import mail as mail_q
 from reviewtui.db import minutes as minutes_q
@@ -158,16 +159,16 @@ class MinutesScreen(Screen):
     def load(self) -> None:
         from reviewtui.exports import markdown
 
-        app = self.app
+        app = review_app(self)
         try:
-            with app.db.read() as s:  # type: ignore[attr-defined]
+            with app.db.read() as s:
                 mid = self.meeting_id
                 if mid is None and self.vendor_id is not None:
                     mid = minutes_q.default_meeting(self.vendor_id, session=s)
                 if mid is None:
                     app.call_from_thread(self._empty)
                     return
-                view = minutes_q.get(mid, session=s, settings=app.settings)  # type: ignore[attr-defined]
+                view = minutes_q.get(mid, session=s, settings=app.settings)
                 refs = minutes_q.vendor_meetings(view.document["vendor"]["id"], session=s)
                 sent = sent_line(mail_q.sendings(mid, session=s, kinds=("minutes",)))
         except UserError as exc:
@@ -232,7 +233,7 @@ class MinutesScreen(Screen):
         return True
 
     def _facilitator(self, what: str) -> bool:
-        role = self.app.settings.role  # type: ignore[attr-defined]
+        role = review_app(self).settings.role
         if role != "facilitator":
             self.notify(f"This session is {role}: only a facilitator can {what}.", severity="error")
             return False
@@ -279,9 +280,9 @@ class MinutesScreen(Screen):
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def _record(self, meeting_id: int, who: SignatoryInput) -> None:
-        app = self.app
+        app = review_app(self)
         try:
-            with app.db.session() as s:  # type: ignore[attr-defined]
+            with app.db.session() as s:
                 result = record_signoff(
                     meeting_id,
                     session=s,
@@ -290,7 +291,7 @@ class MinutesScreen(Screen):
                     role=who.role,
                     side=who.side,
                     method=who.method,
-                    settings=app.settings,  # type: ignore[attr-defined]
+                    settings=app.settings,
                 )
         except UserError as exc:
             app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
@@ -328,9 +329,9 @@ class MinutesScreen(Screen):
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def _amend(self, meeting_id: int, reason: str) -> None:
-        app = self.app
+        app = review_app(self)
         try:
-            with app.db.session() as s:  # type: ignore[attr-defined]
+            with app.db.session() as s:
                 rev = amend(meeting_id, session=s, reason=reason)
         except UserError as exc:
             app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
@@ -347,8 +348,8 @@ class MinutesScreen(Screen):
     def _export(self, meeting_id: int) -> None:
         from reviewtui.exports import files
 
-        app = self.app
-        db, settings = app.db, app.settings  # type: ignore[attr-defined]
+        app = review_app(self)
+        db, settings = app.db, app.settings
         try:
             with db.read() as s:
                 view = minutes_q.get(meeting_id, session=s, settings=settings)
@@ -372,9 +373,9 @@ class MinutesScreen(Screen):
     def _plan_mail(self, meeting_id: int, draft: bool) -> None:
         from reviewtui.mail import minutes as mm
 
-        app = self.app
+        app = review_app(self)
         try:
-            plan = mm.plan(app.db, app.settings, meeting_id, draft=draft)  # type: ignore[attr-defined]
+            plan = mm.plan(app.db, app.settings, meeting_id, draft=draft)
         except UserError as exc:
             app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
             return
@@ -404,8 +405,8 @@ class MinutesScreen(Screen):
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def _verify(self, meeting_id: int) -> None:
-        app = self.app
-        with app.db.read() as s:  # type: ignore[attr-defined]
+        app = review_app(self)
+        with app.db.read() as s:
             check = check_meeting(meeting_id, session=s)
         if check.ok:
             msg, sev = f"Verified: revision {check.revision}, SHA-256 {check.sha256}", "information"
