@@ -12,6 +12,7 @@ from reviewtui.db import models as m
 from reviewtui.db import open_database
 from reviewtui.screens.scorecard import KpiHistoryScreen, ScorecardPanel
 from reviewtui.screens.vendor import VendorScreen
+from reviewtui.textual_internals import notifications
 from tests.ui.conftest import make_app, settle
 
 KEYSTONE = "Keystone Precision Manufacturing"
@@ -179,7 +180,7 @@ async def test_a_viewer_cannot_edit(demo_path: Path) -> None:
         await pilot.press("n")
         await settle(pilot)
         assert isinstance(app.screen, VendorScreen)
-        assert any("read-only" in str(n.message) for n in app._notifications)
+        assert any("read-only" in str(n.message) for n in notifications(app))
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 36)])
