@@ -155,20 +155,7 @@ class MeetingScreen(Screen):
         Binding("u", "undo", "Undo", show=False, id="meeting.undo"),
     ]
 
-    DEFAULT_CSS = """
-    MeetingScreen #meeting-head { height: 1; padding: 0 1; }
-    MeetingScreen #timers { height: 1; padding: 0 1; }
-    MeetingScreen #banner { height: 1; padding: 0 1; background: $warning 30%; display: none; }
-    MeetingScreen #body { height: 1fr; }
-    MeetingScreen #item-pane { width: 1fr; }
-    MeetingScreen #item-title { height: 1; padding: 0 1; text-style: bold; }
-    MeetingScreen #outcomes { height: auto; max-height: 5; padding: 0 1; }
-    MeetingScreen #status-row { height: 1; }
-    MeetingScreen #hint {
-        width: 1fr; padding: 0 1; color: $text-muted; text-wrap: nowrap; text-overflow: ellipsis;
-    }
-    MeetingScreen #note-status { width: auto; max-width: 60%; padding: 0 1; }
-    """
+    CSS_PATH = "meeting.tcss"
 
     def __init__(self, meeting_id: int) -> None:
         super().__init__()

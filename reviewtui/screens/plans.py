@@ -46,16 +46,7 @@ class PlansScreen(Screen):
         Binding("r", "refresh", "Refresh", show=False, id="plans.refresh"),
     ]
 
-    DEFAULT_CSS = """
-    PlansScreen #plans-filters {
-        height: 1;
-        padding: 0 1;
-    }
-    PlansScreen #plans-filters Select {
-        width: 30;
-        margin-right: 1;
-    }
-    """
+    CSS_PATH = "plans.tcss"
 
     def __init__(self, vendor_id: int | None = None) -> None:
         super().__init__()

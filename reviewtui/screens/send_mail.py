@@ -20,7 +20,6 @@ from textual.widgets import Static
 
 from reviewtui.appref import review_app
 from reviewtui.db.errors import UserError
-from reviewtui.screens.meeting_modals import MODAL_CSS
 
 if TYPE_CHECKING:
     from reviewtui.mail.minutes import MinutesPlan
@@ -51,14 +50,7 @@ def recipients_text(plan: MinutesPlan) -> Text:
 class SendMinutesModal(ModalScreen[bool]):
     """Confirm the recipients (y), then watch the sending; Escape closes when it is done."""
 
-    DEFAULT_CSS = (
-        """
-    SendMinutesModal { align: center middle; }
-    SendMinutesModal VerticalScroll { height: auto; max-height: 20; }
-    SendMinutesModal #send-progress { margin-top: 1; }
-    """
-        + MODAL_CSS
-    )
+    CSS_PATH = "send_mail.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "send", "Send", id="sendmail.send"),
         Binding("n,escape,ctrl+g", "close", "Close", id="sendmail.close"),
