@@ -64,21 +64,8 @@ class ReviewApp(FollowUpNavigation, App[int]):
     """reviewtui: the portfolio dashboard first; every other screen is pushed from there."""
 
     TITLE = "reviewtui"
+    # Every style is in .tcss files: app.tcss here, a screen's own next to it (its CSS_PATH).
     CSS_PATH = "app.tcss"
-    # With NO_COLOR every colour is dropped, and with it the background that marks the cursor
-    # row and the text cursor: reverse video marks them instead; the highlighted option (an
-    # agenda item) is underlined (Textual 8 draws options without reverse video). In 16 colours the command
-    # palette's frame and icon were black, unseen on a dark terminal: grey and the terminal's
-    # own colour instead.
-    DEFAULT_CSS = """
-    App.-no-color DataTable > .datatable--cursor { text-style: reverse bold; }
-    App.-no-color Input > .input--cursor { text-style: reverse; }
-    App.-no-color OptionList > .option-list--option-highlighted { text-style: bold underline; }
-    CommandPalette:ansi #--input { border: hkey ansi_bright_black; }
-    CommandList:ansi { border-bottom: hkey ansi_bright_black; }
-    SearchIcon:ansi { color: ansi_default; }
-    """
-    SCOPED_CSS = False  # the rules above start at the App itself
     COMMANDS = App.COMMANDS | {VendorCommands, FollowUpCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),

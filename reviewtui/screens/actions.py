@@ -22,6 +22,10 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Header, Input, Select, Static
 
 from reviewtui.appref import review_app
+from reviewtui.db import actions as action_q
+from reviewtui.db import vendors as vendor_q
+from reviewtui.db.actions import ActionFilter
+from reviewtui.db.errors import UserError
 from reviewtui.domain import enums
 from reviewtui.widgets.footer import Footer
 from reviewtui.widgets.table import Table
@@ -78,27 +82,7 @@ class ActionsScreen(Screen):
         Binding("r", "refresh", "Refresh", show=False, id="actions.refresh"),
     ]
 
-    DEFAULT_CSS = """
-    ActionsScreen #actions-filters {
-        height: 1;
-        padding: 0 1;
-    }
-    ActionsScreen #actions-filters Input {
-        width: 1fr;
-        margin-right: 1;
-    }
-    ActionsScreen #actions-filters #owner {
-        width: 16;
-    }
-    ActionsScreen #actions-filters Select {
-        width: 24;
-        margin-right: 1;
-    }
-    ActionsScreen #actions-filters #vendor {
-        width: 26;
-        margin-right: 0;
-    }
-    """
+    CSS_PATH = "actions.tcss"
 
     overdue_only: reactive[bool] = reactive(False)
     """Show only open actions past their due date."""
@@ -165,8 +149,6 @@ class ActionsScreen(Screen):
 
     @work(thread=True, exclusive=True, group="db-vendors", exit_on_error=False)
     def _load_vendors(self) -> None:
-        from reviewtui.db import vendors as vendor_q
-
         app = review_app(self)
         with app.db.read() as s:
             names = vendor_q.names(session=s, only_vendor=app.vendor_scope)
@@ -197,8 +179,6 @@ class ActionsScreen(Screen):
             self.load()
 
     def _filter(self):
-        from reviewtui.db.actions import ActionFilter
-
         status = self.query_one("#status", Select).value
         statuses: tuple[str, ...]
         if status == OPEN:
@@ -225,8 +205,6 @@ class ActionsScreen(Screen):
     def _query(
         self, flt, offset: int, generation: int, keep: int | None, changed: int | None
     ) -> None:
-        from reviewtui.db import actions as action_q
-
         with review_app(self).db.read() as s:
             page = action_q.list_actions(flt, session=s, limit=PAGE_SIZE, offset=offset)
         self.app.call_from_thread(self._show, page, generation, keep, changed)
@@ -371,9 +349,6 @@ class ActionsScreen(Screen):
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def _open_editor(self, action_id: int) -> None:
-        from reviewtui.db import actions as action_q
-        from reviewtui.db import vendors as vendor_q
-
         with review_app(self).db.read() as s:
             detail = action_q.get_detail(action_id, session=s)
             contacts = vendor_q.get_detail(detail.action.vendor_id, session=s).contacts
@@ -390,9 +365,6 @@ class ActionsScreen(Screen):
 
     @work(thread=True, group="write", exit_on_error=False)
     def _save(self, action_id: int, version: int, edit: ActionEdit) -> None:
-        from reviewtui.db import actions as action_q
-        from reviewtui.db.errors import UserError
-
         app = review_app(self)
         try:
             with app.db.session() as s:
@@ -433,9 +405,6 @@ class ActionsScreen(Screen):
 
     @work(thread=True, group="write", exit_on_error=False)
     def _done(self, action_id: int, version: int | None, before: str) -> None:
-        from reviewtui.db import actions as action_q
-        from reviewtui.db.errors import UserError
-
         app = review_app(self)
         try:
             with app.db.session() as s:
@@ -469,9 +438,6 @@ class ActionsScreen(Screen):
 
     @work(thread=True, group="write", exit_on_error=False)
     def _undo_done(self, action_id: int, title: str, before: str, version: int) -> None:
-        from reviewtui.db import actions as action_q
-        from reviewtui.db.errors import UserError
-
         app = review_app(self)
         try:
             with app.db.session() as s:

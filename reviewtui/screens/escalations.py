@@ -16,6 +16,9 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Header, Input, Label, Select, Static
 
 from reviewtui.appref import review_app
+from reviewtui.db import escalations as esc_q
+from reviewtui.db import vendors as vendor_q
+from reviewtui.db.errors import UserError
 from reviewtui.domain import enums
 from reviewtui.widgets.choice import chosen_int
 from reviewtui.widgets.footer import Footer
@@ -46,35 +49,6 @@ class EscalationDraft:
     item: str = ""
 
 
-MODAL_CSS = """
-    align: center middle;
-}
-.esc-form {
-    width: 80;
-    max-width: 100%;
-    height: auto;
-    max-height: 100%;
-    border: round $primary;
-    background: $panel;
-    padding: 0 1;
-}
-.row {
-    height: 1;
-    margin-bottom: 1;
-}
-.row Label {
-    width: 9;
-}
-.row Input, .row Select {
-    width: 1fr;
-}
-.form-error {
-    color: $error;
-    height: auto;
-}
-"""
-
-
 class RaiseEscalationScreen(ModalScreen[int | None]):
     """Raise an escalation in one step: level (with who is on it), reason, linked item."""
 
@@ -83,7 +57,6 @@ class RaiseEscalationScreen(ModalScreen[int | None]):
         Binding("ctrl+g", "cancel", "Cancel", id="raise_esc.cancel"),
         Binding("escape", "cancel", "Cancel", show=False, id="raise_esc.cancel_esc"),
     ]
-    DEFAULT_CSS = "RaiseEscalationScreen {" + MODAL_CSS
 
     def __init__(self, draft: EscalationDraft, ladder: list[LadderStep]) -> None:
         super().__init__()
@@ -99,7 +72,7 @@ class RaiseEscalationScreen(ModalScreen[int | None]):
 
     def compose(self) -> ComposeResult:
         d = self.draft
-        with Vertical(classes="esc-form", id="raise-form"):
+        with Vertical(classes="modal-box", id="raise-form"):
             yield Label(f"Raise an escalation · {escape(d.vendor)}", classes="title")
             if d.item:
                 yield Static(f"About: {d.item}", id="esc-item", markup=False)
@@ -133,9 +106,6 @@ class RaiseEscalationScreen(ModalScreen[int | None]):
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def _save(self, level: int, reason: str) -> None:
-        from reviewtui.db import escalations as esc_q
-        from reviewtui.db.errors import UserError
-
         d = self.draft
         try:
             with review_app(self).db.session() as s:
@@ -167,7 +137,6 @@ class EscalationLogScreen(ModalScreen[tuple[str, str] | None]):
         Binding("ctrl+g", "cancel", "Close", id="esc_log.cancel"),
         Binding("escape", "cancel", "Close", show=False, id="esc_log.cancel_esc"),
     ]
-    DEFAULT_CSS = "EscalationLogScreen {" + MODAL_CSS
 
     def __init__(self, detail) -> None:
         super().__init__()
@@ -175,7 +144,7 @@ class EscalationLogScreen(ModalScreen[tuple[str, str] | None]):
 
     def compose(self) -> ComposeResult:
         r = self.detail.row
-        with VerticalScroll(classes="esc-form"):
+        with VerticalScroll(classes="modal-box"):
             yield Label(
                 f"Escalation {r.id} · level {r.level} · {escape(r.vendor)}", classes="title"
             )
@@ -228,14 +197,7 @@ class EscalationsScreen(Screen):
         Binding("f5", "refresh", "Refresh", show=False, id="escalations.refresh"),
     ]
 
-    DEFAULT_CSS = """
-    EscalationsScreen #suggested {
-        height: 1fr;
-    }
-    EscalationsScreen #raised {
-        height: 1fr;
-    }
-    """
+    CSS_PATH = "escalations.tcss"
 
     def __init__(self, vendor_id: int | None = None) -> None:
         super().__init__()
@@ -276,9 +238,6 @@ class EscalationsScreen(Screen):
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def _query(self) -> None:
-        from reviewtui.db import escalations as esc_q
-        from reviewtui.db import vendors as vendor_q
-
         app = review_app(self)
         settings = app.settings
         vid = app.scoped_vendor_id(self.vendor_id)
@@ -388,8 +347,6 @@ class EscalationsScreen(Screen):
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def _open_log(self, eid: int) -> None:
-        from reviewtui.db import escalations as esc_q
-
         with review_app(self).db.read() as s:
             detail = esc_q.get_escalation(eid, session=s)
         self.app.call_from_thread(self._push_log, detail)
@@ -403,9 +360,6 @@ class EscalationsScreen(Screen):
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def _set_status(self, eid: int, status: str, note: str) -> None:
-        from reviewtui.db import escalations as esc_q
-        from reviewtui.db.errors import UserError
-
         if review_app(self).settings.role != "facilitator":
             self.app.call_from_thread(self.notify, "This session is read-only.", severity="error")
             return

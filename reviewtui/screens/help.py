@@ -122,13 +122,6 @@ class HelpScreen(ModalScreen[None]):
         Binding("question_mark", "close", "Close", show=False, id="help.close2"),
         Binding("escape", "close", "Close", show=False, id="help.close3"),
     ]
-    DEFAULT_CSS = """
-    HelpScreen { align: center middle; }
-    HelpScreen #help-body {
-        width: 78; max-width: 100%; height: auto; max-height: 100%;
-        border: round $primary; padding: 0 1; background: $surface;
-    }
-    """
 
     def __init__(self, for_screen: Screen | None = None) -> None:
         super().__init__()
@@ -136,7 +129,8 @@ class HelpScreen(ModalScreen[None]):
         """The screen whose keys are listed (None: only the keys that work everywhere)."""
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="help-body"):
+        # The wide box: three columns (keys, what they do, the keymap id) need the room.
+        with VerticalScroll(id="help-body", classes="modal-box -wide"):
             yield Static(self.keys_table(), id="help-keys")
 
     def keys_table(self) -> Group:

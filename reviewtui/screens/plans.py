@@ -13,6 +13,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Select, Static
 
 from reviewtui.appref import review_app
+from reviewtui.db import plans as plan_q
+from reviewtui.db import vendors as vendor_q
 from reviewtui.domain import clock
 from reviewtui.widgets.footer import Footer
 from reviewtui.widgets.table import Table
@@ -44,16 +46,7 @@ class PlansScreen(Screen):
         Binding("r", "refresh", "Refresh", show=False, id="plans.refresh"),
     ]
 
-    DEFAULT_CSS = """
-    PlansScreen #plans-filters {
-        height: 1;
-        padding: 0 1;
-    }
-    PlansScreen #plans-filters Select {
-        width: 30;
-        margin-right: 1;
-    }
-    """
+    CSS_PATH = "plans.tcss"
 
     def __init__(self, vendor_id: int | None = None) -> None:
         super().__init__()
@@ -102,9 +95,6 @@ class PlansScreen(Screen):
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def _query(self, vendor_id: int | None, status: str) -> None:
-        from reviewtui.db import plans as plan_q
-        from reviewtui.db import vendors as vendor_q
-
         app = review_app(self)
         statuses = {
             "active": ("open", "reopened", "verifying"),

@@ -122,7 +122,7 @@ async def test_enter_a_value_then_add_edit_and_delete_a_kpi(demo_path: Path) -> 
         app.screen.query_one("#value").value = "lots"
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert "value: 'lots' is not a number" in str(app.screen.query_one(".error").render())
+        assert "value: 'lots' is not a number" in str(app.screen.query_one(".form-error").render())
         await pilot.press("ctrl+g")  # "lots" was typed: asked first, then thrown away
         await settle(pilot)
         await pilot.press("y")
@@ -138,7 +138,7 @@ async def test_enter_a_value_then_add_edit_and_delete_a_kpi(demo_path: Path) -> 
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert "threshold: 0.5 is below the target 1" in str(
-            app.screen.query_one(".error").render()
+            app.screen.query_one(".form-error").render()
         )
         app.screen.query_one("#threshold").value = "1.5"
         await pilot.press("ctrl+s")
