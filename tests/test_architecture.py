@@ -67,3 +67,69 @@ def test_opening_the_tui_skips_the_command_line_parser() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "['reviewtui.cli.context']"
+
+
+def _private_names_from_other_modules(source: str) -> list[str]:
+    """``from reviewtui.x import _name``, and ``x._name`` where ``x`` came from reviewtui."""
+    tree = ast.parse(source)
+    imported: set[str] = set()  # local names bound by importing from reviewtui
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.level:
+            found.append(f"relative import (line {node.lineno}): spell reviewtui.x out")
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("reviewtui"):
+            for alias in node.names:
+                if alias.name.startswith("_") and not alias.name.startswith("__"):
+                    found.append(f"from {node.module} import {alias.name} (line {node.lineno})")
+                imported.add(alias.asname or alias.name)
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.startswith("reviewtui"):
+                    imported.add(alias.asname or alias.name.split(".")[0])
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Attribute) or not _is_private(node.attr):
+            continue
+        base = node.value
+        while isinstance(base, ast.Attribute) and not _is_private(base.attr):
+            base = base.value
+        if isinstance(base, ast.Name) and base.id in imported:
+            found.append(f"{ast.unparse(node)} (line {node.lineno})")
+    return found
+
+
+def _is_private(name: str) -> bool:
+    return name.startswith("_") and not name.startswith("__")
+
+
+def test_no_private_name_crosses_modules() -> None:
+    """A helper two modules share has a public name in a named module (ARCHITECTURE.md)."""
+    bad = []
+    for path in sorted(PKG.rglob("*.py")):
+        for use in _private_names_from_other_modules(path.read_text(encoding="utf-8")):
+            bad.append(f"{path.relative_to(PKG.parent)}: {use}")
+    assert bad == []
+
+
+def test_the_private_name_check_sees_every_form() -> None:
+    """The check above finds imported private names and private attributes of what was imported,
+    and leaves alone private names of the module itself and of objects it made."""
+    source = (
+        "from reviewtui.db.meetings import _hidden, create_meeting\n"
+        "from reviewtui.db import engine\n"
+        "from reviewtui.cli import access as acc\n"
+        "import reviewtui.db.vendors\n"
+        "from textual.widgets import _footer\n"
+        "engine._secret(1)\n"
+        "acc.scoped_vendor_id(1)\n"
+        "reviewtui.db.vendors._rule\n"
+        "create_meeting._marker\n"
+        "self._fine = _own_helper(engine.Database().__class__)\n"
+        "from .x import y\n"
+    )
+    assert sorted(_private_names_from_other_modules(source)) == [
+        "create_meeting._marker (line 9)",
+        "engine._secret (line 6)",
+        "from reviewtui.db.meetings import _hidden (line 1)",
+        "relative import (line 11): spell reviewtui.x out",
+        "reviewtui.db.vendors._rule (line 8)",
+    ]

@@ -8,8 +8,8 @@ import sys
 
 import click
 
-from reviewtui.cli.access import restricted_ok
-from reviewtui.cli.actions import EXIT_FOUND, _vendor_id, _writable
+from reviewtui.cli.access import require_writable, restricted_ok, scoped_vendor_id
+from reviewtui.cli.actions import EXIT_FOUND
 from reviewtui.cli.context import CliContext, fail
 from reviewtui.cli.output import emit, format_option
 
@@ -61,7 +61,7 @@ def plans(click_ctx: click.Context, vendor: str | None, status: tuple[str, ...],
     with ctx.db.read() as s:
         rows = plan_q.list_plans(
             session=s,
-            vendor_id=_vendor_id(ctx, s, vendor),
+            vendor_id=scoped_vendor_id(ctx, s, vendor),
             statuses=status or ("open", "verifying", "reopened"),
         )
     emit([r.as_dict() for r in rows], fmt, PLAN_COLUMNS, title="Plans", empty="no plans")
@@ -77,7 +77,7 @@ def plan_show(ctx: CliContext, plan_id: int, fmt: str) -> None:
 
     with ctx.db.read() as s:
         d = plan_q.get_plan(plan_id, session=s)
-        _vendor_id(ctx, s, d.vendor)
+        scoped_vendor_id(ctx, s, d.vendor)
         kpi = plan_q.kpi_since(plan_id, session=s)
     if fmt == "json":
         data = {
@@ -143,7 +143,7 @@ def plan_verify(ctx: CliContext, plan_id: int, outcome: str, note: str, on) -> N
     """Record the effectiveness check of a plan whose actions are done."""
     from reviewtui.db import plans as plan_q
 
-    _writable(ctx)
+    require_writable(ctx)
     with ctx.db.session() as s:
         res = plan_q.record_verification(
             plan_id,
@@ -202,7 +202,7 @@ def escalations(click_ctx: click.Context, vendor: str | None, show_all: bool, fm
 
     with ctx.db.read() as s:
         rows = esc_q.list_escalations(
-            session=s, vendor_id=_vendor_id(ctx, s, vendor), active_only=not show_all
+            session=s, vendor_id=scoped_vendor_id(ctx, s, vendor), active_only=not show_all
         )
     data = [r.as_dict() for r in rows]
     if fmt == "table":
@@ -227,7 +227,7 @@ def esc_suggest(ctx: CliContext, vendor: str | None, fail_if_any: bool, fmt: str
 
     with ctx.db.read() as s:
         rows = esc_q.suggestions(
-            session=s, vendor_id=_vendor_id(ctx, s, vendor), settings=ctx.settings
+            session=s, vendor_id=scoped_vendor_id(ctx, s, vendor), settings=ctx.settings
         )
     emit(
         [r.as_dict() for r in rows],
@@ -260,9 +260,9 @@ def esc_raise(
     """Raise an escalation at a level of the vendor's ladder."""
     from reviewtui.db import escalations as esc_q
 
-    _writable(ctx)
+    require_writable(ctx)
     with ctx.db.session() as s:
-        vid = _vendor_id(ctx, s, vendor)
+        vid = scoped_vendor_id(ctx, s, vendor)
         assert vid is not None
         eid = esc_q.raise_escalation(
             vid, level, reason, session=s, kpi_id=kpi_id, action_id=action_id, plan_id=plan_id
@@ -280,7 +280,7 @@ def esc_status(ctx: CliContext, escalation_id: int, status: str, note: str) -> N
     """Move an escalation to another status, with a note in its log."""
     from reviewtui.db import escalations as esc_q
 
-    _writable(ctx)
+    require_writable(ctx)
     with ctx.db.session() as s:
         esc_q.set_status(escalation_id, status, session=s, note=note)
     click.echo(f"escalation {escalation_id}: {status}")
@@ -295,7 +295,7 @@ def esc_show(ctx: CliContext, escalation_id: int) -> None:
 
     with ctx.db.read() as s:
         d = esc_q.get_escalation(escalation_id, session=s)
-        _vendor_id(ctx, s, d.row.vendor)
+        scoped_vendor_id(ctx, s, d.row.vendor)
     r = d.row
     click.echo(f"Escalation {r.id} [{r.status}] level {r.level} — {r.vendor}")
     if r.item:
@@ -318,7 +318,7 @@ def esc_ladder(ctx: CliContext, vendor: str, fmt: str) -> None:
     from reviewtui.db import escalations as esc_q
 
     with ctx.db.read() as s:
-        vid = _vendor_id(ctx, s, vendor)
+        vid = scoped_vendor_id(ctx, s, vendor)
         assert vid is not None
         steps = esc_q.ladder(vid, session=s)
     emit(
@@ -355,12 +355,12 @@ def esc_set_step(
     from reviewtui.db import escalations as esc_q
     from reviewtui.db import vendors as vendor_q
 
-    _writable(ctx)
+    require_writable(ctx)
     if ctx.settings.role != "facilitator":
         # Before any look-up: a refusal must not name the client's contacts.
         fail("only a facilitator sets the escalation ladder")
     with ctx.db.session() as s:
-        vid = _vendor_id(ctx, s, vendor)
+        vid = scoped_vendor_id(ctx, s, vendor)
         assert vid is not None
         contacts = vendor_q.get_detail(vid, session=s).contacts
 
@@ -448,7 +448,7 @@ def audits(click_ctx: click.Context, vendor: str | None, fmt: str) -> None:
     from reviewtui.db import audits as audit_q
 
     with ctx.db.read() as s:
-        rows = audit_q.list_audits(session=s, vendor_id=_vendor_id(ctx, s, vendor))
+        rows = audit_q.list_audits(session=s, vendor_id=scoped_vendor_id(ctx, s, vendor))
     emit([r.as_dict() for r in rows], fmt, AUDIT_COLUMNS, title="Audits", empty="no audits")
 
 
@@ -462,7 +462,7 @@ def audit_show(ctx: CliContext, audit_id: int, fmt: str) -> None:
 
     with ctx.db.read() as s:
         d = audit_q.get_audit(audit_id, session=s)
-        _vendor_id(ctx, s, d.vendor)
+        scoped_vendor_id(ctx, s, d.vendor)
     if fmt == "json":
         data = {
             "id": d.id,
@@ -528,9 +528,9 @@ def audit_add(
                 param_hint="'--finding'",
             )
         drafts.append(audit_q.FindingDraft(sev.strip(), title.strip()))
-    _writable(ctx)
+    require_writable(ctx)
     with ctx.db.session() as s:
-        vid = _vendor_id(ctx, s, vendor)
+        vid = scoped_vendor_id(ctx, s, vendor)
         assert vid is not None
         aid = audit_q.create_audit(
             vid,
@@ -552,7 +552,7 @@ def audit_raise_plan(ctx: CliContext, finding_id: int) -> None:
     """Raise a corrective action plan from a finding (or name the one it already has)."""
     from reviewtui.db import audits as audit_q
 
-    _writable(ctx)
+    require_writable(ctx)
     with ctx.db.session() as s:
         pid, new = audit_q.raise_plan_from_finding(finding_id, session=s)
     if new:

@@ -341,11 +341,6 @@ def status_changes_in_meeting(meeting_id: int, *, session: Session) -> list[Stat
 # --- changes ------------------------------------------------------------------------------
 
 
-def _user(session: Session) -> str:
-    """Who did it, as people read it (the configured name, else the login)."""
-    return person_name(session)
-
-
 def _lock(session: Session, action_id: int) -> m.Action:
     access.require_facilitator(session, doing="change actions")
     a = session.get(m.Action, action_id, with_for_update=True)
@@ -485,7 +480,7 @@ def create_action(
         m.ActionNote(
             action_id=a.id,
             meeting_id=meeting_id,
-            author=_user(session),
+            author=person_name(session),
             text=note.strip() or "Raised.",
             status_to="open",
         )
@@ -530,7 +525,7 @@ def update_status(
         m.ActionNote(
             action_id=a.id,
             meeting_id=meeting_id,
-            author=_user(session),
+            author=person_name(session),
             text=note.strip(),
             status_from=old if new != old else None,
             status_to=new if new != old else None,
@@ -598,7 +593,7 @@ def update_action(
     if note.strip():
         text = f"{text}. {note.strip()}" if text else note.strip()
     session.add(
-        m.ActionNote(action_id=a.id, meeting_id=meeting_id, author=_user(session), text=text)
+        m.ActionNote(action_id=a.id, meeting_id=meeting_id, author=person_name(session), text=text)
     )
     session.flush()
     return get_row(a.id, session=session, today=today)
@@ -616,7 +611,7 @@ def add_note(
         raise NotFound(f"no action with id {action_id}")
     _check_meeting(session, meeting_id, a.vendor_id)
     n = m.ActionNote(
-        action_id=action_id, meeting_id=meeting_id, author=_user(session), text=text.strip()
+        action_id=action_id, meeting_id=meeting_id, author=person_name(session), text=text.strip()
     )
     session.add(n)
     session.flush()

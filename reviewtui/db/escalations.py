@@ -118,11 +118,6 @@ def _contacts(step: LadderStep | None) -> str:
     return " / ".join(x for x in (step.client, step.vendor) if x)
 
 
-def _user(session: Session) -> str:
-    """Who did it, as people read it (the configured name, else the login)."""
-    return person_name(session)
-
-
 # --- the ladder ---------------------------------------------------------------------------
 
 
@@ -238,7 +233,7 @@ def raise_escalation(
         action_id=action_id,
         plan_id=plan_id,
         meeting_id=meeting_id,
-        raised_by=_user(session),
+        raised_by=person_name(session),
     )
     session.add(e)
     session.flush()
@@ -250,7 +245,7 @@ def raise_escalation(
     else:
         text += " (no contacts on this level of the ladder yet)"
     session.add(
-        m.EscalationLog(escalation_id=e.id, author=_user(session), status="open", text=text)
+        m.EscalationLog(escalation_id=e.id, author=person_name(session), status="open", text=text)
     )
     if supersedes is not None:
         old = session.get(m.Escalation, supersedes)
@@ -261,7 +256,7 @@ def raise_escalation(
             session.add(
                 m.EscalationLog(
                     escalation_id=old.id,
-                    author=_user(session),
+                    author=person_name(session),
                     status="closed",
                     text=f"Superseded by escalation {e.id} at level {level}.",
                 )
@@ -283,7 +278,9 @@ def set_status(escalation_id: int, status: str, *, session: Session, note: str =
         raise UserError(f"escalation {escalation_id} is {st} already")
     text = note.strip() or f"{enums.label(e.status).capitalize()} → {enums.label(st)}."
     e.status = st
-    session.add(m.EscalationLog(escalation_id=e.id, author=_user(session), status=st, text=text))
+    session.add(
+        m.EscalationLog(escalation_id=e.id, author=person_name(session), status=st, text=text)
+    )
     session.flush()
 
 
@@ -294,7 +291,7 @@ def add_log(escalation_id: int, text: str, *, session: Session) -> None:
     if session.get(m.Escalation, escalation_id) is None:
         raise NotFound(f"no escalation with id {escalation_id}")
     session.add(
-        m.EscalationLog(escalation_id=escalation_id, author=_user(session), text=text.strip())
+        m.EscalationLog(escalation_id=escalation_id, author=person_name(session), text=text.strip())
     )
     session.flush()
 

@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from reviewtui.db import models as m
-from reviewtui.db.engine import person_name
+from reviewtui.db.engine import acting_login, person_name
 from reviewtui.db.errors import Conflict, NotFound, ReadOnly, UserError
 from reviewtui.domain import agenda, clock, enums
 
@@ -178,10 +178,6 @@ class MeetingView:
 # Helpers
 
 
-def _user(session: Session) -> str:
-    return session.info.get("user", "") or ""
-
-
 def _meeting_for_write(session: Session, meeting_id: int) -> m.Meeting:
     """The meeting, row-locked on PostgreSQL, refused when signed off; its version is bumped."""
     mt = session.get(m.Meeting, meeting_id, with_for_update=True)
@@ -198,7 +194,8 @@ def touch(meeting_id: int, *, session: Session) -> m.Meeting:
     return _meeting_for_write(session, meeting_id)
 
 
-def _item_for_write(session: Session, item_id: int) -> tuple[m.AgendaItem, m.Meeting]:
+def item_for_write(session: Session, item_id: int) -> tuple[m.AgendaItem, m.Meeting]:
+    """An agenda item and its meeting, both locked for writing (see :func:`touch`)."""
     # The meeting row is locked first, always: one lock order, no deadlocks on PostgreSQL.
     meeting_id = session.scalar(select(m.AgendaItem.meeting_id).where(m.AgendaItem.id == item_id))
     if meeting_id is None:
@@ -208,7 +205,8 @@ def _item_for_write(session: Session, item_id: int) -> tuple[m.AgendaItem, m.Mee
     return item, mt
 
 
-def _items(session: Session, meeting_id: int) -> list[m.AgendaItem]:
+def agenda_items(session: Session, meeting_id: int) -> list[m.AgendaItem]:
+    """A meeting's agenda items as rows to change, in agenda order."""
     return list(
         session.scalars(
             select(m.AgendaItem)
@@ -218,7 +216,8 @@ def _items(session: Session, meeting_id: int) -> list[m.AgendaItem]:
     )
 
 
-def _renumber(items: Sequence[m.AgendaItem]) -> None:
+def renumber_items(items: Sequence[m.AgendaItem]) -> None:
+    """Give the items positions 1, 2, 3... in the order given."""
     for n, it in enumerate(items, start=1):
         if it.position != n:
             it.position = n
@@ -372,7 +371,7 @@ def refresh_agenda(meeting_id: int, *, session: Session, today: date | None = No
         raise NotFound(f"no meeting with id {meeting_id}")
     if mt.status != "planned" or mt.type == "adhoc":
         return False
-    items = _items(session, meeting_id)
+    items = agenda_items(session, meeting_id)
     with_outcomes = set(
         session.scalars(
             select(m.Outcome.agenda_item_id).where(
@@ -429,7 +428,7 @@ def refresh_agenda(meeting_id: int, *, session: Session, today: date | None = No
             at += 1
         changed = True
     if changed:
-        _renumber(keep)
+        renumber_items(keep)
         mt.version = (mt.version or 0) + 1
         session.flush()
     return changed
@@ -484,7 +483,7 @@ def add_default_agenda(
     planned = default_agenda(
         mt.vendor_id, mt.type, session=session, before=mt.scheduled_at, settings=settings
     )
-    start = len(_items(session, meeting_id))
+    start = len(agenda_items(session, meeting_id))
     for pos, p in enumerate(planned, start=start + 1):
         session.add(
             m.AgendaItem(
@@ -543,7 +542,7 @@ def get_meeting(meeting_id: int, *, session: Session) -> MeetingView:
             carried_from_id=i.carried_from_id,
             outcomes=tuple(outcomes.get(i.id, ())),
         )
-        for i in _items(session, meeting_id)
+        for i in agenda_items(session, meeting_id)
     )
     attendance = tuple(
         AttendeeRow(a.id, a.contact_id, a.name, a.organisation, a.role, a.side, a.status)
@@ -607,7 +606,7 @@ def add_item(
     _meeting_for_write(session, meeting_id)
     title = _check_title(title)
     _check_timebox(timebox_minutes)
-    items = _items(session, meeting_id)
+    items = agenda_items(session, meeting_id)
     at = len(items)
     if after_item_id is not None:
         at = next((n + 1 for n, i in enumerate(items) if i.id == after_item_id), len(items))
@@ -616,36 +615,36 @@ def add_item(
     )
     session.add(new)
     items.insert(at, new)
-    _renumber(items)
+    renumber_items(items)
     session.flush()
     return new.id
 
 
 def rename_item(item_id: int, title: str, *, session: Session) -> None:
-    item, _ = _item_for_write(session, item_id)
+    item, _ = item_for_write(session, item_id)
     item.title = _check_title(title)
 
 
 def set_timebox(item_id: int, minutes: int, *, session: Session) -> None:
-    item, _ = _item_for_write(session, item_id)
+    item, _ = item_for_write(session, item_id)
     item.timebox_minutes = _check_timebox(minutes)
 
 
 def move_item(item_id: int, delta: int, *, session: Session) -> int:
     """Move an item up (negative) or down; returns its new position."""
-    item, mt = _item_for_write(session, item_id)
-    items = _items(session, mt.id)
+    item, mt = item_for_write(session, item_id)
+    items = agenda_items(session, mt.id)
     n = items.index(item)
     target = max(0, min(len(items) - 1, n + delta))
     items.insert(target, items.pop(n))
-    _renumber(items)
+    renumber_items(items)
     return target + 1
 
 
 def remove_item(item_id: int, *, session: Session) -> None:
     """Remove an item with its notes and outcomes (actions it raised stay)."""
-    item, mt = _item_for_write(session, item_id)
-    items = _items(session, mt.id)
+    item, mt = item_for_write(session, item_id)
+    items = agenda_items(session, mt.id)
     n = items.index(item)
     if mt.current_item_id == item.id:
         rest = items[n + 1 :] or items[:n]
@@ -654,7 +653,7 @@ def remove_item(item_id: int, *, session: Session) -> None:
             rest[0].started_at = clock.now()
     session.delete(item)
     items.pop(n)
-    _renumber(items)
+    renumber_items(items)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -715,7 +714,7 @@ def start_meeting(
         mt.facilitator = person_name(session)
     if attendance is not None:
         _write_attendance(session, meeting_id, attendance)
-    items = _items(session, meeting_id)
+    items = agenda_items(session, meeting_id)
     current = next((i for i in items if i.id == mt.current_item_id), None) or (
         items[0] if items else None
     )
@@ -735,7 +734,7 @@ def go_to_item(meeting_id: int, item_id: int, *, session: Session) -> None:
         return
     if mt.status == "in_progress":
         now = clock.now()
-        for it in _items(session, meeting_id):
+        for it in agenda_items(session, meeting_id):
             if it.id != item_id:
                 _stop_timer(it, now)
         target.started_at = now
@@ -748,7 +747,7 @@ def end_meeting(meeting_id: int, *, session: Session) -> None:
     if mt.status != "in_progress":
         raise UserError(f"only a meeting in progress can be ended (this one is {mt.status})")
     now = clock.now()
-    for it in _items(session, meeting_id):
+    for it in agenda_items(session, meeting_id):
         _stop_timer(it, now)
     mt.status = "ended"
     mt.ended_at = now
@@ -769,7 +768,7 @@ def save_notes(item_id: int, text_: str, base_version: int, *, session: Session)
 
     Raises NotesConflict (with both texts) when someone saved a newer version first.
     """
-    item, _ = _item_for_write(session, item_id)
+    item, _ = item_for_write(session, item_id)
     if item.notes_version != base_version:
         if item.notes == text_:
             return item.notes_version  # the same words arrived twice (e.g. a flush on exit)
@@ -778,6 +777,6 @@ def save_notes(item_id: int, text_: str, base_version: int, *, session: Session)
         return item.notes_version
     item.notes = text_
     item.notes_version = base_version + 1
-    item.notes_updated_by = _user(session)
+    item.notes_updated_by = acting_login(session)
     item.notes_updated_at = clock.now()
     return item.notes_version

@@ -156,11 +156,6 @@ class VerificationResult:
     suggest_escalation: bool
 
 
-def _user(session: Session) -> str:
-    """Who did it, as people read it (the configured name, else the login)."""
-    return person_name(session)
-
-
 def _source(source: str, kpi_id, finding_id, feedback_id, agenda_item_id) -> str:
     if source not in enums.PLAN_SOURCES:
         raise UserError(f"source {source!r}: use one of {', '.join(enums.PLAN_SOURCES)}")
@@ -265,7 +260,7 @@ def create_plan(
         containment=containment.strip(),
         status="open",
         raised_on=raised_on,
-        created_by=_user(session),
+        created_by=person_name(session),
     )
     session.add(plan)
     session.flush()
@@ -382,7 +377,7 @@ def record_verification(
             check_date=check_date,
             outcome=outcome,
             note=note.strip(),
-            verified_by=_user(session),
+            verified_by=person_name(session),
         )
     )
     plan.status = effect.plan_status
