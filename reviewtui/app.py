@@ -20,9 +20,8 @@ from textual.worker import Worker, WorkerState
 from textual.worker_manager import WorkerManager
 
 from reviewtui.config import Settings
-from reviewtui.screens.followup_commands import FollowUpCommands
-from reviewtui.screens.navigation import FollowUpNavigation
-from reviewtui.screens.palette import VendorCommands
+from reviewtui.screens.navigation import BetweenMeetingsNavigation
+from reviewtui.screens.palette import BetweenMeetingsCommands, VendorCommands
 
 if TYPE_CHECKING:
     from reviewtui.db.engine import Database
@@ -91,7 +90,7 @@ class _FreshContextExecutor(ThreadPoolExecutor):
         return super().submit(contextvars.Context().run, fn, *args, **kwargs)
 
 
-class ReviewApp(FollowUpNavigation, App[int]):
+class ReviewApp(BetweenMeetingsNavigation, App[int]):
     """reviewtui: the portfolio dashboard first; every other screen is pushed from there."""
 
     TITLE = "reviewtui"
@@ -110,7 +109,7 @@ class ReviewApp(FollowUpNavigation, App[int]):
     SearchIcon:ansi { color: ansi_default; }
     """
     SCOPED_CSS = False  # the rules above start at the App itself
-    COMMANDS = App.COMMANDS | {VendorCommands, FollowUpCommands}
+    COMMANDS = App.COMMANDS | {VendorCommands, BetweenMeetingsCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
         Binding("question_mark", "help", "Help", id="help"),

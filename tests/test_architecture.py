@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 PKG = Path(__file__).resolve().parents[1] / "reviewtui"
-LOWER_ROOMS = ["db", "domain", "exports", "importers", "mail"]
+LOWER_ROOMS = ["db", "domain", "exports", "importers", "mail", "views"]
 FORBIDDEN = ("textual", "reviewtui.screens", "reviewtui.widgets", "reviewtui.app")
 
 
@@ -41,6 +41,25 @@ def test_cli_has_no_sql_and_no_textual() -> None:
     for path in sorted((PKG / "cli").rglob("*.py")):
         for name in _imports(path):
             if name.startswith(("textual", "sqlalchemy", "sqlmodel", "reviewtui.screens")):
+                bad.append(f"{path.relative_to(PKG.parent)}: imports {name}")
+    assert bad == []
+
+
+def test_read_models_stand_apart_from_the_queries() -> None:
+    """views/ holds shapes only (stdlib and domain); exports read those shapes, never the queries:
+    from the data layer they take only its error type."""
+    bad = []
+    for path in sorted((PKG / "views").rglob("*.py")):
+        for name in _imports(path):
+            if name.startswith("reviewtui") and not name.startswith(
+                ("reviewtui.views", "reviewtui.domain")
+            ):
+                bad.append(f"{path.relative_to(PKG.parent)}: imports {name}")
+            if name.split(".")[0] in ("sqlalchemy", "sqlmodel", "pydantic"):
+                bad.append(f"{path.relative_to(PKG.parent)}: imports {name}")
+    for path in sorted((PKG / "exports").rglob("*.py")):
+        for name in _imports(path):
+            if name.startswith("reviewtui.db") and name != "reviewtui.db.errors":
                 bad.append(f"{path.relative_to(PKG.parent)}: imports {name}")
     assert bad == []
 

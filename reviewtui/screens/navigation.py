@@ -14,7 +14,7 @@ from typing import Any
 from textual.app import App
 
 
-class FollowUpNavigation:
+class BetweenMeetingsNavigation:
     """Mixin for :class:`reviewtui.app.ReviewApp`."""
 
     def _load_then(self, load: Callable[[], Any], then: Callable[[Any], None]) -> None:
