@@ -8,7 +8,6 @@ raised) in a few grouped queries.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
@@ -21,102 +20,14 @@ from reviewtui.db.engine import person_name
 from reviewtui.db.errors import NotFound, UserError
 from reviewtui.domain import clock, enums
 from reviewtui.domain import escalation as rules
-
-
-@dataclass(frozen=True)
-class LadderStep:
-    level: int
-    client_contact_id: int | None
-    client: str
-    vendor_contact_id: int | None
-    vendor: str
-    response_hours: int
-
-    def as_dict(self) -> dict:
-        return {
-            "level": self.level,
-            "client": self.client,
-            "vendor": self.vendor,
-            "response_hours": self.response_hours,
-        }
-
-
-@dataclass(frozen=True)
-class EscalationRow:
-    id: int
-    vendor_id: int
-    vendor: str
-    level: int
-    reason: str
-    status: str
-    raised_at: datetime
-    raised_by: str
-    kpi_id: int | None
-    action_id: int | None
-    plan_id: int | None
-    item: str  # "KPI OTIF", "action 12", "plan 3", or ""
-
-    def as_dict(self) -> dict:
-        return {
-            "id": self.id,
-            "vendor_id": self.vendor_id,
-            "vendor": self.vendor,
-            "level": self.level,
-            "reason": self.reason,
-            "status": self.status,
-            "raised_at": self.raised_at.isoformat(),
-            "raised_by": self.raised_by,
-            "item": self.item,
-        }
-
-
-@dataclass(frozen=True)
-class LogRow:
-    at: datetime
-    author: str
-    status: str | None
-    text: str
-
-
-@dataclass(frozen=True)
-class EscalationDetail:
-    row: EscalationRow
-    step: LadderStep | None
-    log: tuple[LogRow, ...] = field(default_factory=tuple)
-
-
-@dataclass(frozen=True)
-class VendorSuggestion:
-    """A rule's suggestion for one vendor, with the ladder step it points at."""
-
-    vendor_id: int
-    vendor: str
-    suggestion: rules.Suggestion
-    step: LadderStep | None
-    item: str = ""  # "KPI OTIF", "action 12", "plan 3"
-
-    def as_dict(self) -> dict:
-        s = self.suggestion
-        return {
-            "vendor_id": self.vendor_id,
-            "vendor": self.vendor,
-            "rule": s.rule,
-            "level": s.level,
-            "reason": s.reason,
-            "item": self.item,
-            "kpi_id": s.kpi_id,
-            "action_id": s.action_id,
-            "plan_id": s.plan_id,
-            "escalation_id": s.escalation_id,
-            "contacts": _contacts(self.step),
-        }
-
-
-def _contacts(step: LadderStep | None) -> str:
-    if step is None:
-        return ""
-    return " / ".join(x for x in (step.client, step.vendor) if x)
-
+from reviewtui.views.escalations import (
+    EscalationDetail,
+    EscalationRow,
+    LadderStep,
+    LogRow,
+    VendorSuggestion,
+    ladder_contacts,
+)
 
 # --- the ladder ---------------------------------------------------------------------------
 
@@ -238,7 +149,7 @@ def raise_escalation(
     session.add(e)
     session.flush()
     step = next((s for s in ladder(vendor_id, session=session) if s.level == level), None)
-    who = _contacts(step)
+    who = ladder_contacts(step)
     text = f"Raised to level {level}"
     if who:
         text += f": {who}, response expected within {step.response_hours} h"  # type: ignore[union-attr]

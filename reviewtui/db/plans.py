@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import case, func, select
@@ -23,6 +23,7 @@ from reviewtui.db.engine import person_name
 from reviewtui.db.errors import Conflict, NotFound, ReadOnly, UserError
 from reviewtui.domain import clock, enums, periods, scorecard
 from reviewtui.domain import plans as rules
+from reviewtui.views.plans import KpiPoint, KpiSince, PlanDetail, PlanRow, VerificationRow
 
 
 @dataclass(frozen=True)
@@ -50,100 +51,6 @@ class PlanDraft:
     feedback_id: int | None = None
     agenda_item_id: int | None = None
     link_label: str = ""  # "KPI OTIF", "finding: Two gauges past calibration"
-
-
-@dataclass(frozen=True)
-class PlanRow:
-    id: int
-    vendor_id: int
-    vendor: str
-    title: str
-    source: str
-    status: str
-    raised_on: date
-    verification_due: date | None
-    open_actions: int
-    actions: int
-
-    def as_dict(self) -> dict:
-        return {
-            "id": self.id,
-            "vendor_id": self.vendor_id,
-            "vendor": self.vendor,
-            "title": self.title,
-            "source": self.source,
-            "status": self.status,
-            "raised_on": self.raised_on.isoformat(),
-            "verification_due": self.verification_due.isoformat()
-            if self.verification_due
-            else None,
-            "open_actions": self.open_actions,
-            "actions": self.actions,
-        }
-
-
-@dataclass(frozen=True)
-class VerificationRow:
-    id: int
-    check_date: date
-    outcome: str
-    note: str
-    verified_by: str
-
-
-@dataclass(frozen=True)
-class KpiPoint:
-    """A KPI value in a period and its status (green, amber or red)."""
-
-    period: str
-    value: float
-    source: str
-    status: str
-
-
-@dataclass(frozen=True)
-class KpiSince:
-    """The KPI a plan was raised for, from the period before the plan until now."""
-
-    kpi_id: int
-    name: str
-    unit: str
-    direction: str
-    target: float
-    threshold: float | None
-    before: KpiPoint | None
-    since: tuple[KpiPoint, ...]
-
-
-@dataclass(frozen=True)
-class PlanDetail:
-    id: int
-    vendor_id: int
-    vendor: str
-    title: str
-    problem: str
-    source: str
-    kpi_id: int | None
-    finding_id: int | None
-    feedback_id: int | None
-    agenda_item_id: int | None
-    link_label: str
-    whys: tuple[str, ...]
-    root_cause: str
-    root_cause_category: str
-    containment: str
-    status: str
-    raised_on: date
-    verification_due: date | None
-    created_by: str
-    version: int
-    actions: tuple[action_q.ActionRow, ...] = field(default_factory=tuple)
-    verifications: tuple[VerificationRow, ...] = field(default_factory=tuple)
-    verify_blocker: str | None = None
-
-    @property
-    def not_confirmed(self) -> int:
-        return sum(1 for v in self.verifications if v.outcome == "not_confirmed")
 
 
 @dataclass(frozen=True)

@@ -26,8 +26,8 @@ from reviewtui.widgets.footer import Footer
 from reviewtui.widgets.table import Table
 
 if TYPE_CHECKING:
-    from reviewtui.db.actions import ActionPage, ActionRow
     from reviewtui.screens.action_edit import ActionEdit
+    from reviewtui.views.actions import ActionPage, ActionRow
 
 PAGE_SIZE = 200
 OPEN = "open+in_progress"

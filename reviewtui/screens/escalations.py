@@ -21,7 +21,7 @@ from reviewtui.widgets.footer import Footer
 from reviewtui.widgets.table import Table
 
 if TYPE_CHECKING:
-    from reviewtui.db.escalations import LadderStep
+    from reviewtui.views.escalations import LadderStep
 
 RULE_LABELS = {
     "kpi_escalate": "KPI failing",

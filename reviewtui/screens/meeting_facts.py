@@ -22,7 +22,7 @@ from textual.widgets import Static
 from reviewtui.domain import enums
 
 if TYPE_CHECKING:
-    from reviewtui.db.meeting_facts import MeetingFacts
+    from reviewtui.views.meeting_facts import MeetingFacts
 
 MARK = {"green": "✓ green", "amber": "! amber", "red": "✗ red", "no data": "· no data"}
 STYLE = {"green": "green", "amber": "yellow", "red": "bold red", "no data": "dim"}

@@ -23,7 +23,7 @@ from reviewtui.widgets.table import Table
 
 if TYPE_CHECKING:
     from reviewtui.db.scorecards import VendorScorecard
-    from reviewtui.db.vendors import VendorDetail
+    from reviewtui.views.vendors import VendorDetail
 
 OPEN_QUIETLY_FOR = 0.25
 """Seconds ``open_vendor`` waits for the page's data before it opens the page without it."""
