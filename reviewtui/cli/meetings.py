@@ -55,7 +55,7 @@ def meetings(click_ctx: click.Context, vendor: str | None, fmt: str) -> None:
     """
     if click_ctx.invoked_subcommand is not None:
         return
-    ctx = click_ctx.find_object(CliContext)
+    ctx: CliContext = click_ctx.obj
     from reviewtui.db import meetings as meeting_q
 
     with ctx.db.read() as s:
@@ -123,11 +123,13 @@ def new(
     """
     from reviewtui.cli.context import fail
     from reviewtui.db import meetings as meeting_q
+    from reviewtui.db import vendors as vendor_q
 
     if ctx.settings.role != "facilitator":
         fail("this session is read-only: meetings cannot be scheduled")
     with ctx.db.session() as s:
-        vendor_id = scoped_vendor_id(ctx, s, vendor)
+        # The exact name or a unique part of it ("keystone"): the rule of every command.
+        vendor_id = vendor_q.match_id(vendor, session=s)
         meeting_id = meeting_q.create_meeting(
             vendor_id,
             when,

@@ -61,8 +61,8 @@ class ListScreen(Screen):
             self.load()
         self._shown = True
 
-    def load(self) -> None:
-        """Read the rows in a worker and show them."""
+    def load(self) -> object:
+        """Read the rows in a worker and show them (a ``@work`` method may be ``load`` itself)."""
         raise NotImplementedError
 
     def action_refresh(self) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -16,7 +17,7 @@ class FindingRow:
     plan_id: int | None  # the plan raised from it, if any
     plan_status: str | None
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "audit_id": self.audit_id,
@@ -42,7 +43,7 @@ class AuditRow:
     major: int
     without_plan: int  # critical or major findings with no plan yet
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "vendor_id": self.vendor_id,

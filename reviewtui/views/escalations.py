@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from reviewtui.domain import escalation as rules
 
@@ -17,7 +18,7 @@ class LadderStep:
     vendor: str
     response_hours: int
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "level": self.level,
             "client": self.client,
@@ -41,7 +42,7 @@ class EscalationRow:
     plan_id: int | None
     item: str  # "KPI OTIF", "action 12", "plan 3", or ""
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "vendor_id": self.vendor_id,
@@ -80,7 +81,7 @@ class VendorSuggestion:
     step: LadderStep | None
     item: str = ""  # "KPI OTIF", "action 12", "plan 3"
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         s = self.suggestion
         return {
             "vendor_id": self.vendor_id,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from reviewtui.views.actions import ActionRow
 
@@ -21,7 +22,7 @@ class PlanRow:
     open_actions: int
     actions: int
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "vendor_id": self.vendor_id,
