@@ -105,6 +105,20 @@ class ActionsScreen(ListScreen):
     page_offset: reactive[int] = reactive(0)
     """The first row of the page on show."""
 
+    TABLES = {
+        "actions": (
+            ("Due", "due", 20),
+            ("Status", "status", 11),
+            ("Action", "title", 30),
+            ("Owner", "owner", 16),
+            ("Vendor", "vendor", 22),
+            ("Priority", "priority", 8),
+        )
+    }
+    SUB_TITLE = "Actions"
+    # Back from a plan, a meeting or the editor: the list may have changed.
+    RELOAD_ON_RESUME = "after_first"
+
     def __init__(
         self,
         vendor_id: int | None = None,
