@@ -166,8 +166,8 @@ def raise_escalation(
     step = next((s for s in ladder(vendor_id, session=session) if s.level == level), None)
     who = ladder_contacts(step)
     text = f"Raised to level {level}"
-    if who:
-        text += f": {who}, response expected within {step.response_hours} h"  # type: ignore[union-attr]
+    if step is not None and who:
+        text += f": {who}, response expected within {step.response_hours} h"
     else:
         text += " (no contacts on this level of the ladder yet)"
     session.add(

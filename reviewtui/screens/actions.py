@@ -78,27 +78,7 @@ class ActionsScreen(ListScreen):
         Binding("r", "refresh", "Refresh", show=False, id="actions.refresh"),
     ]
 
-    DEFAULT_CSS = """
-    ActionsScreen #actions-filters {
-        height: 1;
-        padding: 0 1;
-    }
-    ActionsScreen #actions-filters Input {
-        width: 1fr;
-        margin-right: 1;
-    }
-    ActionsScreen #actions-filters #owner {
-        width: 16;
-    }
-    ActionsScreen #actions-filters Select {
-        width: 24;
-        margin-right: 1;
-    }
-    ActionsScreen #actions-filters #vendor {
-        width: 26;
-        margin-right: 0;
-    }
-    """
+    CSS_PATH = "actions.tcss"
 
     overdue_only: reactive[bool] = reactive(False)
     """Show only open actions past their due date."""

@@ -7,7 +7,7 @@ from typing import ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, Static
 
@@ -25,24 +25,34 @@ class AddVendorScreen(GuardedForm, ModalScreen[str | None]):
     ]
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="add-vendor"):
+        with Vertical(id="add-vendor", classes="modal-box"):
             yield Label("Add a vendor", classes="title")
-            yield Input(placeholder="Vendor name", id="name")
-            yield Input(placeholder="Service (e.g. 24x7 IT service desk)", id="service")
-            yield Select(
-                [(enums.label(c), c) for c in enums.VENDOR_CATEGORIES],
-                value="other",
-                allow_blank=False,
-                id="category",
-            )
-            yield Select(
-                [(c, c) for c in enums.CRITICALITY],
-                value="standard",
-                allow_blank=False,
-                id="criticality",
-            )
+            with Horizontal(classes="row"):
+                yield Label("Name")
+                yield Input(placeholder="the vendor's name", id="name", compact=True)
+            with Horizontal(classes="row"):
+                yield Label("Service")
+                yield Input(placeholder="e.g. 24x7 IT service desk", id="service", compact=True)
+            with Horizontal(classes="row"):
+                yield Label("Category")
+                yield Select(
+                    [(enums.label(c), c) for c in enums.VENDOR_CATEGORIES],
+                    value="other",
+                    allow_blank=False,
+                    id="category",
+                    compact=True,
+                )
+            with Horizontal(classes="row"):
+                yield Label("Criticality")
+                yield Select(
+                    [(c, c) for c in enums.CRITICALITY],
+                    value="standard",
+                    allow_blank=False,
+                    id="criticality",
+                    compact=True,
+                )
             yield Static("Enter or Ctrl+S saves · Ctrl+G cancels", classes="muted")
-            yield Static("", id="error")
+            yield Static("", id="error", classes="form-error")
 
     def on_mount(self) -> None:
         self.remember_form()

@@ -38,38 +38,7 @@ class AuditFormScreen(GuardedForm, ModalScreen[int | None]):
         Binding("ctrl+g", "cancel", "Cancel", id="audit_form.cancel"),
         Binding("escape", "cancel", "Cancel", show=False, id="audit_form.cancel_esc"),
     ]
-    DEFAULT_CSS = """
-    AuditFormScreen {
-        align: center middle;
-    }
-    AuditFormScreen #audit-form {
-        width: 80;
-        max-width: 100%;
-        height: auto;
-        max-height: 100%;
-        border: round $primary;
-        background: $panel;
-        padding: 0 1;
-    }
-    AuditFormScreen .row {
-        height: 1;
-        margin-bottom: 1;
-    }
-    AuditFormScreen .row Label {
-        width: 10;
-    }
-    AuditFormScreen .row Input, AuditFormScreen .row Select {
-        width: 1fr;
-    }
-    AuditFormScreen .finding-row Select {
-        width: 16;
-        margin-right: 1;
-    }
-    AuditFormScreen #audit-error {
-        color: $error;
-        height: auto;
-    }
-    """
+    CSS_PATH = "audits.tcss"
 
     def __init__(self, vendor_id: int, vendor: str) -> None:
         super().__init__()
@@ -78,7 +47,7 @@ class AuditFormScreen(GuardedForm, ModalScreen[int | None]):
         self._rows = FINDING_ROWS
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="audit-form"):
+        with VerticalScroll(id="audit-form", classes="modal-box"):
             yield Label(f"Record an audit · {escape(self.vendor)}", classes="title")
             with Horizontal(classes="row"):
                 yield Label("Date")
@@ -106,10 +75,10 @@ class AuditFormScreen(GuardedForm, ModalScreen[int | None]):
                     id="audit-result",
                     compact=True,
                 )
-            yield Static("Findings (severity · title)", classes="title")
+            yield Static("Findings (severity · title)", classes="section")
             for n in range(1, self._rows + 1):
                 yield self._finding_row(n)
-            yield Static("", id="audit-error")
+            yield Static("", id="audit-error", classes="form-error")
             yield Static("[dim]Ctrl+S saves · Ctrl+N another finding · Esc cancels[/dim]")
 
     def _finding_row(self, n: int) -> Horizontal:
@@ -202,19 +171,7 @@ class AuditsScreen(ListScreen):
         Binding("r", "refresh", "Refresh", show=False, id="audits.refresh"),
     ]
 
-    DEFAULT_CSS = """
-    AuditsScreen #audits {
-        height: 1fr;
-    }
-    AuditsScreen #findings {
-        height: 1fr;
-    }
-    AuditsScreen #audit-scope-line {
-        height: auto;
-        max-height: 2;
-        padding: 0 1;
-    }
-    """
+    CSS_PATH = "audits.tcss"
 
     TABLES = {
         "audits": (

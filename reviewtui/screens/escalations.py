@@ -47,35 +47,6 @@ class EscalationDraft:
     item: str = ""
 
 
-MODAL_CSS = """
-    align: center middle;
-}
-.esc-form {
-    width: 80;
-    max-width: 100%;
-    height: auto;
-    max-height: 100%;
-    border: round $primary;
-    background: $panel;
-    padding: 0 1;
-}
-.row {
-    height: 1;
-    margin-bottom: 1;
-}
-.row Label {
-    width: 9;
-}
-.row Input, .row Select {
-    width: 1fr;
-}
-.form-error {
-    color: $error;
-    height: auto;
-}
-"""
-
-
 class RaiseEscalationScreen(ModalScreen[int | None]):
     """Raise an escalation in one step: level (with who is on it), reason, linked item."""
 
@@ -84,7 +55,6 @@ class RaiseEscalationScreen(ModalScreen[int | None]):
         Binding("ctrl+g", "cancel", "Cancel", id="raise_esc.cancel"),
         Binding("escape", "cancel", "Cancel", show=False, id="raise_esc.cancel_esc"),
     ]
-    DEFAULT_CSS = "RaiseEscalationScreen {" + MODAL_CSS
 
     def __init__(self, draft: EscalationDraft, ladder: list[LadderStep]) -> None:
         super().__init__()
@@ -100,7 +70,7 @@ class RaiseEscalationScreen(ModalScreen[int | None]):
 
     def compose(self) -> ComposeResult:
         d = self.draft
-        with Vertical(classes="esc-form", id="raise-form"):
+        with Vertical(classes="modal-box", id="raise-form"):
             yield Label(f"Raise an escalation · {escape(d.vendor)}", classes="title")
             if d.item:
                 yield Static(f"About: {d.item}", id="esc-item", markup=False)
@@ -168,7 +138,6 @@ class EscalationLogScreen(ModalScreen[tuple[str, str] | None]):
         Binding("ctrl+g", "cancel", "Close", id="esc_log.cancel"),
         Binding("escape", "cancel", "Close", show=False, id="esc_log.cancel_esc"),
     ]
-    DEFAULT_CSS = "EscalationLogScreen {" + MODAL_CSS
 
     def __init__(self, detail) -> None:
         super().__init__()
@@ -176,7 +145,7 @@ class EscalationLogScreen(ModalScreen[tuple[str, str] | None]):
 
     def compose(self) -> ComposeResult:
         r = self.detail.row
-        with VerticalScroll(classes="esc-form"):
+        with VerticalScroll(classes="modal-box"):
             yield Label(
                 f"Escalation {r.id} · level {r.level} · {escape(r.vendor)}", classes="title"
             )
@@ -229,14 +198,7 @@ class EscalationsScreen(ListScreen):
         Binding("f5", "refresh", "Refresh", show=False, id="escalations.refresh"),
     ]
 
-    DEFAULT_CSS = """
-    EscalationsScreen #suggested {
-        height: 1fr;
-    }
-    EscalationsScreen #raised {
-        height: 1fr;
-    }
-    """
+    CSS_PATH = "escalations.tcss"
 
     TABLES = {
         "suggested": (

@@ -43,19 +43,7 @@ class FeedbackScreen(Screen):
         Binding("delete", "remove", "Remove", id="feedback.remove"),
     ]
 
-    DEFAULT_CSS = """
-    FeedbackScreen #fb-title { height: 1; padding: 0 1; text-style: bold; }
-    FeedbackScreen #fb-banner { height: 1; padding: 0 1; background: $warning 30%; display: none; }
-    FeedbackScreen #fb-form { height: 3; }
-    FeedbackScreen #fb-direction { width: 26; }
-    FeedbackScreen #fb-category { width: 22; }
-    FeedbackScreen #fb-rating { width: 1fr; }
-    FeedbackScreen #fb-line { height: 3; }
-    FeedbackScreen #fb-by { width: 30; }
-    FeedbackScreen #fb-text { width: 1fr; }
-    FeedbackScreen #fb-summary { height: auto; max-height: 3; padding: 0 1; }
-    FeedbackScreen DataTable { height: 1fr; }
-    """
+    CSS_PATH = "feedback.tcss"
 
     def __init__(self, vendor_id: int, *, meeting_id: int | None = None) -> None:
         super().__init__()

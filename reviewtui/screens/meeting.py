@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -53,10 +54,48 @@ if TYPE_CHECKING:
     from reviewtui.views.meetings import MeetingView
 
 
-HINT_AGENDA = (
-    "AGENDA KEYS · Enter notes · i d a p outcome · + r t Del [ ] edit agenda · g current · u undo"
-)
-HINT_NOTES = "Esc or ^g agenda · ^n ^b next/previous item · ^o outcome · saved as you type"
+# The keys the hint line names, as shown by default; a key remapped in keymap.toml is shown
+# as remapped (the hint must say what the key does now, as ? and the footer do).
+HINT_KEYS = {
+    "meeting.info": "i",
+    "meeting.decision": "d",
+    "meeting.action": "a",
+    "meeting.park": "p",
+    "meeting.add": "+",
+    "meeting.rename": "r",
+    "meeting.timebox": "t",
+    "meeting.remove": "Del",
+    "meeting.up": "[",
+    "meeting.down": "]",
+    "meeting.go": "g",
+    "meeting.undo": "u",
+    "meeting.agenda": "Esc or ^g",
+    "meeting.next": "^n",
+    "meeting.previous": "^b",
+    "meeting.outcome": "^o",
+}
+
+
+def hint_agenda(k: Callable[[str], str]) -> str:
+    """The hint line on the agenda list, ``k`` giving the keys of a binding id."""
+    outcome = " ".join(k(f"meeting.{i}") for i in ("info", "decision", "action", "park"))
+    edit = " ".join(k(f"meeting.{i}") for i in ("add", "rename", "timebox", "remove", "up", "down"))
+    return (
+        f"AGENDA KEYS · Enter notes · {outcome} outcome · {edit} edit agenda · "
+        f"{k('meeting.go')} current · {k('meeting.undo')} undo"
+    )
+
+
+def hint_notes(k: Callable[[str], str]) -> str:
+    """The hint line in the notes."""
+    return (
+        f"{k('meeting.agenda')} agenda · {k('meeting.next')} {k('meeting.previous')} "
+        f"next/previous item · {k('meeting.outcome')} outcome · saved as you type"
+    )
+
+
+HINT_AGENDA = hint_agenda(HINT_KEYS.__getitem__)
+HINT_NOTES = hint_notes(HINT_KEYS.__getitem__)
 
 STATE_STYLE = {
     timer.OK: "bold green",
@@ -79,6 +118,7 @@ class MeetingScreen(Screen):
     """One meeting, live. q goes back; ? lists every key."""
 
     COMMANDS = Screen.COMMANDS | {MeetingCommands}
+    HELP_MORE = "On the agenda (once there: its border says so)"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+n", "next_item", "Next item", id="meeting.next", priority=True),
@@ -110,20 +150,7 @@ class MeetingScreen(Screen):
         Binding("u", "undo", "Undo", show=False, id="meeting.undo"),
     ]
 
-    DEFAULT_CSS = """
-    MeetingScreen #meeting-head { height: 1; padding: 0 1; }
-    MeetingScreen #timers { height: 1; padding: 0 1; }
-    MeetingScreen #banner { height: 1; padding: 0 1; background: $warning 30%; display: none; }
-    MeetingScreen #body { height: 1fr; }
-    MeetingScreen #item-pane { width: 1fr; }
-    MeetingScreen #item-title { height: 1; padding: 0 1; text-style: bold; }
-    MeetingScreen #outcomes { height: auto; max-height: 5; padding: 0 1; }
-    MeetingScreen #status-row { height: 1; }
-    MeetingScreen #hint {
-        width: 1fr; padding: 0 1; color: $text-muted; text-wrap: nowrap; text-overflow: ellipsis;
-    }
-    MeetingScreen #note-status { width: auto; max-width: 60%; padding: 0 1; }
-    """
+    CSS_PATH = "meeting.tcss"
 
     def __init__(self, meeting_id: int) -> None:
         super().__init__()
@@ -155,7 +182,7 @@ class MeetingScreen(Screen):
                 yield self._editor
                 yield Static("", id="outcomes")
         with Horizontal(id="status-row"):
-            yield Static(HINT_AGENDA, id="hint")
+            yield Static(hint_agenda(self._hint_keys), id="hint")
             yield Static("", id="note-status")
         # At 80 columns the footer cuts off the keys past the edge: these stay.
         yield Footer(first=("next_item", "outcome", "end", "back", "facts"))
@@ -312,9 +339,18 @@ class MeetingScreen(Screen):
         if event.option_id is not None and int(event.option_id) != self.editor.item_id:
             self._show_item(int(event.option_id))
 
+    def _hint_keys(self, binding_id: str) -> str:
+        """The keys of a binding as the hint line shows them (keymap.toml applied)."""
+        keys = getattr(self.app, "keymap", {}).get(binding_id)
+        if not keys:
+            return HINT_KEYS[binding_id]
+        return " or ".join(
+            self.app.get_key_display(Binding(key.strip(), "")) for key in keys.split(",")
+        )
+
     def on_descendant_focus(self) -> None:
         on_list = self.focused is self._agenda
-        hint = HINT_AGENDA if on_list else HINT_NOTES
+        hint = hint_agenda(self._hint_keys) if on_list else hint_notes(self._hint_keys)
         self.query_one("#hint", Static).update(hint)
         # Visible: the one place where single letters are commands.
         self.agenda.border_title = "Agenda · commands" if on_list else "Agenda"

@@ -91,15 +91,7 @@ def render(facts: MeetingFacts) -> Group:
 class MeetingFactsModal(ModalScreen[None]):
     """The scorecard as at the meeting's period and the agenda's actions; Esc closes."""
 
-    DEFAULT_CSS = """
-    MeetingFactsModal { align: center middle; }
-    MeetingFactsModal #facts-box {
-        width: 110; max-width: 100%; height: auto; max-height: 100%;
-        border: round $primary; background: $panel; padding: 0 1;
-    }
-    MeetingFactsModal #facts-scroll { height: auto; max-height: 100%; }
-    MeetingFactsModal #facts { height: auto; }
-    """
+    CSS_PATH = "meeting_facts.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,ctrl+g,ctrl+r,q", "close", "Close", id="facts.close"),
     ]
@@ -110,7 +102,7 @@ class MeetingFactsModal(ModalScreen[None]):
         self.facts: MeetingFacts | None = None
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="facts-box") as box:
+        with Vertical(id="facts-box", classes="modal-box -wide") as box:
             box.border_title = "Scorecard and actions"
             box.border_subtitle = "Esc closes"
             with VerticalScroll(id="facts-scroll"):

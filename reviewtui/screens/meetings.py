@@ -8,7 +8,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Header, Input, Label, Select, Static
 
@@ -17,7 +17,6 @@ from reviewtui.domain import clock, enums
 from reviewtui.domain.when import WHEN_EXAMPLES
 from reviewtui.screens.form_guard import GuardedForm
 from reviewtui.screens.list_screen import ListScreen
-from reviewtui.screens.meeting_modals import MODAL_CSS
 from reviewtui.widgets.choice import chosen_int
 from reviewtui.widgets.footer import Footer
 from reviewtui.widgets.table import Table
@@ -51,9 +50,7 @@ class MeetingsScreen(ListScreen):
         Binding("escape", "back", "Back", show=False, id="meetings.back_esc"),
     ]
 
-    DEFAULT_CSS = """
-    MeetingsScreen #meetings-title { height: 1; padding: 0 1; text-style: bold; }
-    """
+    CSS_PATH = "meetings.tcss"
 
     TABLES = {
         "meetings": (
@@ -295,7 +292,6 @@ class MeetingsScreen(ListScreen):
 class PromptModal(ModalScreen[str | None]):
     """One line of text (a time, or a reason); Enter gives it, Escape gives None."""
 
-    DEFAULT_CSS = "PromptModal { align: center middle; }" + MODAL_CSS
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,ctrl+g", "cancel", "Cancel", id="prompt.cancel"),
     ]
@@ -311,7 +307,7 @@ class PromptModal(ModalScreen[str | None]):
             yield Label(Text(self.title_text), classes="title")
             yield Input(placeholder=self.placeholder, id="prompt-input")
             yield Static("Enter confirms · Esc cancels", classes="muted")
-            yield Static("", classes="modal-error", id="prompt-error")
+            yield Static("", classes="form-error", id="prompt-error")
 
     def on_mount(self) -> None:
         self.query_one("#prompt-input", Input).focus()
@@ -336,7 +332,6 @@ class PromptModal(ModalScreen[str | None]):
 class NewMeetingModal(GuardedForm, ModalScreen[int | None]):
     """Vendor, when, type, title and place; Enter schedules it (with the default agenda)."""
 
-    DEFAULT_CSS = "NewMeetingModal { align: center middle; }" + MODAL_CSS
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Schedule", id="new_meeting.save"),
         Binding("escape,ctrl+g", "cancel", "Cancel", id="new_meeting.cancel"),
@@ -350,23 +345,39 @@ class NewMeetingModal(GuardedForm, ModalScreen[int | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="modal-box"):
             yield Label("Schedule a meeting", classes="title")
-            yield Select(
-                [(name, vid) for vid, name in self.vendors],
-                value=self.vendor_id,
-                allow_blank=False,
-                id="new-vendor",
-            )
-            yield Input(placeholder=f"When: {WHEN_EXAMPLES}", id="new-when")
-            yield Select(
-                [(f"{enums.label(t)}", t) for t in enums.MEETING_TYPES],
-                value="monthly",
-                allow_blank=False,
-                id="new-type",
-            )
-            yield Input(placeholder="Title (optional)", id="new-title")
-            yield Input(placeholder="Place: room, address or call link (optional)", id="new-place")
+            with Horizontal(classes="row"):
+                yield Label("Vendor")
+                yield Select(
+                    [(name, vid) for vid, name in self.vendors],
+                    value=self.vendor_id,
+                    allow_blank=False,
+                    id="new-vendor",
+                    compact=True,
+                )
+            with Horizontal(classes="row"):
+                yield Label("When")
+                yield Input(placeholder=WHEN_EXAMPLES, id="new-when", compact=True)
+            with Horizontal(classes="row"):
+                yield Label("Type")
+                yield Select(
+                    [(f"{enums.label(t)}", t) for t in enums.MEETING_TYPES],
+                    value="monthly",
+                    allow_blank=False,
+                    id="new-type",
+                    compact=True,
+                )
+            with Horizontal(classes="row"):
+                yield Label("Title")
+                yield Input(placeholder="optional", id="new-title", compact=True)
+            with Horizontal(classes="row"):
+                yield Label("Place")
+                yield Input(
+                    placeholder="room, address or call link (optional)",
+                    id="new-place",
+                    compact=True,
+                )
             yield Static("Enter schedules · Tab next field · Esc cancels", classes="muted")
-            yield Static("", classes="modal-error", id="new-error")
+            yield Static("", classes="form-error", id="new-error")
 
     def on_mount(self) -> None:
         self.query_one("#new-when", Input).focus()

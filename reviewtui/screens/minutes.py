@@ -12,7 +12,7 @@ from typing import ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Header, Input, Label, Markdown, Select, Static
 
@@ -123,17 +123,7 @@ class MinutesScreen(Screen):
         Binding("escape", "back", "Back", show=False, id="minutes.back_esc"),
     ]
 
-    DEFAULT_CSS = """
-    MinutesScreen #minutes-status {
-        height: auto;
-        padding: 0 1;
-        background: $panel;
-    }
-    MinutesScreen #minutes-body {
-        height: 1fr;
-        padding: 0 1;
-    }
-    """
+    CSS_PATH = "minutes.tcss"
 
     def __init__(self, meeting_id: int | None = None, *, vendor_id: int | None = None) -> None:
         super().__init__()
@@ -436,59 +426,53 @@ class SignOffScreen(ModalScreen[SignatoryInput | None]):
         Binding("ctrl+g", "cancel", "Cancel", id="signoff.cancel"),
     ]
 
-    DEFAULT_CSS = """
-    SignOffScreen {
-        align: center middle;
-    }
-    SignOffScreen #signoff-form {
-        width: 76;
-        max-width: 100%;
-        height: auto;
-        max-height: 100%;
-        border: round $primary;
-        background: $panel;
-        padding: 0 1;
-    }
-    SignOffScreen Input, SignOffScreen Select {
-        margin-top: 1;
-    }
-    """
-
     def __init__(self, attendees: tuple[tuple[str, str, str, str], ...] = ()) -> None:
         super().__init__()
         self.attendees = attendees
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="signoff-form"):
+        with Vertical(id="signoff-form", classes="modal-box"):
             yield Label("Record a signatory", classes="title")
             if self.attendees:
+                with Horizontal(classes="row"):
+                    yield Label("Attendee")
+                    yield Select(
+                        [
+                            (f"{n} ({side}, {org})", i)
+                            for i, (n, org, _r, side) in enumerate(self.attendees)
+                        ],
+                        prompt="pick one, or type below",
+                        id="attendee",
+                        compact=True,
+                    )
+            with Horizontal(classes="row"):
+                yield Label("Name")
+                yield Input(id="name", compact=True)
+            with Horizontal(classes="row"):
+                yield Label("Organisation")
+                yield Input(id="organisation", compact=True)
+            with Horizontal(classes="row"):
+                yield Label("Role")
+                yield Input(id="role", compact=True)
+            with Horizontal(classes="row"):
+                yield Label("Side")
                 yield Select(
-                    [
-                        (f"{n} ({side}, {org})", i)
-                        for i, (n, org, _r, side) in enumerate(self.attendees)
-                    ],
-                    prompt="Pick an attendee (or type below)",
-                    id="attendee",
+                    [("Client side", "client"), ("Vendor side", "vendor")],
+                    prompt="client or vendor",
+                    id="side",
                     compact=True,
                 )
-            yield Input(placeholder="Name", id="name", compact=True)
-            yield Input(placeholder="Organisation", id="organisation", compact=True)
-            yield Input(placeholder="Role", id="role", compact=True)
-            yield Select(
-                [("Client side", "client"), ("Vendor side", "vendor")],
-                prompt="Side",
-                id="side",
-                compact=True,
-            )
-            yield Select(
-                [(enums.label(m), m) for m in enums.SIGNOFF_METHODS],
-                value="in_meeting",
-                allow_blank=False,
-                id="method",
-                compact=True,
-            )
-            yield Static("\nEnter or Ctrl+S records · Ctrl+G cancels", classes="muted")
-            yield Static("", id="error")
+            with Horizontal(classes="row"):
+                yield Label("Method")
+                yield Select(
+                    [(enums.label(m), m) for m in enums.SIGNOFF_METHODS],
+                    value="in_meeting",
+                    allow_blank=False,
+                    id="method",
+                    compact=True,
+                )
+            yield Static("Enter or Ctrl+S records · Ctrl+G cancels", classes="muted")
+            yield Static("", id="error", classes="form-error")
 
     @on(Select.Changed, "#attendee")
     def _picked(self, event: Select.Changed) -> None:

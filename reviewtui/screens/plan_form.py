@@ -34,58 +34,6 @@ WHYS = 5
 NEW_ACTION_ROWS = 3
 NO_KPI = -1
 
-FORM_CSS = """
-    align: center middle;
-}
-#plan-form, #verify-form {
-    width: 84;
-    max-width: 100%;
-    height: auto;
-    max-height: 100%;
-    border: round $primary;
-    background: $panel;
-    padding: 0 1;
-}
-.row {
-    height: 1;
-}
-#verify-form .row {
-    margin-bottom: 1;
-}
-.row Label {
-    width: 13;
-}
-.row Input, .row Select {
-    width: 1fr;
-}
-.action-row Input {
-    margin-right: 1;
-}
-.action-row .a-owner {
-    width: 18;
-}
-.action-row .a-due {
-    width: 14;
-    margin-right: 0;
-}
-.section {
-    text-style: bold;
-    margin-top: 1;
-}
-.banner {
-    background: $warning 30%;
-    margin-bottom: 1;
-}
-.form-error {
-    color: $error;
-    height: auto;
-}
-.existing-action {
-    text-wrap: nowrap;
-    text-overflow: ellipsis;
-}
-"""
-
 
 @dataclass(frozen=True)
 class PlanFormData:
@@ -161,7 +109,7 @@ class PlanFormScreen(GuardedForm, ModalScreen[int | None]):
         Binding("escape", "cancel", "Cancel", show=False, id="plan_form.cancel_esc"),
     ]
 
-    DEFAULT_CSS = "PlanFormScreen {" + FORM_CSS
+    CSS_PATH = "plan_form.tcss"
 
     def __init__(self, data: PlanFormData, *, meeting_id: int | None = None) -> None:
         super().__init__()
@@ -184,7 +132,7 @@ class PlanFormScreen(GuardedForm, ModalScreen[int | None]):
         finding = src is not None and any(
             x is not None for x in (src.finding_id, src.feedback_id, src.agenda_item_id)
         )
-        with VerticalScroll(id="plan-form"):
+        with VerticalScroll(id="plan-form", classes="modal-box -wide"):
             head = f"Plan {d.id} · {d.status}" if d else "New corrective action plan"
             yield Label(f"{head} · {escape(self.data.vendor)}", classes="title", id="plan-head")
             if d and d.status == "reopened":
@@ -508,7 +456,7 @@ class VerificationScreen(GuardedForm, ModalScreen["VerificationResult | None"]):
         Binding("escape", "cancel", "Cancel", show=False, id="verify.cancel_esc"),
     ]
 
-    DEFAULT_CSS = "VerificationScreen {" + FORM_CSS
+    CSS_PATH = "plan_form.tcss"
 
     def __init__(self, detail: PlanDetail, kpi: KpiSince | None) -> None:
         super().__init__()
@@ -517,7 +465,7 @@ class VerificationScreen(GuardedForm, ModalScreen["VerificationResult | None"]):
 
     def compose(self) -> ComposeResult:
         d = self.detail
-        with VerticalScroll(id="verify-form"):
+        with VerticalScroll(id="verify-form", classes="modal-box -wide"):
             yield Label(f"Effectiveness check · plan {d.id} · {escape(d.vendor)}", classes="title")
             yield Static(d.title, markup=False)
             due = f"check due {d.verification_due}" if d.verification_due else "no check scheduled"

@@ -44,16 +44,7 @@ class PlansScreen(ListScreen):
         Binding("r", "refresh", "Refresh", show=False, id="plans.refresh"),
     ]
 
-    DEFAULT_CSS = """
-    PlansScreen #plans-filters {
-        height: 1;
-        padding: 0 1;
-    }
-    PlansScreen #plans-filters Select {
-        width: 30;
-        margin-right: 1;
-    }
-    """
+    CSS_PATH = "plans.tcss"
 
     TABLES = {
         "plans": (

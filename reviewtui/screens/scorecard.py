@@ -285,11 +285,7 @@ class ScorecardPanel(Vertical):
 class KpiHistoryScreen(Screen):
     """One KPI over time: a chart of the vendor's and the independent values, and a table."""
 
-    DEFAULT_CSS = """
-    KpiHistoryScreen #kh-head { padding: 0 1; height: 2; }
-    KpiHistoryScreen #kh-chart { height: 1fr; min-height: 8; }
-    KpiHistoryScreen #kh-table { height: 1fr; }
-    """
+    CSS_PATH = "scorecard.tcss"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "back", "Back", id="kpi_history.back"),

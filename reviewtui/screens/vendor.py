@@ -90,10 +90,7 @@ def _money(value: float | None, currency: str) -> str:
 class VendorScreen(Screen):
     """One vendor: scorecard, ROI, profile and contacts. q goes back."""
 
-    DEFAULT_CSS = """
-    VendorScreen #contacts { height: auto; }
-    VendorScreen #vendor-roi, VendorScreen #vendor-profile { padding: 0 1; }
-    """
+    CSS_PATH = "vendor.tcss"
 
     AUTO_FOCUS = "#kpis"
     """The KPIs have the focus from the start (focused once, not the scroll area first)."""
