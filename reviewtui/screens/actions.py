@@ -21,6 +21,10 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Header, Input, Select, Static
 
 from reviewtui.appref import review_app
+from reviewtui.db import actions as action_q
+from reviewtui.db import vendors as vendor_q
+from reviewtui.db.actions import ActionFilter
+from reviewtui.db.errors import UserError
 from reviewtui.domain import enums
 from reviewtui.screens.list_screen import ListScreen
 from reviewtui.widgets.footer import Footer
@@ -141,8 +145,6 @@ class ActionsScreen(ListScreen):
 
     @work(thread=True, exclusive=True, group="db-vendors", exit_on_error=False)
     def _load_vendors(self) -> None:
-        from reviewtui.db import vendors as vendor_q
-
         app = review_app(self)
         with app.db.read() as s:
             names = vendor_q.names(session=s, only_vendor=app.vendor_scope)
@@ -173,8 +175,6 @@ class ActionsScreen(ListScreen):
             self.load()
 
     def _filter(self):
-        from reviewtui.db.actions import ActionFilter
-
         status = self.query_one("#status", Select).value
         statuses: tuple[str, ...]
         if status == OPEN:
@@ -201,8 +201,6 @@ class ActionsScreen(ListScreen):
     def _query(
         self, flt, offset: int, generation: int, keep: int | None, changed: int | None
     ) -> None:
-        from reviewtui.db import actions as action_q
-
         with review_app(self).db.read() as s:
             page = action_q.list_actions(flt, session=s, limit=PAGE_SIZE, offset=offset)
         self.app.call_from_thread(self._show, page, generation, keep, changed)
@@ -347,9 +345,6 @@ class ActionsScreen(ListScreen):
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def _open_editor(self, action_id: int) -> None:
-        from reviewtui.db import actions as action_q
-        from reviewtui.db import vendors as vendor_q
-
         with review_app(self).db.read() as s:
             detail = action_q.get_detail(action_id, session=s)
             contacts = vendor_q.get_detail(detail.action.vendor_id, session=s).contacts
@@ -366,9 +361,6 @@ class ActionsScreen(ListScreen):
 
     @work(thread=True, group="write", exit_on_error=False)
     def _save(self, action_id: int, version: int, edit: ActionEdit) -> None:
-        from reviewtui.db import actions as action_q
-        from reviewtui.db.errors import UserError
-
         app = review_app(self)
         try:
             with app.db.session() as s:
@@ -409,9 +401,6 @@ class ActionsScreen(ListScreen):
 
     @work(thread=True, group="write", exit_on_error=False)
     def _done(self, action_id: int, version: int | None, before: str) -> None:
-        from reviewtui.db import actions as action_q
-        from reviewtui.db.errors import UserError
-
         app = review_app(self)
         try:
             with app.db.session() as s:
@@ -445,9 +434,6 @@ class ActionsScreen(ListScreen):
 
     @work(thread=True, group="write", exit_on_error=False)
     def _undo_done(self, action_id: int, title: str, before: str, version: int) -> None:
-        from reviewtui.db import actions as action_q
-        from reviewtui.db.errors import UserError
-
         app = review_app(self)
         try:
             with app.db.session() as s:

@@ -12,6 +12,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, Static
 
 from reviewtui.appref import review_app
+from reviewtui.db import vendors as vendor_q
+from reviewtui.db.errors import UserError
 from reviewtui.domain import enums
 from reviewtui.screens.form_guard import GuardedForm
 
@@ -73,9 +75,6 @@ class AddVendorScreen(GuardedForm, ModalScreen[str | None]):
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def _save(self, name: str, service: str, category: str, criticality: str) -> None:
-        from reviewtui.db import vendors as vendor_q
-        from reviewtui.db.errors import UserError
-
         try:
             with review_app(self).db.session() as s:
                 vendor_q.create(

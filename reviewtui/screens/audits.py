@@ -16,6 +16,10 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Header, Input, Label, Select, Static
 
 from reviewtui.appref import review_app
+from reviewtui.db import audits as audit_q
+from reviewtui.db import vendors as vendor_q
+from reviewtui.db.audits import FindingDraft
+from reviewtui.db.errors import UserError
 from reviewtui.domain import clock, enums
 from reviewtui.screens.form_guard import GuardedForm
 from reviewtui.screens.list_screen import ListScreen
@@ -108,8 +112,6 @@ class AuditFormScreen(GuardedForm, ModalScreen[int | None]):
         self.query_one("#audit-error", Static).update(message)
 
     def action_save(self) -> None:
-        from reviewtui.db.audits import FindingDraft
-
         text = self.query_one("#audit-date", Input).value.strip()
         try:
             on_day = date.fromisoformat(text)
@@ -136,9 +138,6 @@ class AuditFormScreen(GuardedForm, ModalScreen[int | None]):
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def _save(self, on_day, kind, auditor, scope, result, findings) -> None:
-        from reviewtui.db import audits as audit_q
-        from reviewtui.db.errors import UserError
-
         try:
             with review_app(self).db.session() as s:
                 aid = audit_q.create_audit(
@@ -206,9 +205,6 @@ class AuditsScreen(ListScreen):
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def _query(self, keep: int | None) -> None:
-        from reviewtui.db import audits as audit_q
-        from reviewtui.db import vendors as vendor_q
-
         app = review_app(self)
         vid = app.scoped_vendor_id(self.vendor_id)
         with app.db.read() as s:
@@ -267,8 +263,6 @@ class AuditsScreen(ListScreen):
 
     @work(thread=True, exclusive=True, group="db-findings", exit_on_error=False)
     def _query_findings(self, audit_id: int) -> None:
-        from reviewtui.db import audits as audit_q
-
         with review_app(self).db.read() as s:
             detail = audit_q.get_audit(audit_id, session=s)
         self.app.call_from_thread(self._show_findings, detail)
@@ -310,9 +304,6 @@ class AuditsScreen(ListScreen):
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def _raise(self, finding_id: int) -> None:
-        from reviewtui.db import audits as audit_q
-        from reviewtui.db.errors import UserError
-
         try:
             with review_app(self).db.session() as s:
                 pid, new = audit_q.raise_plan_from_finding(finding_id, session=s)

@@ -16,6 +16,9 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Header, Input, Label, Select, Static
 
 from reviewtui.appref import review_app
+from reviewtui.db import escalations as esc_q
+from reviewtui.db import vendors as vendor_q
+from reviewtui.db.errors import UserError
 from reviewtui.domain import enums
 from reviewtui.screens.list_screen import ListScreen
 from reviewtui.widgets.choice import chosen_int
@@ -104,9 +107,6 @@ class RaiseEscalationScreen(ModalScreen[int | None]):
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def _save(self, level: int, reason: str) -> None:
-        from reviewtui.db import escalations as esc_q
-        from reviewtui.db.errors import UserError
-
         d = self.draft
         try:
             with review_app(self).db.session() as s:
@@ -240,9 +240,6 @@ class EscalationsScreen(ListScreen):
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def _query(self) -> None:
-        from reviewtui.db import escalations as esc_q
-        from reviewtui.db import vendors as vendor_q
-
         app = review_app(self)
         settings = app.settings
         vid = app.scoped_vendor_id(self.vendor_id)
@@ -352,8 +349,6 @@ class EscalationsScreen(ListScreen):
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def _open_log(self, eid: int) -> None:
-        from reviewtui.db import escalations as esc_q
-
         with review_app(self).db.read() as s:
             detail = esc_q.get_escalation(eid, session=s)
         self.app.call_from_thread(self._push_log, detail)
@@ -367,9 +362,6 @@ class EscalationsScreen(ListScreen):
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def _set_status(self, eid: int, status: str, note: str) -> None:
-        from reviewtui.db import escalations as esc_q
-        from reviewtui.db.errors import UserError
-
         if review_app(self).settings.role != "facilitator":
             self.app.call_from_thread(self.notify, "This session is read-only.", severity="error")
             return

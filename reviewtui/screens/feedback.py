@@ -21,6 +21,10 @@ from textual.suggester import SuggestFromList
 from textual.widgets import DataTable, Header, Input, Select, Static
 
 from reviewtui.appref import review_app
+from reviewtui.db import feedback as feedback_q
+from reviewtui.db import meetings as meeting_q
+from reviewtui.db import vendors as vendor_q
+from reviewtui.db.errors import UserError
 from reviewtui.domain import enums
 from reviewtui.widgets.choice import chosen_int
 from reviewtui.widgets.footer import Footer
@@ -93,11 +97,6 @@ class FeedbackScreen(Screen):
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def load(self) -> None:
-        from reviewtui.db import feedback as feedback_q
-        from reviewtui.db import meetings as meeting_q
-        from reviewtui.db import vendors as vendor_q
-        from reviewtui.db.errors import UserError
-
         try:
             with review_app(self).db.read() as s:
                 vendor = vendor_q.get_detail(self.vendor_id, session=s).name
@@ -197,9 +196,6 @@ class FeedbackScreen(Screen):
         text: str,
         given_by: str,
     ) -> None:
-        from reviewtui.db import feedback as feedback_q
-        from reviewtui.db.errors import UserError
-
         try:
             with review_app(self).db.session() as s:
                 if feedback_id is None:
@@ -278,9 +274,6 @@ class FeedbackScreen(Screen):
 
     @work(thread=True, group="write", exit_on_error=False)
     def _remove(self, feedback_id: int) -> None:
-        from reviewtui.db import feedback as feedback_q
-        from reviewtui.db.errors import UserError
-
         try:
             with review_app(self).db.session() as s:
                 feedback_q.remove(feedback_id, session=s)

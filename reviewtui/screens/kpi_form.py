@@ -16,7 +16,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, Static
 
 from reviewtui.appref import review_app
-from reviewtui.domain import enums
+from reviewtui.db import kpis
+from reviewtui.db.errors import UserError
+from reviewtui.domain import clock, enums, kpi_fields, periods
 from reviewtui.screens.form_guard import GuardedForm
 
 
@@ -100,8 +102,6 @@ class KpiFormScreen(_Form):
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def _load(self, kpi_id: int) -> None:
-        from reviewtui.db import kpis
-
         with review_app(self).db.read() as s:
             k = kpis.get(kpi_id, session=s)
         self.app.call_from_thread(self._fill, k)
@@ -134,9 +134,6 @@ class KpiFormScreen(_Form):
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def _save(self, values: dict) -> None:
-        from reviewtui.db import kpis
-        from reviewtui.db.errors import UserError
-
         try:
             with review_app(self).db.session() as s:
                 k = kpis.save(self.vendor_id, session=s, kpi_id=self.kpi_id, **values)
@@ -191,9 +188,6 @@ class ValueFormScreen(_Form):
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def _load(self) -> None:
-        from reviewtui.db import kpis
-        from reviewtui.domain import clock, periods
-
         with review_app(self).db.read() as s:
             k = kpis.get(self.kpi_id, session=s)
         # The period just ended is the one usually being reported.
@@ -218,10 +212,6 @@ class ValueFormScreen(_Form):
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def _save(self, period: str, value: str, source: str, note: str) -> None:
-        from reviewtui.db import kpis
-        from reviewtui.db.errors import UserError
-        from reviewtui.domain import kpi_fields
-
         try:
             with review_app(self).db.session() as s:
                 k = kpis.get(self.kpi_id, session=s)
@@ -264,8 +254,6 @@ class ConfirmDeleteKpi(ModalScreen[str | None]):
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def _load(self) -> None:
-        from reviewtui.db import kpis
-
         with review_app(self).db.read() as s:
             k = kpis.get(self.kpi_id, session=s)
         self.app.call_from_thread(
@@ -278,9 +266,6 @@ class ConfirmDeleteKpi(ModalScreen[str | None]):
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def _delete(self) -> None:
-        from reviewtui.db import kpis
-        from reviewtui.db.errors import UserError
-
         try:
             with review_app(self).db.session() as s:
                 name = kpis.delete(self.kpi_id, session=s)

@@ -33,7 +33,12 @@ from textual.screen import Screen
 from textual.widgets import Header, OptionList, Static
 
 from reviewtui.appref import review_app
+from reviewtui.db import meetings as meeting_q
+from reviewtui.db import outcomes as outcome_q
+from reviewtui.db.errors import UserError
+from reviewtui.db.meetings import AttendanceEntry
 from reviewtui.domain import clock, enums, timer
+from reviewtui.domain.when import WHEN_EXAMPLES, WhenError, parse_when
 from reviewtui.screens.meeting_commands import MeetingCommands
 from reviewtui.screens.meeting_modals import (
     ActionModal,
@@ -239,8 +244,6 @@ class MeetingScreen(Screen):
     def _load(self, initial: bool = False) -> None:
         from reviewtui import drafts as note_drafts
         from reviewtui import uistate
-        from reviewtui.db import meetings as meeting_q
-        from reviewtui.db.errors import UserError
         from reviewtui.db.watch import ChangeWatch
 
         try:
@@ -427,8 +430,6 @@ class MeetingScreen(Screen):
 
     @work(thread=True, group="poll", exit_on_error=False)
     def _poll(self) -> None:
-        from reviewtui.db import meetings as meeting_q
-
         try:
             if self.change_watch is not None and self.change_watch.changed():
                 with review_app(self).db.read() as s:
@@ -464,9 +465,6 @@ class MeetingScreen(Screen):
 
     @work(thread=True, group="write", exit_on_error=False)
     def _write_worker(self, fn, args, kwargs, message, then) -> None:
-        from reviewtui.db import meetings as meeting_q
-        from reviewtui.db.errors import UserError
-
         with self._write_lock:
             try:
                 db = review_app(self).db
@@ -488,8 +486,6 @@ class MeetingScreen(Screen):
         return self.view.item(self.agenda.highlighted_id) if self.view is not None else None
 
     def action_start(self) -> None:
-        from reviewtui.db import meetings as meeting_q
-
         view = self._guard()
         if view is None:
             return
@@ -510,8 +506,6 @@ class MeetingScreen(Screen):
         self.app.push_screen(AttendanceModal(self._attendees(view)), done)
 
     def action_attendance(self) -> None:
-        from reviewtui.db import meetings as meeting_q
-
         view = self._guard()
         if view is None:
             return
@@ -535,7 +529,6 @@ class MeetingScreen(Screen):
 
     def action_undo(self) -> None:
         """Put back what the last change of attendance made in this session replaced."""
-        from reviewtui.db import meetings as meeting_q
 
         if not self._guard():
             return
@@ -561,8 +554,6 @@ class MeetingScreen(Screen):
         ]
 
     def action_end(self) -> None:
-        from reviewtui.db import meetings as meeting_q
-
         view = self._guard()
         if view is None:
             return
@@ -580,8 +571,6 @@ class MeetingScreen(Screen):
         )
 
     def _step(self, delta: int) -> None:
-        from reviewtui.db import meetings as meeting_q
-
         view = self.view
         if view is None or not view.items:
             return
@@ -604,8 +593,6 @@ class MeetingScreen(Screen):
         self._step(-1)
 
     def action_go_here(self) -> None:
-        from reviewtui.db import meetings as meeting_q
-
         item = self._item()
         if item is not None and self._guard():
             self.notes_first()
@@ -646,8 +633,6 @@ class MeetingScreen(Screen):
             self._outcome(kind)
 
     def _outcome(self, kind: str) -> None:
-        from reviewtui.db import outcomes as outcome_q
-
         item, view = self._item(), self.view
         if item is None or view is None:
             return
@@ -701,8 +686,6 @@ class MeetingScreen(Screen):
             )
 
     def action_add_item(self) -> None:
-        from reviewtui.db import meetings as meeting_q
-
         if not self._guard():
             return
         after = self.agenda.highlighted_id
@@ -714,8 +697,6 @@ class MeetingScreen(Screen):
         self.app.push_screen(PromptModal("New agenda item (added below the selected one)"), done)
 
     def action_rename_item(self) -> None:
-        from reviewtui.db import meetings as meeting_q
-
         item = self._item()
         if item is None or not self._guard():
             return
@@ -727,8 +708,6 @@ class MeetingScreen(Screen):
         self.app.push_screen(PromptModal("Rename the item", value=item.title), done)
 
     def action_timebox(self) -> None:
-        from reviewtui.db import meetings as meeting_q
-
         item = self._item()
         if item is None or not self._guard():
             return
@@ -750,8 +729,6 @@ class MeetingScreen(Screen):
         )
 
     def action_remove_item(self) -> None:
-        from reviewtui.db import meetings as meeting_q
-
         item = self._item()
         if item is None or not self._guard():
             return
@@ -767,17 +744,12 @@ class MeetingScreen(Screen):
         )
 
     def action_move(self, delta: int) -> None:
-        from reviewtui.db import meetings as meeting_q
-
         item = self._item()
         if item is not None and self._guard():
             self.notes_first()
             self._write(meeting_q.move_item, item.id, delta)
 
     def action_next_meeting_date(self) -> None:
-        from reviewtui.db import meetings as meeting_q
-        from reviewtui.domain.when import WHEN_EXAMPLES, WhenError, parse_when
-
         if not self._guard():
             return
 
@@ -804,8 +776,6 @@ class MeetingScreen(Screen):
 
 
 def _entry(p: Attendee):
-    from reviewtui.db.meetings import AttendanceEntry
-
     return AttendanceEntry(
         name=p.name,
         side=p.side,

@@ -20,6 +20,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from reviewtui.appref import review_app
+from reviewtui.db.errors import UserError
+from reviewtui.db.meeting_facts import meeting_facts
 from reviewtui.domain import enums
 
 if TYPE_CHECKING:
@@ -114,9 +116,6 @@ class MeetingFactsModal(ModalScreen[None]):
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def _load(self) -> None:
-        from reviewtui.db.errors import UserError
-        from reviewtui.db.meeting_facts import meeting_facts
-
         try:
             with review_app(self).db.read() as s:
                 facts = meeting_facts(

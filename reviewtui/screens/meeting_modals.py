@@ -22,6 +22,7 @@ from textual.widgets import DataTable, Input, Label, Select, Static
 from textual.widgets.select import NoSelection
 
 from reviewtui.domain import enums
+from reviewtui.domain.when import WhenError, parse_due
 from reviewtui.widgets.table import Table
 
 
@@ -300,8 +301,6 @@ class ActionModal(ModalScreen[ActionInput | None]):
 
     @on(Input.Submitted)
     def action_save(self) -> None:
-        from reviewtui.domain.when import WhenError, parse_due
-
         err = self.query_one("#action-error", Static)
         title = self.query_one("#action-title", Input).value.strip()
         owner = self.query_one("#action-owner", Select).value

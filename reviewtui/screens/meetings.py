@@ -13,8 +13,12 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Header, Input, Label, Select, Static
 
 from reviewtui.appref import review_app
+from reviewtui.db import mail as mail_q
+from reviewtui.db import meetings as meeting_q
+from reviewtui.db import vendors as vendor_q
+from reviewtui.db.errors import UserError
 from reviewtui.domain import clock, enums
-from reviewtui.domain.when import WHEN_EXAMPLES
+from reviewtui.domain.when import WHEN_EXAMPLES, WhenError, parse_when
 from reviewtui.screens.form_guard import GuardedForm
 from reviewtui.screens.list_screen import ListScreen
 from reviewtui.widgets.choice import chosen_int
@@ -78,10 +82,6 @@ class MeetingsScreen(ListScreen):
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def load(self) -> None:
-        from reviewtui.db import meetings as meeting_q
-        from reviewtui.db import vendors as vendor_q
-        from reviewtui.db.errors import UserError
-
         app = review_app(self)
         try:
             with app.db.read() as s:
@@ -182,8 +182,6 @@ class MeetingsScreen(ListScreen):
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def _vendors_for_new(self, vendor_id: int | None) -> None:
-        from reviewtui.db import vendors as vendor_q
-
         with review_app(self).db.read() as s:
             names = vendor_q.names(session=s, only_vendor=review_app(self).vendor_scope)
         self.app.call_from_thread(self._ask_new, names, vendor_id)
@@ -249,9 +247,6 @@ class MeetingsScreen(ListScreen):
     # Its own group: the list's reload on resume (exclusive in "db") must not cancel it.
     @work(thread=True, group="meeting-change", exit_on_error=False)
     def _change(self, meeting_id: int, kind: str, text: str) -> None:
-        from reviewtui.db import mail as mail_q
-        from reviewtui.db.errors import UserError
-        from reviewtui.domain.when import parse_when
         from reviewtui.mail import invites
 
         app = review_app(self)
@@ -314,8 +309,6 @@ class PromptModal(ModalScreen[str | None]):
 
     @on(Input.Submitted)
     def _submitted(self) -> None:
-        from reviewtui.domain.when import WhenError, parse_when
-
         text = self.query_one("#prompt-input", Input).value
         if self.when:
             try:
@@ -385,8 +378,6 @@ class NewMeetingModal(GuardedForm, ModalScreen[int | None]):
 
     @on(Input.Submitted)
     def action_save(self) -> None:
-        from reviewtui.domain.when import WhenError, parse_when
-
         err = self.query_one("#new-error", Static)
         try:
             when = parse_when(self.query_one("#new-when", Input).value, now=clock.now())
@@ -404,9 +395,6 @@ class NewMeetingModal(GuardedForm, ModalScreen[int | None]):
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def _create(self, vendor_id: int, when, meeting_type: str, title: str, place: str) -> None:
-        from reviewtui.db import meetings as meeting_q
-        from reviewtui.db.errors import UserError
-
         app = review_app(self)
         try:
             with app.db.session() as s:

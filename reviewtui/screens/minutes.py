@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+from rich.markup import escape
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -17,7 +19,12 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Header, Input, Label, Markdown, Select, Static
 
 from reviewtui.appref import review_app
-from reviewtui.domain import enums
+from reviewtui.db import certificates
+from reviewtui.db import mail as mail_q
+from reviewtui.db import minutes as minutes_q
+from reviewtui.db.errors import UserError
+from reviewtui.db.signoff import amend, check_meeting, record_signoff
+from reviewtui.domain import clock, enums
 from reviewtui.screens.meeting_modals import PromptModal
 from reviewtui.widgets.footer import Footer
 
@@ -34,9 +41,6 @@ def minutes_pdf(db, settings, document, *, signed_off: bool) -> tuple[bytes, str
     facilitator are digitally signed with the organisation's key (UserError naming `keys init`
     when there is none); returns the bytes and a note for the user. Runs in a worker."""
     from reviewtui import config
-    from reviewtui.db import certificates
-    from reviewtui.db.errors import UserError
-    from reviewtui.domain import clock
     from reviewtui.exports import pdf, signing
 
     facilitator = settings.role == "facilitator"
@@ -143,9 +147,6 @@ class MinutesScreen(Screen):
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def load(self) -> None:
-        from reviewtui.db import mail as mail_q
-        from reviewtui.db import minutes as minutes_q
-        from reviewtui.db.errors import UserError
         from reviewtui.exports import markdown
 
         app = review_app(self)
@@ -189,8 +190,6 @@ class MinutesScreen(Screen):
         self.query_one("#minutes-status", Static).update("This vendor has no meetings yet.")
 
     def _failed(self, message: str) -> None:
-        from rich.text import Text
-
         self.query_one("#minutes-status", Static).update(Text(message, style="red"))
 
     def _show(self, d: _Loaded) -> None:
@@ -203,7 +202,6 @@ class MinutesScreen(Screen):
         else:
             state = f"[b red]DRAFT[/] revision {d.revision}: not signed off"
             hint = "s record a signatory · e export"
-        from rich.markup import escape
 
         mailed = f"\n[dim]{escape(d.sent)}[/dim]" if d.sent else ""
         self.query_one("#minutes-status", Static).update(
@@ -272,9 +270,6 @@ class MinutesScreen(Screen):
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def _record(self, meeting_id: int, who: SignatoryInput) -> None:
-        from reviewtui.db.errors import UserError
-        from reviewtui.db.signoff import record_signoff
-
         app = review_app(self)
         try:
             with app.db.session() as s:
@@ -324,9 +319,6 @@ class MinutesScreen(Screen):
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def _amend(self, meeting_id: int, reason: str) -> None:
-        from reviewtui.db.errors import UserError
-        from reviewtui.db.signoff import amend
-
         app = review_app(self)
         try:
             with app.db.session() as s:
@@ -344,8 +336,6 @@ class MinutesScreen(Screen):
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
     def _export(self, meeting_id: int) -> None:
-        from reviewtui.db import minutes as minutes_q
-        from reviewtui.db.errors import UserError
         from reviewtui.exports import files
 
         app = review_app(self)
@@ -371,7 +361,6 @@ class MinutesScreen(Screen):
 
     @work(thread=True, exclusive=True, group="mail-plan", exit_on_error=False)
     def _plan_mail(self, meeting_id: int, draft: bool) -> None:
-        from reviewtui.db.errors import UserError
         from reviewtui.mail import minutes as mm
 
         app = review_app(self)
@@ -406,8 +395,6 @@ class MinutesScreen(Screen):
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def _verify(self, meeting_id: int) -> None:
-        from reviewtui.db.signoff import check_meeting
-
         app = review_app(self)
         with app.db.read() as s:
             check = check_meeting(meeting_id, session=s)

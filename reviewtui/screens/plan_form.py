@@ -20,6 +20,11 @@ from textual.widgets import Input, Label, Select, Static
 from textual.widgets.select import NoSelection
 
 from reviewtui.appref import review_app
+from reviewtui.db import actions as action_q
+from reviewtui.db import plans as plan_q
+from reviewtui.db import vendors as vendor_q
+from reviewtui.db.errors import UserError
+from reviewtui.db.plans import ActionDraft
 from reviewtui.domain import actions as action_rules
 from reviewtui.domain import clock, enums
 from reviewtui.domain import plans as plan_rules
@@ -65,8 +70,6 @@ def load_form_data(
 ) -> PlanFormData:
     """Read what the plan form needs (run it in a worker); in a meeting, its guests who are
     present may own actions too."""
-    from reviewtui.db import plans as plan_q
-    from reviewtui.db import vendors as vendor_q
 
     detail = draft = None
     if plan_id is not None:
@@ -296,8 +299,6 @@ class PlanFormScreen(GuardedForm, ModalScreen[int | None]):
         return self.query_one(wid, Input).value.strip()
 
     def action_save(self) -> None:
-        from reviewtui.db.plans import ActionDraft
-
         d = self.detail
         if d and d.status == "closed":
             self._error("This plan is closed and can no longer be changed.")
@@ -356,10 +357,6 @@ class PlanFormScreen(GuardedForm, ModalScreen[int | None]):
     def _save(
         self, *, title, problem, whys, root_cause, category, containment, kpi_id, drafts
     ) -> None:
-        from reviewtui.db import actions as action_q
-        from reviewtui.db import plans as plan_q
-        from reviewtui.db.errors import UserError
-
         d, draft = self.detail, self.data.draft
         try:
             with review_app(self).db.session() as s:
@@ -524,9 +521,6 @@ class VerificationScreen(GuardedForm, ModalScreen["VerificationResult | None"]):
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def _save(self, outcome: str, on_day: date, note: str) -> None:
-        from reviewtui.db import plans as plan_q
-        from reviewtui.db.errors import UserError
-
         app = review_app(self)
         try:
             with app.db.session() as s:

@@ -12,6 +12,8 @@ from textual.containers import Horizontal
 from textual.widgets import DataTable, Header, Select, Static
 
 from reviewtui.appref import review_app
+from reviewtui.db import plans as plan_q
+from reviewtui.db import vendors as vendor_q
 from reviewtui.domain import clock
 from reviewtui.screens.list_screen import ListScreen
 from reviewtui.widgets.footer import Footer
@@ -86,9 +88,6 @@ class PlansScreen(ListScreen):
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def _query(self, vendor_id: int | None, status: str) -> None:
-        from reviewtui.db import plans as plan_q
-        from reviewtui.db import vendors as vendor_q
-
         app = review_app(self)
         statuses = {
             "active": ("open", "reopened", "verifying"),

@@ -19,6 +19,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from reviewtui.appref import review_app
+from reviewtui.db.errors import UserError
 
 if TYPE_CHECKING:
     from reviewtui.mail.minutes import MinutesPlan
@@ -84,7 +85,6 @@ class SendMinutesModal(ModalScreen[bool]):
 
     @work(thread=True, exclusive=True, group="mail", exit_on_error=False)
     def _send(self) -> None:
-        from reviewtui.db.errors import UserError
         from reviewtui.mail import minutes as mm
         from reviewtui.screens.minutes import minutes_pdf
 

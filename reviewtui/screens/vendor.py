@@ -15,6 +15,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
 from reviewtui.appref import review_app
+from reviewtui.db import vendors as vendor_q
+from reviewtui.db.scorecards import vendor_scorecard
 from reviewtui.domain import enums
 from reviewtui.domain.escalation import needs_contract_review
 from reviewtui.domain.roi import roi
@@ -41,8 +43,6 @@ class VendorPage:
 
 def read_page(app: ReviewApp, vendor_id: int) -> VendorPage:
     """The vendor page's data in one read (call from a worker thread)."""
-    from reviewtui.db import vendors as vendor_q
-    from reviewtui.db.scorecards import vendor_scorecard
 
     with app.db.read() as s:
         detail = vendor_q.get_detail(vendor_id, session=s)
