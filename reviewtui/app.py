@@ -15,9 +15,8 @@ from textual.screen import Screen
 from textual.theme import BUILTIN_THEMES, Theme
 
 from reviewtui.config import Settings
-from reviewtui.screens.followup_commands import FollowUpCommands
-from reviewtui.screens.navigation import FollowUpNavigation
-from reviewtui.screens.palette import VendorCommands
+from reviewtui.screens.navigation import BetweenMeetingsNavigation
+from reviewtui.screens.palette import BetweenMeetingsCommands, VendorCommands
 
 if TYPE_CHECKING:
     from textual.worker import Worker
@@ -60,13 +59,13 @@ def sixteen_colour_themes() -> list[Theme]:
     return out
 
 
-class ReviewApp(FollowUpNavigation, App[int]):
+class ReviewApp(BetweenMeetingsNavigation, App[int]):
     """reviewtui: the portfolio dashboard first; every other screen is pushed from there."""
 
     TITLE = "reviewtui"
     # Every style is in .tcss files: app.tcss here, a screen's own next to it (its CSS_PATH).
     CSS_PATH = "app.tcss"
-    COMMANDS = App.COMMANDS | {VendorCommands, FollowUpCommands}
+    COMMANDS = App.COMMANDS | {VendorCommands, BetweenMeetingsCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
         Binding("question_mark", "help", "Help", id="help"),

@@ -20,7 +20,7 @@ from reviewtui.domain.people import resolve_owner
 from reviewtui.screens.form_guard import GuardedForm
 
 if TYPE_CHECKING:
-    from reviewtui.db.actions import ActionDetail
+    from reviewtui.views.actions import ActionDetail
 
 
 @dataclass(frozen=True)

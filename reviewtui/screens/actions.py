@@ -17,7 +17,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.reactive import reactive
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Header, Input, Select, Static
 
@@ -27,12 +26,13 @@ from reviewtui.db import vendors as vendor_q
 from reviewtui.db.actions import ActionFilter
 from reviewtui.db.errors import UserError
 from reviewtui.domain import enums
+from reviewtui.screens.list_screen import ListScreen
 from reviewtui.widgets.footer import Footer
 from reviewtui.widgets.table import Table
 
 if TYPE_CHECKING:
-    from reviewtui.db.actions import ActionPage, ActionRow
     from reviewtui.screens.action_edit import ActionEdit
+    from reviewtui.views.actions import ActionPage, ActionRow
 
 PAGE_SIZE = 200
 OPEN = "open+in_progress"
@@ -61,7 +61,7 @@ def due_cell(row: ActionRow) -> Text:
     return t
 
 
-class ActionsScreen(Screen):
+class ActionsScreen(ListScreen):
     """Actions of every vendor, or of one; ``meeting_id`` records changes against a meeting.
 
     Writes run in their own non-exclusive worker group: a reload (an exclusive "db" worker, e.g.
@@ -89,6 +89,20 @@ class ActionsScreen(Screen):
     page_offset: reactive[int] = reactive(0)
     """The first row of the page on show."""
 
+    TABLES = {
+        "actions": (
+            ("Due", "due", 20),
+            ("Status", "status", 11),
+            ("Action", "title", 30),
+            ("Owner", "owner", 16),
+            ("Vendor", "vendor", 22),
+            ("Priority", "priority", 8),
+        )
+    }
+    SUB_TITLE = "Actions"
+    # Back from a plan, a meeting or the editor: the list may have changed.
+    RELOAD_ON_RESUME = "after_first"
+
     def __init__(
         self,
         vendor_id: int | None = None,
@@ -96,8 +110,7 @@ class ActionsScreen(Screen):
         meeting_id: int | None = None,
         overdue_only: bool = False,
     ) -> None:
-        super().__init__()
-        self.vendor_id = vendor_id
+        super().__init__(vendor_id)
         self.meeting_id = meeting_id
         self._rows: dict[int, ActionRow] = {}
         self._page: ActionPage | None = None
@@ -106,7 +119,6 @@ class ActionsScreen(Screen):
         self._vendors_shown = False  # the vendor picker's own first Changed is not a choice
         # Actions marked done here, newest last: (id, title, status before, version after).
         self._undo: list[tuple[int, str, str, int]] = []
-        self._shown = False  # the first ScreenResume comes with the first show
         self.set_reactive(ActionsScreen.overdue_only, overdue_only)
 
     def compose(self) -> ComposeResult:
@@ -126,24 +138,8 @@ class ActionsScreen(Screen):
         yield Table(id="actions", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
-    def on_mount(self) -> None:
-        self.sub_title = "Actions"
-        table = self.query_one("#actions", DataTable)
-        table.add_column("Due", key="due", width=20)
-        table.add_column("Status", key="status", width=11)
-        table.add_column("Action", key="title", width=30)
-        table.add_column("Owner", key="owner", width=16)
-        table.add_column("Vendor", key="vendor", width=22)
-        table.add_column("Priority", key="priority", width=8)
-        table.focus()
+    def opened(self) -> None:
         self._load_vendors()
-        self.load()
-
-    def on_screen_resume(self) -> None:
-        """Back from a plan, a meeting or the editor: the list may have changed."""
-        if self._shown:
-            self.load()
-        self._shown = True
 
     # --- loading ------------------------------------------------------------------------
 

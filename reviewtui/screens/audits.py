@@ -12,7 +12,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen
 from textual.widgets import DataTable, Header, Input, Label, Select, Static
 
 from reviewtui.appref import review_app
@@ -22,11 +22,12 @@ from reviewtui.db.audits import FindingDraft
 from reviewtui.db.errors import UserError
 from reviewtui.domain import clock, enums
 from reviewtui.screens.form_guard import GuardedForm
+from reviewtui.screens.list_screen import ListScreen
 from reviewtui.widgets.footer import Footer
 from reviewtui.widgets.table import Table
 
 if TYPE_CHECKING:
-    from reviewtui.db.audits import AuditRow
+    from reviewtui.views.audits import AuditRow
 
 SEVERITY_STYLE = {"critical": "bold red", "major": "red", "minor": "yellow", "observation": "dim"}
 FINDING_ROWS = 3
@@ -158,7 +159,7 @@ class AuditFormScreen(GuardedForm, ModalScreen[int | None]):
         self.leave_form(lambda: self.dismiss(None))
 
 
-class AuditsScreen(Screen):
+class AuditsScreen(ListScreen):
     """Audits on top, the highlighted audit's findings below; p raises a plan from a finding."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -171,9 +172,22 @@ class AuditsScreen(Screen):
 
     CSS_PATH = "audits.tcss"
 
+    TABLES = {
+        "audits": (
+            ("Date", "date", 10),
+            ("Type", "type", 19),
+            ("Result", "result", 11),
+            ("Findings", "findings", 18),
+            ("Vendor", "vendor", 26),
+            ("Auditor", "auditor", 16),
+        ),
+        "findings": (("Severity", "severity", 11), ("Finding", "title", 44), ("Plan", "plan", 20)),
+    }
+    SUB_TITLE = "Audits and site visits"
+    RELOAD_ON_RESUME = "never"
+
     def __init__(self, vendor_id: int | None = None) -> None:
-        super().__init__()
-        self.vendor_id = vendor_id
+        super().__init__(vendor_id)
         self._audits: dict[int, AuditRow] = {}
         self._findings: dict[int, object] = {}
         self._vendor_name = ""
@@ -185,22 +199,6 @@ class AuditsScreen(Screen):
         yield Table(id="findings", cursor_type="row")
         yield Static("", classes="status-line", id="audits-line")
         yield Footer()
-
-    def on_mount(self) -> None:
-        self.sub_title = "Audits and site visits"
-        a = self.query_one("#audits", DataTable)
-        a.add_column("Date", key="date", width=10)
-        a.add_column("Type", key="type", width=19)
-        a.add_column("Result", key="result", width=11)
-        a.add_column("Findings", key="findings", width=18)
-        a.add_column("Vendor", key="vendor", width=26)
-        a.add_column("Auditor", key="auditor", width=16)
-        f = self.query_one("#findings", DataTable)
-        f.add_column("Severity", key="severity", width=11)
-        f.add_column("Finding", key="title", width=44)
-        f.add_column("Plan", key="plan", width=20)
-        a.focus()
-        self.load()
 
     def load(self, keep: int | None = None) -> None:
         self._query(keep)
@@ -349,6 +347,3 @@ class AuditsScreen(Screen):
 
     def action_refresh(self) -> None:
         self.load(self._selected("#audits"))
-
-    def action_back(self) -> None:
-        self.app.pop_screen()

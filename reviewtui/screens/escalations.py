@@ -12,7 +12,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen
 from textual.widgets import DataTable, Header, Input, Label, Select, Static
 
 from reviewtui.appref import review_app
@@ -20,12 +20,13 @@ from reviewtui.db import escalations as esc_q
 from reviewtui.db import vendors as vendor_q
 from reviewtui.db.errors import UserError
 from reviewtui.domain import enums
+from reviewtui.screens.list_screen import ListScreen
 from reviewtui.widgets.choice import chosen_int
 from reviewtui.widgets.footer import Footer
 from reviewtui.widgets.table import Table
 
 if TYPE_CHECKING:
-    from reviewtui.db.escalations import EscalationRow, LadderStep, VendorSuggestion
+    from reviewtui.views.escalations import EscalationRow, LadderStep, VendorSuggestion
 
 RULE_LABELS = {
     "kpi_escalate": "KPI failing",
@@ -185,7 +186,7 @@ class EscalationLogScreen(ModalScreen[tuple[str, str] | None]):
         self.dismiss(None)
 
 
-class EscalationsScreen(Screen):
+class EscalationsScreen(ListScreen):
     """Suggested escalations on top (r raises the highlighted one), raised ones below."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -199,9 +200,29 @@ class EscalationsScreen(Screen):
 
     CSS_PATH = "escalations.tcss"
 
+    TABLES = {
+        "suggested": (
+            ("Lvl", "level", 3),
+            ("Why", "rule", 17),
+            ("Reason", "reason", 42),
+            ("Vendor", "vendor", 24),
+            ("Contacts", "contacts", 30),
+        ),
+        "raised": (
+            ("ID", "id", 4),
+            ("Lvl", "level", 3),
+            ("Status", "status", 12),
+            ("About", "item", 18),
+            ("Reason", "reason", 30),
+            ("Vendor", "vendor", 24),
+            ("Raised", "raised", 10),
+        ),
+    }
+    SUB_TITLE = "Escalations"
+    RELOAD_ON_RESUME = "never"
+
     def __init__(self, vendor_id: int | None = None) -> None:
-        super().__init__()
-        self.vendor_id = vendor_id
+        super().__init__(vendor_id)
         self._suggestions: dict[str, VendorSuggestion] = {}
         self._raised: dict[int, EscalationRow] = {}
 
@@ -213,25 +234,6 @@ class EscalationsScreen(Screen):
         yield Table(id="raised", cursor_type="row", zebra_stripes=True)
         yield Static("", classes="status-line", id="esc-line")
         yield Footer()
-
-    def on_mount(self) -> None:
-        self.sub_title = "Escalations"
-        s = self.query_one("#suggested", DataTable)
-        s.add_column("Lvl", key="level", width=3)
-        s.add_column("Why", key="rule", width=17)
-        s.add_column("Reason", key="reason", width=42)
-        s.add_column("Vendor", key="vendor", width=24)
-        s.add_column("Contacts", key="contacts", width=30)
-        r = self.query_one("#raised", DataTable)
-        r.add_column("ID", key="id", width=4)
-        r.add_column("Lvl", key="level", width=3)
-        r.add_column("Status", key="status", width=12)
-        r.add_column("About", key="item", width=18)
-        r.add_column("Reason", key="reason", width=30)
-        r.add_column("Vendor", key="vendor", width=24)
-        r.add_column("Raised", key="raised", width=10)
-        s.focus()
-        self.load()
 
     def load(self) -> None:
         self._query()
@@ -374,9 +376,3 @@ class EscalationsScreen(Screen):
             self.app.call_from_thread(self.notify, str(exc), severity="error")
             return
         self.app.call_from_thread(self.load)
-
-    def action_refresh(self) -> None:
-        self.load()
-
-    def action_back(self) -> None:
-        self.app.pop_screen()

@@ -31,7 +31,7 @@ from reviewtui.widgets.footer import Footer
 from reviewtui.widgets.table import Table
 
 if TYPE_CHECKING:
-    from reviewtui.db.feedback import FeedbackRow
+    from reviewtui.views.feedback import FeedbackRow
 
 RATINGS = [("no rating", 0)] + [(f"{n} of 5", n) for n in range(1, 6)]
 

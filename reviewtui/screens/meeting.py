@@ -54,9 +54,9 @@ from reviewtui.widgets.footer import Footer
 from reviewtui.widgets.notes import NotesEditor
 
 if TYPE_CHECKING:
-    from reviewtui.db.meetings import MeetingView
     from reviewtui.db.watch import ChangeWatch
     from reviewtui.drafts import Drafts
+    from reviewtui.views.meetings import MeetingView
 
 
 # The keys the hint line names, as shown by default; a key remapped in keymap.toml is shown

@@ -25,7 +25,7 @@ from reviewtui.db.meeting_facts import meeting_facts
 from reviewtui.domain import enums
 
 if TYPE_CHECKING:
-    from reviewtui.db.meeting_facts import MeetingFacts
+    from reviewtui.views.meeting_facts import MeetingFacts
 
 MARK = {"green": "✓ green", "amber": "! amber", "red": "✗ red", "no data": "· no data"}
 STYLE = {"green": "green", "amber": "yellow", "red": "bold red", "no data": "dim"}

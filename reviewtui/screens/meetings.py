@@ -9,7 +9,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen
 from textual.widgets import DataTable, Header, Input, Label, Select, Static
 
 from reviewtui.appref import review_app
@@ -20,12 +20,13 @@ from reviewtui.db.errors import UserError
 from reviewtui.domain import clock, enums
 from reviewtui.domain.when import WHEN_EXAMPLES, WhenError, parse_when
 from reviewtui.screens.form_guard import GuardedForm
+from reviewtui.screens.list_screen import ListScreen
 from reviewtui.widgets.choice import chosen_int
 from reviewtui.widgets.footer import Footer
 from reviewtui.widgets.table import Table
 
 if TYPE_CHECKING:
-    from reviewtui.db.meetings import MeetingRow
+    from reviewtui.views.meetings import MeetingRow
 
 STATUS_STYLE = {
     "in_progress": "bold green",
@@ -38,7 +39,7 @@ STATUS_STYLE = {
 STATUS_ORDER = {"in_progress": 0, "planned": 1, "ended": 2, "signed_off": 2, "cancelled": 2}
 
 
-class MeetingsScreen(Screen):
+class MeetingsScreen(ListScreen):
     """Meetings in progress and planned first, then past ones; Enter opens, n schedules."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -55,9 +56,19 @@ class MeetingsScreen(Screen):
 
     CSS_PATH = "meetings.tcss"
 
+    TABLES = {
+        "meetings": (
+            ("When", "when", 16),
+            ("Status", "status", 12),
+            ("Vendor", "vendor", 24),
+            ("Type", "type", 7),
+            ("Title", "title", None),
+        )
+    }
+    RELOAD_ON_RESUME = "always"
+
     def __init__(self, vendor_id: int | None = None) -> None:
-        super().__init__()
-        self.vendor_id = vendor_id
+        super().__init__(vendor_id)
         self.rows: dict[int, MeetingRow] = {}
         self._select: int | None = None  # a meeting to put the cursor on after the next load
 
@@ -68,18 +79,6 @@ class MeetingsScreen(Screen):
             yield Static("Loading…", classes="status-line", id="meetings-status")
             yield Table(id="meetings", cursor_type="row", zebra_stripes=True)
         yield Footer()
-
-    def on_mount(self) -> None:
-        t = self.query_one("#meetings", DataTable)
-        t.add_column("When", key="when", width=16)
-        t.add_column("Status", key="status", width=12)
-        t.add_column("Vendor", key="vendor", width=24)
-        t.add_column("Type", key="type", width=7)
-        t.add_column("Title", key="title")
-        self.load()
-
-    def on_screen_resume(self) -> None:
-        self.load()
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def load(self) -> None:
@@ -153,12 +152,6 @@ class MeetingsScreen(Screen):
     @on(DataTable.RowSelected, "#meetings")
     def _selected(self) -> None:
         self.action_open()
-
-    def action_refresh(self) -> None:
-        self.load()
-
-    def action_back(self) -> None:
-        self.app.pop_screen()
 
     def action_minutes(self) -> None:
         """The selected meeting's minutes: preview, sign-off, export."""

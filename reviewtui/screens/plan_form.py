@@ -32,7 +32,8 @@ from reviewtui.domain.people import resolve_owner
 from reviewtui.screens.form_guard import GuardedForm
 
 if TYPE_CHECKING:
-    from reviewtui.db.plans import KpiSince, PlanDetail, PlanDraft, VerificationResult  # noqa: F401
+    from reviewtui.db.plans import PlanDraft, VerificationResult  # noqa: F401
+    from reviewtui.views.plans import KpiSince, PlanDetail
 
 WHYS = 5
 NEW_ACTION_ROWS = 3

@@ -26,8 +26,8 @@ from reviewtui.widgets.table import Table
 
 if TYPE_CHECKING:
     from reviewtui.app import ReviewApp
-    from reviewtui.db.vendors import VendorDetail
     from reviewtui.domain.portfolio import VendorScorecard
+    from reviewtui.views.vendors import VendorDetail
 
 OPEN_QUIETLY_FOR = 0.25
 """Seconds ``open_vendor`` waits for the page's data before it opens the page without it."""
