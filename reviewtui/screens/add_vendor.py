@@ -24,6 +24,7 @@ class AddVendorScreen(GuardedForm, ModalScreen[str | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", id="add_vendor.save"),
         Binding("ctrl+g", "cancel", "Cancel", id="add_vendor.cancel"),
+        Binding("escape", "cancel", "Cancel", show=False, id="add_vendor.cancel_esc"),
     ]
 
     def compose(self) -> ComposeResult:

@@ -93,6 +93,21 @@ async def test_add_vendor_from_the_empty_start(tmp_path: Path) -> None:
         assert table.row_count == 1 and str(table.get_row_at(0)[0]) == "Acme Logistics"
 
 
+async def test_escape_leaves_the_add_vendor_form_like_every_other_form(tmp_path: Path) -> None:
+    from reviewtui.screens.add_vendor import AddVendorScreen
+
+    app = make_app(tmp_path / "empty.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        assert isinstance(app.screen, AddVendorScreen)
+        await pilot.press("escape")  # nothing typed: no question, the form goes
+        await settle(pilot)
+        assert not isinstance(app.screen, AddVendorScreen)
+        assert app.screen.query_one("#vendors", DataTable).row_count == 0
+
+
 async def test_ctrl_q_quits_cleanly(demo_path: Path) -> None:
     app = make_app(demo_path)
     async with app.run_test(size=(80, 24)) as pilot:
