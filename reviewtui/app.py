@@ -211,7 +211,7 @@ class ReviewApp(FollowUpNavigation, App[int]):
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         # A blinking cursor repaints twice a second: bytes down a slow link for nothing.
         if not self.blink_cursors and hasattr(event.widget, "cursor_blink"):
-            event.widget.cursor_blink = False  # type: ignore[attr-defined]
+            event.widget.cursor_blink = False
 
     def action_help(self) -> None:
         from reviewtui.screens.help import HelpScreen

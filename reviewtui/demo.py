@@ -12,10 +12,12 @@ import json
 import random
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import TypedDict
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from reviewtui.db import models as m
 from reviewtui.domain import agenda, clock, periods
@@ -43,7 +45,21 @@ class KpiSpec:
     frequency: str = "monthly"
 
 
-VENDORS = [
+class VendorSpec(TypedDict):
+    """One demo vendor: its record, contract, KPIs and contacts."""
+
+    name: str
+    service: str
+    category: str
+    criticality: str
+    contract_years: tuple[int, int]  # contract start and end, in years from this one
+    annual_contract_cost: float
+    baseline_inhouse_cost: float
+    kpis: list[KpiSpec]
+    contacts: list[tuple[str, str, str, str, int]]  # side, name, organisation, role, level
+
+
+VENDORS: list[VendorSpec] = [
     {
         "name": "Northwind Service Desk",
         "service": "24x7 IT service desk, 2nd-line support",
@@ -355,14 +371,23 @@ def seed(session: Session, today: date | None = None) -> dict[str, int]:
     # Planned reviews get the default agenda `reviewtui meetings new` gives (actions, KPIs due).
     from reviewtui.db.meetings import add_default_agenda
 
-    for mt in session.scalars(select(m.Meeting).where(m.Meeting.status == "planned")).all():
+    for mt in session.scalars(select(m.Meeting).where(col(m.Meeting.status) == "planned")).all():
         add_default_agenda(mt.id, session=session)
     _sign_demo_minutes(session)
     session.info["no_changelog"] = False
     return counts
 
 
-def _seed_meetings(session, v, contacts, kpis, today, rng, counts, user) -> None:
+def _seed_meetings(
+    session: Session,
+    v: m.Vendor,
+    contacts: dict[str, m.Contact],
+    kpis: dict[str, m.Kpi],
+    today: date,
+    rng: random.Random,
+    counts: dict[str, int],
+    user: str,
+) -> None:
     months = {"critical": 1, "standard": 3, "low": 6}[v.criticality]
     meeting_type = "monthly" if months == 1 else "qbr"
     client = [c for c in contacts.values() if c.side == "client"]
@@ -371,13 +396,14 @@ def _seed_meetings(session, v, contacts, kpis, today, rng, counts, user) -> None
     # Past reviews on the cadence, the most recent one cadence-ago-ish, plus one planned.
     for n in (3, 2, 1):
         day = today - relativedelta(months=months * n) + timedelta(days=rng.randint(-4, 4))
+        ended = _at(day, 10, 58)
         mt = m.Meeting(
             vendor_id=v.id,
             type=meeting_type,
             title=f"{'Monthly service review' if meeting_type == 'monthly' else 'Quarterly business review'}",
             scheduled_at=_at(day, 10),
             started_at=_at(day, 10, 2),
-            ended_at=_at(day, 10, 58),
+            ended_at=ended,
             status="ended",
             facilitator=client[0].name if client else user,
             location="Teams / Room 4.12",
@@ -414,7 +440,7 @@ def _seed_meetings(session, v, contacts, kpis, today, rng, counts, user) -> None
                 notes=_notes(kind, v.name, rng),
                 notes_version=1,
                 notes_updated_by=user,
-                notes_updated_at=mt.ended_at,
+                notes_updated_at=ended,
             )
             session.add(item)
             session.flush()
@@ -425,7 +451,7 @@ def _seed_meetings(session, v, contacts, kpis, today, rng, counts, user) -> None
                         kind="information",
                         text="Scorecard walked through; vendor agreed the figures.",
                         created_by=user,
-                        created_at=mt.ended_at,
+                        created_at=ended,
                     )
                 )
             if kind == "aob" and n == 1:
@@ -435,13 +461,14 @@ def _seed_meetings(session, v, contacts, kpis, today, rng, counts, user) -> None
                         kind="decision",
                         text="Move the next review to the first Tuesday of the month.",
                         created_by=user,
-                        created_at=mt.ended_at,
+                        created_at=ended,
                     )
                 )
         # Actions raised in each past meeting: older ones done, recent ones open or overdue.
         owner = vendor[0] if vendor else None
         for j in range(2):
             due = mt.scheduled_at.date() + timedelta(days=14 + 7 * j)
+            closed = ended + timedelta(days=10)
             status = "done" if n == 3 or (n == 2 and j == 0) else ("in_progress" if j else "open")
             act = m.Action(
                 vendor_id=v.id,
@@ -452,8 +479,8 @@ def _seed_meetings(session, v, contacts, kpis, today, rng, counts, user) -> None
                 due_date=due,
                 priority=("high" if j == 0 else "medium"),
                 status=status,
-                created_at=mt.ended_at,
-                closed_at=mt.ended_at + timedelta(days=10) if status == "done" else None,
+                created_at=ended,
+                closed_at=closed if status == "done" else None,
             )
             session.add(act)
             session.flush()
@@ -462,7 +489,7 @@ def _seed_meetings(session, v, contacts, kpis, today, rng, counts, user) -> None
                 m.ActionNote(
                     action_id=act.id,
                     meeting_id=mt.id,
-                    at=mt.ended_at,
+                    at=ended,
                     author=user,
                     text="Raised in the review.",
                     status_to="open",
@@ -473,7 +500,7 @@ def _seed_meetings(session, v, contacts, kpis, today, rng, counts, user) -> None
                 session.add(
                     m.ActionNote(
                         action_id=act.id,
-                        at=mt.ended_at + timedelta(days=5),
+                        at=ended + timedelta(days=5),
                         author=user,
                         text="Work started.",
                         status_from="open",
@@ -484,7 +511,7 @@ def _seed_meetings(session, v, contacts, kpis, today, rng, counts, user) -> None
                 session.add(
                     m.ActionNote(
                         action_id=act.id,
-                        at=act.closed_at,
+                        at=closed,
                         author=user,
                         text="Completed and evidence shared.",
                         status_from="open",
@@ -513,7 +540,7 @@ def _seed_meetings(session, v, contacts, kpis, today, rng, counts, user) -> None
                     rating=rating,
                     text=text,
                     author=user,
-                    created_at=mt.ended_at,
+                    created_at=ended,
                 )
             )
     # The next review, planned.
@@ -562,11 +589,19 @@ def _sign_demo_minutes(session: Session) -> None:
 def _seed_keystone_extras(session: Session, today: date, user: str) -> None:
     from sqlalchemy import select
 
-    v = session.scalar(select(m.Vendor).where(m.Vendor.name == "Keystone Precision Manufacturing"))
-    otif = session.scalar(select(m.Kpi).where(m.Kpi.vendor_id == v.id, m.Kpi.name == "OTIF"))
-    owner = session.scalar(
-        select(m.Contact).where(m.Contact.vendor_id == v.id, m.Contact.name == "Yuki Tanaka")
+    v = session.scalar(
+        select(m.Vendor).where(col(m.Vendor.name) == "Keystone Precision Manufacturing")
     )
+    assert v is not None  # seeded from VENDORS just before
+    otif = session.scalar(
+        select(m.Kpi).where(col(m.Kpi.vendor_id) == v.id, col(m.Kpi.name) == "OTIF")
+    )
+    owner = session.scalar(
+        select(m.Contact).where(
+            col(m.Contact.vendor_id) == v.id, col(m.Contact.name) == "Yuki Tanaka"
+        )
+    )
+    assert otif is not None and owner is not None
     raised = today - timedelta(days=50)
     plan = m.ActionPlan(
         vendor_id=v.id,

@@ -231,7 +231,10 @@ def terminal_alive(fd: int | None = None) -> bool:
 
     try:
         if fd is None:
-            fd = sys.__stdin__.fileno()
+            stdin = sys.__stdin__
+            if stdin is None:  # no terminal at all (started detached)
+                return False
+            fd = stdin.fileno()
         termios.tcgetattr(fd)
         return True
     except (OSError, ValueError, AttributeError, termios.error):

@@ -35,6 +35,8 @@ def _load_all() -> dict:
 def recall(db_url: str, meeting_id: int) -> tuple[int, tuple[int, int]] | None:
     """(item id, (row, column)) last seen in this meeting, or None."""
     entry = _load_all().get(_key(db_url, meeting_id))
+    if not isinstance(entry, dict):
+        return None
     try:
         return int(entry["item"]), (int(entry["row"]), int(entry["col"]))
     except (TypeError, KeyError, ValueError):

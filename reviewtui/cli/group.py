@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib
 import os
 import sys
+from typing import cast
 
 import click
 
@@ -112,7 +113,7 @@ def main(
         db=db, as_user=as_user, role=role, vendor=vendor, low_bandwidth=low_bandwidth
     )
     if ctx.invoked_subcommand is not None:
-        cmd = ctx.command.get_command(ctx, ctx.invoked_subcommand)  # type: ignore[attr-defined]
+        cmd = _group(ctx).get_command(ctx, ctx.invoked_subcommand)
         access.check_command(ctx.invoked_subcommand, cmd, ctx.obj.settings, remote=False)
         return
     requested = os.environ.get("SSH_ORIGINAL_COMMAND", "").strip()
@@ -128,6 +129,11 @@ def main(
     sys.exit(run_tui(ctx.obj))
 
 
+def _group(ctx: click.Context) -> click.Group:
+    """The command of ``main``'s own context: the group (click types it as any command)."""
+    return cast(click.Group, ctx.command)
+
+
 def _run_remote(ctx: click.Context, words: list[str]) -> None:
     """Run the command a client asked for through a forced command, under its options."""
     from reviewtui.cli import access
@@ -138,8 +144,7 @@ def _run_remote(ctx: click.Context, words: list[str]) -> None:
     if words[0] == "--version":
         click.echo(f"reviewtui, version {__version__}")
         return
-    group: click.Group = ctx.command  # type: ignore[assignment]
-    name, cmd, rest = group.resolve_command(ctx, words)
+    name, cmd, rest = _group(ctx).resolve_command(ctx, words)
     assert name is not None and cmd is not None
     access.check_command(name, cmd, ctx.obj.settings, remote=True)
     ctx.invoked_subcommand = name

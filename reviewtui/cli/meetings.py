@@ -62,7 +62,7 @@ def meetings(click_ctx: click.Context, vendor: str | None, fmt: str) -> None:
     """
     if click_ctx.invoked_subcommand is not None:
         return
-    ctx = click_ctx.find_object(CliContext)
+    ctx: CliContext = click_ctx.obj
     from reviewtui.db import meetings as meeting_q
 
     with ctx.db.read() as s:

@@ -171,6 +171,8 @@ class InertStream(io.TextIOBase):
     def writable(self) -> bool:
         return True
 
+    # The two ignores: typeshed declares TextIOBase's encoding and errors as plain writable
+    # attributes; at run time they are read-only descriptors, as these properties are.
     @property
     def encoding(self) -> str:  # type: ignore[override]
         return self.raw.encoding

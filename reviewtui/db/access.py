@@ -20,7 +20,7 @@ checks could name other vendors' data calls ``require_facilitator`` first.
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any, Protocol, Self, TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session
@@ -28,7 +28,14 @@ from sqlalchemy.orm import ORMExecuteState, Session
 from reviewtui.db import models as m
 from reviewtui.db.errors import NotFound, ReadOnly
 
-Q = TypeVar("Q")
+
+class Filterable(Protocol):
+    """A statement that takes a WHERE clause (a ``select()``, ``update()`` or ``delete()``)."""
+
+    def where(self, *whereclause: Any) -> Self: ...
+
+
+Q = TypeVar("Q", bound=Filterable)
 
 
 def scope_vendor_ids(session: Session) -> frozenset[int] | None:
@@ -48,7 +55,7 @@ def scoped(query: Q, vendor_id_column: Any, *, session: Session) -> Q:
     ids = scope_vendor_ids(session)
     if ids is None:
         return query
-    return query.where(vendor_id_column.in_(sorted(ids)))  # type: ignore[attr-defined]
+    return query.where(vendor_id_column.in_(sorted(ids)))
 
 
 def is_visible(vendor_id: int | None, *, session: Session) -> bool:

@@ -6,9 +6,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from reviewtui.db import access
 from reviewtui.db import models as m
@@ -34,7 +36,7 @@ class FindingRow:
     plan_id: int | None  # the plan raised from it, if any
     plan_status: str | None
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "audit_id": self.audit_id,
@@ -60,7 +62,7 @@ class AuditRow:
     major: int
     without_plan: int  # critical or major findings with no plan yet
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "vendor_id": self.vendor_id,
@@ -160,35 +162,35 @@ def add_finding(
 
 def list_audits(*, session: Session, vendor_id: int | None = None) -> list[AuditRow]:
     """Audits, the latest first, with counts of findings by severity."""
-    planned = select(m.ActionPlan.finding_id).where(m.ActionPlan.finding_id.is_not(None))
-    serious = m.Finding.severity.in_(("critical", "major"))
+    planned = select(col(m.ActionPlan.finding_id)).where(col(m.ActionPlan.finding_id).is_not(None))
+    serious = col(m.Finding.severity).in_(("critical", "major"))
     counts = (
         select(
-            m.Finding.audit_id.label("aid"),
+            col(m.Finding.audit_id).label("aid"),
             func.count().label("n"),
-            func.sum(case((m.Finding.severity == "critical", 1), else_=0)).label("crit"),
-            func.sum(case((m.Finding.severity == "major", 1), else_=0)).label("major"),
-            func.sum(case((serious & m.Finding.id.not_in(planned), 1), else_=0)).label("bare"),
+            func.sum(case((col(m.Finding.severity) == "critical", 1), else_=0)).label("crit"),
+            func.sum(case((col(m.Finding.severity) == "major", 1), else_=0)).label("major"),
+            func.sum(case((serious & col(m.Finding.id).not_in(planned), 1), else_=0)).label("bare"),
         )
-        .group_by(m.Finding.audit_id)
+        .group_by(col(m.Finding.audit_id))
         .subquery()
     )
     q = (
         select(
             m.Audit,
-            m.Vendor.name,
+            col(m.Vendor.name),
             func.coalesce(counts.c.n, 0),
             func.coalesce(counts.c.crit, 0),
             func.coalesce(counts.c.major, 0),
             func.coalesce(counts.c.bare, 0),
         )
-        .join(m.Vendor, m.Vendor.id == m.Audit.vendor_id)
-        .outerjoin(counts, counts.c.aid == m.Audit.id)
-        .order_by(m.Audit.date.desc(), m.Audit.id.desc())
+        .join(m.Vendor, col(m.Vendor.id) == m.Audit.vendor_id)
+        .outerjoin(counts, counts.c.aid == col(m.Audit.id))
+        .order_by(col(m.Audit.date).desc(), col(m.Audit.id).desc())
     )
     if vendor_id is not None:
-        q = q.where(m.Audit.vendor_id == vendor_id)
-    q = access.scoped(q, m.Audit.vendor_id, session=session)
+        q = q.where(col(m.Audit.vendor_id) == vendor_id)
+    q = access.scoped(q, col(m.Audit.vendor_id), session=session)
     return [
         AuditRow(
             a.id,
@@ -210,14 +212,14 @@ def list_audits(*, session: Session, vendor_id: int | None = None) -> list[Audit
 def findings_of(audit_id: int, *, session: Session) -> tuple[FindingRow, ...]:
     """An audit's findings, the most severe first, each with the plan raised from it."""
     q = (
-        select(m.Finding, m.ActionPlan.id, m.ActionPlan.status)
-        .join(m.Audit, m.Audit.id == m.Finding.audit_id)
-        .outerjoin(m.ActionPlan, m.ActionPlan.finding_id == m.Finding.id)
-        .where(m.Finding.audit_id == audit_id)
+        select(m.Finding, col(m.ActionPlan.id), col(m.ActionPlan.status))
+        .join(m.Audit, col(m.Audit.id) == m.Finding.audit_id)
+        .outerjoin(m.ActionPlan, col(m.ActionPlan.finding_id) == m.Finding.id)
+        .where(col(m.Finding.audit_id) == audit_id)
     )
-    q = access.scoped(q, m.Audit.vendor_id, session=session)
+    q = access.scoped(q, col(m.Audit.vendor_id), session=session)
     seen: dict[int, FindingRow] = {}
-    for f, pid, pstatus in session.execute(q.order_by(m.ActionPlan.id.desc())):
+    for f, pid, pstatus in session.execute(q.order_by(col(m.ActionPlan.id).desc())):
         # Several plans for one finding: show the latest.
         if f.id not in seen:
             seen[f.id] = FindingRow(
@@ -256,16 +258,16 @@ def raise_plan_from_finding(
     access.require_facilitator(session, doing="raise plans")
     row = session.execute(
         select(m.Finding, m.Audit)
-        .join(m.Audit, m.Audit.id == m.Finding.audit_id)
-        .where(m.Finding.id == finding_id)
+        .join(m.Audit, col(m.Audit.id) == m.Finding.audit_id)
+        .where(col(m.Finding.id) == finding_id)
     ).first()
     if row is None:
         raise NotFound(f"no finding with id {finding_id}")
     f, a = row
     existing = session.scalar(
-        select(m.ActionPlan.id)
-        .where(m.ActionPlan.finding_id == finding_id, m.ActionPlan.status != "closed")
-        .order_by(m.ActionPlan.id.desc())
+        select(col(m.ActionPlan.id))
+        .where(col(m.ActionPlan.finding_id) == finding_id, col(m.ActionPlan.status) != "closed")
+        .order_by(col(m.ActionPlan.id).desc())
     )
     if existing is not None:
         return existing, False

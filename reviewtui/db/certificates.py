@@ -13,6 +13,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from reviewtui.db import access
 from reviewtui.db import models as m
@@ -77,7 +78,7 @@ def register(
     """Register a certificate; with ``current`` it replaces the current one (which is retired)."""
     access.require_facilitator(session, doing="register a signing certificate")
     existing = session.scalar(
-        select(m.SigningCertificate).where(m.SigningCertificate.fingerprint == fingerprint)
+        select(m.SigningCertificate).where(col(m.SigningCertificate.fingerprint) == fingerprint)
     )
     now = clock.now()
     if existing is not None:
@@ -88,7 +89,7 @@ def register(
         raise Conflict(f"the certificate {fingerprint} is already registered")
     if current:
         for row in session.scalars(
-            select(m.SigningCertificate).where(m.SigningCertificate.retired_at.is_(None))  # type: ignore[union-attr]
+            select(m.SigningCertificate).where(col(m.SigningCertificate.retired_at).is_(None))
         ):
             row.retired_at = now
     row = m.SigningCertificate(
@@ -113,8 +114,8 @@ def registered(*, session: Session) -> list[RegisteredCertificate]:
     """Every registered certificate, newest first (the current one, if any, first)."""
     rows = session.scalars(
         select(m.SigningCertificate).order_by(
-            m.SigningCertificate.registered_at.desc(),  # type: ignore[attr-defined]
-            m.SigningCertificate.id.desc(),  # type: ignore[union-attr]
+            col(m.SigningCertificate.registered_at).desc(),
+            col(m.SigningCertificate.id).desc(),
         )
     )
     return [_frozen(r) for r in rows]
@@ -125,8 +126,8 @@ def current_key(*, session: Session) -> KeyLocation | None:
     access.require_facilitator(session, doing="use the organisation's signing key")
     row = session.scalar(
         select(m.SigningCertificate)
-        .where(m.SigningCertificate.retired_at.is_(None))  # type: ignore[union-attr]
-        .order_by(m.SigningCertificate.id.desc())  # type: ignore[union-attr]
+        .where(col(m.SigningCertificate.retired_at).is_(None))
+        .order_by(col(m.SigningCertificate.id).desc())
         .limit(1)
     )
     if row is None or not row.key_path:

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
+from sqlmodel import SQLModel
 
 from reviewtui.db import models as m
 from reviewtui.domain import clock
@@ -42,11 +43,12 @@ def _row_dict(obj: Any) -> dict[str, Any]:
     return {c.key: _jsonable(getattr(obj, c.key)) for c in inspect(obj).mapper.column_attrs}
 
 
-def _vendor_of(session: Session, obj: Any, cache: dict) -> int | None:
+def _vendor_of(session: Session, obj: Any, cache: dict[tuple[type, int], int | None]) -> int | None:
     if isinstance(obj, m.Vendor):
         return obj.id
     if hasattr(obj, "vendor_id"):
-        return obj.vendor_id
+        vendor_id: int | None = obj.vendor_id
+        return vendor_id
     link = _PARENTS.get(type(obj))
     if link is None:
         return None
@@ -63,15 +65,15 @@ def _vendor_of(session: Session, obj: Any, cache: dict) -> int | None:
 
 
 @event.listens_for(Session, "after_flush")
-def _record_changes(session: Session, _ctx) -> None:
+def _record_changes(session: Session, _ctx: object) -> None:
     if session.info.get("no_changelog"):
         return
     user = session.info.get("user", "")
     now = clock.now()
-    cache: dict = {}
+    cache: dict[tuple[type, int], int | None] = {}
     rows: list[dict[str, Any]] = []
 
-    def add(op: str, obj: Any, before: dict | None, after: dict | None) -> None:
+    def add(op: str, obj: Any, before: dict[str, Any] | None, after: dict[str, Any] | None) -> None:
         rows.append(
             {
                 "at": now,
@@ -86,10 +88,10 @@ def _record_changes(session: Session, _ctx) -> None:
         )
 
     for obj in session.new:
-        if isinstance(obj, m.SQLModel) and not isinstance(obj, m.ChangeLog):
+        if isinstance(obj, SQLModel) and not isinstance(obj, m.ChangeLog):
             add("insert", obj, None, _row_dict(obj))
     for obj in session.dirty:
-        if not isinstance(obj, m.SQLModel) or isinstance(obj, m.ChangeLog):
+        if not isinstance(obj, SQLModel) or isinstance(obj, m.ChangeLog):
             continue
         state = inspect(obj)
         before: dict[str, Any] = {}
@@ -102,7 +104,7 @@ def _record_changes(session: Session, _ctx) -> None:
         if before != after:
             add("update", obj, before, after)
     for obj in session.deleted:
-        if isinstance(obj, m.SQLModel) and not isinstance(obj, m.ChangeLog):
+        if isinstance(obj, SQLModel) and not isinstance(obj, m.ChangeLog):
             add("delete", obj, _row_dict(obj), None)
     if rows:
-        session.connection().execute(m.ChangeLog.__table__.insert(), rows)
+        session.connection().execute(m.table_of(m.ChangeLog).insert(), rows)

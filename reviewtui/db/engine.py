@@ -23,8 +23,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
@@ -64,7 +65,7 @@ def sqlite_path(url: str) -> Path | None:
 
 def _configure_sqlite(engine: Engine, *, read_only: bool = False) -> None:
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn, _record) -> None:  # pragma: no cover - exercised by every test
+    def _on_connect(dbapi_conn: Any, _record: object) -> None:  # pragma: no cover - every test
         # Take transaction control away from pysqlite: we issue BEGIN ourselves.
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
@@ -76,7 +77,7 @@ def _configure_sqlite(engine: Engine, *, read_only: bool = False) -> None:
         cur.close()
 
     @event.listens_for(engine, "begin")
-    def _on_begin(conn) -> None:
+    def _on_begin(conn: Connection) -> None:
         if read_only or conn.get_execution_options().get("readonly"):
             conn.exec_driver_sql("BEGIN")
         else:
@@ -190,6 +191,7 @@ class Database:
         if self.role != "vendor":
             return
         from sqlalchemy import select
+        from sqlmodel import col
 
         from reviewtui.db import models as m
         from reviewtui.db.errors import NotFound
@@ -199,7 +201,9 @@ class Database:
         # part of a name: a session scoped to "Acme" must not open "Acme Logistics".
         key = fold(self.vendor or "")
         with Session(self.engine.execution_options(readonly=True)) as s:
-            rows = s.execute(select(m.Vendor.id, m.Vendor.name).order_by(m.Vendor.id)).all()
+            rows = s.execute(
+                select(col(m.Vendor.id), col(m.Vendor.name)).order_by(col(m.Vendor.id))
+            ).all()
         found = next(((vid, n) for vid, n in rows if fold(n) == key), None)
         if found is None:
             # Say nothing about the vendors that do exist: this session may not know them.

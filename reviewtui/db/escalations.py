@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any, Protocol
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, aliased
+from sqlmodel import col
 
 from reviewtui.config import Settings
 from reviewtui.db import access
@@ -32,7 +34,7 @@ class LadderStep:
     vendor: str
     response_hours: int
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "level": self.level,
             "client": self.client,
@@ -56,7 +58,7 @@ class EscalationRow:
     plan_id: int | None
     item: str  # "KPI OTIF", "action 12", "plan 3", or ""
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "vendor_id": self.vendor_id,
@@ -95,7 +97,7 @@ class VendorSuggestion:
     step: LadderStep | None
     item: str = ""  # "KPI OTIF", "action 12", "plan 3"
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         s = self.suggestion
         return {
             "vendor_id": self.vendor_id,
@@ -132,11 +134,11 @@ def ladder(vendor_id: int, *, session: Session) -> list[LadderStep]:
     client = aliased(m.Contact)
     vendor = aliased(m.Contact)
     q = (
-        select(m.EscalationStep, client.name, vendor.name)
-        .outerjoin(client, client.id == m.EscalationStep.client_contact_id)
-        .outerjoin(vendor, vendor.id == m.EscalationStep.vendor_contact_id)
-        .where(m.EscalationStep.vendor_id == vendor_id)
-        .order_by(m.EscalationStep.level)
+        select(m.EscalationStep, col(client.name), col(vendor.name))
+        .outerjoin(client, col(client.id) == m.EscalationStep.client_contact_id)
+        .outerjoin(vendor, col(vendor.id) == m.EscalationStep.vendor_contact_id)
+        .where(col(m.EscalationStep.vendor_id) == vendor_id)
+        .order_by(col(m.EscalationStep.level))
     )
     return [
         LadderStep(
@@ -169,7 +171,7 @@ def set_step(
             raise UserError(f"contact {cid} is not a {side}-side contact of this vendor")
     step = session.scalar(
         select(m.EscalationStep).where(
-            m.EscalationStep.vendor_id == vendor_id, m.EscalationStep.level == level
+            col(m.EscalationStep.vendor_id) == vendor_id, col(m.EscalationStep.level) == level
         )
     )
     if step is None:
@@ -184,15 +186,29 @@ def set_step(
 # --- escalations --------------------------------------------------------------------------
 
 
-def _item_label(session: Session, kpi_id, action_id, plan_id) -> str:
+def _item_label(
+    session: Session, kpi_id: int | None, action_id: int | None, plan_id: int | None
+) -> str:
     if kpi_id is not None:
-        name = session.scalar(select(m.Kpi.name).where(m.Kpi.id == kpi_id))
+        name = session.scalar(select(col(m.Kpi.name)).where(col(m.Kpi.id) == kpi_id))
         return f"KPI {name}" if name else f"KPI {kpi_id}"
     if action_id is not None:
         return f"action {action_id}"
     if plan_id is not None:
         return f"plan {plan_id}"
     return ""
+
+
+class _VendorOwned(Protocol):
+    """A row that belongs to one vendor (a KPI, an action, a plan, a meeting)."""
+
+    vendor_id: int
+
+
+def _vendor_id_of(session: Session, model: type[_VendorOwned], ident: int) -> int | None:
+    """The vendor of the row, or None when there is no such row."""
+    row = session.get(model, ident)
+    return None if row is None else row.vendor_id
 
 
 def raise_escalation(
@@ -226,8 +242,7 @@ def raise_escalation(
     ):
         if value is None:
             continue
-        row = session.get(model, value)
-        if row is None or row.vendor_id != vendor_id:
+        if _vendor_id_of(session, model, value) != vendor_id:
             raise UserError(f"{what} {value} does not belong to this vendor")
     e = m.Escalation(
         vendor_id=vendor_id,
@@ -299,7 +314,7 @@ def add_log(escalation_id: int, text: str, *, session: Session) -> None:
     session.flush()
 
 
-def _rows(session: Session, q) -> list[EscalationRow]:
+def _rows(session: Session, q: Select[m.Escalation, str, str]) -> list[EscalationRow]:
     out = []
     for e, vname, kname in session.execute(q):
         item = (
@@ -326,11 +341,11 @@ def _rows(session: Session, q) -> list[EscalationRow]:
     return out
 
 
-def _base():
+def _base() -> Select[m.Escalation, str, str]:
     return (
-        select(m.Escalation, m.Vendor.name, m.Kpi.name)
-        .join(m.Vendor, m.Vendor.id == m.Escalation.vendor_id)
-        .outerjoin(m.Kpi, m.Kpi.id == m.Escalation.kpi_id)
+        select(m.Escalation, col(m.Vendor.name), col(m.Kpi.name))
+        .join(m.Vendor, col(m.Vendor.id) == m.Escalation.vendor_id)
+        .outerjoin(m.Kpi, col(m.Kpi.id) == m.Escalation.kpi_id)
     )
 
 
@@ -338,17 +353,19 @@ def list_escalations(
     *, session: Session, vendor_id: int | None = None, active_only: bool = False
 ) -> list[EscalationRow]:
     """Escalations, the newest first (``active_only``: open or acknowledged)."""
-    q = _base().order_by(m.Escalation.raised_at.desc(), m.Escalation.id.desc())
+    q = _base().order_by(col(m.Escalation.raised_at).desc(), col(m.Escalation.id).desc())
     if vendor_id is not None:
-        q = q.where(m.Escalation.vendor_id == vendor_id)
+        q = q.where(col(m.Escalation.vendor_id) == vendor_id)
     if active_only:
-        q = q.where(m.Escalation.status.in_(rules.ACTIVE))
-    return _rows(session, access.scoped(q, m.Escalation.vendor_id, session=session))
+        q = q.where(col(m.Escalation.status).in_(rules.ACTIVE))
+    return _rows(session, access.scoped(q, col(m.Escalation.vendor_id), session=session))
 
 
 def get_escalation(escalation_id: int, *, session: Session) -> EscalationDetail:
     q = access.scoped(
-        _base().where(m.Escalation.id == escalation_id), m.Escalation.vendor_id, session=session
+        _base().where(col(m.Escalation.id) == escalation_id),
+        col(m.Escalation.vendor_id),
+        session=session,
     )
     rows = _rows(session, q)
     if not rows:
@@ -359,8 +376,8 @@ def get_escalation(escalation_id: int, *, session: Session) -> EscalationDetail:
         LogRow(x.at, x.author, x.status, x.text)
         for x in session.scalars(
             select(m.EscalationLog)
-            .where(m.EscalationLog.escalation_id == escalation_id)
-            .order_by(m.EscalationLog.at, m.EscalationLog.id)
+            .where(col(m.EscalationLog.escalation_id) == escalation_id)
+            .order_by(col(m.EscalationLog.at), col(m.EscalationLog.id))
         )
     )
     return EscalationDetail(row, step, log)
@@ -390,23 +407,27 @@ def suggestions(
     cards = scorecards.portfolio(session=session, settings=settings, vendor_ids=ids)
 
     late_before = today - timedelta(days=settings.overdue_escalation_days)
-    late_q = select(m.Action.vendor_id, m.Action.id, m.Action.title, m.Action.due_date).where(
-        m.Action.status.in_(enums.OPEN_ACTION_STATUSES), m.Action.due_date < late_before
+    late_q = select(
+        col(m.Action.vendor_id), col(m.Action.id), col(m.Action.title), col(m.Action.due_date)
+    ).where(
+        col(m.Action.status).in_(enums.OPEN_ACTION_STATUSES), col(m.Action.due_date) < late_before
     )
     failed_q = (
-        select(m.ActionPlan.vendor_id, m.ActionPlan.id, m.ActionPlan.title, func.count())
-        .join(m.Verification, m.Verification.plan_id == m.ActionPlan.id)
-        .where(m.Verification.outcome == "not_confirmed", m.ActionPlan.status != "closed")
-        .group_by(m.ActionPlan.vendor_id, m.ActionPlan.id, m.ActionPlan.title)
+        select(
+            col(m.ActionPlan.vendor_id), col(m.ActionPlan.id), col(m.ActionPlan.title), func.count()
+        )
+        .join(m.Verification, col(m.Verification.plan_id) == m.ActionPlan.id)
+        .where(col(m.Verification.outcome) == "not_confirmed", col(m.ActionPlan.status) != "closed")
+        .group_by(col(m.ActionPlan.vendor_id), col(m.ActionPlan.id), col(m.ActionPlan.title))
         .having(func.count() >= rules.NOT_CONFIRMED_LIMIT)
     )
     raised_q = select(m.Escalation)
     steps_q = select(m.EscalationStep)
     if vendor_id is not None:
-        late_q = late_q.where(m.Action.vendor_id == vendor_id)
-        failed_q = failed_q.where(m.ActionPlan.vendor_id == vendor_id)
-        raised_q = raised_q.where(m.Escalation.vendor_id == vendor_id)
-        steps_q = steps_q.where(m.EscalationStep.vendor_id == vendor_id)
+        late_q = late_q.where(col(m.Action.vendor_id) == vendor_id)
+        failed_q = failed_q.where(col(m.ActionPlan.vendor_id) == vendor_id)
+        raised_q = raised_q.where(col(m.Escalation.vendor_id) == vendor_id)
+        steps_q = steps_q.where(col(m.EscalationStep.vendor_id) == vendor_id)
 
     late: dict[int, list[rules.LateAction]] = {}
     for vid, aid, title, due in session.execute(late_q):
@@ -476,7 +497,7 @@ def sync_contract_review(
     access.require_facilitator(session, doing="mark vendors for contract review")
     marked = set(contract_review_vendor_ids(session=session, settings=settings))
     changed = []
-    for v in session.scalars(select(m.Vendor).order_by(m.Vendor.name)):
+    for v in session.scalars(select(m.Vendor).order_by(col(m.Vendor.name))):
         want = v.id in marked
         if v.contract_review != want:
             v.contract_review = want

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from reviewtui.db import models as m
 from reviewtui.db.engine import person_name
@@ -28,7 +30,7 @@ class FeedbackRow:
     created_at: datetime
     given_by: str = ""
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "meeting_id": self.meeting_id,
@@ -165,7 +167,7 @@ def remove(feedback_id: int, *, session: Session) -> None:
     session.delete(_for_write(session, feedback_id))
 
 
-def _rows(session: Session, q) -> list[FeedbackRow]:
+def _rows(session: Session, q: Select[m.Feedback, datetime]) -> list[FeedbackRow]:
     return [
         FeedbackRow(
             f.id,
@@ -184,16 +186,17 @@ def _rows(session: Session, q) -> list[FeedbackRow]:
     ]
 
 
-def _base():
-    return select(m.Feedback, m.Meeting.scheduled_at).outerjoin(
-        m.Meeting, m.Meeting.id == m.Feedback.meeting_id
+def _base() -> Select[m.Feedback, datetime]:
+    return select(m.Feedback, col(m.Meeting.scheduled_at)).outerjoin(
+        m.Meeting, col(m.Meeting.id) == m.Feedback.meeting_id
     )
 
 
 def for_meeting(meeting_id: int, *, session: Session) -> list[FeedbackRow]:
     """A meeting's feedback in the order it was given."""
     return _rows(
-        session, _base().where(m.Feedback.meeting_id == meeting_id).order_by(m.Feedback.id)
+        session,
+        _base().where(col(m.Feedback.meeting_id) == meeting_id).order_by(col(m.Feedback.id)),
     )
 
 
@@ -201,8 +204,8 @@ def history(vendor_id: int, *, session: Session, limit: int = 500) -> list[Feedb
     """A vendor's feedback, newest first."""
     q = (
         _base()
-        .where(m.Feedback.vendor_id == vendor_id)
-        .order_by(m.Feedback.created_at.desc(), m.Feedback.id.desc())
+        .where(col(m.Feedback.vendor_id) == vendor_id)
+        .order_by(col(m.Feedback.created_at).desc(), col(m.Feedback.id).desc())
         .limit(limit)
     )
     return _rows(session, q)
@@ -212,13 +215,13 @@ def summary(meeting_id: int, *, session: Session) -> FeedbackSummary:
     """Count and average rating per direction and category, grouped in SQL."""
     q = (
         select(
-            m.Feedback.direction,
-            m.Feedback.category,
+            col(m.Feedback.direction),
+            col(m.Feedback.category),
             func.count(),
-            func.avg(m.Feedback.rating),
+            func.avg(col(m.Feedback.rating)),
         )
-        .where(m.Feedback.meeting_id == meeting_id)
-        .group_by(m.Feedback.direction, m.Feedback.category)
+        .where(col(m.Feedback.meeting_id) == meeting_id)
+        .group_by(col(m.Feedback.direction), col(m.Feedback.category))
     )
     order_d = {d: n for n, d in enumerate(enums.FEEDBACK_DIRECTIONS)}
     order_c = {c: n for n, c in enumerate(enums.FEEDBACK_CATEGORIES)}

@@ -22,11 +22,15 @@ import sqlite3
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from reviewtui.db.dashboard_sql import STATEMENTS, STATEMENTS_PG
 from reviewtui.db.migrations import HEAD
 from reviewtui.domain import portfolio as shared
+
+if TYPE_CHECKING:
+    from reviewtui.config import Settings
+    from reviewtui.db.libpq import Connection as PgConnection
 
 #: As reviewtui.db.engine.BUSY_TIMEOUT_MS (not imported: that module imports SQLAlchemy).
 BUSY_TIMEOUT_S = 30.0
@@ -60,13 +64,17 @@ def postgres_url(url: str) -> str | None:
 class _Reader:
     """Runs the generated statements on one connection, in one read transaction."""
 
-    def __init__(self, con, today: date, *, postgres: bool = False) -> None:
+    def __init__(
+        self, con: sqlite3.Connection | PgConnection, today: date, *, postgres: bool = False
+    ) -> None:
         self.con = con
         self.today = today
         self.statements = STATEMENTS_PG if postgres else STATEMENTS
         self.postgres = postgres
 
-    def run(self, name: str, *, last: int = 2, ids: list[int] | None = None) -> list[tuple]:
+    def run(
+        self, name: str, *, last: int = 2, ids: list[int] | None = None
+    ) -> list[tuple[Any, ...]]:
         sql, stored = self.statements[name]
         params: dict[str, object] = {}
         for key, value in stored.items():
@@ -80,9 +88,9 @@ class _Reader:
                 # A short chunk repeats its last id: the same IN list, the same statement.
                 value = ids[min(int(value[4:]), len(ids) - 1)]
             params[key] = value
-        if self.postgres:
-            return self.con.execute(sql, params)
-        return self.con.execute(sql, params).fetchall()
+        if isinstance(self.con, sqlite3.Connection):
+            return self.con.execute(sql, params).fetchall()
+        return self.con.execute(sql, params)  # libpq's rows are a list already
 
 
 def _read_pg(url: str, today: date, work: Callable[[_Reader], T]) -> T | None:
@@ -155,7 +163,7 @@ def _scorecards(
 
 
 def portfolio(
-    path: Path | str, settings, *, today: date, history: int, exact_misses: bool = True
+    path: Path | str, settings: Settings, *, today: date, history: int, exact_misses: bool = True
 ) -> list[shared.VendorScorecard] | None:
     """What :func:`reviewtui.db.scorecards.portfolio` gives a session that sees every vendor,
     at the latest period, or None when only the data layer can tell."""
@@ -164,7 +172,7 @@ def portfolio(
 
 
 def overview(
-    path: Path | str, settings, *, today: date, worst: int = 3
+    path: Path | str, settings: Settings, *, today: date, worst: int = 3
 ) -> list[shared.PortfolioRow] | None:
     """What :func:`reviewtui.db.portfolio.portfolio_overview` gives a session that sees every
     vendor, or None when only the data layer can tell."""

@@ -30,8 +30,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import event, inspect, select, tuple_
+from sqlalchemy import Delete, Update, event, inspect, select, tuple_
 from sqlalchemy.orm import ORMExecuteState, Session
+from sqlmodel import col
 
 from reviewtui.db import models as m
 from reviewtui.db.errors import ReadOnly
@@ -44,7 +45,7 @@ _OWNED_BY_MEETING = (m.Attendance, m.AgendaItem, m.Feedback, m.ActionNote)
 # Rows that point at a meeting but live on after it: only attaching and detaching is guarded.
 _ATTACHED_TO_MEETING = (m.Action, m.Escalation)
 
-_WHAT = {
+_WHAT: dict[type, str] = {
     m.Meeting: "the meeting",
     m.Attendance: "its attendance",
     m.AgendaItem: "its agenda and notes",
@@ -58,7 +59,7 @@ _WHAT = {
 }
 
 
-def _values(obj: Any, attr: str, op: str) -> set:
+def _values(obj: Any, attr: str, op: str) -> set[Any]:
     """The attribute's value before and after this flush (both matter: moving rows out counts)."""
     if op == "insert":
         v = getattr(obj, attr)
@@ -71,7 +72,7 @@ def _values(obj: Any, attr: str, op: str) -> set:
 
 
 def _changed(obj: Any, attr: str) -> bool:
-    return inspect(obj).attrs[attr].history.has_changes()
+    return bool(inspect(obj).attrs[attr].history.has_changes())
 
 
 class _Checks:
@@ -93,31 +94,31 @@ class _Checks:
             return
         conn = session.connection()
         if self.agenda_items:
-            rows = conn.execute(
-                select(m.AgendaItem.id, m.AgendaItem.meeting_id).where(
-                    m.AgendaItem.id.in_(list(self.agenda_items))
+            item_rows = conn.execute(
+                select(col(m.AgendaItem.id), col(m.AgendaItem.meeting_id)).where(
+                    col(m.AgendaItem.id).in_(list(self.agenda_items))
                 )
             )
-            for item_id, mid in rows:
+            for item_id, mid in item_rows:
                 self.meeting(mid, self.agenda_items[item_id])
         if self.revisions:
-            rows = conn.execute(
-                select(m.MinutesRevision.meeting_id, m.MinutesRevision.revision).where(
-                    tuple_(m.MinutesRevision.meeting_id, m.MinutesRevision.revision).in_(
+            revision_rows = conn.execute(
+                select(col(m.MinutesRevision.meeting_id), col(m.MinutesRevision.revision)).where(
+                    tuple_(col(m.MinutesRevision.meeting_id), col(m.MinutesRevision.revision)).in_(
                         list(self.revisions)
                     ),
-                    m.MinutesRevision.status == "signed_off",
+                    col(m.MinutesRevision.status) == "signed_off",
                 )
             )
-            for mid, rev in rows:
+            for mid, rev in revision_rows:
                 _refuse(session, mid, self.revisions[(mid, rev)], revision=rev)
         if not self.meetings:
             return
         amending = session.info.get(AMENDING) or set()
         rows = conn.execute(
-            select(m.Meeting.id, m.Meeting.status)
-            .where(m.Meeting.id.in_(sorted(self.meetings)))
-            .order_by(m.Meeting.id)
+            select(col(m.Meeting.id), col(m.Meeting.status))
+            .where(col(m.Meeting.id).in_(sorted(self.meetings)))
+            .order_by(col(m.Meeting.id))
             .with_for_update(key_share=True)
         )
         for mid, status in rows:
@@ -129,9 +130,9 @@ def _refuse(session: Session, meeting_id: int, kind: type, revision: int | None 
     row = (
         session.connection()
         .execute(
-            select(m.Meeting.scheduled_at, m.Meeting.revision, m.Vendor.name)
-            .join(m.Vendor, m.Vendor.id == m.Meeting.vendor_id)
-            .where(m.Meeting.id == meeting_id)
+            select(col(m.Meeting.scheduled_at), col(m.Meeting.revision), col(m.Vendor.name))
+            .join(m.Vendor, col(m.Vendor.id) == m.Meeting.vendor_id)
+            .where(col(m.Meeting.id) == meeting_id)
         )
         .first()
     )
@@ -188,13 +189,13 @@ def _collect(session: Session) -> _Checks:
 
 
 @event.listens_for(Session, "before_flush")
-def _guard_flush(session: Session, _ctx, _instances) -> None:
+def _guard_flush(session: Session, _ctx: object, _instances: object) -> None:
     _collect(session).enforce(session)
 
 
 # ORM update()/delete() statements bypass the flush; look at the rows they would touch.
 _STATEMENT_TABLES: dict[str, type] = {
-    t.__tablename__: t
+    m.table_of(t).name: t
     for t in (*_OWNED_BY_MEETING, *_ATTACHED_TO_MEETING, m.Meeting, m.Outcome, m.SignOff)
 }
 
@@ -210,21 +211,22 @@ def _guard_statement(state: ORMExecuteState) -> None:
         if getattr(table, "name", "") == m.MinutesRevision.__tablename__:
             _guard_revision_statement(state)
         return
+    assert isinstance(stmt, Update | Delete)  # is_update / is_delete said so
     where = stmt.whereclause
     session = state.session
     conn = session.connection()
     checks = _Checks()
     if model is m.Outcome:
-        q = select(m.Outcome.agenda_item_id).distinct()
+        q = select(col(m.Outcome.agenda_item_id)).distinct()
         for (item_id,) in conn.execute(q.where(where) if where is not None else q):
             checks.agenda_items.setdefault(item_id, model)
     elif model is m.Meeting:
-        q = select(m.Meeting.id)
+        q = select(col(m.Meeting.id))
         for (mid,) in conn.execute(q.where(where) if where is not None else q):
             checks.meeting(mid, model)
     elif model is m.SignOff:
-        q = select(m.SignOff.meeting_id, m.SignOff.revision).distinct()
-        for mid, rev in conn.execute(q.where(where) if where is not None else q):
+        pairs = select(col(m.SignOff.meeting_id), col(m.SignOff.revision)).distinct()
+        for mid, rev in conn.execute(pairs.where(where) if where is not None else pairs):
             checks.revisions.setdefault((mid, rev), model)
     else:
         touches_link = state.is_delete if model is m.Action else False
@@ -236,8 +238,8 @@ def _guard_statement(state: ORMExecuteState) -> None:
             if values["meeting_id"] is not None:
                 checks.meeting(values["meeting_id"], model)
         if touches_link:
-            q = select(model.meeting_id).distinct()
-            for (mid,) in conn.execute(q.where(where) if where is not None else q):
+            links = select(m.table_of(model).c.meeting_id).distinct()
+            for (mid,) in conn.execute(links.where(where) if where is not None else links):
                 if mid is not None:
                     checks.meeting(mid, model)
     checks.enforce(session)
@@ -253,9 +255,10 @@ def _statement_values(stmt: Any) -> dict[str, Any]:
 
 def _guard_revision_statement(state: ORMExecuteState) -> None:
     stmt = state.statement
+    assert isinstance(stmt, Update | Delete)  # only update()/delete() statements come here
     where = stmt.whereclause
-    q = select(m.MinutesRevision.meeting_id, m.MinutesRevision.revision).where(
-        m.MinutesRevision.status == "signed_off"
+    q = select(col(m.MinutesRevision.meeting_id), col(m.MinutesRevision.revision)).where(
+        col(m.MinutesRevision.status) == "signed_off"
     )
     conn = state.session.connection()
     for mid, rev in conn.execute(q.where(where) if where is not None else q):
@@ -267,6 +270,8 @@ def frozen_meetings(session: Session, meeting_ids: list[int]) -> set[int]:
     if not meeting_ids:
         return set()
     rows = session.execute(
-        select(m.Meeting.id).where(m.Meeting.id.in_(meeting_ids), m.Meeting.status == "signed_off")
+        select(col(m.Meeting.id)).where(
+            col(m.Meeting.id).in_(meeting_ids), col(m.Meeting.status) == "signed_off"
+        )
     )
     return {mid for (mid,) in rows}

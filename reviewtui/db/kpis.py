@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from reviewtui.db import models as m
 from reviewtui.db.errors import NotFound, UserError
@@ -35,15 +39,15 @@ class KpiView:
 
 def get(kpi_id: int, *, session: Session) -> KpiView:
     row = session.execute(
-        select(m.Kpi, m.Vendor.name)
-        .join(m.Vendor, m.Vendor.id == m.Kpi.vendor_id)
-        .where(m.Kpi.id == kpi_id)
+        select(m.Kpi, col(m.Vendor.name))
+        .join(m.Vendor, col(m.Vendor.id) == m.Kpi.vendor_id)
+        .where(col(m.Kpi.id) == kpi_id)
     ).first()
     if row is None:
         raise NotFound(f"no KPI with id {kpi_id}")
     k, vendor = row
     n = session.scalar(
-        select(func.count()).select_from(m.Measurement).where(m.Measurement.kpi_id == kpi_id)
+        select(func.count()).select_from(m.Measurement).where(col(m.Measurement.kpi_id) == kpi_id)
     )
     return KpiView(
         k.id,
@@ -66,7 +70,7 @@ def _check_frequency_change(kpi: m.Kpi, frequency: str, session: Session) -> Non
     if kpi.id is None or kpi.frequency == frequency:
         return
     n = session.scalar(
-        select(func.count()).select_from(m.Measurement).where(m.Measurement.kpi_id == kpi.id)
+        select(func.count()).select_from(m.Measurement).where(col(m.Measurement.kpi_id) == kpi.id)
     )
     if n:
         raise FieldError(
@@ -104,10 +108,10 @@ def save(
     except FieldError as exc:
         raise UserError(str(exc)) from None
     clash = session.scalar(
-        select(m.Kpi.id).where(
-            m.Kpi.vendor_id == vendor_id,
-            func.lower(m.Kpi.name) == name.lower(),
-            m.Kpi.id != (kpi_id or -1),
+        select(col(m.Kpi.id)).where(
+            col(m.Kpi.vendor_id) == vendor_id,
+            func.lower(col(m.Kpi.name)) == name.lower(),
+            col(m.Kpi.id) != (kpi_id or -1),
         )
     )
     if clash is not None:
@@ -153,7 +157,7 @@ def delete(kpi_id: int, *, session: Session) -> str:
         raise NotFound(f"no KPI with id {kpi_id} (it may have been deleted already)")
     name = kpi.name
     # Through the ORM, one by one, so the audit trail keeps every deleted value.
-    for meas in session.scalars(select(m.Measurement).where(m.Measurement.kpi_id == kpi_id)):
+    for meas in session.scalars(select(m.Measurement).where(col(m.Measurement.kpi_id) == kpi_id)):
         session.delete(meas)
     session.delete(kpi)
     session.flush()
@@ -188,9 +192,9 @@ def upsert(
     """Write one checked value; ``note`` None keeps an existing note."""
     row = session.scalar(
         select(m.Measurement).where(
-            m.Measurement.kpi_id == kpi_id,
-            m.Measurement.period == period,
-            m.Measurement.source == source,
+            col(m.Measurement.kpi_id) == kpi_id,
+            col(m.Measurement.period) == period,
+            col(m.Measurement.source) == source,
         )
     )
     user = session.info.get("user", "")
@@ -221,9 +225,9 @@ def delete_value(kpi_id: int, period: str, source: str, *, session: Session) -> 
     """Remove one value; False when there was none."""
     row = session.scalar(
         select(m.Measurement).where(
-            m.Measurement.kpi_id == kpi_id,
-            m.Measurement.period == period,
-            m.Measurement.source == source,
+            col(m.Measurement.kpi_id) == kpi_id,
+            col(m.Measurement.period) == period,
+            col(m.Measurement.source) == source,
         )
     )
     if row is None:
@@ -257,13 +261,13 @@ def stored_values(
     for i in range(0, len(ids), 500):
         chunk = ids[i : i + 500]
         q = select(
-            m.Measurement.id,
-            m.Measurement.kpi_id,
-            m.Measurement.period,
-            m.Measurement.source,
-            m.Measurement.value,
-            m.Measurement.note,
-        ).where(m.Measurement.kpi_id.in_(chunk))
+            col(m.Measurement.id),
+            col(m.Measurement.kpi_id),
+            col(m.Measurement.period),
+            col(m.Measurement.source),
+            col(m.Measurement.value),
+            col(m.Measurement.note),
+        ).where(col(m.Measurement.kpi_id).in_(chunk))
         for mid, kid, p, s, val, note in session.execute(q):
             if (p, s) in by_kpi[kid]:
                 out[(kid, p, s)] = (mid, val, note)
@@ -277,7 +281,7 @@ def write_values(
     vendor_of: dict[int, int],
     batch_seconds: float = 0.2,
     pause_seconds: float = 0.1,
-    progress=None,
+    progress: Callable[[int, int], object] | None = None,
 ) -> Written:
     """Write checked values (kpi id, period, value, source, note or None to keep) in batches,
     each its own short transaction, with their audit-trail entries.
@@ -297,8 +301,8 @@ def write_values(
 
     user = session.info.get("user", "")
     stored = stored_values([(k, p, s) for k, p, _, s, _ in rows], session=session)
-    inserts: list[dict] = []
-    updates: list[tuple[int, dict, dict, int, str]] = []
+    inserts: list[dict[str, Any]] = []
+    updates: list[tuple[int, dict[str, Any], dict[str, Any], int, str]] = []
     unchanged = 0
     seen: set[tuple[int, str, str]] = set()
     for kid, p, val, s, note in rows:
@@ -313,8 +317,8 @@ def write_values(
         elif old[1] == val and (note is None or old[2] == note):
             unchanged += 1
         else:
-            before = {"value": old[1]}
-            after = {"value": val}
+            before: dict[str, Any] = {"value": old[1]}
+            after: dict[str, Any] = {"value": val}
             if note is not None and note != old[2]:
                 before["note"], after["note"] = old[2], note
             updates.append((old[0], before, after, kid, old[2]))
@@ -323,14 +327,14 @@ def write_values(
     done = 0
     size = 500
     longest = 0.0
-    work: list[tuple[str, object]] = [("insert", r) for r in inserts] + [
+    work: list[tuple[str, Any]] = [("insert", r) for r in inserts] + [
         ("update", u) for u in updates
     ]
-    table = m.Measurement.__table__
+    table = m.table_of(m.Measurement)
     ins_stmt = insert(table)  # Core executemany: one statement for the batch
     upd_stmt = (
-        update(m.Measurement.__table__)
-        .where(m.Measurement.__table__.c.id == bindparam("_id"))
+        update(table)
+        .where(table.c.id == bindparam("_id"))
         .values(
             value=bindparam("_value"),
             note=bindparam("_note"),
@@ -342,7 +346,7 @@ def write_values(
         batch = work[done : done + size]
         started = time.perf_counter()
         now = clock.now()
-        log: list[dict] = []
+        log: list[dict[str, Any]] = []
         new = [dict(r, recorded_at=now, recorded_by=user) for kind, r in batch if kind == "insert"]
         if new:
             session.execute(ins_stmt, new)
@@ -374,7 +378,7 @@ def write_values(
         changed = [u for kind, u in batch if kind == "update"]
         if changed:
             params = []
-            for mid, before, after, kid, old_note in changed:  # type: ignore[misc]
+            for mid, before, after, kid, old_note in changed:
                 note = after.get("note", old_note)
                 params.append(
                     {"_id": mid, "_value": after["value"], "_note": note, "_at": now, "_by": user}
@@ -382,7 +386,7 @@ def write_values(
                 log.append(_log_row(now, user, "update", mid, vendor_of, kid, before, after))
             session.execute(upd_stmt, params)
         if log:
-            session.execute(insert(m.ChangeLog.__table__), log)
+            session.execute(insert(m.table_of(m.ChangeLog)), log)
         session.commit()
         took = time.perf_counter() - started
         longest = max(longest, took)
@@ -403,7 +407,16 @@ def write_values(
     return Written(len(inserts), len(updates), unchanged, longest)
 
 
-def _log_row(now, user, op, mid, vendor_of, kid, before, after) -> dict:
+def _log_row(
+    now: datetime,
+    user: str,
+    op: str,
+    mid: int,
+    vendor_of: dict[int, int],
+    kid: int,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+) -> dict[str, Any]:
     import json
 
     return {

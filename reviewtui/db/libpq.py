@@ -24,6 +24,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from importlib.util import find_spec
 from pathlib import Path
+from typing import Any
 
 CONNECTION_OK = 0
 PGRES_COMMAND_OK = 1
@@ -170,7 +171,9 @@ class Connection:
         self._prepared[text] = (name, oids)
         return name, oids
 
-    def execute(self, sql: str, params: Mapping[str, object] | None = None) -> list[tuple]:
+    def execute(
+        self, sql: str, params: Mapping[str, object] | None = None
+    ) -> list[tuple[Any, ...]]:
         """Run one statement with ``%(name)s`` parameters; its rows (empty for a command).
 
         A libpq call per value from Python cost more than psycopg's import on the large

@@ -16,6 +16,7 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from reviewtui.db import access
 from reviewtui.db import models as m
@@ -129,10 +130,10 @@ def attendees(meeting_id: int, *, session: Session) -> tuple[Attendee, ...]:
     """The meeting's attendance list (both sides, any status) with each contact's email."""
     _visible_meeting(session, meeting_id)
     rows = session.execute(
-        select(m.Attendance, m.Contact.email)
-        .outerjoin(m.Contact, m.Contact.id == m.Attendance.contact_id)
-        .where(m.Attendance.meeting_id == meeting_id)
-        .order_by(m.Attendance.side, m.Attendance.id)
+        select(m.Attendance, col(m.Contact.email))
+        .outerjoin(m.Contact, col(m.Contact.id) == m.Attendance.contact_id)
+        .where(col(m.Attendance.meeting_id) == meeting_id)
+        .order_by(col(m.Attendance.side), col(m.Attendance.id))
     )
     return tuple(
         Attendee(a.name, a.side, a.status, (email or "").strip(), a.organisation)
@@ -147,9 +148,11 @@ def vendor_contacts(vendor_id: int, *, session: Session) -> tuple[ContactAddress
         for c in session.scalars(
             access.scoped(
                 select(m.Contact)
-                .where(m.Contact.vendor_id == vendor_id, m.Contact.email != "")
-                .order_by(m.Contact.side, m.Contact.escalation_level, m.Contact.name),
-                m.Contact.vendor_id,
+                .where(col(m.Contact.vendor_id) == vendor_id, col(m.Contact.email) != "")
+                .order_by(
+                    col(m.Contact.side), col(m.Contact.escalation_level), col(m.Contact.name)
+                ),
+                col(m.Contact.vendor_id),
                 session=session,
             )
         )
@@ -177,13 +180,15 @@ def sendings(
 ) -> tuple[SentRow, ...]:
     """What was sent about a meeting, oldest first (``kinds``: only those)."""
     q = access.scoped(
-        select(m.MailSent).where(m.MailSent.meeting_id == meeting_id),
-        m.MailSent.vendor_id,
+        select(m.MailSent).where(col(m.MailSent.meeting_id) == meeting_id),
+        col(m.MailSent.vendor_id),
         session=session,
     )
     if kinds:
-        q = q.where(m.MailSent.kind.in_(tuple(kinds)))
-    return tuple(_sent(r) for r in session.scalars(q.order_by(m.MailSent.at, m.MailSent.id)))
+        q = q.where(col(m.MailSent.kind).in_(tuple(kinds)))
+    return tuple(
+        _sent(r) for r in session.scalars(q.order_by(col(m.MailSent.at), col(m.MailSent.id)))
+    )
 
 
 def reminded_today(recipients: Iterable[str], day: date, *, session: Session) -> set[str]:
@@ -193,10 +198,10 @@ def reminded_today(recipients: Iterable[str], day: date, *, session: Session) ->
         return set()
     return set(
         session.scalars(
-            select(m.MailSent.recipient).where(
-                m.MailSent.kind == "reminder",
-                m.MailSent.day == day,
-                m.MailSent.recipient.in_(wanted),
+            select(col(m.MailSent.recipient)).where(
+                col(m.MailSent.kind) == "reminder",
+                col(m.MailSent.day) == day,
+                col(m.MailSent.recipient).in_(wanted),
             )
         )
     )
@@ -236,11 +241,13 @@ def record(deliveries: Iterable[Delivery], *, session: Session) -> int:
 
 
 def _invite_state(session: Session, mt: m.Meeting) -> InviteState:
-    vendor = session.scalar(select(m.Vendor.name).where(m.Vendor.id == mt.vendor_id)) or ""
+    vendor = (
+        session.scalar(select(col(m.Vendor.name)).where(col(m.Vendor.id) == mt.vendor_id)) or ""
+    )
     items = session.execute(
-        select(m.AgendaItem.title, m.AgendaItem.timebox_minutes)
-        .where(m.AgendaItem.meeting_id == mt.id)
-        .order_by(m.AgendaItem.position, m.AgendaItem.id)
+        select(col(m.AgendaItem.title), col(m.AgendaItem.timebox_minutes))
+        .where(col(m.AgendaItem.meeting_id) == mt.id)
+        .order_by(col(m.AgendaItem.position), col(m.AgendaItem.id))
     )
     return InviteState(
         meeting_id=mt.id or 0,
@@ -317,9 +324,11 @@ def invited(meeting_id: int, *, session: Session) -> tuple[tuple[str, str], ...]
     """Everyone an invitation or update of the meeting reached: (address, name), first first."""
     seen: dict[str, str] = {}
     for addr, name in session.execute(
-        select(m.MailSent.recipient, m.MailSent.recipient_name)
-        .where(m.MailSent.meeting_id == meeting_id, m.MailSent.kind.in_(("invite", "update")))
-        .order_by(m.MailSent.id)
+        select(col(m.MailSent.recipient), col(m.MailSent.recipient_name))
+        .where(
+            col(m.MailSent.meeting_id) == meeting_id, col(m.MailSent.kind).in_(("invite", "update"))
+        )
+        .order_by(col(m.MailSent.id))
     ):
         seen.setdefault(addr, name)
     return tuple(seen.items())
@@ -333,39 +342,44 @@ def due_actions(*, session: Session, today: date, within_days: int) -> tuple[Due
     with the owner's email from the contact the action names (or, failing that, the vendor's
     one contact of that name)."""
     horizon = date.fromordinal(today.toordinal() + within_days)
-    plan = m.ActionPlan.__table__.alias("p")
-    meet = m.Meeting.__table__.alias("mt")
+    plan = m.table_of(m.ActionPlan).alias("p")
+    meet = m.table_of(m.Meeting).alias("mt")
     q = (
         select(
-            m.Action.id,
-            m.Action.vendor_id,
-            m.Vendor.name,
-            m.Action.title,
-            m.Action.owner,
-            m.Action.owner_contact_id,
-            m.Action.due_date,
-            m.Action.status,
-            m.Action.priority,
+            col(m.Action.id),
+            col(m.Action.vendor_id),
+            col(m.Vendor.name),
+            col(m.Action.title),
+            col(m.Action.owner),
+            col(m.Action.owner_contact_id),
+            col(m.Action.due_date),
+            col(m.Action.status),
+            col(m.Action.priority),
             plan.c.title,
             meet.c.title,
             meet.c.scheduled_at,
         )
-        .join(m.Vendor, m.Vendor.id == m.Action.vendor_id)
-        .outerjoin(plan, plan.c.id == m.Action.plan_id)
-        .outerjoin(meet, meet.c.id == m.Action.meeting_id)
-        .where(m.Action.status.in_(enums.OPEN_ACTION_STATUSES), m.Action.due_date <= horizon)
-        .order_by(m.Vendor.name, m.Action.due_date, m.Action.id)
+        .join(m.Vendor, col(m.Vendor.id) == m.Action.vendor_id)
+        .outerjoin(plan, plan.c.id == col(m.Action.plan_id))
+        .outerjoin(meet, meet.c.id == col(m.Action.meeting_id))
+        .where(
+            col(m.Action.status).in_(enums.OPEN_ACTION_STATUSES), col(m.Action.due_date) <= horizon
+        )
+        .order_by(col(m.Vendor.name), col(m.Action.due_date), col(m.Action.id))
     )
-    q = access.scoped(q, m.Action.vendor_id, session=session)
+    q = access.scoped(q, col(m.Action.vendor_id), session=session)
     rows = list(session.execute(q))
     vendor_ids = sorted({r[1] for r in rows})
     by_id: dict[int, str] = {}
     by_name: dict[tuple[int, str], list[str]] = {}
     if vendor_ids:
         for cid, vid, name, email in session.execute(
-            select(m.Contact.id, m.Contact.vendor_id, m.Contact.name, m.Contact.email).where(
-                m.Contact.vendor_id.in_(vendor_ids)
-            )
+            select(
+                col(m.Contact.id),
+                col(m.Contact.vendor_id),
+                col(m.Contact.name),
+                col(m.Contact.email),
+            ).where(col(m.Contact.vendor_id).in_(vendor_ids))
         ):
             by_id[cid] = (email or "").strip()
             by_name.setdefault((vid, name.strip().casefold()), []).append((email or "").strip())

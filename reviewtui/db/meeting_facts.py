@@ -8,6 +8,7 @@ from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from reviewtui.config import Settings
 from reviewtui.db import models as m
@@ -55,24 +56,24 @@ def meeting_facts(
     today = today or clock.today()
     period = meeting_period(mt)
     card = vendor_scorecard(mt.vendor_id, session=session, period=period, settings=settings)
-    items = select(m.AgendaItem.id).where(m.AgendaItem.meeting_id == meeting_id)
-    on_items = select(m.AgendaItem.action_id).where(
-        m.AgendaItem.meeting_id == meeting_id, m.AgendaItem.action_id.is_not(None)
+    items = select(col(m.AgendaItem.id)).where(col(m.AgendaItem.meeting_id) == meeting_id)
+    on_items = select(col(m.AgendaItem.action_id)).where(
+        col(m.AgendaItem.meeting_id) == meeting_id, col(m.AgendaItem.action_id).is_not(None)
     )
-    in_outcomes = select(m.Outcome.action_id).where(
-        m.Outcome.agenda_item_id.in_(items), m.Outcome.action_id.is_not(None)
+    in_outcomes = select(col(m.Outcome.action_id)).where(
+        col(m.Outcome.agenda_item_id).in_(items), col(m.Outcome.action_id).is_not(None)
     )
     rows = session.execute(
         select(
-            m.Action.id,
-            m.Action.title,
-            m.Action.owner,
-            m.Action.status,
-            m.Action.due_date,
-            m.Action.meeting_id,
+            col(m.Action.id),
+            col(m.Action.title),
+            col(m.Action.owner),
+            col(m.Action.status),
+            col(m.Action.due_date),
+            col(m.Action.meeting_id),
         )
-        .where(m.Action.id.in_(on_items) | m.Action.id.in_(in_outcomes))
-        .order_by(m.Action.due_date, m.Action.id)
+        .where(col(m.Action.id).in_(on_items) | col(m.Action.id).in_(in_outcomes))
+        .order_by(col(m.Action.due_date), col(m.Action.id))
     )
     actions = tuple(
         AgendaAction(

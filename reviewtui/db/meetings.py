@@ -12,10 +12,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from reviewtui.db import models as m
 from reviewtui.db.engine import person_name
@@ -58,7 +59,7 @@ class MeetingRow:
     facilitator: str
     items: int
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "vendor": self.vendor,
@@ -200,11 +201,13 @@ def touch(meeting_id: int, *, session: Session) -> m.Meeting:
 
 def _item_for_write(session: Session, item_id: int) -> tuple[m.AgendaItem, m.Meeting]:
     # The meeting row is locked first, always: one lock order, no deadlocks on PostgreSQL.
-    meeting_id = session.scalar(select(m.AgendaItem.meeting_id).where(m.AgendaItem.id == item_id))
+    meeting_id = session.scalar(
+        select(col(m.AgendaItem.meeting_id)).where(col(m.AgendaItem.id) == item_id)
+    )
     if meeting_id is None:
         raise NotFound(f"no agenda item with id {item_id}")
     mt = _meeting_for_write(session, meeting_id)
-    item = session.get(m.AgendaItem, item_id, with_for_update=True)
+    item = session.get_one(m.AgendaItem, item_id, with_for_update=True)
     return item, mt
 
 
@@ -212,8 +215,8 @@ def _items(session: Session, meeting_id: int) -> list[m.AgendaItem]:
     return list(
         session.scalars(
             select(m.AgendaItem)
-            .where(m.AgendaItem.meeting_id == meeting_id)
-            .order_by(m.AgendaItem.position, m.AgendaItem.id)
+            .where(col(m.AgendaItem.meeting_id) == meeting_id)
+            .order_by(col(m.AgendaItem.position), col(m.AgendaItem.id))
         )
     )
 
@@ -254,22 +257,22 @@ def list_meetings(
 ) -> list[MeetingRow]:
     """Meetings by date (oldest first), optionally of one vendor, with their item counts."""
     counts = (
-        select(m.AgendaItem.meeting_id.label("mid"), func.count().label("n"))
-        .group_by(m.AgendaItem.meeting_id)
+        select(col(m.AgendaItem.meeting_id).label("mid"), func.count().label("n"))
+        .group_by(col(m.AgendaItem.meeting_id))
         .subquery()
     )
     q = (
-        select(m.Meeting, m.Vendor.name, func.coalesce(counts.c.n, 0))
-        .join(m.Vendor, m.Vendor.id == m.Meeting.vendor_id)
-        .outerjoin(counts, counts.c.mid == m.Meeting.id)
-        .order_by(m.Meeting.scheduled_at, m.Meeting.id)
+        select(m.Meeting, col(m.Vendor.name), func.coalesce(counts.c.n, 0))
+        .join(m.Vendor, col(m.Vendor.id) == m.Meeting.vendor_id)
+        .outerjoin(counts, counts.c.mid == col(m.Meeting.id))
+        .order_by(col(m.Meeting.scheduled_at), col(m.Meeting.id))
     )
     if vendor_id is not None:
-        q = q.where(m.Meeting.vendor_id == vendor_id)
+        q = q.where(col(m.Meeting.vendor_id) == vendor_id)
     if only_vendor is not None:
         from reviewtui.db.vendors import ids_named
 
-        q = q.where(m.Meeting.vendor_id.in_(ids_named(only_vendor, session=session)))
+        q = q.where(col(m.Meeting.vendor_id).in_(ids_named(only_vendor, session=session)))
     return [
         MeetingRow(
             id=mt.id,
@@ -347,12 +350,12 @@ def minutes_to_acknowledge(
     minutes before ``before``; while none are signed, the latest meeting held."""
 
     def latest(statuses: tuple[str, ...]) -> datetime | None:
-        q = select(m.Meeting.scheduled_at).where(
-            m.Meeting.vendor_id == vendor_id, m.Meeting.status.in_(statuses)
+        q = select(col(m.Meeting.scheduled_at)).where(
+            col(m.Meeting.vendor_id) == vendor_id, col(m.Meeting.status).in_(statuses)
         )
         if before is not None:
-            q = q.where(m.Meeting.scheduled_at < before)
-        return session.scalar(q.order_by(m.Meeting.scheduled_at.desc()).limit(1))
+            q = q.where(col(m.Meeting.scheduled_at) < before)
+        return session.scalar(q.order_by(col(m.Meeting.scheduled_at).desc()).limit(1))
 
     prev = latest(("signed_off",)) or latest(("ended",))
     return prev.astimezone().date() if prev else None
@@ -375,8 +378,8 @@ def refresh_agenda(meeting_id: int, *, session: Session, today: date | None = No
     items = _items(session, meeting_id)
     with_outcomes = set(
         session.scalars(
-            select(m.Outcome.agenda_item_id).where(
-                m.Outcome.agenda_item_id.in_([i.id for i in items] or [0])
+            select(col(m.Outcome.agenda_item_id)).where(
+                col(m.Outcome.agenda_item_id).in_([i.id for i in items] or [0])
             )
         )
     )
@@ -508,9 +511,9 @@ def add_default_agenda(
 def get_meeting(meeting_id: int, *, session: Session) -> MeetingView:
     """The meeting with its agenda, notes, outcomes, attendance and the vendor's people."""
     row = session.execute(
-        select(m.Meeting, m.Vendor.name)
-        .join(m.Vendor, m.Vendor.id == m.Meeting.vendor_id)
-        .where(m.Meeting.id == meeting_id)
+        select(m.Meeting, col(m.Vendor.name))
+        .join(m.Vendor, col(m.Vendor.id) == m.Meeting.vendor_id)
+        .where(col(m.Meeting.id) == meeting_id)
     ).first()
     if row is None:
         raise NotFound(f"no meeting with id {meeting_id}")
@@ -518,9 +521,9 @@ def get_meeting(meeting_id: int, *, session: Session) -> MeetingView:
     outcomes: dict[int, list[OutcomeRow]] = {}
     for o in session.scalars(
         select(m.Outcome)
-        .join(m.AgendaItem, m.AgendaItem.id == m.Outcome.agenda_item_id)
-        .where(m.AgendaItem.meeting_id == meeting_id)
-        .order_by(m.Outcome.id)
+        .join(m.AgendaItem, col(m.AgendaItem.id) == m.Outcome.agenda_item_id)
+        .where(col(m.AgendaItem.meeting_id) == meeting_id)
+        .order_by(col(m.Outcome.id))
     ):
         outcomes.setdefault(o.agenda_item_id, []).append(
             OutcomeRow(o.id, o.kind, o.text, o.action_id, o.created_by, o.created_at)
@@ -549,8 +552,8 @@ def get_meeting(meeting_id: int, *, session: Session) -> MeetingView:
         AttendeeRow(a.id, a.contact_id, a.name, a.organisation, a.role, a.side, a.status)
         for a in session.scalars(
             select(m.Attendance)
-            .where(m.Attendance.meeting_id == meeting_id)
-            .order_by(m.Attendance.side, m.Attendance.id)
+            .where(col(m.Attendance.meeting_id) == meeting_id)
+            .order_by(col(m.Attendance.side), col(m.Attendance.id))
         )
     )
     return MeetingView(
@@ -580,14 +583,14 @@ def people(vendor_id: int, *, session: Session) -> tuple[Person, ...]:
         Person(c.id, c.name, c.side, c.organisation, c.role)
         for c in session.scalars(
             select(m.Contact)
-            .where(m.Contact.vendor_id == vendor_id)
-            .order_by(m.Contact.side, m.Contact.escalation_level, m.Contact.name)
+            .where(col(m.Contact.vendor_id) == vendor_id)
+            .order_by(col(m.Contact.side), col(m.Contact.escalation_level), col(m.Contact.name))
         )
     )
 
 
 def meeting_version(meeting_id: int, *, session: Session) -> int | None:
-    return session.scalar(select(m.Meeting.version).where(m.Meeting.id == meeting_id))
+    return session.scalar(select(col(m.Meeting.version)).where(col(m.Meeting.id) == meeting_id))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -669,8 +672,12 @@ def set_attendance(
     _write_attendance(session, meeting_id, entries)
 
 
-def _write_attendance(session: Session, meeting_id: int, entries: Sequence[AttendanceEntry]):
-    for a in session.scalars(select(m.Attendance).where(m.Attendance.meeting_id == meeting_id)):
+def _write_attendance(
+    session: Session, meeting_id: int, entries: Sequence[AttendanceEntry]
+) -> None:
+    for a in session.scalars(
+        select(m.Attendance).where(col(m.Attendance.meeting_id) == meeting_id)
+    ):
         session.delete(a)
     for e in entries:
         if e.status not in enums.ATTENDANCE:

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import false, or_, select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from reviewtui.config import Settings
 from reviewtui.db import models as m
@@ -100,22 +101,24 @@ def gather(
     attendance = tuple(
         dm.Attendee(a.side, a.name, a.organisation, a.role, a.status)
         for a in session.scalars(
-            select(m.Attendance).where(m.Attendance.meeting_id == mt.id).order_by(m.Attendance.id)
+            select(m.Attendance)
+            .where(col(m.Attendance.meeting_id) == mt.id)
+            .order_by(col(m.Attendance.id))
         )
     )
     items = list(
         session.scalars(
             select(m.AgendaItem)
-            .where(m.AgendaItem.meeting_id == mt.id)
-            .order_by(m.AgendaItem.position, m.AgendaItem.id)
+            .where(col(m.AgendaItem.meeting_id) == mt.id)
+            .order_by(col(m.AgendaItem.position), col(m.AgendaItem.id))
         )
     )
     outcomes: dict[int, list[m.Outcome]] = defaultdict(list)
     if items:
         for o in session.scalars(
             select(m.Outcome)
-            .where(m.Outcome.agenda_item_id.in_([i.id for i in items]))
-            .order_by(m.Outcome.created_at, m.Outcome.id)
+            .where(col(m.Outcome.agenda_item_id).in_([i.id for i in items]))
+            .order_by(col(m.Outcome.created_at), col(m.Outcome.id))
         ):
             outcomes[o.agenda_item_id].append(o)
     agenda = tuple(
@@ -133,14 +136,14 @@ def gather(
     )
 
     previous = session.execute(
-        select(m.Meeting.ended_at, m.Meeting.scheduled_at)
+        select(col(m.Meeting.ended_at), col(m.Meeting.scheduled_at))
         .where(
-            m.Meeting.vendor_id == mt.vendor_id,
-            m.Meeting.id != mt.id,
-            m.Meeting.status.notin_(("planned", "cancelled")),
-            m.Meeting.scheduled_at < mt.scheduled_at,
+            col(m.Meeting.vendor_id) == mt.vendor_id,
+            col(m.Meeting.id) != mt.id,
+            col(m.Meeting.status).notin_(("planned", "cancelled")),
+            col(m.Meeting.scheduled_at) < mt.scheduled_at,
         )
-        .order_by(m.Meeting.scheduled_at.desc())
+        .order_by(col(m.Meeting.scheduled_at).desc())
         .limit(1)
     ).first()
     previous_end = (previous[0] or previous[1]) if previous else None
@@ -151,12 +154,12 @@ def gather(
             select(m.Action)
             .where(
                 or_(
-                    m.Action.meeting_id == mt.id,
-                    m.Action.id.in_(linked) if linked else False,
-                    (m.Action.vendor_id == mt.vendor_id) & (m.Action.created_at <= end),
+                    col(m.Action.meeting_id) == mt.id,
+                    col(m.Action.id).in_(linked) if linked else false(),
+                    (col(m.Action.vendor_id) == mt.vendor_id) & (col(m.Action.created_at) <= end),
                 )
             )
-            .order_by(m.Action.id)
+            .order_by(col(m.Action.id))
         )
     )
     notes: dict[int, list[dm.NoteFacts]] = defaultdict(list)
@@ -165,8 +168,8 @@ def gather(
         ids = [a.id for a in action_rows]
         for n in session.scalars(
             select(m.ActionNote)
-            .where(m.ActionNote.action_id.in_(ids))
-            .order_by(m.ActionNote.at, m.ActionNote.id)
+            .where(col(m.ActionNote.action_id).in_(ids))
+            .order_by(col(m.ActionNote.at), col(m.ActionNote.id))
         ):
             notes[n.action_id].append(
                 dm.NoteFacts(n.at, n.text, n.meeting_id, n.status_from, n.status_to)
@@ -175,7 +178,9 @@ def gather(
         if plan_ids:
             plans = dict(
                 session.execute(
-                    select(m.ActionPlan.id, m.ActionPlan.title).where(m.ActionPlan.id.in_(plan_ids))
+                    select(col(m.ActionPlan.id), col(m.ActionPlan.title)).where(
+                        col(m.ActionPlan.id).in_(plan_ids)
+                    )
                 ).all()
             )
     actions = tuple(
@@ -199,23 +204,23 @@ def gather(
         dm.FeedbackFacts(f.direction, f.category, f.text, f.rating, f.author, f.given_by)
         for f in session.scalars(
             select(m.Feedback)
-            .where(m.Feedback.meeting_id == mt.id)
-            .order_by(m.Feedback.created_at, m.Feedback.id)
+            .where(col(m.Feedback.meeting_id) == mt.id)
+            .order_by(col(m.Feedback.created_at), col(m.Feedback.id))
         )
     )
     esc_q = (
-        select(m.Escalation, m.Kpi.name)
-        .outerjoin(m.Kpi, m.Kpi.id == m.Escalation.kpi_id)
+        select(m.Escalation, col(m.Kpi.name))
+        .outerjoin(m.Kpi, col(m.Kpi.id) == m.Escalation.kpi_id)
         .where(
             or_(
-                m.Escalation.meeting_id == mt.id,
-                (m.Escalation.vendor_id == mt.vendor_id)
-                & m.Escalation.meeting_id.is_(None)
-                & (m.Escalation.raised_at <= end)
-                & (m.Escalation.raised_at > previous_end if previous_end else True),
+                col(m.Escalation.meeting_id) == mt.id,
+                (col(m.Escalation.vendor_id) == mt.vendor_id)
+                & col(m.Escalation.meeting_id).is_(None)
+                & (col(m.Escalation.raised_at) <= end)
+                & (col(m.Escalation.raised_at) > previous_end if previous_end else True),
             )
         )
-        .order_by(m.Escalation.raised_at, m.Escalation.id)
+        .order_by(col(m.Escalation.raised_at), col(m.Escalation.id))
     )
     escalations = tuple(
         dm.EscalationFacts(e.level, e.reason, e.status, e.raised_at, e.raised_by, kpi or "")
@@ -225,13 +230,13 @@ def gather(
     next_at, next_where = mt.next_meeting_at, ""
     if next_at is None:
         nxt = session.execute(
-            select(m.Meeting.scheduled_at, m.Meeting.location)
+            select(col(m.Meeting.scheduled_at), col(m.Meeting.location))
             .where(
-                m.Meeting.vendor_id == mt.vendor_id,
-                m.Meeting.id != mt.id,
-                m.Meeting.scheduled_at > mt.scheduled_at,
+                col(m.Meeting.vendor_id) == mt.vendor_id,
+                col(m.Meeting.id) != mt.id,
+                col(m.Meeting.scheduled_at) > mt.scheduled_at,
             )
-            .order_by(m.Meeting.scheduled_at)
+            .order_by(col(m.Meeting.scheduled_at))
             .limit(1)
         ).first()
         if nxt:
@@ -247,8 +252,8 @@ def gather(
         dm.Signatory(s.name, s.organisation, s.role, s.side, s.method, s.signed_at, s.recorded_by)
         for s in session.scalars(
             select(m.SignOff)
-            .where(m.SignOff.meeting_id == mt.id, m.SignOff.revision == mt.revision)
-            .order_by(m.SignOff.signed_at, m.SignOff.id)
+            .where(col(m.SignOff.meeting_id) == mt.id, col(m.SignOff.revision) == mt.revision)
+            .order_by(col(m.SignOff.signed_at), col(m.SignOff.id))
         )
     )
     return dm.MinutesFacts(
@@ -310,8 +315,8 @@ def _amendment(session: Session, meeting_id: int, doc: dict[str, Any]) -> dict[s
         r.revision: r
         for r in session.scalars(
             select(m.MinutesRevision).where(
-                m.MinutesRevision.meeting_id == meeting_id,
-                m.MinutesRevision.revision.in_([rev - 1, rev]),  # type: ignore[attr-defined]
+                col(m.MinutesRevision.meeting_id) == meeting_id,
+                col(m.MinutesRevision.revision).in_([rev - 1, rev]),
             )
         )
     }
@@ -341,7 +346,7 @@ def get(
         )
     row = session.scalar(
         select(m.MinutesRevision).where(
-            m.MinutesRevision.meeting_id == meeting_id, m.MinutesRevision.revision == rev
+            col(m.MinutesRevision.meeting_id) == meeting_id, col(m.MinutesRevision.revision) == rev
         )
     )
     if row is not None and row.status == "signed_off":
@@ -379,8 +384,8 @@ def revisions(meeting_id: int, *, session: Session) -> list[RevisionInfo]:
         RevisionInfo(r.revision, r.status, r.sha256, r.signed_off_at)
         for r in session.scalars(
             select(m.MinutesRevision)
-            .where(m.MinutesRevision.meeting_id == meeting_id)
-            .order_by(m.MinutesRevision.revision)
+            .where(col(m.MinutesRevision.meeting_id) == meeting_id)
+            .order_by(col(m.MinutesRevision.revision))
         )
     ]
 
@@ -389,24 +394,26 @@ def vendor_meetings(vendor_id: int, *, session: Session) -> list[MeetingRef]:
     """A vendor's meetings, oldest first."""
     rows = session.execute(
         select(
-            m.Meeting.id,
-            m.Vendor.name,
-            m.Meeting.title,
-            m.Meeting.type,
-            m.Meeting.scheduled_at,
-            m.Meeting.status,
-            m.Meeting.revision,
+            col(m.Meeting.id),
+            col(m.Vendor.name),
+            col(m.Meeting.title),
+            col(m.Meeting.type),
+            col(m.Meeting.scheduled_at),
+            col(m.Meeting.status),
+            col(m.Meeting.revision),
         )
-        .join(m.Vendor, m.Vendor.id == m.Meeting.vendor_id)
-        .where(m.Meeting.vendor_id == vendor_id)
-        .order_by(m.Meeting.scheduled_at, m.Meeting.id)
+        .join(m.Vendor, col(m.Vendor.id) == m.Meeting.vendor_id)
+        .where(col(m.Meeting.vendor_id) == vendor_id)
+        .order_by(col(m.Meeting.scheduled_at), col(m.Meeting.id))
     )
     return [MeetingRef(*r) for r in rows]
 
 
 def meeting_ref(meeting_id: int, *, session: Session) -> MeetingRef:
     mt = _meeting(session, meeting_id)
-    vendor = session.scalar(select(m.Vendor.name).where(m.Vendor.id == mt.vendor_id)) or ""
+    vendor = (
+        session.scalar(select(col(m.Vendor.name)).where(col(m.Vendor.id) == mt.vendor_id)) or ""
+    )
     return MeetingRef(
         mt.id or 0, vendor, mt.title, mt.type, mt.scheduled_at, mt.status, mt.revision
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Index, MetaData, Text, UniqueConstraint
+from sqlalchemy import Index, MetaData, Table, Text, UniqueConstraint, inspect
 from sqlmodel import Field, SQLModel
 
 from reviewtui.domain import clock
@@ -26,14 +26,25 @@ SQLModel.metadata.naming_convention = {
 metadata: MetaData = SQLModel.metadata
 
 
-def _text() -> dict:
-    return {"sa_type": Text}
+def table_of(model: type[SQLModel]) -> Table:
+    """The Core table of a table model, for Core statements (bulk inserts, aliases).
+
+    SQLModel does not declare ``__table__`` to type checkers; the mapper holds the same table.
+    """
+    table = inspect(model).local_table
+    assert isinstance(table, Table), model
+    return table
+
+
+# Primary keys are typed ``int`` (not ``int | None``, which is what they hold only between
+# ``Model(...)`` and the first flush): every row a query reads or a function hands on has one, and
+# the column is NOT NULL either way. The default None lets the database assign it.
 
 
 class Vendor(SQLModel, table=True):
     """A supplier whose performance is reviewed."""
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     name: str = Field(index=True, unique=True, max_length=200)
     service: str = Field(default="", max_length=200)
     category: str = Field(default="other", max_length=40)
@@ -44,7 +55,7 @@ class Vendor(SQLModel, table=True):
     annual_contract_cost: float | None = None
     baseline_inhouse_cost: float | None = None
     currency: str = Field(default="EUR", max_length=3)
-    notes: str = Field(default="", **_text())
+    notes: str = Field(default="", sa_type=Text)
     contract_review: bool = Field(default=False)
     created_at: datetime = Field(default_factory=clock.now)
     version: int = Field(default=1)
@@ -53,7 +64,7 @@ class Vendor(SQLModel, table=True):
 class Contact(SQLModel, table=True):
     """A person on either side of the relationship."""
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     vendor_id: int = Field(foreign_key="vendor.id", index=True, ondelete="CASCADE")
     side: str = Field(max_length=10)  # client | vendor
     name: str = Field(max_length=200)
@@ -68,7 +79,7 @@ class EscalationStep(SQLModel, table=True):
     """One rung of a vendor's escalation ladder (levels 1-3)."""
 
     __table_args__ = (UniqueConstraint("vendor_id", "level"),)
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     vendor_id: int = Field(foreign_key="vendor.id", index=True, ondelete="CASCADE")
     level: int
     client_contact_id: int | None = Field(
@@ -84,7 +95,7 @@ class Kpi(SQLModel, table=True):
     """An agreed key performance indicator with its target."""
 
     __table_args__ = (UniqueConstraint("vendor_id", "name"),)
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     vendor_id: int = Field(foreign_key="vendor.id", index=True, ondelete="CASCADE")
     name: str = Field(max_length=200)
     unit: str = Field(default="", max_length=40)
@@ -94,7 +105,7 @@ class Kpi(SQLModel, table=True):
     weight: float = Field(default=1.0)
     frequency: str = Field(default="monthly", max_length=10)  # monthly | quarterly | weekly
     category: str = Field(default="service", max_length=20)  # quality | cost | delivery | service
-    description: str = Field(default="", **_text())
+    description: str = Field(default="", sa_type=Text)
     version: int = Field(default=1)
 
 
@@ -105,12 +116,12 @@ class Measurement(SQLModel, table=True):
         UniqueConstraint("kpi_id", "period", "source"),
         Index("ix_measurement_kpi_period", "kpi_id", "period"),
     )
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     kpi_id: int = Field(foreign_key="kpi.id", ondelete="CASCADE")
     period: str = Field(max_length=10)  # YYYY-MM | YYYY-Qn | YYYY-Www
     value: float
     source: str = Field(default="vendor", max_length=12)  # vendor | independent
-    note: str = Field(default="", **_text())
+    note: str = Field(default="", sa_type=Text)
     recorded_at: datetime = Field(default_factory=clock.now)
     recorded_by: str = Field(default="", max_length=100)
 
@@ -119,7 +130,7 @@ class Meeting(SQLModel, table=True):
     """A review meeting with a vendor."""
 
     __table_args__ = (Index("ix_meeting_vendor_sched", "vendor_id", "scheduled_at"),)
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     vendor_id: int = Field(foreign_key="vendor.id", ondelete="CASCADE")
     type: str = Field(default="monthly", max_length=10)  # monthly | qbr | adhoc
     title: str = Field(default="", max_length=300)
@@ -138,13 +149,13 @@ class Meeting(SQLModel, table=True):
     # SEQUENCE of the last REQUEST/CANCEL sent, which each update must exceed.
     ical_uid: str = Field(default="", max_length=200)
     ical_sequence: int = Field(default=0)
-    cancel_reason: str = Field(default="", **_text())
+    cancel_reason: str = Field(default="", sa_type=Text)
 
 
 class Attendance(SQLModel, table=True):
     """Who was (or was not) at a meeting."""
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     meeting_id: int = Field(foreign_key="meeting.id", index=True, ondelete="CASCADE")
     contact_id: int | None = Field(default=None, foreign_key="contact.id", ondelete="SET NULL")
     name: str = Field(max_length=200)
@@ -157,13 +168,13 @@ class Attendance(SQLModel, table=True):
 class AgendaItem(SQLModel, table=True):
     """One item on a meeting's agenda, with its notes."""
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     meeting_id: int = Field(foreign_key="meeting.id", index=True, ondelete="CASCADE")
     position: int
     title: str = Field(max_length=300)
     kind: str = Field(default="custom", max_length=20)
     timebox_minutes: int = Field(default=5)
-    notes: str = Field(default="", **_text())
+    notes: str = Field(default="", sa_type=Text)
     notes_version: int = Field(default=0)
     notes_updated_by: str = Field(default="", max_length=100)
     notes_updated_at: datetime | None = None
@@ -180,10 +191,10 @@ class AgendaItem(SQLModel, table=True):
 class Outcome(SQLModel, table=True):
     """A typed outcome of an agenda item: information, decision, action or parked."""
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     agenda_item_id: int = Field(foreign_key="agendaitem.id", index=True, ondelete="CASCADE")
     kind: str = Field(max_length=12)
-    text: str = Field(**_text())
+    text: str = Field(sa_type=Text)
     action_id: int | None = Field(default=None, foreign_key="action.id", ondelete="SET NULL")
     created_at: datetime = Field(default_factory=clock.now)
     created_by: str = Field(default="", max_length=100)
@@ -192,10 +203,10 @@ class Outcome(SQLModel, table=True):
 class ActionPlan(SQLModel, table=True):
     """A corrective action plan: problem, root cause, containment and actions."""
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     vendor_id: int = Field(foreign_key="vendor.id", index=True, ondelete="CASCADE")
     title: str = Field(max_length=300)
-    problem: str = Field(default="", **_text())
+    problem: str = Field(default="", sa_type=Text)
     source: str = Field(default="manual", max_length=12)  # kpi|audit|feedback|agenda|manual
     kpi_id: int | None = Field(default=None, foreign_key="kpi.id", ondelete="SET NULL")
     finding_id: int | None = Field(default=None, foreign_key="finding.id", ondelete="SET NULL")
@@ -203,10 +214,10 @@ class ActionPlan(SQLModel, table=True):
     agenda_item_id: int | None = Field(
         default=None, foreign_key="agendaitem.id", ondelete="SET NULL"
     )
-    whys: str = Field(default="[]", **_text())  # JSON list of strings, in order
-    root_cause: str = Field(default="", **_text())
+    whys: str = Field(default="[]", sa_type=Text)  # JSON list of strings, in order
+    root_cause: str = Field(default="", sa_type=Text)
     root_cause_category: str = Field(default="", max_length=30)
-    containment: str = Field(default="", **_text())
+    containment: str = Field(default="", sa_type=Text)
     status: str = Field(default="open", max_length=12)  # open|verifying|closed|reopened
     raised_on: date = Field(default_factory=clock.today)
     verification_due: date | None = None
@@ -224,7 +235,7 @@ class Action(SQLModel, table=True):
         # The Actions screen's pages in due-date order without a sort (migration 0002_i5).
         Index("ix_action_due", "due_date"),
     )
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     vendor_id: int = Field(foreign_key="vendor.id", ondelete="CASCADE")
     plan_id: int | None = Field(
         default=None, foreign_key="actionplan.id", index=True, ondelete="CASCADE"
@@ -246,12 +257,12 @@ class Action(SQLModel, table=True):
 class ActionNote(SQLModel, table=True):
     """A dated progress note or status change on an action, optionally made in a meeting."""
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     action_id: int = Field(foreign_key="action.id", index=True, ondelete="CASCADE")
     meeting_id: int | None = Field(default=None, foreign_key="meeting.id", ondelete="SET NULL")
     at: datetime = Field(default_factory=clock.now)
     author: str = Field(default="", max_length=100)
-    text: str = Field(default="", **_text())
+    text: str = Field(default="", sa_type=Text)
     status_from: str | None = Field(default=None, max_length=12)
     status_to: str | None = Field(default=None, max_length=12)
 
@@ -259,11 +270,11 @@ class ActionNote(SQLModel, table=True):
 class Verification(SQLModel, table=True):
     """An effectiveness check of a corrective action plan."""
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     plan_id: int = Field(foreign_key="actionplan.id", index=True, ondelete="CASCADE")
     check_date: date
     outcome: str = Field(max_length=14)  # confirmed | not_confirmed | inconclusive
-    note: str = Field(default="", **_text())
+    note: str = Field(default="", sa_type=Text)
     verified_by: str = Field(default="", max_length=100)
     at: datetime = Field(default_factory=clock.now)
 
@@ -271,7 +282,7 @@ class Verification(SQLModel, table=True):
 class Feedback(SQLModel, table=True):
     """Feedback given in either direction."""
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     vendor_id: int = Field(foreign_key="vendor.id", index=True, ondelete="CASCADE")
     meeting_id: int | None = Field(
         default=None, foreign_key="meeting.id", index=True, ondelete="SET NULL"
@@ -279,7 +290,7 @@ class Feedback(SQLModel, table=True):
     direction: str = Field(max_length=20)  # client_to_vendor | vendor_to_client
     category: str = Field(max_length=12)  # achievement|improvement|concern|recognition
     rating: int | None = None
-    text: str = Field(**_text())
+    text: str = Field(sa_type=Text)
     author: str = Field(default="", max_length=100)
     # Who gave it (an attendee, a contact, anyone named); ``author`` is who typed it in.
     given_by: str = Field(default="", max_length=200)
@@ -289,10 +300,10 @@ class Feedback(SQLModel, table=True):
 class Escalation(SQLModel, table=True):
     """An escalation raised along a vendor's ladder."""
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     vendor_id: int = Field(foreign_key="vendor.id", index=True, ondelete="CASCADE")
     level: int
-    reason: str = Field(**_text())
+    reason: str = Field(sa_type=Text)
     status: str = Field(default="open", max_length=12)  # open|acknowledged|resolved|closed
     kpi_id: int | None = Field(default=None, foreign_key="kpi.id", ondelete="SET NULL")
     action_id: int | None = Field(default=None, foreign_key="action.id", ondelete="SET NULL")
@@ -305,51 +316,51 @@ class Escalation(SQLModel, table=True):
 class EscalationLog(SQLModel, table=True):
     """The log of an escalation: status changes and notes."""
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     escalation_id: int = Field(foreign_key="escalation.id", index=True, ondelete="CASCADE")
     at: datetime = Field(default_factory=clock.now)
     author: str = Field(default="", max_length=100)
     status: str | None = Field(default=None, max_length=12)
-    text: str = Field(default="", **_text())
+    text: str = Field(default="", sa_type=Text)
 
 
 class Audit(SQLModel, table=True):
     """An audit or site visit of a vendor."""
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     vendor_id: int = Field(foreign_key="vendor.id", index=True, ondelete="CASCADE")
     date: date
     type: str = Field(max_length=20)  # site_visit | remote_audit | security_assessment
     auditor: str = Field(default="", max_length=200)
-    scope: str = Field(default="", **_text())
+    scope: str = Field(default="", sa_type=Text)
     result: str = Field(default="", max_length=20)  # pass | conditional | fail
-    notes: str = Field(default="", **_text())
+    notes: str = Field(default="", sa_type=Text)
 
 
 class Finding(SQLModel, table=True):
     """A finding of an audit."""
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     audit_id: int = Field(foreign_key="audit.id", index=True, ondelete="CASCADE")
     severity: str = Field(max_length=12)  # critical | major | minor | observation
     title: str = Field(max_length=300)
-    description: str = Field(default="", **_text())
+    description: str = Field(default="", sa_type=Text)
 
 
 class MinutesRevision(SQLModel, table=True):
     """A frozen revision of a meeting's minutes (canonical JSON and its SHA-256)."""
 
     __table_args__ = (UniqueConstraint("meeting_id", "revision"),)
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     meeting_id: int = Field(foreign_key="meeting.id", index=True, ondelete="CASCADE")
     revision: int
     status: str = Field(default="draft", max_length=12)  # draft | signed_off
-    content_json: str = Field(default="", **_text())
+    content_json: str = Field(default="", sa_type=Text)
     sha256: str = Field(default="", max_length=64)
     created_at: datetime = Field(default_factory=clock.now)
     signed_off_at: datetime | None = None
     # An amendment (revision > 1): why it was opened, and the revision it supersedes.
-    reason: str = Field(default="", **_text())
+    reason: str = Field(default="", sa_type=Text)
     supersedes_sha256: str = Field(default="", max_length=64)
 
 
@@ -361,11 +372,11 @@ class SigningCertificate(SQLModel, table=True):
     """
 
     __tablename__ = "signingcertificate"
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     fingerprint: str = Field(max_length=64, unique=True)  # SHA-256 of the DER, lowercase hex
     subject: str = Field(default="", max_length=400)
     organisation: str = Field(default="", max_length=200)
-    certificate_pem: str = Field(default="", **_text())
+    certificate_pem: str = Field(default="", sa_type=Text)
     not_before: datetime
     not_after: datetime
     key_path: str = Field(default="", max_length=1000)  # the PKCS#12 file, outside the database
@@ -378,7 +389,7 @@ class SigningCertificate(SQLModel, table=True):
 class SignOff(SQLModel, table=True):
     """One signatory's approval of a revision of the minutes."""
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     meeting_id: int = Field(foreign_key="meeting.id", index=True, ondelete="CASCADE")
     revision: int = Field(default=1)
     name: str = Field(max_length=200)
@@ -395,15 +406,15 @@ class ChangeLog(SQLModel, table=True):
 
     __tablename__ = "changelog"
     __table_args__ = (Index("ix_changelog_vendor_at", "vendor_id", "at"),)
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     at: datetime = Field(default_factory=clock.now, index=True)
     user: str = Field(default="", max_length=100)
     op: str = Field(max_length=8)  # insert | update | delete
     entity: str = Field(max_length=40)
     entity_id: int | None = None
     vendor_id: int | None = None
-    before: str | None = Field(default=None, **_text())
-    after: str | None = Field(default=None, **_text())
+    before: str | None = Field(default=None, sa_type=Text)
+    after: str | None = Field(default=None, sa_type=Text)
 
 
 class MailSent(SQLModel, table=True):
@@ -418,7 +429,7 @@ class MailSent(SQLModel, table=True):
         Index("ix_mailsent_meeting", "meeting_id", "kind"),
         Index("ix_mailsent_recipient_day", "recipient", "kind", "day"),
     )
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     at: datetime = Field(default_factory=clock.now)
     sent_by: str = Field(default="", max_length=100)
     kind: str = Field(max_length=12)  # minutes | invite | update | cancel | reminder | test

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from reviewtui.db import models as m
 from reviewtui.db.engine import person_name
@@ -52,7 +53,7 @@ def add_outcome(item_id: int, kind: str, text_: str, *, session: Session) -> int
 
 def find_owner(vendor_id: int, owner: int | str, *, session: Session) -> m.Contact:
     """A contact of the vendor by id, or by name (exact, else the one whose name starts so)."""
-    contacts = list(session.scalars(select(m.Contact).where(m.Contact.vendor_id == vendor_id)))
+    contacts = list(session.scalars(select(m.Contact).where(col(m.Contact.vendor_id) == vendor_id)))
     if isinstance(owner, int):
         found = next((c for c in contacts if c.id == owner), None)
         if found is None:
@@ -72,7 +73,7 @@ def find_owner(vendor_id: int, owner: int | str, *, session: Session) -> m.Conta
 def meeting_owner(mt: m.Meeting, owner: int | str, *, session: Session) -> tuple[str, int | None]:
     """Who may own an action raised in ``mt``: a contact (by id or name) or a guest of the
     meeting (by name), but no one marked absent (or with apologies). Returns (name, contact id)."""
-    rows = list(session.scalars(select(m.Attendance).where(m.Attendance.meeting_id == mt.id)))
+    rows = list(session.scalars(select(m.Attendance).where(col(m.Attendance.meeting_id) == mt.id)))
 
     def here(att: m.Attendance | None, name: str) -> None:
         if att is not None and att.status != "present":
@@ -156,12 +157,12 @@ def next_planned(meeting_id: int, *, session: Session) -> m.Meeting | None:
     return session.scalar(
         select(m.Meeting)
         .where(
-            m.Meeting.vendor_id == mt.vendor_id,
-            m.Meeting.status == "planned",
-            m.Meeting.id != mt.id,
-            m.Meeting.scheduled_at > mt.scheduled_at,
+            col(m.Meeting.vendor_id) == mt.vendor_id,
+            col(m.Meeting.status) == "planned",
+            col(m.Meeting.id) != mt.id,
+            col(m.Meeting.scheduled_at) > mt.scheduled_at,
         )
-        .order_by(m.Meeting.scheduled_at, m.Meeting.id)
+        .order_by(col(m.Meeting.scheduled_at), col(m.Meeting.id))
         .limit(1)
     )
 
@@ -178,7 +179,7 @@ def park_item(
     target = next_planned(mt.id, session=session)
     created = False
     if target is None:
-        vendor = session.get(m.Vendor, mt.vendor_id)
+        vendor = session.get_one(m.Vendor, mt.vendor_id)
         months = cadence.cadence_months(
             vendor.criticality,
             vendor.review_cadence_months,
@@ -194,7 +195,7 @@ def park_item(
             location=mt.location,
             settings=settings,
         )
-        target = session.get(m.Meeting, target_id)
+        target = session.get_one(m.Meeting, target_id)
         created = True
     else:
         target.version += 1

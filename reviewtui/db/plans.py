@@ -9,12 +9,14 @@ not confirm the fix) are in :mod:`reviewtui.domain.plans`.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any, TypeVar
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from reviewtui.db import access
 from reviewtui.db import actions as action_q
@@ -65,7 +67,7 @@ class PlanRow:
     open_actions: int
     actions: int
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "vendor_id": self.vendor_id,
@@ -161,7 +163,13 @@ def _user(session: Session) -> str:
     return person_name(session)
 
 
-def _source(source: str, kpi_id, finding_id, feedback_id, agenda_item_id) -> str:
+def _source(
+    source: str,
+    kpi_id: int | None,
+    finding_id: int | None,
+    feedback_id: int | None,
+    agenda_item_id: int | None,
+) -> str:
     if source not in enums.PLAN_SOURCES:
         raise UserError(f"source {source!r}: use one of {', '.join(enums.PLAN_SOURCES)}")
     if source != "manual":
@@ -191,9 +199,9 @@ def _check_links(
             raise UserError(f"KPI {kpi_id} is not a KPI of this vendor")
     if finding_id is not None:
         vid = session.scalar(
-            select(m.Audit.vendor_id)
-            .join(m.Finding, m.Finding.audit_id == m.Audit.id)
-            .where(m.Finding.id == finding_id)
+            select(col(m.Audit.vendor_id))
+            .join(m.Finding, col(m.Finding.audit_id) == m.Audit.id)
+            .where(col(m.Finding.id) == finding_id)
         )
         if vid != vendor_id:
             raise UserError(f"finding {finding_id} is not a finding of this vendor's audits")
@@ -203,15 +211,18 @@ def _check_links(
             raise UserError(f"feedback {feedback_id} is not feedback on this vendor")
     if agenda_item_id is not None:
         vid = session.scalar(
-            select(m.Meeting.vendor_id)
-            .join(m.AgendaItem, m.AgendaItem.meeting_id == m.Meeting.id)
-            .where(m.AgendaItem.id == agenda_item_id)
+            select(col(m.Meeting.vendor_id))
+            .join(m.AgendaItem, col(m.AgendaItem.meeting_id) == m.Meeting.id)
+            .where(col(m.AgendaItem.id) == agenda_item_id)
         )
         if vid != vendor_id:
             raise UserError(f"agenda item {agenda_item_id} is not on this vendor's agenda")
 
 
-def _rule(fn, *args):
+R = TypeVar("R")
+
+
+def _rule(fn: Callable[..., R], *args: Any) -> R:
     try:
         return fn(*args)
     except rules.PlanRuleError as exc:
@@ -340,7 +351,9 @@ def update_plan(
 
 
 def _statuses(session: Session, plan_id: int) -> list[str]:
-    return list(session.scalars(select(m.Action.status).where(m.Action.plan_id == plan_id)))
+    return list(
+        session.scalars(select(col(m.Action.status)).where(col(m.Action.plan_id) == plan_id))
+    )
 
 
 def record_verification(
@@ -393,7 +406,10 @@ def record_verification(
         session.scalar(
             select(func.count())
             .select_from(m.Verification)
-            .where(m.Verification.plan_id == plan_id, m.Verification.outcome == "not_confirmed")
+            .where(
+                col(m.Verification.plan_id) == plan_id,
+                col(m.Verification.outcome) == "not_confirmed",
+            )
         )
         or 0
     )
@@ -469,8 +485,8 @@ def get_plan(plan_id: int, *, session: Session, today: date | None = None) -> Pl
         VerificationRow(v.id, v.check_date, v.outcome, v.note, v.verified_by)
         for v in session.scalars(
             select(m.Verification)
-            .where(m.Verification.plan_id == plan_id)
-            .order_by(m.Verification.check_date, m.Verification.id)
+            .where(col(m.Verification.plan_id) == plan_id)
+            .order_by(col(m.Verification.check_date), col(m.Verification.id))
         )
     )
     return PlanDetail(
@@ -509,32 +525,32 @@ def list_plans(
     """Plans (all, or of one vendor, or in some statuses), the newest first."""
     counts = (
         select(
-            m.Action.plan_id.label("pid"),
+            col(m.Action.plan_id).label("pid"),
             func.count().label("n"),
-            func.sum(case((m.Action.status.in_(enums.OPEN_ACTION_STATUSES), 1), else_=0)).label(
-                "open_n"
-            ),
+            func.sum(
+                case((col(m.Action.status).in_(enums.OPEN_ACTION_STATUSES), 1), else_=0)
+            ).label("open_n"),
         )
-        .where(m.Action.plan_id.is_not(None))
-        .group_by(m.Action.plan_id)
+        .where(col(m.Action.plan_id).is_not(None))
+        .group_by(col(m.Action.plan_id))
         .subquery()
     )
     q = (
         select(
             m.ActionPlan,
-            m.Vendor.name,
+            col(m.Vendor.name),
             func.coalesce(counts.c.open_n, 0),
             func.coalesce(counts.c.n, 0),
         )
-        .join(m.Vendor, m.Vendor.id == m.ActionPlan.vendor_id)
-        .outerjoin(counts, counts.c.pid == m.ActionPlan.id)
-        .order_by(m.ActionPlan.raised_on.desc(), m.ActionPlan.id.desc())
+        .join(m.Vendor, col(m.Vendor.id) == m.ActionPlan.vendor_id)
+        .outerjoin(counts, counts.c.pid == col(m.ActionPlan.id))
+        .order_by(col(m.ActionPlan.raised_on).desc(), col(m.ActionPlan.id).desc())
     )
     if vendor_id is not None:
-        q = q.where(m.ActionPlan.vendor_id == vendor_id)
+        q = q.where(col(m.ActionPlan.vendor_id) == vendor_id)
     if statuses:
-        q = q.where(m.ActionPlan.status.in_(tuple(statuses)))
-    q = access.scoped(q, m.ActionPlan.vendor_id, session=session)
+        q = q.where(col(m.ActionPlan.status).in_(tuple(statuses)))
+    q = access.scoped(q, col(m.ActionPlan.vendor_id), session=session)
     return [
         PlanRow(
             p.id,
@@ -566,9 +582,9 @@ def kpi_since(plan_id: int, *, session: Session) -> KpiSince | None:
         return None
     by_period: dict[str, tuple[float, str]] = {}
     for period, value, source in session.execute(
-        select(m.Measurement.period, m.Measurement.value, m.Measurement.source).where(
-            m.Measurement.kpi_id == k.id
-        )
+        select(
+            col(m.Measurement.period), col(m.Measurement.value), col(m.Measurement.source)
+        ).where(col(m.Measurement.kpi_id) == k.id)
     ):
         if period not in by_period or source == "independent":
             by_period[period] = (value, source)
@@ -662,9 +678,9 @@ def draft_from_feedback(feedback_id: int, *, session: Session) -> PlanDraft:
 def draft_from_agenda_item(agenda_item_id: int, *, session: Session) -> PlanDraft:
     """A plan form pre-filled from an agenda item of a meeting."""
     row = session.execute(
-        select(m.AgendaItem, m.Meeting.vendor_id)
-        .join(m.Meeting, m.Meeting.id == m.AgendaItem.meeting_id)
-        .where(m.AgendaItem.id == agenda_item_id)
+        select(m.AgendaItem, col(m.Meeting.vendor_id))
+        .join(m.Meeting, col(m.Meeting.id) == m.AgendaItem.meeting_id)
+        .where(col(m.AgendaItem.id) == agenda_item_id)
     ).first()
     if row is None:
         raise NotFound(f"no agenda item with id {agenda_item_id}")
@@ -698,6 +714,8 @@ def kpi_choices(vendor_id: int, *, session: Session) -> list[tuple[int, str]]:
     return [
         (i, n)
         for i, n in session.execute(
-            select(m.Kpi.id, m.Kpi.name).where(m.Kpi.vendor_id == vendor_id).order_by(m.Kpi.name)
+            select(col(m.Kpi.id), col(m.Kpi.name))
+            .where(col(m.Kpi.vendor_id) == vendor_id)
+            .order_by(col(m.Kpi.name))
         )
     ]

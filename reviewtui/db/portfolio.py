@@ -7,8 +7,10 @@ periods of each KPI that the rules need.
 
 from __future__ import annotations
 
+import os
 from datetime import date
 
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
 from reviewtui.config import Settings
@@ -73,6 +75,7 @@ def sqlite_statements(backend: str = "sqlite") -> dict[str, tuple[str, dict[str,
     stand for today's date and the OFFSET that picks the first period loaded, ``"$id:N"`` for
     the Nth KPI id of a chunk of ``RELOAD_CHUNK``. ``backend``: ``sqlite`` (``:name``
     parameters, for stdlib sqlite3) or ``postgresql`` (``%(name)s``, for psycopg)."""
+    dialect: Dialect
     if backend == "postgresql":
         from sqlalchemy.dialects.postgresql import psycopg
 
@@ -105,7 +108,7 @@ def sqlite_statements(backend: str = "sqlite") -> dict[str, tuple[str, dict[str,
     return out
 
 
-def write_sqlite_module(path=None) -> str:
+def write_sqlite_module(path: str | os.PathLike[str] | None = None) -> str:
     """Render :func:`sqlite_statements` as the source of ``reviewtui/db/dashboard_sql.py``
     (written to ``path`` when given)."""
     lines = [

@@ -7,9 +7,11 @@ and the independent value side by side); :mod:`reviewtui.domain.scorecard` appli
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select, true
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from reviewtui.config import Settings
 from reviewtui.db import models as m
@@ -27,42 +29,44 @@ def _kpi_defs(session: Session, vendor_ids: list[int] | None) -> dict[int, list[
     return shared.kpi_defs(session.execute(kpi_defs_query(vendor_ids)))
 
 
-def kpi_defs_query(vendor_ids: list[int] | None):
+def kpi_defs_query(
+    vendor_ids: list[int] | None,
+) -> Select[int, int, str, str, str, float, float | None, float, str, str]:
     """KPI definitions in the order :func:`reviewtui.domain.portfolio.kpi_defs` reads them."""
     q = select(
-        m.Kpi.id,
-        m.Kpi.vendor_id,
-        m.Kpi.name,
-        m.Kpi.unit,
-        m.Kpi.direction,
-        m.Kpi.target,
-        m.Kpi.threshold,
-        m.Kpi.weight,
-        m.Kpi.frequency,
-        m.Kpi.category,
-    ).order_by(m.Kpi.vendor_id, m.Kpi.id)
+        col(m.Kpi.id),
+        col(m.Kpi.vendor_id),
+        col(m.Kpi.name),
+        col(m.Kpi.unit),
+        col(m.Kpi.direction),
+        col(m.Kpi.target),
+        col(m.Kpi.threshold),
+        col(m.Kpi.weight),
+        col(m.Kpi.frequency),
+        col(m.Kpi.category),
+    ).order_by(col(m.Kpi.vendor_id), col(m.Kpi.id))
     if vendor_ids is not None:
-        q = q.where(m.Kpi.vendor_id.in_(vendor_ids))
+        q = q.where(col(m.Kpi.vendor_id).in_(vendor_ids))
     return q
 
 
-def _own_frequency():
+def _own_frequency() -> ColumnElement[bool]:
     """True where a measurement's period key is of its KPI's frequency (``YYYY-MM`` etc.)."""
-    marker = func.substr(m.Measurement.period, 6, 1)
+    marker = func.substr(col(m.Measurement.period), 6, 1)
     return or_(
-        and_(m.Kpi.frequency == "monthly", marker.not_in(("Q", "W"))),
-        and_(m.Kpi.frequency == "quarterly", marker == "Q"),
-        and_(m.Kpi.frequency == "weekly", marker == "W"),
+        and_(col(m.Kpi.frequency) == "monthly", marker.not_in(("Q", "W"))),
+        and_(col(m.Kpi.frequency) == "quarterly", marker == "Q"),
+        and_(col(m.Kpi.frequency) == "weekly", marker == "W"),
     )
 
 
-def _until(bounds: dict[str, str] | None):
+def _until(bounds: dict[str, str] | None) -> ColumnElement[bool]:
     """Periods up to the bound of each frequency (period keys sort as strings)."""
     if not bounds:
         return true()
     return or_(
         *(
-            and_(m.Kpi.frequency == freq, m.Measurement.period <= key)
+            and_(col(m.Kpi.frequency) == freq, col(m.Measurement.period) <= key)
             for freq, key in bounds.items()
         )
     )
@@ -96,7 +100,7 @@ def pivot_query(
     last: int | None = None,
     kpi_ids: list[int] | None = None,
     lateral: bool = False,
-):
+) -> Select[*tuple[Any, ...]]:
     """KPI id, period, vendor value, independent value; by KPI and period.
 
     ``bounds`` keeps periods up to the given period of each frequency; ``last`` keeps only the
@@ -106,35 +110,37 @@ def pivot_query(
     436,717 measurements). SQLite has no LATERAL and plans the plain join well.
     """
     meas = m.Measurement
-    vendor_v = func.max(case((meas.source == "vendor", meas.value)))
-    indep_v = func.max(case((meas.source == "independent", meas.value)))
-    q = select(meas.kpi_id, meas.period, vendor_v, indep_v)
+    vendor_v = func.max(case((col(meas.source) == "vendor", col(meas.value))))
+    indep_v = func.max(case((col(meas.source) == "independent", col(meas.value))))
+    q = select(col(meas.kpi_id), col(meas.period), vendor_v, indep_v)
     if last is not None:
         # Per KPI, the first of its latest ``last`` periods: one backward index probe each.
         # MATERIALIZED keeps the planner from re-running the probe for every measurement row.
         first = (
-            select(meas.period)
-            .where(meas.kpi_id == m.Kpi.id, _own_frequency(), _until(bounds))
+            select(col(meas.period))
+            .where(col(meas.kpi_id) == m.Kpi.id, _own_frequency(), _until(bounds))
             .distinct()
-            .order_by(meas.period.desc())
+            .order_by(col(meas.period).desc())
             .limit(1)
             .offset(last - 1)
             .correlate(m.Kpi)
             .scalar_subquery()
         )
-        cut = select(m.Kpi.id.label("kpi_id"), func.coalesce(first, "").label("first"))
+        cut: Select[int, str] = select(
+            col(m.Kpi.id).label("kpi_id"), func.coalesce(first, "").label("first")
+        )
         if vendor_ids is not None:
-            cut = cut.where(m.Kpi.vendor_id.in_(vendor_ids))
+            cut = cut.where(col(m.Kpi.vendor_id).in_(vendor_ids))
         cte = cut.cte("cut").prefix_with("MATERIALIZED")
         if lateral:
             inner = (
-                q.join(m.Kpi, m.Kpi.id == meas.kpi_id)
-                .where(meas.kpi_id == cte.c.kpi_id, meas.period >= cte.c.first)
+                q.join(m.Kpi, col(m.Kpi.id) == meas.kpi_id)
+                .where(col(meas.kpi_id) == cte.c.kpi_id, col(meas.period) >= cte.c.first)
                 .where(_own_frequency(), _until(bounds))
-                .group_by(meas.kpi_id, meas.period)
+                .group_by(col(meas.kpi_id), col(meas.period))
             )
             if kpi_ids is not None:
-                inner = inner.where(meas.kpi_id.in_(kpi_ids))
+                inner = inner.where(col(meas.kpi_id).in_(kpi_ids))
             per_kpi = inner.lateral("per_kpi")
             return (
                 select(per_kpi)
@@ -144,19 +150,19 @@ def pivot_query(
             )
         q = (
             q.select_from(cte)
-            .join(meas, meas.kpi_id == cte.c.kpi_id)
-            .where(meas.period >= cte.c.first)
+            .join(meas, col(meas.kpi_id) == cte.c.kpi_id)
+            .where(col(meas.period) >= cte.c.first)
         )
     q = (
-        q.join(m.Kpi, m.Kpi.id == meas.kpi_id)
+        q.join(m.Kpi, col(m.Kpi.id) == meas.kpi_id)
         .where(_own_frequency(), _until(bounds))
-        .group_by(meas.kpi_id, meas.period)
+        .group_by(col(meas.kpi_id), col(meas.period))
     )
     if vendor_ids is not None:
-        q = q.where(m.Kpi.vendor_id.in_(vendor_ids))
+        q = q.where(col(m.Kpi.vendor_id).in_(vendor_ids))
     if kpi_ids is not None:
-        q = q.where(meas.kpi_id.in_(kpi_ids))
-    return q.order_by(meas.kpi_id, meas.period)
+        q = q.where(col(meas.kpi_id).in_(kpi_ids))
+    return q.order_by(col(meas.kpi_id), col(meas.period))
 
 
 def _bounds(period: str | None) -> dict[str, str] | None:
@@ -214,7 +220,7 @@ def vendor_scorecard(
     (None: all of them); the results do not depend on it.
     """
     settings = settings or Settings()
-    name = session.scalar(select(m.Vendor.name).where(m.Vendor.id == vendor_id))
+    name = session.scalar(select(col(m.Vendor.name)).where(col(m.Vendor.id) == vendor_id))
     if name is None:
         raise NotFound(f"no vendor with id {vendor_id}")
     bounds = _bounds(period)
@@ -246,11 +252,11 @@ def portfolio(
     return [shared.scorecard(v, name, defs.get(v, []), results, limits) for v, name in vendors]
 
 
-def vendor_names_query(vendor_ids: list[int] | None = None):
+def vendor_names_query(vendor_ids: list[int] | None = None) -> Select[int, str]:
     """Vendor id and name, by name."""
-    q = select(m.Vendor.id, m.Vendor.name).order_by(m.Vendor.name)
+    q = select(col(m.Vendor.id), col(m.Vendor.name)).order_by(col(m.Vendor.name))
     if vendor_ids is not None:
-        q = q.where(m.Vendor.id.in_(vendor_ids))
+        q = q.where(col(m.Vendor.id).in_(vendor_ids))
     return q
 
 
@@ -268,9 +274,9 @@ def kpi_history(kpi_id: int, *, session: Session, settings: Settings | None = No
     """Every period of one KPI, evaluated with the published rules (for the history screen)."""
     settings = settings or Settings()
     row = session.execute(
-        select(m.Kpi.vendor_id, m.Vendor.name)
-        .join(m.Vendor, m.Vendor.id == m.Kpi.vendor_id)
-        .where(m.Kpi.id == kpi_id)
+        select(col(m.Kpi.vendor_id), col(m.Vendor.name))
+        .join(m.Vendor, col(m.Vendor.id) == m.Kpi.vendor_id)
+        .where(col(m.Kpi.id) == kpi_id)
     ).first()
     if row is None:
         raise NotFound(f"no KPI with id {kpi_id} (it may have been deleted)")

@@ -13,9 +13,11 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from reviewtui.config import Settings
 from reviewtui.db import freeze  # noqa: F401  (the guard must be active wherever we sign)
@@ -57,7 +59,7 @@ class MeetingCheck:
 def _lock_meeting(session: Session, meeting_id: int) -> m.Meeting:
     """The meeting row, locked against concurrent sign-offs and edits until commit."""
     meeting = session.scalar(
-        select(m.Meeting).where(m.Meeting.id == meeting_id).with_for_update(key_share=True)
+        select(m.Meeting).where(col(m.Meeting.id) == meeting_id).with_for_update(key_share=True)
     )
     if meeting is None:
         raise NotFound(f"no meeting with id {meeting_id}")
@@ -136,7 +138,9 @@ def record_signoff(
     rev = meeting.revision
     existing = list(
         session.scalars(
-            select(m.SignOff).where(m.SignOff.meeting_id == meeting_id, m.SignOff.revision == rev)
+            select(m.SignOff).where(
+                col(m.SignOff.meeting_id) == meeting_id, col(m.SignOff.revision) == rev
+            )
         )
     )
     if any(s.name.casefold() == name.casefold() and s.side == side for s in existing):
@@ -181,8 +185,8 @@ def _freeze(
     sha = dm.sha256_hex(content)
     row = session.scalar(
         select(m.MinutesRevision).where(
-            m.MinutesRevision.meeting_id == meeting.id,
-            m.MinutesRevision.revision == meeting.revision,
+            col(m.MinutesRevision.meeting_id) == meeting.id,
+            col(m.MinutesRevision.revision) == meeting.revision,
         )
     )
     if row is None:
@@ -222,8 +226,8 @@ def amend(meeting_id: int, *, session: Session, reason: str) -> int:
         meeting.status = "ended"
         previous = session.scalar(
             select(m.MinutesRevision).where(
-                m.MinutesRevision.meeting_id == meeting_id,
-                m.MinutesRevision.revision == new - 1,
+                col(m.MinutesRevision.meeting_id) == meeting_id,
+                col(m.MinutesRevision.revision) == new - 1,
             )
         )
         session.add(
@@ -244,7 +248,7 @@ def amend(meeting_id: int, *, session: Session, reason: str) -> int:
 # --- verification: the database side ---------------------------------------------------------
 
 
-def _signatory_key(s: dict) -> tuple:
+def _signatory_key(s: dict[str, Any]) -> tuple[Any, ...]:
     return (s["name"], s["organisation"], s["role"], s["side"], s["method"], s["signed_at"])
 
 
@@ -261,11 +265,12 @@ def check_meeting(
     if meeting is None:
         return MeetingCheck(meeting_id, revision, None, None, (f"no meeting {meeting_id}",))
     q = select(m.MinutesRevision).where(
-        m.MinutesRevision.meeting_id == meeting_id, m.MinutesRevision.status == "signed_off"
+        col(m.MinutesRevision.meeting_id) == meeting_id,
+        col(m.MinutesRevision.status) == "signed_off",
     )
     if revision is not None:
-        q = q.where(m.MinutesRevision.revision == revision)
-    row = session.scalar(q.order_by(m.MinutesRevision.revision.desc()).limit(1))
+        q = q.where(col(m.MinutesRevision.revision) == revision)
+    row = session.scalar(q.order_by(col(m.MinutesRevision.revision).desc()).limit(1))
     if row is None:
         what = f"revision {revision}" if revision else "any revision"
         return MeetingCheck(
@@ -307,7 +312,7 @@ def check_meeting(
         }
         for s in session.scalars(
             select(m.SignOff).where(
-                m.SignOff.meeting_id == meeting_id, m.SignOff.revision == row.revision
+                col(m.SignOff.meeting_id) == meeting_id, col(m.SignOff.revision) == row.revision
             )
         )
     ]
@@ -336,14 +341,14 @@ def check_meeting(
     )
 
 
-def _names(rows: list[dict]) -> str:
+def _names(rows: list[dict[str, Any]]) -> str:
     return ", ".join(sorted(f"{r['name']} ({r['side']})" for r in rows)) or "none"
 
 
 _LIVE_SECTIONS = ("meeting", "vendor", "attendance", "agenda", "feedback")
 
 
-def _live_differences(session: Session, meeting_id: int, doc: dict) -> list[str]:
+def _live_differences(session: Session, meeting_id: int, doc: dict[str, Any]) -> list[str]:
     """Sections the meeting's own rows decide, rebuilt now and compared with the frozen ones."""
     facts = gather(meeting_id, session=session)
     live = dm.build(facts)
@@ -361,7 +366,7 @@ def _live_differences(session: Session, meeting_id: int, doc: dict) -> list[str]
     return out
 
 
-def _strip_actions(agenda):
+def _strip_actions(agenda: Any) -> list[dict[str, Any]]:
     return [
         {
             **item,

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from reviewtui.db import access
 from reviewtui.db import models as m
@@ -91,16 +92,18 @@ def entries(
     ``vendor_id`` keeps one vendor's; ``since`` (aware) keeps those at or after it; ``limit``
     keeps the newest ``limit`` of what is left.
     """
-    q = select(m.ChangeLog, m.Vendor.name).outerjoin(m.Vendor, m.Vendor.id == m.ChangeLog.vendor_id)
-    q = access.scoped(q, m.ChangeLog.vendor_id, session=session)
+    q = select(m.ChangeLog, col(m.Vendor.name)).outerjoin(
+        m.Vendor, col(m.Vendor.id) == m.ChangeLog.vendor_id
+    )
+    q = access.scoped(q, col(m.ChangeLog.vendor_id), session=session)
     if vendor_id is not None:
-        q = q.where(m.ChangeLog.vendor_id == vendor_id)
+        q = q.where(col(m.ChangeLog.vendor_id) == vendor_id)
     if since is not None:
-        q = q.where(m.ChangeLog.at >= since)
+        q = q.where(col(m.ChangeLog.at) >= since)
     if limit is not None:
-        q = q.order_by(m.ChangeLog.id.desc()).limit(limit)
+        q = q.order_by(col(m.ChangeLog.id).desc()).limit(limit)
     else:
-        q = q.order_by(m.ChangeLog.id)
+        q = q.order_by(col(m.ChangeLog.id))
     rows = [
         AuditEntry(
             id=c.id,

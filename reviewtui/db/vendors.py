@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from reviewtui.db import access
 from reviewtui.db import models as m
@@ -30,15 +32,15 @@ def list_vendors(
     """
     today = today or clock.today()
     q = vendors_query(today=today)
-    q = access.scoped(q, m.Vendor.id, session=session)
+    q = access.scoped(q, col(m.Vendor.id), session=session)
     if only_vendor is not None:
-        q = q.where(m.Vendor.id.in_(ids_named(only_vendor, session=session)))
+        q = q.where(col(m.Vendor.id).in_(ids_named(only_vendor, session=session)))
     return portfolio_rows.vendor_rows(
         session.execute(q), cadence_defaults=cadence_defaults, today=today
     )
 
 
-def vendors_query(*, today: date, only_vendor: str | None = None):
+def vendors_query(*, today: date, only_vendor: str | None = None) -> Select[*tuple[Any, ...]]:
     """The vendor list with action counts and last review (not yet scoped to the session).
 
     Its rows are what :func:`reviewtui.domain.portfolio.vendor_rows` reads, in that order.
@@ -46,48 +48,48 @@ def vendors_query(*, today: date, only_vendor: str | None = None):
     open_statuses = enums.OPEN_ACTION_STATUSES
     actions = (
         select(
-            m.Action.vendor_id.label("vid"),
+            col(m.Action.vendor_id).label("vid"),
             func.count().label("open_n"),
-            func.sum(case((m.Action.due_date < today, 1), else_=0)).label("overdue_n"),
+            func.sum(case((col(m.Action.due_date) < today, 1), else_=0)).label("overdue_n"),
         )
-        .where(m.Action.status.in_(open_statuses))
-        .group_by(m.Action.vendor_id)
+        .where(col(m.Action.status).in_(open_statuses))
+        .group_by(col(m.Action.vendor_id))
         .subquery()
     )
     # One pass over the meetings: the last review held, and the earliest one already planned
     # (that one is the next review, whatever the cadence says).
-    held = m.Meeting.status.in_(("ended", "signed_off"))
-    ahead = m.Meeting.status.in_(("planned", "in_progress"))
+    held = col(m.Meeting.status).in_(("ended", "signed_off"))
+    ahead = col(m.Meeting.status).in_(("planned", "in_progress"))
     reviews = (
         select(
-            m.Meeting.vendor_id.label("vid"),
-            func.max(case((held, m.Meeting.scheduled_at))).label("last_at"),
-            func.min(case((ahead, m.Meeting.scheduled_at))).label("next_at"),
+            col(m.Meeting.vendor_id).label("vid"),
+            func.max(case((held, col(m.Meeting.scheduled_at)))).label("last_at"),
+            func.min(case((ahead, col(m.Meeting.scheduled_at)))).label("next_at"),
         )
-        .group_by(m.Meeting.vendor_id)
+        .group_by(col(m.Meeting.vendor_id))
         .subquery()
     )
     q = (
         select(
-            m.Vendor.id,
-            m.Vendor.name,
-            m.Vendor.service,
-            m.Vendor.category,
-            m.Vendor.criticality,
-            m.Vendor.review_cadence_months,
-            m.Vendor.contract_review,
+            col(m.Vendor.id),
+            col(m.Vendor.name),
+            col(m.Vendor.service),
+            col(m.Vendor.category),
+            col(m.Vendor.criticality),
+            col(m.Vendor.review_cadence_months),
+            col(m.Vendor.contract_review),
             func.coalesce(actions.c.open_n, 0),
             func.coalesce(actions.c.overdue_n, 0),
             reviews.c.last_at,
             reviews.c.next_at,
         )
-        .outerjoin(actions, actions.c.vid == m.Vendor.id)
-        .outerjoin(reviews, reviews.c.vid == m.Vendor.id)
-        .order_by(m.Vendor.name)
+        .outerjoin(actions, actions.c.vid == col(m.Vendor.id))
+        .outerjoin(reviews, reviews.c.vid == col(m.Vendor.id))
+        .order_by(col(m.Vendor.name))
     )
     if only_vendor is not None:
         # Exact (case-folded) names only: the caller passes a stored name, or the session's.
-        q = q.where(m.Vendor.name == only_vendor)
+        q = q.where(col(m.Vendor.name) == only_vendor)
     return q
 
 
@@ -135,7 +137,7 @@ def create(
     service: str = "",
     category: str = "other",
     criticality: str = "standard",
-    **extra,
+    **extra: Any,
 ) -> m.Vendor:
     """Add a vendor; the name must be new."""
     access.require_facilitator(session, doing="add a vendor")
@@ -148,7 +150,7 @@ def create(
         raise UserError(f"criticality {criticality!r}: use one of {', '.join(enums.CRITICALITY)}")
     if (problem := line_problem(name)) is not None:
         raise UserError(f"vendor name {problem}")
-    same = [n for (n,) in session.execute(select(m.Vendor.name)) if fold(n) == fold(name)]
+    same = [n for (n,) in session.execute(select(col(m.Vendor.name))) if fold(n) == fold(name)]
     if same:
         raise UserError(f"a vendor named {name!r} exists already")
     v = m.Vendor(name=name, service=service, category=category, criticality=criticality, **extra)
@@ -160,7 +162,7 @@ def create(
 def count(*, session: Session) -> int:
     """How many vendors this session may see."""
     q = select(func.count()).select_from(m.Vendor)
-    return session.scalar(access.scoped(q, m.Vendor.id, session=session)) or 0
+    return session.scalar(access.scoped(q, col(m.Vendor.id), session=session)) or 0
 
 
 @dataclass(frozen=True)
@@ -202,8 +204,8 @@ def get_detail(vendor_id: int, *, session: Session) -> VendorDetail:
         ContactRow(c.id, c.side, c.name, c.organisation, c.role, c.email, c.escalation_level)
         for c in session.scalars(
             select(m.Contact)
-            .where(m.Contact.vendor_id == vendor_id)
-            .order_by(m.Contact.side, m.Contact.escalation_level, m.Contact.name)
+            .where(col(m.Contact.vendor_id) == vendor_id)
+            .order_by(col(m.Contact.side), col(m.Contact.escalation_level), col(m.Contact.name))
         )
     )
     return VendorDetail(
@@ -226,7 +228,9 @@ def get_detail(vendor_id: int, *, session: Session) -> VendorDetail:
 def names(*, session: Session, only_vendor: str | None = None) -> list[tuple[int, str]]:
     """(id, name) of every vendor this session may see, for pickers and the command palette."""
     q = access.scoped(
-        select(m.Vendor.id, m.Vendor.name).order_by(m.Vendor.name), m.Vendor.id, session=session
+        select(col(m.Vendor.id), col(m.Vendor.name)).order_by(col(m.Vendor.name)),
+        col(m.Vendor.id),
+        session=session,
     )
     rows = [(i, n) for i, n in session.execute(q)]
     if only_vendor is not None:

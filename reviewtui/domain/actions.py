@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 
@@ -54,7 +55,9 @@ def parse_span(text: str) -> relativedelta:
         raise DueDateError(
             f"{text!r} is not a span: write a number and d, w, m or y (e.g. 7d, 2w, 1m)"
         )
-    return relativedelta(**{_UNITS[m[2]]: int(m[1])})
+    # One keyword (days, weeks, months or years): Any, as the stubs type each one apart.
+    amount: dict[str, Any] = {_UNITS[m[2]]: int(m[1])}
+    return relativedelta(**amount)
 
 
 def span_days(text: str, today: date) -> int:

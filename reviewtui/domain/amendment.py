@@ -29,7 +29,7 @@ def _q(value: Any) -> str:
     return f"“{text[:120]}”"
 
 
-def _by(items: list[Mapping[str, Any]], *keys: str) -> dict[tuple, Mapping[str, Any]]:
+def _by(items: list[Mapping[str, Any]], *keys: str) -> dict[tuple[Any, ...], Mapping[str, Any]]:
     return {tuple(i.get(k) for k in keys): i for i in items}
 
 

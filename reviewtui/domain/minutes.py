@@ -474,7 +474,8 @@ def _canon(value: Any) -> Any:
 
 def canonical(doc: Mapping[str, Any]) -> dict[str, Any]:
     """``doc`` with its values in canonical form (rounded floats, ISO times, lists)."""
-    return _canon(doc)
+    out: dict[str, Any] = _canon(doc)  # a Mapping comes back as a dict
+    return out
 
 
 def canonical_json(doc: Mapping[str, Any]) -> bytes:

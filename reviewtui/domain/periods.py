@@ -7,6 +7,7 @@ them without parsing.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -100,7 +101,7 @@ def _is_month(period: str) -> bool:
     return period[5:6].isdigit()
 
 
-def matcher(frequency: str):
+def matcher(frequency: str) -> Callable[[str], bool]:
     """A test of whether a stored period key (``YYYY-MM``, ``YYYY-Qn``, ``YYYY-Www``) is of
     ``frequency``: one function per frequency, for loops over many keys."""
     if frequency == "quarterly":

@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any, Protocol
 
 from reviewtui.domain import cadence, escalation, periods
 from reviewtui.domain import scorecard as rules
@@ -33,7 +34,7 @@ class VendorRow:
     next_review_due: date
     contract_review: bool
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "name": self.name,
@@ -58,7 +59,7 @@ class VendorScorecard:
     status: str
     kpis: tuple[rules.KpiResult, ...]
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, Any]:
         return {
             "vendor": self.vendor,
             "score": self.score,
@@ -102,7 +103,7 @@ class PortfolioRow:
     contract_review: bool
 
 
-def attention_key(row: PortfolioRow) -> tuple:
+def attention_key(row: PortfolioRow) -> tuple[int, int, int, date, float, str]:
     """The dashboard's order (docs/scorecard.md): vendors that need attention first.
 
     1. vendor status: red, amber, no data, green;
@@ -136,7 +137,7 @@ def as_date(value: datetime | str | None) -> date | None:
 
 
 def vendor_rows(
-    rows: Iterable[Sequence], *, cadence_defaults: dict[str, int] | None, today: date
+    rows: Iterable[Sequence[Any]], *, cadence_defaults: dict[str, int] | None, today: date
 ) -> list[VendorRow]:
     """Rows of the vendor-list query: id, name, service, category, criticality, review cadence,
     contract review, open actions, overdue actions, last review, next planned review."""
@@ -164,7 +165,7 @@ def vendor_rows(
     return out
 
 
-def kpi_defs(rows: Iterable[Sequence]) -> dict[int, list[rules.KpiDef]]:
+def kpi_defs(rows: Iterable[Sequence[Any]]) -> dict[int, list[rules.KpiDef]]:
     """Rows of the KPI-definition query, by vendor id: id, vendor id, name, unit, direction,
     target, threshold, weight, frequency, category."""
     out: dict[int, list[rules.KpiDef]] = defaultdict(list)
@@ -175,12 +176,25 @@ def kpi_defs(rows: Iterable[Sequence]) -> dict[int, list[rules.KpiDef]]:
     return out
 
 
-def pivoted(rows: Iterable[Sequence]) -> dict[int, list[rules.PeriodValues]]:
+def pivoted(rows: Iterable[Sequence[Any]]) -> dict[int, list[rules.PeriodValues]]:
     """Rows of the pivot query (KPI id, period, vendor value, independent value), by KPI."""
     out: dict[int, list[rules.PeriodValues]] = defaultdict(list)
     for kid, period, vv, iv in rows:
         out[kid].append(rules.PeriodValues(period, vv, iv))
     return out
+
+
+class LimitSettings(Protocol):
+    """The settings :meth:`Limits.of` reads (a :class:`reviewtui.config.Settings` has them)."""
+
+    @property
+    def discrepancy_pct(self) -> float: ...
+    @property
+    def escalate_after_misses(self) -> int: ...
+    @property
+    def vendor_green(self) -> float: ...
+    @property
+    def vendor_amber(self) -> float: ...
 
 
 @dataclass(frozen=True)
@@ -193,7 +207,7 @@ class Limits:
     vendor_amber: float = 85.0
 
     @classmethod
-    def of(cls, settings) -> Limits:
+    def of(cls, settings: LimitSettings) -> Limits:
         """The limits of a :class:`reviewtui.config.Settings`."""
         return cls(
             discrepancy_pct=settings.discrepancy_pct,

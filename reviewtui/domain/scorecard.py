@@ -9,7 +9,7 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from reviewtui.domain import periods
 
@@ -113,7 +113,7 @@ class KpiResult:
     #: (the query layer may leave older ones out; the KPI history screen loads them all).
     history: tuple[PeriodValues, ...] = ()
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, Any]:
         """The published JSON object (no history, no internal ids)."""
         return {k: getattr(self, k) for k in JSON_KEYS}
 

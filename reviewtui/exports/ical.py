@@ -8,9 +8,9 @@ version so that clients take the newer copy. No Textual, no database: rows in, b
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from reviewtui.domain import enums
 from reviewtui.domain.text import printable
@@ -128,7 +128,9 @@ def meeting_invitation(
     return cal.to_ical()
 
 
-def new_actions_calendar(actions: Iterable[dict], *, vendor: str, now: datetime) -> bytes:
+def new_actions_calendar(
+    actions: Iterable[Mapping[str, Any]], *, vendor: str, now: datetime
+) -> bytes:
     """The new actions of a minutes document (dicts with id, title, owner, due_date, priority)
     as all-day events on their due dates, with the same UIDs as the actions feed."""
     from datetime import date

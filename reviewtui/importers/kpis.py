@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from reviewtui.db import models as m
 from reviewtui.domain import kpi_fields as fields
@@ -70,14 +71,16 @@ def import_kpis(
         raise ImportFailed(table.file, problems, notes=table.notes)
     present = set(table.columns)
     decimal = table.options.decimal
-    vendors = {fold(n): (i, n) for i, n in session.execute(select(m.Vendor.id, m.Vendor.name))}
+    vendors = {
+        fold(n): (i, n) for i, n in session.execute(select(col(m.Vendor.id), col(m.Vendor.name)))
+    }
     seen: dict[tuple[str, str], int] = {}
     clean: list[tuple[int, dict[str, Any]]] = []
     for line, row in table.rows:
         bad = row_shape(table, line, row)
         out: dict[str, Any] = {}
         pct = str(row.get("unit") or "").strip() == "%"
-        for col, parse in (
+        for column, parse in (
             ("vendor", lambda v: fields.text(v, "vendor", required=True)),
             ("kpi", lambda v: fields.text(v, "kpi", required=True)),
             ("unit", lambda v: fields.text(v, "unit", max_length=40)),
@@ -87,10 +90,10 @@ def import_kpis(
             ("frequency", fields.frequency),
             ("category", fields.category),
         ):
-            if col not in present:
+            if column not in present:
                 continue
             try:
-                out[col] = parse(row.get(col))
+                out[column] = parse(row.get(column))
             except FieldError as exc:
                 bad.append(Problem(table.file, line, exc.column, exc.message))
         if "threshold" in present and "direction" in out and "target" in out:
@@ -125,14 +128,14 @@ def import_kpis(
     existing: dict[tuple[int, str], m.Kpi] = {}
     ids = [vendors[v][0] for v, _ in seen if v in vendors]
     if ids:
-        for k in session.scalars(select(m.Kpi).where(m.Kpi.vendor_id.in_(ids))):
-            existing[(k.vendor_id, fold(k.name))] = k
+        for kpi in session.scalars(select(m.Kpi).where(col(m.Kpi.vendor_id).in_(ids))):
+            existing[(kpi.vendor_id, fold(kpi.name))] = kpi
         counts = dict(
             session.execute(
-                select(m.Measurement.kpi_id, func.count())
-                .join(m.Kpi, m.Kpi.id == m.Measurement.kpi_id)
-                .where(m.Kpi.vendor_id.in_(ids))
-                .group_by(m.Measurement.kpi_id)
+                select(col(m.Measurement.kpi_id), func.count())
+                .join(m.Kpi, col(m.Kpi.id) == m.Measurement.kpi_id)
+                .where(col(m.Kpi.vendor_id).in_(ids))
+                .group_by(col(m.Measurement.kpi_id))
             ).all()
         )
     else:
@@ -177,7 +180,7 @@ def import_kpis(
                 made[vkey] = -new_vendors
         vid = v[0] if v else made[vkey]
         k = existing.get((vid, fold(out["kpi"])))
-        values = {
+        values: dict[str, Any] = {
             "name": out["kpi"],
             **{
                 c: out[c]

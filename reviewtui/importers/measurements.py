@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from reviewtui.db import kpis as kpi_q
 from reviewtui.db import models as m
@@ -57,11 +58,19 @@ def import_measurements(
     problems = check_columns(table, REQUIRED, OPTIONAL)
     if problems:
         raise ImportFailed(table.file, problems, notes=table.notes)
-    vendors = {fold(n): (i, n) for i, n in session.execute(select(m.Vendor.id, m.Vendor.name))}
+    vendors = {
+        fold(n): (i, n) for i, n in session.execute(select(col(m.Vendor.id), col(m.Vendor.name)))
+    }
     kpis: dict[tuple[int, str], tuple[int, str, str, str]] = {
         (vid, fold(name)): (kid, name, freq, unit)
         for kid, vid, name, freq, unit in session.execute(
-            select(m.Kpi.id, m.Kpi.vendor_id, m.Kpi.name, m.Kpi.frequency, m.Kpi.unit)
+            select(
+                col(m.Kpi.id),
+                col(m.Kpi.vendor_id),
+                col(m.Kpi.name),
+                col(m.Kpi.frequency),
+                col(m.Kpi.unit),
+            )
         )
     }
     names_of: dict[int, list[str]] = {}
@@ -148,20 +157,22 @@ def import_measurements(
         keys = [(k, p, s) for k, p, _, s, _ in clean]
         for i in range(0, len(keys), 500):
             chunk = keys[i : i + 500]
-            for kid, p, s, val, n in session.execute(
+            for kid, p, s, val, stored_note in session.execute(
                 select(
-                    m.Measurement.kpi_id,
-                    m.Measurement.period,
-                    m.Measurement.source,
-                    m.Measurement.value,
-                    m.Measurement.note,
+                    col(m.Measurement.kpi_id),
+                    col(m.Measurement.period),
+                    col(m.Measurement.source),
+                    col(m.Measurement.value),
+                    col(m.Measurement.note),
                 ).where(
-                    tuple_(m.Measurement.kpi_id, m.Measurement.period, m.Measurement.source).in_(
-                        chunk
-                    )
+                    tuple_(
+                        col(m.Measurement.kpi_id),
+                        col(m.Measurement.period),
+                        col(m.Measurement.source),
+                    ).in_(chunk)
                 )
             ):
-                stored[(kid, p, s)] = (val, n)
+                stored[(kid, p, s)] = (val, stored_note)
         for kid, p, val, s, n in clean:
             old = stored.get((kid, p, s))
             if old is None:

@@ -21,6 +21,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Header, Input, Select, Static
 
+from reviewtui.appref import review_app
 from reviewtui.domain import enums
 from reviewtui.widgets.footer import Footer
 from reviewtui.widgets.table import Table
@@ -166,14 +167,14 @@ class ActionsScreen(Screen):
     def _load_vendors(self) -> None:
         from reviewtui.db import vendors as vendor_q
 
-        app = self.app
-        with app.db.read() as s:  # type: ignore[attr-defined]
-            names = vendor_q.names(session=s, only_vendor=app.vendor_scope)  # type: ignore[attr-defined]
+        app = review_app(self)
+        with app.db.read() as s:
+            names = vendor_q.names(session=s, only_vendor=app.vendor_scope)
         self.app.call_from_thread(self._show_vendors, names)
 
     def _show_vendors(self, names: list[tuple[int, str]]) -> None:
         select = self.query_one("#vendor", Select)
-        scoped = self.app.vendor_scope is not None  # type: ignore[attr-defined]
+        scoped = review_app(self).vendor_scope is not None
         options = (
             [(n, i) for i, n in names]
             if scoped
@@ -226,7 +227,7 @@ class ActionsScreen(Screen):
     ) -> None:
         from reviewtui.db import actions as action_q
 
-        with self.app.db.read() as s:  # type: ignore[attr-defined]
+        with review_app(self).db.read() as s:
             page = action_q.list_actions(flt, session=s, limit=PAGE_SIZE, offset=offset)
         self.app.call_from_thread(self._show, page, generation, keep, changed)
 
@@ -353,7 +354,7 @@ class ActionsScreen(Screen):
         return self.query_one("#actions", Table).cursor_id()
 
     def _writable(self) -> bool:
-        if self.app.settings.role == "viewer":  # type: ignore[attr-defined]
+        if review_app(self).settings.role == "viewer":
             self.notify("This session is read-only: actions cannot be changed.", severity="error")
             return False
         return True
@@ -373,7 +374,7 @@ class ActionsScreen(Screen):
         from reviewtui.db import actions as action_q
         from reviewtui.db import vendors as vendor_q
 
-        with self.app.db.read() as s:  # type: ignore[attr-defined]
+        with review_app(self).db.read() as s:
             detail = action_q.get_detail(action_id, session=s)
             contacts = vendor_q.get_detail(detail.action.vendor_id, session=s).contacts
         self.app.call_from_thread(self._push_editor, detail, [c.name for c in contacts])
@@ -392,9 +393,9 @@ class ActionsScreen(Screen):
         from reviewtui.db import actions as action_q
         from reviewtui.db.errors import UserError
 
-        app = self.app
+        app = review_app(self)
         try:
-            with app.db.session() as s:  # type: ignore[attr-defined]
+            with app.db.session() as s:
                 row = action_q.update_action(
                     action_id,
                     session=s,
@@ -412,7 +413,7 @@ class ActionsScreen(Screen):
                         session=s,
                         note=edit.note,
                         meeting_id=self.meeting_id,
-                        verification_days=app.settings.verification_days,  # type: ignore[attr-defined]
+                        verification_days=app.settings.verification_days,
                     )
         except UserError as exc:
             app.call_from_thread(self.notify, str(exc), severity="error", timeout=8)
@@ -435,16 +436,16 @@ class ActionsScreen(Screen):
         from reviewtui.db import actions as action_q
         from reviewtui.db.errors import UserError
 
-        app = self.app
+        app = review_app(self)
         try:
-            with app.db.session() as s:  # type: ignore[attr-defined]
+            with app.db.session() as s:
                 row = action_q.update_status(
                     action_id,
                     "done",
                     session=s,
                     meeting_id=self.meeting_id,
                     expected_version=version,
-                    verification_days=app.settings.verification_days,  # type: ignore[attr-defined]
+                    verification_days=app.settings.verification_days,
                 )
         except UserError as exc:
             app.call_from_thread(self.notify, str(exc), severity="error", timeout=8)
@@ -471,9 +472,9 @@ class ActionsScreen(Screen):
         from reviewtui.db import actions as action_q
         from reviewtui.db.errors import UserError
 
-        app = self.app
+        app = review_app(self)
         try:
-            with app.db.session() as s:  # type: ignore[attr-defined]
+            with app.db.session() as s:
                 action_q.update_status(
                     action_id,
                     before,
@@ -481,7 +482,7 @@ class ActionsScreen(Screen):
                     note="Undone: not done after all",
                     meeting_id=self.meeting_id,
                     expected_version=version,
-                    verification_days=app.settings.verification_days,  # type: ignore[attr-defined]
+                    verification_days=app.settings.verification_days,
                 )
         except UserError as exc:
             app.call_from_thread(
@@ -501,4 +502,4 @@ class ActionsScreen(Screen):
         if row.plan_id is None:
             self.notify("This action is not part of a corrective action plan.")
             return
-        self.app.open_plan(row.plan_id, on_saved=lambda _pid: self.load(aid))  # type: ignore[attr-defined]
+        review_app(self).open_plan(row.plan_id, on_saved=lambda _pid: self.load(aid))

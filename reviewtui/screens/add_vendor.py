@@ -11,6 +11,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, Static
 
+from reviewtui.appref import review_app
 from reviewtui.domain import enums
 from reviewtui.screens.form_guard import GuardedForm
 
@@ -66,7 +67,7 @@ class AddVendorScreen(GuardedForm, ModalScreen[str | None]):
         from reviewtui.db.errors import UserError
 
         try:
-            with self.app.db.session() as s:  # type: ignore[attr-defined]
+            with review_app(self).db.session() as s:
                 vendor_q.create(
                     name, session=s, service=service, category=category, criticality=criticality
                 )

@@ -4,7 +4,7 @@ highlighted finding in one key (and opens it to fill in the whys and actions).""
 from __future__ import annotations
 
 from datetime import date
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.markup import escape
 from rich.text import Text
@@ -15,10 +15,14 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Header, Input, Label, Select, Static
 
+from reviewtui.appref import review_app
 from reviewtui.domain import clock, enums
 from reviewtui.screens.form_guard import GuardedForm
 from reviewtui.widgets.footer import Footer
 from reviewtui.widgets.table import Table
+
+if TYPE_CHECKING:
+    from reviewtui.db.audits import AuditRow
 
 SEVERITY_STYLE = {"critical": "bold red", "major": "red", "minor": "yellow", "observation": "dim"}
 FINDING_ROWS = 3
@@ -166,7 +170,7 @@ class AuditFormScreen(GuardedForm, ModalScreen[int | None]):
         from reviewtui.db.errors import UserError
 
         try:
-            with self.app.db.session() as s:  # type: ignore[attr-defined]
+            with review_app(self).db.session() as s:
                 aid = audit_q.create_audit(
                     self.vendor_id,
                     session=s,
@@ -214,7 +218,7 @@ class AuditsScreen(Screen):
     def __init__(self, vendor_id: int | None = None) -> None:
         super().__init__()
         self.vendor_id = vendor_id
-        self._audits: dict[int, object] = {}
+        self._audits: dict[int, AuditRow] = {}
         self._findings: dict[int, object] = {}
         self._vendor_name = ""
 
@@ -250,9 +254,9 @@ class AuditsScreen(Screen):
         from reviewtui.db import audits as audit_q
         from reviewtui.db import vendors as vendor_q
 
-        app = self.app
-        vid = app.scoped_vendor_id(self.vendor_id)  # type: ignore[attr-defined]
-        with app.db.read() as s:  # type: ignore[attr-defined]
+        app = review_app(self)
+        vid = app.scoped_vendor_id(self.vendor_id)
+        with app.db.read() as s:
             rows = audit_q.list_audits(session=s, vendor_id=vid)
             name = vendor_q.get_detail(vid, session=s).name if vid else ""
         app.call_from_thread(self._show, rows, name, keep)
@@ -310,7 +314,7 @@ class AuditsScreen(Screen):
     def _query_findings(self, audit_id: int) -> None:
         from reviewtui.db import audits as audit_q
 
-        with self.app.db.read() as s:  # type: ignore[attr-defined]
+        with review_app(self).db.read() as s:
             detail = audit_q.get_audit(audit_id, session=s)
         self.app.call_from_thread(self._show_findings, detail)
 
@@ -340,7 +344,7 @@ class AuditsScreen(Screen):
             )
 
     def action_raise_plan(self) -> None:
-        if self.app.settings.role != "facilitator":  # type: ignore[attr-defined]
+        if review_app(self).settings.role != "facilitator":
             self.notify("This session is read-only: plans cannot be raised.", severity="error")
             return
         fid = self._selected("#findings")
@@ -355,7 +359,7 @@ class AuditsScreen(Screen):
         from reviewtui.db.errors import UserError
 
         try:
-            with self.app.db.session() as s:  # type: ignore[attr-defined]
+            with review_app(self).db.session() as s:
                 pid, new = audit_q.raise_plan_from_finding(finding_id, session=s)
         except UserError as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error")
@@ -370,10 +374,12 @@ class AuditsScreen(Screen):
             timeout=4,
         )
         self.load(self._selected("#audits"))
-        self.app.open_plan(plan_id, on_saved=lambda _p: self.load(self._selected("#audits")))  # type: ignore[attr-defined]
+        review_app(self).open_plan(
+            plan_id, on_saved=lambda _p: self.load(self._selected("#audits"))
+        )
 
     def action_new_audit(self) -> None:
-        if self.app.settings.role != "facilitator":  # type: ignore[attr-defined]
+        if review_app(self).settings.role != "facilitator":
             self.notify("This session is read-only.", severity="error")
             return
         vid = self.vendor_id
@@ -384,7 +390,7 @@ class AuditsScreen(Screen):
             if row is None:
                 self.notify("Open audits from a vendor (Ctrl+P) to record one for it.")
                 return
-            vid, name = row.vendor_id, row.vendor  # type: ignore[attr-defined]
+            vid, name = row.vendor_id, row.vendor
 
         def done(aid: int | None) -> None:
             if aid is not None:

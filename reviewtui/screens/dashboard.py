@@ -12,6 +12,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
+from reviewtui.appref import review_app
 from reviewtui.domain import clock, enums
 from reviewtui.widgets.footer import Footer
 from reviewtui.widgets.table import Table
@@ -73,9 +74,9 @@ class DashboardScreen(Screen):
         table.add_column("Category", key="category", width=22)
         # At start-up the rows come from the prefetch child (reviewtui.prefetch), once: when
         # they are there already, they go on the first frame rather than on the next one.
-        prefetched = self.app.prefetch  # type: ignore[attr-defined]
+        prefetched = review_app(self).prefetch
         if prefetched is not None and prefetched.ready():
-            self.app.prefetch = None  # type: ignore[attr-defined]
+            review_app(self).prefetch = None
             rows = prefetched.rows()
             if rows is not None:
                 self._show(rows)
@@ -85,18 +86,18 @@ class DashboardScreen(Screen):
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def load(self) -> None:
-        app = self.app
+        app = review_app(self)
         # At start-up the rows come from the prefetch child (reviewtui.prefetch), once.
-        prefetched, app.prefetch = app.prefetch, None  # type: ignore[attr-defined]
+        prefetched, app.prefetch = app.prefetch, None
         rows = prefetched.rows() if prefetched is not None else None
         if rows is None:
             from reviewtui.db.portfolio import portfolio_overview
 
-            with app.db.read() as s:  # type: ignore[attr-defined]
+            with app.db.read() as s:
                 rows = portfolio_overview(
                     session=s,
-                    settings=app.settings,  # type: ignore[attr-defined]
-                    only_vendor=app.vendor_scope,  # type: ignore[attr-defined]
+                    settings=app.settings,
+                    only_vendor=app.vendor_scope,
                 )
             self.app.call_from_thread(self._show, rows)
         else:
@@ -107,15 +108,15 @@ class DashboardScreen(Screen):
     def _open_database(self) -> None:
         """Import the data layer and open the database once the first rows are on screen, so
         that the first key press does not wait for it."""
-        self.app.db  # type: ignore[attr-defined]  # noqa: B018
+        review_app(self).db  # noqa: B018
 
     def _show(self, rows) -> None:
-        table = self.query_one("#vendors", DataTable)
+        table = self.query_one("#vendors", Table)
         empty = self.query_one("#empty")
         status = self.query_one("#dash-status", Static)
-        keep = table.cursor_key() if table.row_count else None  # type: ignore[attr-defined]
+        keep = table.cursor_key() if table.row_count else None
         table.clear()
-        self.app.shown_vendors = sorted(  # type: ignore[attr-defined]
+        review_app(self).shown_vendors = sorted(
             ((r.vendor_id, r.name) for r in rows), key=lambda v: v[1].casefold()
         )
         if not rows:
@@ -181,17 +182,17 @@ class DashboardScreen(Screen):
         table = self.query_one("#vendors", Table)
         vendor_id = table.cursor_id() if table.display else None
         if vendor_id is not None:
-            self.app.open_vendor(vendor_id)  # type: ignore[attr-defined]
+            review_app(self).open_vendor(vendor_id)
 
     @on(DataTable.RowSelected, "#vendors")
     def _selected(self, event: DataTable.RowSelected) -> None:
         if event.row_key.value is not None:
-            self.app.open_vendor(int(event.row_key.value))  # type: ignore[attr-defined]
+            review_app(self).open_vendor(int(event.row_key.value))
 
     def action_add_vendor(self) -> None:
         from reviewtui.screens.add_vendor import AddVendorScreen
 
-        if self.app.settings.role != "facilitator":  # type: ignore[attr-defined]
+        if review_app(self).settings.role != "facilitator":
             self.notify("This session is read-only: vendors cannot be added.", severity="error")
             return
 
@@ -213,7 +214,7 @@ class DashboardScreen(Screen):
         from reviewtui.db import vendors as vendor_q
         from reviewtui.demo import seed
 
-        with self.app.db.session() as s:  # type: ignore[attr-defined]
+        with review_app(self).db.session() as s:
             if vendor_q.count(session=s) == 0:
                 seed(s)
         self.app.call_from_thread(self.load)

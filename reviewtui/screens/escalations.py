@@ -15,12 +15,14 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Header, Input, Label, Select, Static
 
+from reviewtui.appref import review_app
 from reviewtui.domain import enums
+from reviewtui.widgets.choice import chosen_int
 from reviewtui.widgets.footer import Footer
 from reviewtui.widgets.table import Table
 
 if TYPE_CHECKING:
-    from reviewtui.db.escalations import LadderStep
+    from reviewtui.db.escalations import EscalationRow, LadderStep, VendorSuggestion
 
 RULE_LABELS = {
     "kpi_escalate": "KPI failing",
@@ -127,7 +129,7 @@ class RaiseEscalationScreen(ModalScreen[int | None]):
         if not reason:
             self.query_one("#esc-error", Static).update("Say why: what is wrong, since when.")
             return
-        self._save(int(self.query_one("#esc-level", Select).value), reason)  # type: ignore[arg-type]
+        self._save(chosen_int(self.query_one("#esc-level", Select)), reason)
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def _save(self, level: int, reason: str) -> None:
@@ -136,7 +138,7 @@ class RaiseEscalationScreen(ModalScreen[int | None]):
 
         d = self.draft
         try:
-            with self.app.db.session() as s:  # type: ignore[attr-defined]
+            with review_app(self).db.session() as s:
                 eid = esc_q.raise_escalation(
                     d.vendor_id,
                     level,
@@ -238,8 +240,8 @@ class EscalationsScreen(Screen):
     def __init__(self, vendor_id: int | None = None) -> None:
         super().__init__()
         self.vendor_id = vendor_id
-        self._suggestions: dict[str, object] = {}
-        self._raised: dict[int, object] = {}
+        self._suggestions: dict[str, VendorSuggestion] = {}
+        self._raised: dict[int, EscalationRow] = {}
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -277,20 +279,20 @@ class EscalationsScreen(Screen):
         from reviewtui.db import escalations as esc_q
         from reviewtui.db import vendors as vendor_q
 
-        app = self.app
-        settings = app.settings  # type: ignore[attr-defined]
-        vid = app.scoped_vendor_id(self.vendor_id)  # type: ignore[attr-defined]
+        app = review_app(self)
+        settings = app.settings
+        vid = app.scoped_vendor_id(self.vendor_id)
         marked: list[str] = []
         if settings.role == "facilitator":
             # Keep the dashboard's contract-review mark in step with the scorecards.
-            with app.db.session() as s:  # type: ignore[attr-defined]
+            with app.db.session() as s:
                 esc_q.sync_contract_review(session=s, settings=settings)
-        with app.db.read() as s:  # type: ignore[attr-defined]
+        with app.db.read() as s:
             sugg = esc_q.suggestions(session=s, vendor_id=vid, settings=settings)
             raised = esc_q.list_escalations(session=s, vendor_id=vid)
             marked = [
                 v.name
-                for v in vendor_q.list_vendors(session=s, only_vendor=app.vendor_scope)  # type: ignore[attr-defined]
+                for v in vendor_q.list_vendors(session=s, only_vendor=app.vendor_scope)
                 if v.contract_review and (vid is None or v.id == vid)
             ]
         app.call_from_thread(self._show, sugg, raised, marked)
@@ -349,16 +351,16 @@ class EscalationsScreen(Screen):
             self.notify("Nothing suggested to raise. N raises one of your own.")
             return
         x = self._suggestions[key]
-        sg = x.suggestion  # type: ignore[attr-defined]
-        self.app.raise_escalation(  # type: ignore[attr-defined]
-            x.vendor_id,  # type: ignore[attr-defined]
+        sg = x.suggestion
+        review_app(self).raise_escalation(
+            x.vendor_id,
             level=sg.level,
             reason=sg.reason,
             kpi_id=sg.kpi_id,
             action_id=sg.action_id,
             plan_id=sg.plan_id,
             supersedes=sg.escalation_id,
-            item=x.item,  # type: ignore[attr-defined]
+            item=x.item,
             on_done=lambda _e: self.load(),
         )
 
@@ -367,11 +369,11 @@ class EscalationsScreen(Screen):
         if vid is None:
             key = self._selected("#raised") or None
             row = self._raised.get(int(key)) if key else None
-            vid = row.vendor_id if row is not None else None  # type: ignore[attr-defined]
+            vid = row.vendor_id if row is not None else None
         if vid is None:
             self.notify("Open escalations from a vendor to raise a new one for it.")
             return
-        self.app.raise_escalation(vid, on_done=lambda _e: self.load())  # type: ignore[attr-defined]
+        review_app(self).raise_escalation(vid, on_done=lambda _e: self.load())
 
     @on(DataTable.RowSelected, "#raised")
     def action_log(self) -> None:
@@ -388,7 +390,7 @@ class EscalationsScreen(Screen):
     def _open_log(self, eid: int) -> None:
         from reviewtui.db import escalations as esc_q
 
-        with self.app.db.read() as s:  # type: ignore[attr-defined]
+        with review_app(self).db.read() as s:
             detail = esc_q.get_escalation(eid, session=s)
         self.app.call_from_thread(self._push_log, detail)
 
@@ -404,11 +406,11 @@ class EscalationsScreen(Screen):
         from reviewtui.db import escalations as esc_q
         from reviewtui.db.errors import UserError
 
-        if self.app.settings.role != "facilitator":  # type: ignore[attr-defined]
+        if review_app(self).settings.role != "facilitator":
             self.app.call_from_thread(self.notify, "This session is read-only.", severity="error")
             return
         try:
-            with self.app.db.session() as s:  # type: ignore[attr-defined]
+            with review_app(self).db.session() as s:
                 current = esc_q.get_escalation(eid, session=s).row.status
                 if status != current:
                     esc_q.set_status(eid, status, session=s, note=note)

@@ -9,7 +9,7 @@ vendor's whole history.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -20,9 +20,14 @@ from textual.screen import Screen
 from textual.suggester import SuggestFromList
 from textual.widgets import DataTable, Header, Input, Select, Static
 
+from reviewtui.appref import review_app
 from reviewtui.domain import enums
+from reviewtui.widgets.choice import chosen_int
 from reviewtui.widgets.footer import Footer
 from reviewtui.widgets.table import Table
+
+if TYPE_CHECKING:
+    from reviewtui.db.feedback import FeedbackRow
 
 RATINGS = [("no rating", 0)] + [(f"{n} of 5", n) for n in range(1, 6)]
 
@@ -59,7 +64,7 @@ class FeedbackScreen(Screen):
         self.history = meeting_id is None
         self.read_only = False
         self.editing: int | None = None  # the entry being edited, None for a new one
-        self._rows: dict[int, object] = {}
+        self._rows: dict[int, FeedbackRow] = {}
         self._people: list[str] = []
 
     def compose(self) -> ComposeResult:
@@ -106,12 +111,12 @@ class FeedbackScreen(Screen):
         from reviewtui.db.errors import UserError
 
         try:
-            with self.app.db.read() as s:  # type: ignore[attr-defined]
+            with review_app(self).db.read() as s:
                 vendor = vendor_q.get_detail(self.vendor_id, session=s).name
                 meeting = (
                     meeting_q.get_meeting(self.meeting_id, session=s) if self.meeting_id else None
                 )
-                if self.history:
+                if self.history or self.meeting_id is None:
                     rows = feedback_q.history(self.vendor_id, session=s)
                 else:
                     rows = feedback_q.for_meeting(self.meeting_id, session=s)
@@ -137,7 +142,7 @@ class FeedbackScreen(Screen):
         listing = "the vendor's history" if self.history else "this meeting's"
         switch = " (h: history)" if self.meeting_id is not None else ""
         self.query_one("#fb-title", Static).update(f"Feedback, {where} · listing {listing}{switch}")
-        role_ok = self.app.settings.role == "facilitator"  # type: ignore[attr-defined]
+        role_ok = review_app(self).settings.role == "facilitator"
         self.read_only = (meeting is not None and meeting.read_only) or not role_ok
         banner = self.query_one("#fb-banner", Static)
         banner.display = self.read_only
@@ -185,12 +190,11 @@ class FeedbackScreen(Screen):
         if not text:
             self.notify("Type what was said first.", severity="warning")
             return
-        rating = self.query_one("#fb-rating", Select).value
         self._save(
             self.editing,
             str(self.query_one("#fb-direction", Select).value),
             str(self.query_one("#fb-category", Select).value),
-            int(rating) or None,  # type: ignore[arg-type]
+            chosen_int(self.query_one("#fb-rating", Select)) or None,
             text,
             self.query_one("#fb-by", Input).value.strip(),
         )
@@ -209,7 +213,7 @@ class FeedbackScreen(Screen):
         from reviewtui.db.errors import UserError
 
         try:
-            with self.app.db.session() as s:  # type: ignore[attr-defined]
+            with review_app(self).db.session() as s:
                 if feedback_id is None:
                     feedback_q.add(
                         self.vendor_id,
@@ -243,7 +247,7 @@ class FeedbackScreen(Screen):
         self.notify("Feedback changed." if feedback_id is not None else "Feedback saved.")
         self.load()
 
-    def _selected(self):
+    def _selected(self) -> FeedbackRow | None:
         t = self.query_one("#fb-table", Table)
         fid = t.cursor_id()
         return self._rows.get(fid) if fid is not None else None
@@ -257,13 +261,13 @@ class FeedbackScreen(Screen):
         if self.read_only:
             self.notify("This feedback cannot be changed here.", severity="warning")
             return
-        self.editing = row.id  # type: ignore[attr-defined]
-        self.query_one("#fb-direction", Select).value = row.direction  # type: ignore[attr-defined]
-        self.query_one("#fb-category", Select).value = row.category  # type: ignore[attr-defined]
-        self.query_one("#fb-rating", Select).value = row.rating or 0  # type: ignore[attr-defined]
-        self.query_one("#fb-by", Input).value = row.given_by  # type: ignore[attr-defined]
+        self.editing = row.id
+        self.query_one("#fb-direction", Select).value = row.direction
+        self.query_one("#fb-category", Select).value = row.category
+        self.query_one("#fb-rating", Select).value = row.rating or 0
+        self.query_one("#fb-by", Input).value = row.given_by
         text = self.query_one("#fb-text", Input)
-        text.value = row.text  # type: ignore[attr-defined]
+        text.value = row.text
         text.placeholder = "What was said (Enter saves the change, Escape leaves it)"
         text.focus()
         self.notify("Editing the entry: Enter saves the change, Escape leaves it as it was.")
@@ -280,9 +284,9 @@ class FeedbackScreen(Screen):
 
         def done(yes: bool | None) -> None:
             if yes:
-                self._remove(row.id)  # type: ignore[attr-defined]
+                self._remove(row.id)
 
-        self.app.push_screen(ConfirmModal(f"Remove this feedback? “{row.text}”"), done)  # type: ignore[attr-defined]
+        review_app(self).push_screen(ConfirmModal(f"Remove this feedback? “{row.text}”"), done)
 
     @work(thread=True, group="write", exit_on_error=False)
     def _remove(self, feedback_id: int) -> None:
@@ -290,7 +294,7 @@ class FeedbackScreen(Screen):
         from reviewtui.db.errors import UserError
 
         try:
-            with self.app.db.session() as s:  # type: ignore[attr-defined]
+            with review_app(self).db.session() as s:
                 feedback_q.remove(feedback_id, session=s)
         except UserError as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error", timeout=6)

@@ -7,6 +7,7 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from reviewtui.appref import review_app
 from reviewtui.screens.palette import palette_vendors
 
 GENERAL = [
@@ -30,7 +31,7 @@ class FollowUpCommands(Provider):
     """'Actions: all vendors', 'Escalations', 'Audits of Keystone ...'."""
 
     async def startup(self) -> None:
-        self._vendors: list[tuple[int, str]] = await palette_vendors(self.app)
+        self._vendors: list[tuple[int, str]] = await palette_vendors(review_app(self))
 
     def _entries(self):
         for text, method, kwargs, help_text in GENERAL:

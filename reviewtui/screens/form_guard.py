@@ -9,6 +9,7 @@ whether to discard the changes (n, Escape or Ctrl+G keeps the form open, with ev
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import cast
 
 from textual.screen import Screen
 from textual.widgets import Checkbox, Input, Select, TextArea
@@ -36,10 +37,15 @@ class GuardedForm:
 
     _form_start: dict[str, object] | None = None
 
+    @property
+    def form_screen(self) -> Screen:
+        """This form as the screen it is mixed into (for the type checker: a mixin has no base)."""
+        return cast(Screen, self)
+
     def remember_form(self, *ids: str) -> None:
         """Take the fields' present values as the form's unchanged state (only the fields
         ``ids`` when given: those filled in after the form opened)."""
-        now = form_values(self)  # type: ignore[arg-type]
+        now = form_values(self.form_screen)
         if ids and self._form_start is not None:
             self._form_start.update({i: now[i] for i in ids if i in now})
         else:
@@ -51,7 +57,7 @@ class GuardedForm:
         start = self._form_start
         if start is None:
             return False
-        for wid, value in form_values(self).items():  # type: ignore[arg-type]
+        for wid, value in form_values(self.form_screen).items():
             if wid in start:
                 if start[wid] != value:
                     return True
@@ -59,7 +65,7 @@ class GuardedForm:
                 return True
         return False
 
-    def leave_form(self, leave: Callable[[], None]) -> None:
+    def leave_form(self, leave: Callable[[], object]) -> None:
         """Run ``leave`` now when nothing changed, else only once the user says to discard."""
         if not self.form_changed():
             leave()
@@ -70,4 +76,4 @@ class GuardedForm:
             if yes:
                 leave()
 
-        self.app.push_screen(ConfirmModal(DISCARD_QUESTION), answered)  # type: ignore[attr-defined]
+        self.form_screen.app.push_screen(ConfirmModal(DISCARD_QUESTION), answered)

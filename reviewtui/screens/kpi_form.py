@@ -15,6 +15,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, Static
 
+from reviewtui.appref import review_app
 from reviewtui.domain import enums
 from reviewtui.screens.form_guard import GuardedForm
 
@@ -84,14 +85,14 @@ class KpiFormScreen(_Form):
         self.query_one("#name", Input).focus()
         self.remember_form()
         if self.kpi_id is not None:
-            self._load()
+            self._load(self.kpi_id)
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
-    def _load(self) -> None:
+    def _load(self, kpi_id: int) -> None:
         from reviewtui.db import kpis
 
-        with self.app.db.read() as s:  # type: ignore[attr-defined]
-            k = kpis.get(self.kpi_id, session=s)  # type: ignore[arg-type]
+        with review_app(self).db.read() as s:
+            k = kpis.get(kpi_id, session=s)
         self.app.call_from_thread(self._fill, k)
 
     def _fill(self, k) -> None:
@@ -126,7 +127,7 @@ class KpiFormScreen(_Form):
         from reviewtui.db.errors import UserError
 
         try:
-            with self.app.db.session() as s:  # type: ignore[attr-defined]
+            with review_app(self).db.session() as s:
                 k = kpis.save(self.vendor_id, session=s, kpi_id=self.kpi_id, **values)
                 name = k.name
         except UserError as exc:
@@ -170,7 +171,7 @@ class ValueFormScreen(_Form):
         from reviewtui.db import kpis
         from reviewtui.domain import clock, periods
 
-        with self.app.db.read() as s:  # type: ignore[attr-defined]
+        with review_app(self).db.read() as s:
             k = kpis.get(self.kpi_id, session=s)
         # The period just ended is the one usually being reported.
         current = periods.period_of(clock.today(), k.frequency)
@@ -199,7 +200,7 @@ class ValueFormScreen(_Form):
         from reviewtui.domain import kpi_fields
 
         try:
-            with self.app.db.session() as s:  # type: ignore[attr-defined]
+            with review_app(self).db.session() as s:
                 k = kpis.get(self.kpi_id, session=s)
                 key = kpi_fields.period(period, k.frequency) if period.strip() else period
                 outcome = kpis.record(
@@ -243,7 +244,7 @@ class ConfirmDeleteKpi(ModalScreen[str | None]):
     def _load(self) -> None:
         from reviewtui.db import kpis
 
-        with self.app.db.read() as s:  # type: ignore[attr-defined]
+        with review_app(self).db.read() as s:
             k = kpis.get(self.kpi_id, session=s)
         self.app.call_from_thread(
             self.query_one("#confirm-text", Static).update,
@@ -259,7 +260,7 @@ class ConfirmDeleteKpi(ModalScreen[str | None]):
         from reviewtui.db.errors import UserError
 
         try:
-            with self.app.db.session() as s:  # type: ignore[attr-defined]
+            with review_app(self).db.session() as s:
                 name = kpis.delete(self.kpi_id, session=s)
         except UserError as exc:
             self.app.call_from_thread(self.query_one(".error", Static).update, str(exc))

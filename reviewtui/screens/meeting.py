@@ -31,6 +31,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Header, OptionList, Static
 
+from reviewtui.appref import review_app
 from reviewtui.domain import clock, enums, timer
 from reviewtui.screens.meeting_commands import MeetingCommands
 from reviewtui.screens.meeting_modals import (
@@ -170,7 +171,7 @@ class MeetingScreen(Screen):
     @property
     def can_edit(self) -> bool:
         return (
-            self.app.settings.role == "facilitator"  # type: ignore[attr-defined]
+            review_app(self).settings.role == "facilitator"
             and self.view is not None
             and not self.view.read_only
         )
@@ -216,8 +217,8 @@ class MeetingScreen(Screen):
         from reviewtui.db.watch import ChangeWatch
 
         try:
-            db = self.app.db  # type: ignore[attr-defined]
-            if initial and self.app.settings.role == "facilitator":  # type: ignore[attr-defined]
+            db = review_app(self).db
+            if initial and review_app(self).settings.role == "facilitator":
                 # A meeting not yet started: its carried-over items as they stand today.
                 with db.session() as s:
                     meeting_q.refresh_agenda(self.meeting_id, session=s)
@@ -254,7 +255,7 @@ class MeetingScreen(Screen):
         if view.read_only:
             banner.update("READ-ONLY: the minutes of this meeting are signed off.")
             banner.display = True
-        elif self.app.settings.role != "facilitator":  # type: ignore[attr-defined]
+        elif review_app(self).settings.role != "facilitator":
             banner.update("READ-ONLY: you are following this meeting; your session cannot edit.")
             banner.display = True
         else:
@@ -394,7 +395,7 @@ class MeetingScreen(Screen):
 
         try:
             if self.change_watch is not None and self.change_watch.changed():
-                with self.app.db.read() as s:  # type: ignore[attr-defined]
+                with review_app(self).db.read() as s:
                     view = meeting_q.get_meeting(self.meeting_id, session=s)
                 self.app.call_from_thread(self._apply, view)
         except Exception:  # the watch calls again at the next change; a reload is cheap
@@ -405,16 +406,18 @@ class MeetingScreen(Screen):
 
     # -- writes -------------------------------------------------------------------------------
 
-    def _guard(self) -> bool:
-        if self.view is None:
-            return False
-        if self.view.read_only:
+    def _guard(self) -> MeetingView | None:
+        """The meeting when this session may change it now, else None (and the user is told)."""
+        view = self.view
+        if view is None:
+            return None
+        if view.read_only:
             self.notify("This meeting is signed off: it cannot be changed.", severity="warning")
-            return False
-        if self.app.settings.role != "facilitator":  # type: ignore[attr-defined]
+            return None
+        if review_app(self).settings.role != "facilitator":
             self.notify("This session is read-only.", severity="warning")
-            return False
-        return True
+            return None
+        return view
 
     def _write(self, fn, *args, message=None, then=None, **kwargs) -> None:
         """Run one db/meetings function as a unit of work, then reload the meeting.
@@ -430,7 +433,7 @@ class MeetingScreen(Screen):
 
         with self._write_lock:
             try:
-                db = self.app.db  # type: ignore[attr-defined]
+                db = review_app(self).db
                 with db.session() as s:
                     result = fn(*args, session=s, **kwargs)
                 with db.read() as s:
@@ -451,10 +454,11 @@ class MeetingScreen(Screen):
     def action_start(self) -> None:
         from reviewtui.db import meetings as meeting_q
 
-        if not self._guard():
+        view = self._guard()
+        if view is None:
             return
-        if self.view.status != "planned":
-            self.notify(f"The meeting is {enums.label(self.view.status)}.")
+        if view.status != "planned":
+            self.notify(f"The meeting is {enums.label(view.status)}.")
             return
 
         def done(people) -> None:
@@ -467,15 +471,16 @@ class MeetingScreen(Screen):
                     then=self.editor.focus,  # next: notes on the first item
                 )
 
-        self.app.push_screen(AttendanceModal(self._attendees()), done)
+        self.app.push_screen(AttendanceModal(self._attendees(view)), done)
 
     def action_attendance(self) -> None:
         from reviewtui.db import meetings as meeting_q
 
-        if not self._guard():
+        view = self._guard()
+        if view is None:
             return
 
-        before = tuple(_entry(p) for p in self._attendees()) if self.view.attendance else ()
+        before = tuple(_entry(p) for p in self._attendees(view)) if view.attendance else ()
 
         def done(people) -> None:
             if people is not None:
@@ -490,7 +495,7 @@ class MeetingScreen(Screen):
                     message="Attendance saved (u undoes).",
                 )
 
-        self.app.push_screen(AttendanceModal(self._attendees(), "save"), done)
+        self.app.push_screen(AttendanceModal(self._attendees(view), "save"), done)
 
     def action_undo(self) -> None:
         """Put back what the last change of attendance made in this session replaced."""
@@ -509,8 +514,7 @@ class MeetingScreen(Screen):
             message="Attendance put back as it was.",
         )
 
-    def _attendees(self) -> list[Attendee]:
-        view = self.view
+    def _attendees(self, view: MeetingView) -> list[Attendee]:
         if view.attendance:
             return [
                 Attendee(a.name, a.side, a.status, a.contact_id, a.organisation, a.role)
@@ -523,9 +527,10 @@ class MeetingScreen(Screen):
     def action_end(self) -> None:
         from reviewtui.db import meetings as meeting_q
 
-        if not self._guard():
+        view = self._guard()
+        if view is None:
             return
-        if self.view.status != "in_progress":
+        if view.status != "in_progress":
             self.notify("Only a meeting in progress can be ended.")
             return
 
@@ -607,8 +612,8 @@ class MeetingScreen(Screen):
     def _outcome(self, kind: str) -> None:
         from reviewtui.db import outcomes as outcome_q
 
-        item = self._item()
-        if item is None:
+        item, view = self._item(), self.view
+        if item is None or view is None:
             return
         if kind in ("information", "decision"):
 
@@ -620,7 +625,7 @@ class MeetingScreen(Screen):
                 PromptModal(f"{enums.label(kind).capitalize()} on: {item.title}"), text_done
             )
         elif kind == "action":
-            owners = owner_choices(self.view.people, self.view.attendance)
+            owners = owner_choices(view.people, view.attendance)
 
             def action_done(a) -> None:
                 if a is not None:
@@ -642,7 +647,7 @@ class MeetingScreen(Screen):
                         outcome_q.park_item,
                         item.id,
                         reason=reason,
-                        settings=self.app.settings,  # type: ignore[attr-defined]
+                        settings=review_app(self).settings,
                         message=lambda r: (
                             "Parked to the meeting of "
                             + r.scheduled_at.astimezone().strftime("%d %b %Y %H:%M")

@@ -12,26 +12,31 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from reviewtui.appref import review_app
+
 
 class MeetingCommands(Provider):
     """'Record an outcome', 'Raise an action plan', 'Open the minutes of this meeting', ..."""
 
     def _entries(self) -> Iterator[tuple[str, Callable[[], object], str]]:
+        from reviewtui.screens.meeting import MeetingScreen
+
         screen = self.screen
-        app = self.app
-        view = getattr(screen, "view", None)
-        if view is None:
+        app = review_app(self)
+        # Offered by the meeting screen's COMMANDS only: the screen is always a MeetingScreen.
+        if not isinstance(screen, MeetingScreen) or screen.view is None:
             return
-        item = view.item(screen.agenda.highlighted_id)  # type: ignore[attr-defined]
+        view = screen.view
+        item = view.item(screen.agenda.highlighted_id)
         # The item's title goes in the help line: it may be long, and the command stays short
         # enough that several fit on the palette at 80x24.
         on = "" if item is None else f" · on {item.position}. {item.title}"
         if item is not None:
-            yield "Record an outcome", screen.action_outcome, "^o" + on  # type: ignore[attr-defined]
+            yield "Record an outcome", screen.action_outcome, "^o" + on
             yield (
                 "Raise an action plan",
                 partial(
-                    app.new_plan,  # type: ignore[attr-defined]
+                    app.new_plan,
                     agenda_item_id=item.id,
                     meeting_id=view.id,
                 ),
@@ -39,17 +44,17 @@ class MeetingCommands(Provider):
             )
         yield (
             "Scorecard and actions as at this meeting",
-            screen.action_facts,  # type: ignore[attr-defined]
+            screen.action_facts,
             "^r: the vendor's KPIs at the meeting's period, the agenda's actions",
         )
         yield (
             "Open the minutes of this meeting",
-            partial(app.open_minutes, view.id),  # type: ignore[attr-defined]
+            partial(app.open_minutes, view.id),
             "Preview, sign-off and export",
         )
         yield (
             f"Schedule a meeting with {view.vendor}",
-            partial(app.schedule_meeting, view.vendor_id),  # type: ignore[attr-defined]
+            partial(app.schedule_meeting, view.vendor_id),
             "When, type and title; with the default agenda",
         )
         if item is not None:
@@ -59,7 +64,7 @@ class MeetingCommands(Provider):
                 ("action", "Raise an action", "a: owner and due date"),
                 ("parked", "Park to the next meeting", "p"),
             ):
-                yield text, partial(screen.action_quick, kind), key + on  # type: ignore[attr-defined]
+                yield text, partial(screen.action_quick, kind), key + on
         for text, action, key in (
             ("Next agenda item", "next_item", "^n"),
             ("Previous agenda item", "previous_item", "^b"),

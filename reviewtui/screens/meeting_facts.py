@@ -19,6 +19,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from reviewtui.appref import review_app
 from reviewtui.domain import enums
 
 if TYPE_CHECKING:
@@ -125,11 +126,11 @@ class MeetingFactsModal(ModalScreen[None]):
         from reviewtui.db.meeting_facts import meeting_facts
 
         try:
-            with self.app.db.read() as s:  # type: ignore[attr-defined]
+            with review_app(self).db.read() as s:
                 facts = meeting_facts(
                     self.meeting_id,
                     session=s,
-                    settings=self.app.settings,  # type: ignore[attr-defined]
+                    settings=review_app(self).settings,
                 )
         except UserError as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error")

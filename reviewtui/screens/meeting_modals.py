@@ -19,6 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Label, Select, Static
+from textual.widgets.select import NoSelection
 
 from reviewtui.domain import enums
 from reviewtui.widgets.table import Table
@@ -297,7 +298,7 @@ class ActionModal(ModalScreen[ActionInput | None]):
             yield Input(placeholder="What is to be done", id="action-title")
             yield Select(
                 self.owners,
-                value=self.owners[0][1] if self.owners else Select.BLANK,
+                value=self.owners[0][1] if self.owners else Select.NULL,
                 allow_blank=not self.owners,
                 prompt="Owner",
                 id="action-owner",
@@ -322,7 +323,7 @@ class ActionModal(ModalScreen[ActionInput | None]):
             err.update("An action needs a title.")
             self.query_one("#action-title", Input).focus()
             return
-        if owner is Select.BLANK or owner is None:
+        if isinstance(owner, NoSelection) or owner is None:
             err.update("Choose an owner (no contact or guest is here: take attendance with w).")
             return
         try:
@@ -331,7 +332,7 @@ class ActionModal(ModalScreen[ActionInput | None]):
             err.update(str(exc))
             self.query_one("#action-due", Input).focus()
             return
-        self.dismiss(ActionInput(title, owner, due))  # type: ignore[arg-type]
+        self.dismiss(ActionInput(title, owner, due))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -12,12 +12,17 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Header, Input, Label, Select, Static
 
+from reviewtui.appref import review_app
 from reviewtui.domain import clock, enums
 from reviewtui.domain.when import WHEN_EXAMPLES
 from reviewtui.screens.form_guard import GuardedForm
 from reviewtui.screens.meeting_modals import MODAL_CSS
+from reviewtui.widgets.choice import chosen_int
 from reviewtui.widgets.footer import Footer
 from reviewtui.widgets.table import Table
+
+if TYPE_CHECKING:
+    from reviewtui.db.meetings import MeetingRow
 
 STATUS_STYLE = {
     "in_progress": "bold green",
@@ -52,7 +57,7 @@ class MeetingsScreen(Screen):
     def __init__(self, vendor_id: int | None = None) -> None:
         super().__init__()
         self.vendor_id = vendor_id
-        self.rows: dict[int, object] = {}
+        self.rows: dict[int, MeetingRow] = {}
         self._select: int | None = None  # a meeting to put the cursor on after the next load
 
     def compose(self) -> ComposeResult:
@@ -81,13 +86,13 @@ class MeetingsScreen(Screen):
         from reviewtui.db import vendors as vendor_q
         from reviewtui.db.errors import UserError
 
-        app = self.app
+        app = review_app(self)
         try:
-            with app.db.read() as s:  # type: ignore[attr-defined]
+            with app.db.read() as s:
                 rows = meeting_q.list_meetings(
                     session=s,
                     vendor_id=self.vendor_id,
-                    only_vendor=app.vendor_scope,  # type: ignore[attr-defined]
+                    only_vendor=app.vendor_scope,
                 )
                 vendor = (
                     vendor_q.get_detail(self.vendor_id, session=s).name if self.vendor_id else None
@@ -146,7 +151,7 @@ class MeetingsScreen(Screen):
             # Back from it, the cursor is on it again, wherever its new status sorts it
             # (ended meetings move down): M then opens this meeting's minutes.
             self._select = mid
-            self.app.open_meeting(mid)  # type: ignore[attr-defined]
+            review_app(self).open_meeting(mid)
 
     @on(DataTable.RowSelected, "#meetings")
     def _selected(self) -> None:
@@ -163,19 +168,19 @@ class MeetingsScreen(Screen):
         mid = self._selected_id()
         if mid is not None:
             self._select = mid
-            self.app.open_minutes(mid)  # type: ignore[attr-defined]
+            review_app(self).open_minutes(mid)
 
     def action_feedback(self) -> None:
         from reviewtui.screens.feedback import FeedbackScreen
 
         mid = self._selected_id()
         row = self.rows.get(mid) if mid is not None else None
-        vendor_id = row.vendor_id if row is not None else self.vendor_id  # type: ignore[attr-defined]
+        vendor_id = row.vendor_id if row is not None else self.vendor_id
         if vendor_id is not None:
             self.app.push_screen(FeedbackScreen(vendor_id, meeting_id=mid))
 
     def action_new(self) -> None:
-        if self.app.settings.role != "facilitator":  # type: ignore[attr-defined]
+        if review_app(self).settings.role != "facilitator":
             self.notify(
                 "This session is read-only: meetings cannot be scheduled.", severity="error"
             )
@@ -189,8 +194,8 @@ class MeetingsScreen(Screen):
     def _vendors_for_new(self, vendor_id: int | None) -> None:
         from reviewtui.db import vendors as vendor_q
 
-        with self.app.db.read() as s:  # type: ignore[attr-defined]
-            names = vendor_q.names(session=s, only_vendor=self.app.vendor_scope)  # type: ignore[attr-defined]
+        with review_app(self).db.read() as s:
+            names = vendor_q.names(session=s, only_vendor=review_app(self).vendor_scope)
         self.app.call_from_thread(self._ask_new, names, vendor_id)
 
     def _ask_new(self, names: list[tuple[int, str]], vendor_id: int | None) -> None:
@@ -208,17 +213,17 @@ class MeetingsScreen(Screen):
 
     # --- reschedule and cancel (those invited are told by mail) ------------------------------
 
-    def _planned_row(self, doing: str):
-        if self.app.settings.role != "facilitator":  # type: ignore[attr-defined]
+    def _planned_row(self, doing: str) -> MeetingRow | None:
+        if review_app(self).settings.role != "facilitator":
             self.notify(f"This session is read-only: meetings cannot be {doing}.", severity="error")
             return None
         mid = self._selected_id()
         row = self.rows.get(mid) if mid is not None else None
         if row is None:
             return None
-        if row.status != "planned":  # type: ignore[attr-defined]
+        if row.status != "planned":
             self.notify(
-                f"Only a planned meeting can be {doing}; this one is {enums.label(row.status)}.",  # type: ignore[attr-defined]
+                f"Only a planned meeting can be {doing}; this one is {enums.label(row.status)}.",
                 severity="warning",
             )
             return None
@@ -231,7 +236,7 @@ class MeetingsScreen(Screen):
 
         def done(text: str | None) -> None:
             if text is not None:
-                self._change(row.id, "update", text)  # type: ignore[attr-defined]
+                self._change(row.id, "update", text)
 
         self.app.push_screen(
             PromptModal(f"Move meeting {row.id} to", f"When: {WHEN_EXAMPLES}", when=True), done
@@ -244,7 +249,7 @@ class MeetingsScreen(Screen):
 
         def done(text: str | None) -> None:
             if text is not None:
-                self._change(row.id, "cancel", text)  # type: ignore[attr-defined]
+                self._change(row.id, "cancel", text)
 
         self.app.push_screen(
             PromptModal(f"Cancel meeting {row.id}? Reason (optional)", "Reason", when=False),
@@ -259,9 +264,9 @@ class MeetingsScreen(Screen):
         from reviewtui.domain.when import parse_when
         from reviewtui.mail import invites
 
-        app = self.app
+        app = review_app(self)
         try:
-            with app.db.session() as s:  # type: ignore[attr-defined]
+            with app.db.session() as s:
                 if kind == "update":
                     state = mail_q.reschedule(meeting_id, parse_when(text, now=clock.now()),
                                               session=s)  # fmt: skip
@@ -274,7 +279,7 @@ class MeetingsScreen(Screen):
         app.call_from_thread(self.notify, f"Meeting {meeting_id} {done}.", markup=False)
         app.call_from_thread(self.load)
         try:
-            out = invites.announce(app.db, app.settings, state, kind)  # type: ignore[attr-defined]
+            out = invites.announce(app.db, app.settings, state, kind)
         except UserError as exc:
             app.call_from_thread(
                 self.notify,
@@ -386,7 +391,7 @@ class NewMeetingModal(GuardedForm, ModalScreen[int | None]):
             self.query_one("#new-when", Input).focus()
             return
         self._create(
-            int(self.query_one("#new-vendor", Select).value),  # type: ignore[arg-type]
+            chosen_int(self.query_one("#new-vendor", Select)),
             when,
             str(self.query_one("#new-type", Select).value),
             self.query_one("#new-title", Input).value,
@@ -398,9 +403,9 @@ class NewMeetingModal(GuardedForm, ModalScreen[int | None]):
         from reviewtui.db import meetings as meeting_q
         from reviewtui.db.errors import UserError
 
-        app = self.app
+        app = review_app(self)
         try:
-            with app.db.session() as s:  # type: ignore[attr-defined]
+            with app.db.session() as s:
                 mid = meeting_q.create_meeting(
                     vendor_id,
                     when,
@@ -408,7 +413,7 @@ class NewMeetingModal(GuardedForm, ModalScreen[int | None]):
                     meeting_type=meeting_type,
                     title=title,
                     location=place,
-                    settings=app.settings,  # type: ignore[attr-defined]
+                    settings=app.settings,
                 )
         except UserError as exc:
             app.call_from_thread(self.query_one("#new-error", Static).update, str(exc))

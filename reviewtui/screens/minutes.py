@@ -16,6 +16,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Header, Input, Label, Markdown, Select, Static
 
+from reviewtui.appref import review_app
 from reviewtui.domain import enums
 from reviewtui.screens.meeting_modals import PromptModal
 from reviewtui.widgets.footer import Footer
@@ -157,16 +158,16 @@ class MinutesScreen(Screen):
         from reviewtui.db.errors import UserError
         from reviewtui.exports import markdown
 
-        app = self.app
+        app = review_app(self)
         try:
-            with app.db.read() as s:  # type: ignore[attr-defined]
+            with app.db.read() as s:
                 mid = self.meeting_id
                 if mid is None and self.vendor_id is not None:
                     mid = minutes_q.default_meeting(self.vendor_id, session=s)
                 if mid is None:
                     app.call_from_thread(self._empty)
                     return
-                view = minutes_q.get(mid, session=s, settings=app.settings)  # type: ignore[attr-defined]
+                view = minutes_q.get(mid, session=s, settings=app.settings)
                 refs = minutes_q.vendor_meetings(view.document["vendor"]["id"], session=s)
                 sent = sent_line(mail_q.sendings(mid, session=s, kinds=("minutes",)))
         except UserError as exc:
@@ -234,7 +235,7 @@ class MinutesScreen(Screen):
         return True
 
     def _facilitator(self, what: str) -> bool:
-        role = self.app.settings.role  # type: ignore[attr-defined]
+        role = review_app(self).settings.role
         if role != "facilitator":
             self.notify(f"This session is {role}: only a facilitator can {what}.", severity="error")
             return False
@@ -284,9 +285,9 @@ class MinutesScreen(Screen):
         from reviewtui.db.errors import UserError
         from reviewtui.db.signoff import record_signoff
 
-        app = self.app
+        app = review_app(self)
         try:
-            with app.db.session() as s:  # type: ignore[attr-defined]
+            with app.db.session() as s:
                 result = record_signoff(
                     meeting_id,
                     session=s,
@@ -295,7 +296,7 @@ class MinutesScreen(Screen):
                     role=who.role,
                     side=who.side,
                     method=who.method,
-                    settings=app.settings,  # type: ignore[attr-defined]
+                    settings=app.settings,
                 )
         except UserError as exc:
             app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
@@ -336,9 +337,9 @@ class MinutesScreen(Screen):
         from reviewtui.db.errors import UserError
         from reviewtui.db.signoff import amend
 
-        app = self.app
+        app = review_app(self)
         try:
-            with app.db.session() as s:  # type: ignore[attr-defined]
+            with app.db.session() as s:
                 rev = amend(meeting_id, session=s, reason=reason)
         except UserError as exc:
             app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
@@ -357,8 +358,8 @@ class MinutesScreen(Screen):
         from reviewtui.db.errors import UserError
         from reviewtui.exports import files
 
-        app = self.app
-        db, settings = app.db, app.settings  # type: ignore[attr-defined]
+        app = review_app(self)
+        db, settings = app.db, app.settings
         try:
             with db.read() as s:
                 view = minutes_q.get(meeting_id, session=s, settings=settings)
@@ -383,9 +384,9 @@ class MinutesScreen(Screen):
         from reviewtui.db.errors import UserError
         from reviewtui.mail import minutes as mm
 
-        app = self.app
+        app = review_app(self)
         try:
-            plan = mm.plan(app.db, app.settings, meeting_id, draft=draft)  # type: ignore[attr-defined]
+            plan = mm.plan(app.db, app.settings, meeting_id, draft=draft)
         except UserError as exc:
             app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
             return
@@ -417,8 +418,8 @@ class MinutesScreen(Screen):
     def _verify(self, meeting_id: int) -> None:
         from reviewtui.db.signoff import check_meeting
 
-        app = self.app
-        with app.db.read() as s:  # type: ignore[attr-defined]
+        app = review_app(self)
+        with app.db.read() as s:
             check = check_meeting(meeting_id, session=s)
         if check.ok:
             msg, sev = f"Verified: revision {check.revision}, SHA-256 {check.sha256}", "information"

@@ -9,16 +9,22 @@ Forms load what they show in a worker first, then open; errors a user can cause 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
-from textual.app import App
+if TYPE_CHECKING:
+    from reviewtui.app import ReviewApp
 
 
 class FollowUpNavigation:
     """Mixin for :class:`reviewtui.app.ReviewApp`."""
 
+    @property
+    def as_review_app(self) -> ReviewApp:
+        """This mixin as the app it is mixed into (a mixin has no base to type ``self`` by)."""
+        return cast("ReviewApp", self)
+
     def _load_then(self, load: Callable[[], Any], then: Callable[[Any], None]) -> None:
-        app: App = self  # type: ignore[assignment]
+        app = self.as_review_app
 
         def work() -> None:
             from reviewtui.db.errors import UserError
@@ -33,7 +39,7 @@ class FollowUpNavigation:
         app.run_worker(work, thread=True, group="db-nav", exit_on_error=False)
 
     def _facilitator(self) -> bool:
-        app: Any = self
+        app = self.as_review_app
         if app.settings.role != "facilitator":
             app.notify("This session is read-only: plans cannot be changed.", severity="error")
             return False
@@ -49,25 +55,25 @@ class FollowUpNavigation:
         """The Actions screen (all vendors, or one; changes recorded in ``meeting_id``)."""
         from reviewtui.screens.actions import ActionsScreen
 
-        app: Any = self
+        app = self.as_review_app
         app.push_screen(ActionsScreen(vendor_id, meeting_id=meeting_id, overdue_only=overdue_only))
 
     def open_plans(self, vendor_id: int | None = None) -> None:
         from reviewtui.screens.plans import PlansScreen
 
-        app: Any = self
+        app = self.as_review_app
         app.push_screen(PlansScreen(vendor_id))
 
     def open_escalations(self, vendor_id: int | None = None) -> None:
         from reviewtui.screens.escalations import EscalationsScreen
 
-        app: Any = self
+        app = self.as_review_app
         app.push_screen(EscalationsScreen(vendor_id))
 
     def open_audits(self, vendor_id: int | None = None) -> None:
         from reviewtui.screens.audits import AuditsScreen
 
-        app: Any = self
+        app = self.as_review_app
         app.push_screen(AuditsScreen(vendor_id))
 
     # Bindings name these (``app.open_actions``): Textual looks for ``action_<name>``.
@@ -98,7 +104,7 @@ class FollowUpNavigation:
 
         if not self._facilitator():
             return
-        app: Any = self
+        app = self.as_review_app
 
         def load():
             with app.db.read() as s:
@@ -161,7 +167,7 @@ class FollowUpNavigation:
 
         if not self._facilitator():
             return
-        app: Any = self
+        app = self.as_review_app
 
         def load():
             from reviewtui.db import plans as plan_q
@@ -212,7 +218,7 @@ class FollowUpNavigation:
 
         if not self._facilitator():
             return
-        app: Any = self
+        app = self.as_review_app
 
         def load():
             from reviewtui.db import escalations as esc_q

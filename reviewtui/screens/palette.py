@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from functools import partial
+from typing import TYPE_CHECKING
 
-from textual.app import App
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from reviewtui.appref import review_app
 
-async def palette_vendors(app: App) -> list[tuple[int, str]]:
+if TYPE_CHECKING:
+    from reviewtui.app import ReviewApp
+
+
+async def palette_vendors(app: ReviewApp) -> list[tuple[int, str]]:
     """(id, name) of the vendors a palette lists, by name.
 
     Textual (8.2) keeps the palette hidden until every provider's ``startup`` has returned.
@@ -24,19 +29,19 @@ async def palette_vendors(app: App) -> list[tuple[int, str]]:
     return await worker.wait()
 
 
-def load_vendor_names(app: App) -> list[tuple[int, str]]:
+def load_vendor_names(app: ReviewApp) -> list[tuple[int, str]]:
     """(id, name) of every vendor the session may see, from the database (a worker thread)."""
     from reviewtui.db import vendors as vendor_q
 
-    with app.db.read() as s:  # type: ignore[attr-defined]
-        return vendor_q.names(session=s, only_vendor=app.vendor_scope)  # type: ignore[attr-defined]
+    with app.db.read() as s:
+        return vendor_q.names(session=s, only_vendor=app.vendor_scope)
 
 
 class VendorCommands(Provider):
     """Vendors by name: 'Open vendor Keystone ...'."""
 
     async def startup(self) -> None:
-        self._vendors: list[tuple[int, str]] = await palette_vendors(self.app)
+        self._vendors: list[tuple[int, str]] = await palette_vendors(review_app(self))
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
@@ -47,7 +52,7 @@ class VendorCommands(Provider):
                 yield Hit(
                     score,
                     matcher.highlight(text),
-                    partial(self.app.open_vendor, vid),  # type: ignore[attr-defined]
+                    partial(review_app(self).open_vendor, vid),
                     help="Scorecard, contacts and contract",
                 )
 
@@ -55,6 +60,6 @@ class VendorCommands(Provider):
         for vid, name in self._vendors:
             yield DiscoveryHit(
                 f"Open vendor {name}",
-                partial(self.app.open_vendor, vid),  # type: ignore[attr-defined]
+                partial(review_app(self).open_vendor, vid),
                 help="Scorecard, contacts and contract",
             )

@@ -17,7 +17,9 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Input, Label, Select, Static
+from textual.widgets.select import NoSelection
 
+from reviewtui.appref import review_app
 from reviewtui.domain import actions as action_rules
 from reviewtui.domain import clock, enums
 from reviewtui.domain import plans as plan_rules
@@ -388,7 +390,7 @@ class PlanFormScreen(GuardedForm, ModalScreen[int | None]):
         kpi_id = None
         if self.query("#plan-kpi"):
             k = self.query_one("#plan-kpi", Select).value
-            kpi_id = None if k in (NO_KPI, Select.NULL) else int(k)  # type: ignore[arg-type]
+            kpi_id = None if isinstance(k, NoSelection) or k == NO_KPI else int(k)
         self._error("Saving…")
         self._save(
             title=self._value("#plan-title"),
@@ -411,7 +413,7 @@ class PlanFormScreen(GuardedForm, ModalScreen[int | None]):
 
         d, draft = self.detail, self.data.draft
         try:
-            with self.app.db.session() as s:  # type: ignore[attr-defined]
+            with review_app(self).db.session() as s:
                 if d is None:
                     assert draft is not None
                     pid = plan_q.create_plan(
@@ -576,16 +578,16 @@ class VerificationScreen(GuardedForm, ModalScreen["VerificationResult | None"]):
         from reviewtui.db import plans as plan_q
         from reviewtui.db.errors import UserError
 
-        app = self.app
+        app = review_app(self)
         try:
-            with app.db.session() as s:  # type: ignore[attr-defined]
+            with app.db.session() as s:
                 res = plan_q.record_verification(
                     self.detail.id,
                     outcome,
                     session=s,
                     note=note,
                     check_date=on_day,
-                    verification_days=app.settings.verification_days,  # type: ignore[attr-defined]
+                    verification_days=app.settings.verification_days,
                 )
         except UserError as exc:
             app.call_from_thread(self._error, str(exc))

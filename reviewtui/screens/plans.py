@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -12,9 +12,13 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Select, Static
 
+from reviewtui.appref import review_app
 from reviewtui.domain import clock
 from reviewtui.widgets.footer import Footer
 from reviewtui.widgets.table import Table
+
+if TYPE_CHECKING:
+    from reviewtui.db.plans import PlanRow
 
 ALL = -1
 STATUS_CHOICES = [
@@ -54,7 +58,7 @@ class PlansScreen(Screen):
     def __init__(self, vendor_id: int | None = None) -> None:
         super().__init__()
         self.vendor_id = vendor_id
-        self._rows: dict[int, object] = {}
+        self._rows: dict[int, PlanRow] = {}
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -101,20 +105,20 @@ class PlansScreen(Screen):
         from reviewtui.db import plans as plan_q
         from reviewtui.db import vendors as vendor_q
 
-        app = self.app
+        app = review_app(self)
         statuses = {
             "active": ("open", "reopened", "verifying"),
             "all": None,
         }.get(status, (status,))
-        with app.db.read() as s:  # type: ignore[attr-defined]
-            names = vendor_q.names(session=s, only_vendor=app.vendor_scope)  # type: ignore[attr-defined]
-            vendor_id = app.scoped_vendor_id(vendor_id)  # type: ignore[attr-defined]
+        with app.db.read() as s:
+            names = vendor_q.names(session=s, only_vendor=app.vendor_scope)
+            vendor_id = app.scoped_vendor_id(vendor_id)
             rows = plan_q.list_plans(session=s, vendor_id=vendor_id, statuses=statuses)
         app.call_from_thread(self._show, names, rows)
 
     def _show(self, names, rows) -> None:
         select = self.query_one("#plans-vendor", Select)
-        scoped = self.app.vendor_scope is not None  # type: ignore[attr-defined]
+        scoped = review_app(self).vendor_scope is not None
         with self.prevent(Select.Changed):
             opts = [(n, i) for i, n in names]
             select.set_options(opts if scoped else [("All vendors", ALL), *opts])
@@ -170,25 +174,25 @@ class PlansScreen(Screen):
     def action_edit(self) -> None:
         pid = self.selected()
         if pid is not None:
-            self.app.open_plan(pid, on_saved=lambda _p: self.load())  # type: ignore[attr-defined]
+            review_app(self).open_plan(pid, on_saved=lambda _p: self.load())
 
     def action_verify(self) -> None:
         pid = self.selected()
         if pid is not None:
-            self.app.verify_plan(pid, on_done=lambda _r: self.load())  # type: ignore[attr-defined]
+            review_app(self).verify_plan(pid, on_done=lambda _r: self.load())
 
     def action_new(self) -> None:
         if self.vendor_id is None:
             self.notify("Choose the vendor in the filter first, then press N.")
             self.query_one("#plans-vendor").focus()
             return
-        self.app.new_plan(vendor_id=self.vendor_id, on_saved=lambda _p: self.load())  # type: ignore[attr-defined]
+        review_app(self).new_plan(vendor_id=self.vendor_id, on_saved=lambda _p: self.load())
 
     def action_actions(self) -> None:
         pid = self.selected()
         row = self._rows.get(pid) if pid is not None else None
         if row is not None:
-            self.app.open_actions(row.vendor_id)  # type: ignore[attr-defined]
+            review_app(self).open_actions(row.vendor_id)
 
     def action_refresh(self) -> None:
         self.load()

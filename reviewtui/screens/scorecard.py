@@ -16,6 +16,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
+from reviewtui.appref import review_app
 from reviewtui.domain import periods
 from reviewtui.widgets.footer import Footer
 from reviewtui.widgets.sparkline import spark
@@ -138,13 +139,13 @@ class ScorecardPanel(Vertical):
     def load(self) -> None:
         from reviewtui.db.scorecards import vendor_scorecard
 
-        app = self.app
-        with app.db.read() as s:  # type: ignore[attr-defined]
+        app = review_app(self)
+        with app.db.read() as s:
             card = vendor_scorecard(
                 self.vendor_id,
                 session=s,
                 period=self.period,
-                settings=app.settings,  # type: ignore[attr-defined]
+                settings=app.settings,
             )
         app.call_from_thread(self.show, card)
 
@@ -239,13 +240,13 @@ class ScorecardPanel(Vertical):
             self.app.push_screen(KpiHistoryScreen(int(event.row_key.value)))
 
     def _may_edit(self) -> bool:
-        if self.app.settings.role != "facilitator":  # type: ignore[attr-defined]
+        if review_app(self).settings.role != "facilitator":
             self.notify("This session is read-only.", severity="error")
             return False
         return True
 
     def action_raise_plan(self) -> None:
-        self.app.new_plan(vendor_id=self.vendor_id, kpi_id=self.selected_kpi())  # type: ignore[attr-defined]
+        review_app(self).new_plan(vendor_id=self.vendor_id, kpi_id=self.selected_kpi())
 
     def action_enter_value(self) -> None:
         kid = self.selected_kpi()
@@ -330,9 +331,9 @@ class KpiHistoryScreen(Screen):
     def load(self) -> None:
         from reviewtui.db.scorecards import kpi_history
 
-        app = self.app
-        with app.db.read() as s:  # type: ignore[attr-defined]
-            h = kpi_history(self.kpi_id, session=s, settings=app.settings)  # type: ignore[attr-defined]
+        app = review_app(self)
+        with app.db.read() as s:
+            h = kpi_history(self.kpi_id, session=s, settings=app.settings)
         app.call_from_thread(self._show, h)
 
     def _show(self, h) -> None:
@@ -380,7 +381,7 @@ class KpiHistoryScreen(Screen):
         # "auto" chart theme turned into black: black axes and labels on a black canvas. The
         # clear theme leaves canvas, axes and labels in the terminal's default colours,
         # readable on a dark and on a light background alike.
-        plot.theme = "clear" if self.app.sixteen_colours else "auto"  # type: ignore[attr-defined]
+        plot.theme = "clear" if review_app(self).sixteen_colours else "auto"
         plt = plot.plt
         plt.clear_data()
         plt.clear_figure()
@@ -433,10 +434,10 @@ class KpiHistoryScreen(Screen):
 
     def action_raise_plan(self) -> None:
         if self.history is not None:
-            self.app.new_plan(vendor_id=self.history.vendor_id, kpi_id=self.kpi_id)  # type: ignore[attr-defined]
+            review_app(self).new_plan(vendor_id=self.history.vendor_id, kpi_id=self.kpi_id)
 
     def action_enter_value(self) -> None:
-        if self.app.settings.role != "facilitator":  # type: ignore[attr-defined]
+        if review_app(self).settings.role != "facilitator":
             self.notify("This session is read-only.", severity="error")
             return
         from reviewtui.screens.kpi_form import ValueFormScreen

@@ -18,6 +18,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from reviewtui.appref import review_app
 from reviewtui.screens.meeting_modals import MODAL_CSS
 
 if TYPE_CHECKING:
@@ -95,8 +96,8 @@ class SendMinutesModal(ModalScreen[bool]):
         from reviewtui.mail import minutes as mm
         from reviewtui.screens.minutes import minutes_pdf
 
-        app = self.app
-        db, settings = app.db, app.settings  # type: ignore[attr-defined]
+        app = review_app(self)
+        db, settings = app.db, app.settings
 
         def render(plan: mm.MinutesPlan) -> bytes:
             # Signed-off minutes go out signed, exactly as the minutes screen exports them.

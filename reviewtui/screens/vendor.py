@@ -8,12 +8,13 @@ from typing import TYPE_CHECKING, ClassVar
 from rich.markup import escape
 from rich.text import Text
 from textual import work
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
+from reviewtui.appref import review_app
 from reviewtui.domain import enums
 from reviewtui.domain.escalation import needs_contract_review
 from reviewtui.domain.roi import roi
@@ -22,8 +23,9 @@ from reviewtui.widgets.footer import Footer
 from reviewtui.widgets.table import Table
 
 if TYPE_CHECKING:
-    from reviewtui.db.scorecards import VendorScorecard
+    from reviewtui.app import ReviewApp
     from reviewtui.db.vendors import VendorDetail
+    from reviewtui.domain.portfolio import VendorScorecard
 
 OPEN_QUIETLY_FOR = 0.25
 """Seconds ``open_vendor`` waits for the page's data before it opens the page without it."""
@@ -37,18 +39,18 @@ class VendorPage:
     card: VendorScorecard
 
 
-def read_page(app: App, vendor_id: int) -> VendorPage:
+def read_page(app: ReviewApp, vendor_id: int) -> VendorPage:
     """The vendor page's data in one read (call from a worker thread)."""
     from reviewtui.db import vendors as vendor_q
     from reviewtui.db.scorecards import vendor_scorecard
 
-    with app.db.read() as s:  # type: ignore[attr-defined]
+    with app.db.read() as s:
         detail = vendor_q.get_detail(vendor_id, session=s)
-        card = vendor_scorecard(vendor_id, session=s, settings=app.settings)  # type: ignore[attr-defined]
+        card = vendor_scorecard(vendor_id, session=s, settings=app.settings)
     return VendorPage(detail, card)
 
 
-def open_vendor(app: App, vendor_id: int) -> None:
+def open_vendor(app: ReviewApp, vendor_id: int) -> None:
     """Open a vendor's page with its data in it.
 
     The data is read first and the page opens once, complete: not a "Loading…" page laid out
@@ -144,7 +146,7 @@ class VendorScreen(Screen):
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def load(self) -> None:
         """The vendor and its scorecard, in one read and one update of the screen."""
-        self.app.call_from_thread(self.show_page, read_page(self.app, self.vendor_id))
+        self.app.call_from_thread(self.show_page, read_page(review_app(self), self.vendor_id))
 
     def show_page(self, page: VendorPage) -> None:
         """Show the vendor page's data."""
@@ -183,7 +185,7 @@ class VendorScreen(Screen):
             )
 
     def action_minutes(self) -> None:
-        self.app.open_minutes(vendor_id=self.vendor_id)  # type: ignore[attr-defined]
+        review_app(self).open_minutes(vendor_id=self.vendor_id)
 
     def on_screen_resume(self) -> None:
         # Back from a KPI's history, where a value may have been entered. Textual also sends

@@ -135,4 +135,5 @@ class AgendaList(OptionList):
     def highlighted_id(self) -> int | None:
         if self.highlighted is None or self.option_count == 0:
             return None
-        return int(self.get_option_at_index(self.highlighted).id)
+        option_id = self.get_option_at_index(self.highlighted).id
+        return int(option_id) if option_id is not None else None

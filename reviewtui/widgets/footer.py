@@ -71,5 +71,5 @@ class Footer(TextualFooter):
             if isinstance(widget, FooterKey) and not widget.has_class("-command-palette"):
                 widget.set_reactive(FooterKey.compact, self.compact)
                 widget.set_class(self.compact, "-compact", update=False)
-        rank = {action: n for n, action in enumerate(self.first_actions)}
+        rank: dict[str | None, int] = {a: n for n, a in enumerate(self.first_actions)}
         yield from sorted(widgets, key=lambda w: rank.get(getattr(w, "action", None), len(rank)))

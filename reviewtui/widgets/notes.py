@@ -22,8 +22,9 @@ from textual import work
 from textual.message import Message
 from textual.widgets import TextArea
 
+from reviewtui.appref import review_app
 from reviewtui.domain import clock
-from reviewtui.drafts import CONFLICT_SEPARATOR
+from reviewtui.drafts import CONFLICT_SEPARATOR, Drafts
 
 DEBOUNCE_S = 0.3  # save this long after the last keystroke...
 MAX_WAIT_S = 0.6  # ...or this long after the first unsaved one, whichever comes first
@@ -47,7 +48,7 @@ class NotesEditor(TextArea):
 
     def __init__(self, **kwargs) -> None:
         super().__init__("", soft_wrap=True, disabled=True, **kwargs)
-        self.drafts = None  # note_drafts.Drafts, given by the screen once the database is open
+        self.drafts: Drafts | None = None  # given by the screen once the database is open
         self.meeting_id: int | None = None
         self.item_id: int | None = None  # the item whose notes are shown
         self.editable = False
@@ -58,7 +59,7 @@ class NotesEditor(TextArea):
         self._save_blocked = False
         self._retry_at = 0.0
 
-    def attach(self, drafts, meeting_id: int) -> None:
+    def attach(self, drafts: Drafts, meeting_id: int) -> None:
         self.drafts = drafts
         self.meeting_id = meeting_id
 
@@ -176,22 +177,22 @@ class NotesEditor(TextArea):
             if d.item_id == self.item_id:
                 self._first_dirty = None
             self._saving = True
-            self._save(sending)
+            self._save(self.drafts, sending)
             return
 
     @work(thread=True, group="notes", exit_on_error=False)
-    def _save(self, d) -> None:
+    def _save(self, drafts: Drafts, d) -> None:
         # Not exclusive: a newer save must never cancel one that has not started.
         from reviewtui import uistate
         from reviewtui.db import meetings as meeting_q
         from reviewtui.db.errors import ReadOnly, UserError
 
         try:
-            with self.app.db.session() as s:  # type: ignore[attr-defined]
+            with review_app(self).db.session() as s:
                 version = meeting_q.save_notes(d.item_id, d.text, d.base_version, session=s)
         except meeting_q.NotesConflict as c:
             if c.theirs in d.sent:  # our own earlier save: base on it and go again
-                self.drafts.rebase(d.item_id, c.version)
+                drafts.rebase(d.item_id, c.version)
                 self.app.call_from_thread(self._save_finished, None)
             else:
                 self.app.call_from_thread(self._conflict, d.item_id, c)
@@ -205,9 +206,9 @@ class NotesEditor(TextArea):
         except Exception as exc:  # database away or locked: keep the draft, try again
             self.app.call_from_thread(self._save_failed, f"notes not saved yet ({exc})", False)
             return
-        self.drafts.stored(d.item_id, d.text, version)
+        drafts.stored(d.item_id, d.text, version)
         with contextlib.suppress(OSError):
-            uistate.remember(self.drafts.db_url, d.meeting_id, d.item_id, d.cursor)
+            uistate.remember(drafts.db_url, d.meeting_id, d.item_id, d.cursor)
         self.app.call_from_thread(self._save_finished, (d.item_id, d.text, version))
 
     def _save_finished(self, saved) -> None:
@@ -238,18 +239,19 @@ class NotesEditor(TextArea):
         SIGHUP, SIGTERM and exit. Merging is editing the note.
         """
         self._saving = False
-        draft = self.drafts.get(item_id)
-        if draft is None:
+        drafts = self.drafts
+        draft = drafts.get(item_id) if drafts is not None else None
+        if drafts is None or draft is None:
             return
-        who = self.drafts.user or "someone"
+        who = drafts.user or "someone"
         head = c.theirs + CONFLICT_SEPARATOR.format(who=who)
         if item_id == self.item_id:
             # Based on their version first, then the edit: the draft follows the text.
-            self.drafts.rebase(item_id, c.version)
+            drafts.rebase(item_id, c.version)
             self._shown_version = c.version
             self.insert(head, (0, 0))  # the cursor keeps its place in the typist's words
         else:
-            self.drafts.rebase(item_id, c.version, head + draft.text)
+            drafts.rebase(item_id, c.version, head + draft.text)
         self._first_dirty = 0.0
         by = c.by or "someone"
         self.post_message(self.Status(f"CONFLICT: {by}'s notes kept above yours: merge here"))

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TypeVar
 
 from rich.segment import Segment
 from rich.style import Style
-from rich.text import Text
+from rich.text import Text, TextType
 from textual._types import SegmentLines
 from textual.widgets import DataTable
+from textual.widgets.data_table import ColumnKey, RowKey
 
 _NULL = Style.null()
 _NEWLINE = Text("\n")
 
 
-def literal(cell: object) -> object:
+_Cell = TypeVar("_Cell")
+
+
+def literal(cell: _Cell) -> _Cell | Text:
     """A ``str`` cell as plain text: shown as typed, never read as Rich markup or emoji codes.
 
     DataTable reads a ``str`` cell as markup: a vendor called "Acme [admin]" was shown as
@@ -41,12 +46,25 @@ class Table(DataTable):
     rows, text to crop or wrap, tabs, justified text, other renderables) to DataTable.
     """
 
-    def add_row(self, *cells, height=1, key=None, label=None):  # type: ignore[no-untyped-def]
+    def add_row(
+        self,
+        *cells: object,
+        height: int | None = 1,
+        key: str | None = None,
+        label: TextType | None = None,
+    ) -> RowKey:
         return super().add_row(
             *(literal(c) for c in cells), height=height, key=key, label=literal(label)
         )
 
-    def update_cell(self, row_key, column_key, value, *, update_width=False) -> None:  # type: ignore[no-untyped-def]
+    def update_cell(
+        self,
+        row_key: RowKey | str,
+        column_key: ColumnKey | str,
+        value: object,
+        *,
+        update_width: bool = False,
+    ) -> None:
         super().update_cell(row_key, column_key, literal(value), update_width=update_width)
 
     def cursor_key(self) -> str | None:
@@ -60,8 +78,8 @@ class Table(DataTable):
         key = self.cursor_key()
         return int(key) if key else None
 
-    def _update_dimensions(self, new_rows: Iterable[object]) -> None:
-        super()._update_dimensions(new_rows)  # type: ignore[arg-type]
+    def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
+        super()._update_dimensions(new_rows)
         self._clear_caches()
         self.refresh()
 
@@ -107,6 +125,8 @@ class Table(DataTable):
         header = row_index == -1
         row_key = self._header_row_key if header else self._row_locations.get_key(row_index)
         column_key = self._column_locations.get_key(column_index)
+        if row_key is None or column_key is None:  # no such cell: DataTable's path decides
+            return None
         # DataTable's own cache and key: whichever path rendered a cell, it is reused and
         # invalidated alike.
         cache_key = (
@@ -122,7 +142,7 @@ class Table(DataTable):
         cached = self._cell_render_cache.get(cache_key)
         if cached is not None:
             return cached
-        if row_key is None or (self.header_height if header else self.rows[row_key].height) != 1:
+        if (self.header_height if header else self.rows[row_key].height) != 1:
             return None
         cell = self._get_row_renderables(row_index).cells[column_index]
         if type(cell) is not Text or cell.no_wrap is False:

@@ -136,6 +136,25 @@ async def test_a_guest_has_title_and_organisation_and_may_own_an_action(demo_pat
     db.dispose()
 
 
+async def test_an_action_with_nobody_present_to_own_it_asks_for_an_owner(demo_path: Path) -> None:
+    """Everyone absent (or a vendor with no contacts): the action form opens with no owner to
+    choose and says what to do on save (it crashed on opening, with Select.BLANK as value)."""
+    app = make_app(demo_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        got: list = []
+        app.push_screen(ActionModal([]), got.append)
+        await settle(pilot)
+        modal = app.screen
+        assert isinstance(modal, ActionModal)
+        assert modal.query_one("#action-owner", Select).value is Select.NULL
+        modal.query_one("#action-title", Input).focus()
+        await pilot.press(*"Recalibrate", "enter")
+        await settle(pilot)
+        assert app.screen is modal and got == []
+        assert "Choose an owner" in str(modal.query_one("#action-error").render())
+
+
 async def test_feedback_says_who_gave_it_and_is_edited_or_removed(demo_path: Path) -> None:
     db = _db(demo_path)
     with db.read() as s:

@@ -7,12 +7,16 @@ cheap query, and import Alembic only when it is. A test keeps ``HEAD`` in step w
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 HEAD = "0004_mail"
 HERE = Path(__file__).parent
 
 
-def alembic_config(url: str):
+def alembic_config(url: str) -> Config:
     """An Alembic ``Config`` pointing at these scripts and ``url``."""
     from alembic.config import Config
 

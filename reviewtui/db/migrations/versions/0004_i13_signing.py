@@ -12,7 +12,7 @@ was opened and the SHA-256 of the revision it supersedes.
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 from alembic import op
 
 revision: str = "0004_i13_signing"

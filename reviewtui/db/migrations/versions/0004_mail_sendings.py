@@ -12,7 +12,7 @@ invitation's update must carry a higher SEQUENCE under the same UID) and ``cance
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 from alembic import op
 
 revision: str = "0004_mail"
