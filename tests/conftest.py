@@ -37,6 +37,15 @@ def _interrupted(signum: int, _frame: object) -> None:
     raise KeyboardInterrupt(f"stopped by signal {signum}")
 
 
+#: Modules whose module-scoped fixtures seed a database or render PDFs: each runs on one worker,
+#: so that this is done once rather than once on every worker.
+SHARED_MODULE_SETUP = (
+    "tests/exports/",
+    "tests/test_scorecard_cli.py",
+    "tests/test_script_contract.py",
+)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The terminal tests (marked e2e: tmux, sshd, typists at a person's speed) share one
     worker, one after another, as in a serial run; the rest spread over all workers.
@@ -47,7 +56,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """
     for item in items:
         if item.get_closest_marker("e2e"):
-            item.add_marker(pytest.mark.xdist_group("terminal"))
+            group = "terminal"
+        elif item.nodeid.startswith(SHARED_MODULE_SETUP):
+            group = item.nodeid.split("::")[0]
+        else:
+            continue
+        item.add_marker(pytest.mark.xdist_group(group))
 
 
 @pytest.fixture(autouse=True)
