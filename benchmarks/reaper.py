@@ -48,7 +48,7 @@ class Watcher:
                 _WATCHER,
                 json.dumps(stop_command),
                 json.dumps([str(p) for p in remove]),
-            ],  # fmt: skip
+            ],
             stdin=subprocess.PIPE,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
