@@ -58,8 +58,13 @@ class PgServer:
         return f"{self.base_url}/{name}"
 
 
-def start(tmp: Path, *, max_connections: int = 200) -> tuple[PgServer, Callable[[], None]]:
+def start(
+    tmp: Path, *, max_connections: int = 200, remove: bool = False
+) -> tuple[PgServer, Callable[[], None]]:
     """Start a server with its data under ``tmp``; returns it and the function that stops it.
+
+    With ``remove``, stopping also removes ``tmp``, in the background (a test session's
+    hundreds of databases take a while to delete).
 
     Raises FileNotFoundError without server binaries, CalledProcessError when it fails to start.
     """
@@ -91,7 +96,7 @@ def start(tmp: Path, *, max_connections: int = 200) -> tuple[PgServer, Callable[
     # Stopped by stop(), or by the watcher if this process dies first (SIGKILL, a crashed
     # worker): a server outliving its run would hold its port and memory until reboot.
     # Watched before it starts, so that no moment is left unwatched.
-    watcher = reaper.Watcher(stop_command, remove=[data])
+    watcher = reaper.Watcher(stop_command, remove=[tmp if remove else data])
     try:
         subprocess.run(
             prefix
@@ -112,11 +117,14 @@ def start(tmp: Path, *, max_connections: int = 200) -> tuple[PgServer, Callable[
         )
     except BaseException:
         subprocess.run(stop_command, capture_output=True)  # half-started: stopped all the same
-        watcher.release()
+        watcher.hand_over() if remove else watcher.release()
         raise
 
     def stop() -> None:
         subprocess.run(stop_command, capture_output=True)
-        watcher.release()
+        if remove:
+            watcher.hand_over()
+        else:
+            watcher.release()
 
     return PgServer(f"postgresql+psycopg://postgres@127.0.0.1:{port}"), stop

@@ -9,7 +9,6 @@ either, PostgreSQL tests are skipped with the reason, unless ``REVIEWTUI_REQUIRE
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import sqlite3
 import subprocess
@@ -105,7 +104,7 @@ def pg_server() -> Iterator[PgServer]:
         return
     tmp = Path(tempfile.mkdtemp(prefix="reviewtui-pg-"))
     try:
-        server, stop = pgserver.start(tmp)
+        server, stop = pgserver.start(tmp, remove=True)
     except (FileNotFoundError, subprocess.CalledProcessError) as exc:
         detail = getattr(exc, "stderr", b"") or b""
         reason = f"PostgreSQL not available: {exc} {detail.decode(errors='replace')[:300]}"
@@ -115,8 +114,7 @@ def pg_server() -> Iterator[PgServer]:
     try:
         yield server
     finally:
-        stop()
-        shutil.rmtree(tmp, ignore_errors=True)
+        stop()  # the folder is removed in the background
 
 
 @pytest.fixture
