@@ -45,6 +45,7 @@ SHARED_MODULE_SETUP = (
 )
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the groups into the node ids
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The terminal tests (marked e2e: tmux, sshd, typists at a person's speed) share one
     worker, one after another, as in a serial run; the rest spread over all workers.
