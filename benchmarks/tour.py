@@ -66,6 +66,8 @@ async def timed(pilot, key: str, ready: Callable[[], bool], limit: float = 30.0)
     is polled every millisecond and confirmed with every widget of the screen having processed
     its pending messages.
     """
+    from reviewtui.textual_internals import wait_for_screen
+
     app = pilot.app
     ready = _quiet(ready)
     t0 = time.perf_counter()
@@ -73,7 +75,7 @@ async def timed(pilot, key: str, ready: Callable[[], bool], limit: float = 30.0)
     while True:
         await asyncio.sleep(0.001)
         if ready() and not any(w.is_running for w in app.workers):
-            await pilot._wait_for_screen()
+            await wait_for_screen(pilot)
             if ready() and not any(w.is_running for w in app.workers):
                 elapsed = time.perf_counter() - t0
                 break

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextvars
 import dataclasses
 import gc
 import os
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import events
@@ -16,15 +13,14 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.theme import BUILTIN_THEMES, Theme
-from textual.worker import Worker, WorkerState
-from textual.worker_manager import WorkerManager
 
 from reviewtui.config import Settings
-from reviewtui.screens.followup_commands import FollowUpCommands
-from reviewtui.screens.navigation import FollowUpNavigation
-from reviewtui.screens.palette import VendorCommands
+from reviewtui.screens.navigation import BetweenMeetingsNavigation
+from reviewtui.screens.palette import BetweenMeetingsCommands, VendorCommands
 
 if TYPE_CHECKING:
+    from textual.worker import Worker
+
     from reviewtui.db.engine import Database
     from reviewtui.prefetch import Prefetch
 
@@ -63,54 +59,13 @@ def sixteen_colour_themes() -> list[Theme]:
     return out
 
 
-class _ReportingWorkers(WorkerManager):
-    """Tells the user, in place, any refusal or bad input a worker met (ReadOnly, NotFound ...).
-
-    A screen's worker runs with ``exit_on_error=False``; without this, a write refused by the
-    access guard would vanish silently on any screen that forgot to catch it.
-    """
-
-    def _remove_worker(self, worker: Worker) -> None:
-        super()._remove_worker(worker)
-        from reviewtui.db.errors import UserError
-
-        if worker.state == WorkerState.ERROR and isinstance(worker.error, UserError):
-            self._app.notify(str(worker.error), severity="error", timeout=8)
-
-
-class _FreshContextExecutor(ThreadPoolExecutor):
-    """The thread pool of the app's thread workers: each job runs in a context of its own.
-
-    Textual sets its ``active_worker`` context variable in the pool thread and never unsets it,
-    so each of the pool's threads kept its last worker alive, and through the worker's node and
-    task the whole screen it ran for (six vendor pages, 26,000 objects each, rescanned by every
-    full garbage collection). A fresh context per job is dropped when the job ends.
-    """
-
-    def submit(self, fn, /, *args, **kwargs):
-        return super().submit(contextvars.Context().run, fn, *args, **kwargs)
-
-
-class ReviewApp(FollowUpNavigation, App[int]):
+class ReviewApp(BetweenMeetingsNavigation, App[int]):
     """reviewtui: the portfolio dashboard first; every other screen is pushed from there."""
 
     TITLE = "reviewtui"
+    # Every style is in .tcss files: app.tcss here, a screen's own next to it (its CSS_PATH).
     CSS_PATH = "app.tcss"
-    # With NO_COLOR every colour is dropped, and with it the background that marks the cursor
-    # row and the text cursor: reverse video marks them instead; the highlighted option (an
-    # agenda item) is underlined (Textual 8 draws options without reverse video). In 16 colours the command
-    # palette's frame and icon were black, unseen on a dark terminal: grey and the terminal's
-    # own colour instead.
-    DEFAULT_CSS = """
-    App.-no-color DataTable > .datatable--cursor { text-style: reverse bold; }
-    App.-no-color Input > .input--cursor { text-style: reverse; }
-    App.-no-color OptionList > .option-list--option-highlighted { text-style: bold underline; }
-    CommandPalette:ansi #--input { border: hkey ansi_bright_black; }
-    CommandList:ansi { border-bottom: hkey ansi_bright_black; }
-    SearchIcon:ansi { color: ansi_default; }
-    """
-    SCOPED_CSS = False  # the rules above start at the App itself
-    COMMANDS = App.COMMANDS | {VendorCommands, FollowUpCommands}
+    COMMANDS = App.COMMANDS | {VendorCommands, BetweenMeetingsCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
         Binding("question_mark", "help", "Help", id="help"),
@@ -124,7 +79,10 @@ class ReviewApp(FollowUpNavigation, App[int]):
         """A 16-colour (or NO_COLOR) terminal: the ANSI theme, in the terminal's own colours."""
         # Native ANSI colours also make NO_COLOR strip colour rather than paint it grey.
         super().__init__(ansi_color=True if self.sixteen_colours else None)
-        self._workers = _ReportingWorkers(self)
+        # (The table and footer the first screen shows come from the same module: no extra cost.)
+        from reviewtui.textual_internals import report_worker_errors
+
+        report_worker_errors(self, self._tell_user_error)
         if "NO_COLOR" in os.environ:
             self.add_class("-no-color")
         self.settings = settings
@@ -145,6 +103,18 @@ class ReviewApp(FollowUpNavigation, App[int]):
         """The dashboard's first rows, being computed in a child process (see reviewtui.tui)."""
         self.shown_vendors: list[tuple[int, str]] | None = None
         """(id, name) of the vendors the dashboard shows, by name (None until it has rows)."""
+        from reviewtui import keymap as user_keymap
+
+        self.keymap: dict[str, str] = {}
+        """The user's keymap.toml (binding id -> keys), applied with ``set_keymap``."""
+        self.keymap_problem: str | None = None
+        """Why the keymap file was not used (told once the app shows), else None."""
+        try:
+            self.keymap = user_keymap.load()
+        except user_keymap.KeymapError as exc:
+            self.keymap_problem = f"{exc}; the default keys are used"
+        if self.keymap:
+            self.set_keymap(self.keymap)
 
     @property
     def db(self) -> Database:
@@ -194,11 +164,6 @@ class ReviewApp(FollowUpNavigation, App[int]):
         return DashboardScreen()
 
     def on_mount(self) -> None:
-        loop = asyncio.get_running_loop()
-        previous = getattr(loop, "_default_executor", None)
-        loop.set_default_executor(_FreshContextExecutor(thread_name_prefix="reviewtui-worker"))
-        if previous is not None:
-            previous.shutdown(wait=False)
         self._gc_threshold = gc.get_threshold()
         self.call_after_refresh(self._calm_the_garbage_collector)
         if self.sixteen_colours:
@@ -207,6 +172,41 @@ class ReviewApp(FollowUpNavigation, App[int]):
             self.theme = ANSI_DARK
         if self.start_meeting_id is not None:
             self.open_meeting(self.start_meeting_id)
+        if self.keymap_problem:
+            self.notify(self.keymap_problem, severity="error", timeout=20)
+        if self.keymap:
+            self.run_worker(self._check_keymap_ids, thread=True, exit_on_error=False)
+
+    def _check_keymap_ids(self) -> None:
+        """Tell the ids of keymap.toml that no binding has (a typo must not pass for a remap),
+        and the keys it takes from another binding.
+
+        In a thread, after the first frame: it imports every screen to learn their bindings."""
+        from reviewtui import keymap as user_keymap
+
+        path = user_keymap.keymap_file()
+        unknown = user_keymap.unknown_ids(self.keymap)
+        if unknown:
+            message = (
+                f"{path}: no key has the id {', '.join(unknown)} "
+                "(ignored; ? shows the id of each key)"
+            )
+            self.call_from_thread(self.notify, message, severity="error", timeout=20)
+        taken = user_keymap.taken_keys(self.keymap)
+        if taken:
+            message = f"{path}: {'; '.join(taken)}, which is left without it"
+            self.call_from_thread(self.notify, message, severity="warning", timeout=20)
+
+    def _tell_user_error(self, worker: Worker) -> None:
+        """A worker failed on a refusal or bad input (ReadOnly, NotFound ...): said in place.
+
+        A screen's worker runs with ``exit_on_error=False``; without this, a write refused by
+        the access guard would vanish silently on any screen that forgot to catch it.
+        """
+        from reviewtui.db.errors import UserError
+
+        if isinstance(worker.error, UserError):
+            self.notify(str(worker.error), severity="error", timeout=8)
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         # A blinking cursor repaints twice a second: bytes down a slow link for nothing.
@@ -217,7 +217,7 @@ class ReviewApp(FollowUpNavigation, App[int]):
         from reviewtui.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            self.push_screen(HelpScreen(self.screen))
 
     def action_toggle_theme(self) -> None:
         dark, light = (

@@ -53,11 +53,6 @@ def main() -> None:
             from reviewtui.exports import prefork
 
             prefork.start_early()
-        elif "verify" in args and not os.environ.get("SSH_ORIGINAL_COMMAND"):
-            # pyHanko's import and the signature check (~0.6 s) overlap the database's.
-            from reviewtui.exports import prefork
-
-            prefork.start_verify_early(args)
         from reviewtui.cli import main as cli
 
         cli()

@@ -57,36 +57,3 @@ def test_other_command_lines_still_reach_click(tmp_path: Path) -> None:
     assert done.returncode == 2 and "requires an argument" in done.stderr
     done = subprocess.run([EXE, "--version"], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0 and done.stdout.startswith("reviewtui, version ")
-
-
-@pytest.mark.parametrize(
-    ("args", "expected"),
-    [
-        (["verify", "m.pdf"], "m.pdf"),
-        (["--db", "x.db", "verify", "--no-db", "m.pdf"], "m.pdf"),
-        (["verify", "--meeting", "3"], None),
-        (["verify", "--meeting", "3", "--revision", "1"], None),
-        (["verify", "m.pdf", "--help"], None),
-        (["vendors"], None),
-    ],
-)
-def test_which_command_lines_read_the_pdf_early(args: list[str], expected) -> None:
-    from reviewtui.exports.prefork import verify_file_argument
-
-    assert verify_file_argument(args) == expected
-
-
-def test_the_early_reading_is_used_only_for_its_own_file(tmp_path: Path) -> None:
-    """A child reads the PDF named on the command line; asked for another, it is discarded."""
-    from reviewtui.exports import prefork
-
-    pdf = tmp_path / "m.pdf"
-    pdf.write_bytes(b"%PDF-1.7\nnot really\n")
-    prefork.start_verify_early(["verify", str(pdf)])
-    assert prefork.take_evidence(str(tmp_path / "other.pdf")) is None
-    prefork.start_verify_early(["verify", str(pdf)])
-    ev = prefork.take_evidence(str(pdf))
-    assert ev is not None and "not a readable PDF" in ev.problems[0]
-    (tmp_path / "plain.txt").write_text("hello")
-    prefork.start_verify_early(["plans", "verify", str(tmp_path / "plain.txt")])  # not a PDF
-    assert prefork.take_evidence(str(tmp_path / "plain.txt")) is None

@@ -18,6 +18,7 @@ import click
 from reviewtui.cli.context import fail
 
 if TYPE_CHECKING:
+    from reviewtui.cli.context import CliContext
     from reviewtui.config import Settings
 
 _MARK = "reviewtui_restricted_ok"
@@ -112,6 +113,32 @@ def open_commands_doc(group: click.Group) -> str:
     lines = [DOC_START, ""]
     lines += [f"- `{c}`" for c in open_commands(group)]
     return "\n".join([*lines, "", DOC_END])
+
+
+def require_writable(ctx: CliContext) -> None:
+    """Exit 1 before any work when the session is read-only (role viewer)."""
+    if ctx.settings.role == "viewer":
+        fail("this session is read-only (role viewer)")
+
+
+def scoped_vendor_id(ctx: CliContext, session, name: str | None) -> int | None:
+    """The id of the vendor named by ``--vendor``, within what the session may see.
+
+    A vendor session gets its own vendor whether or not it names one (another name exits 1);
+    no name in any other session means all vendors (``None``).
+    """
+    from reviewtui.db import vendors as vendor_q
+    from reviewtui.domain.text import fold
+
+    scope = ctx.settings.vendor if ctx.settings.role == "vendor" else None
+    if scope is not None:
+        if name is not None and fold(name) not in fold(scope):
+            fail(f"this session may only see {scope}")
+        name = scope
+    if name is None:
+        return None
+    # The exact name or a unique part of it (--vendor keystone), the rule of every command.
+    return vendor_q.match_id(name, session=session)
 
 
 if __name__ == "__main__":  # print the block for docs/deploy-ssh.md

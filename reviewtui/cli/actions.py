@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from reviewtui.cli.access import restricted_ok
+from reviewtui.cli.access import require_writable, restricted_ok, scoped_vendor_id
 from reviewtui.cli.context import CliContext, fail
 from reviewtui.cli.output import emit, width_option
 
@@ -44,22 +44,6 @@ CSV_COLUMNS = [  # the JSON keys, in order: the header of an empty CSV too
 
 def register(group: click.Group) -> None:
     group.add_command(actions)
-
-
-def _vendor_id(ctx: CliContext, session, name: str | None) -> int | None:
-    """The vendor named on the command line, within what the session may see."""
-    from reviewtui.db import vendors as vendor_q
-    from reviewtui.domain.text import fold
-
-    scope = ctx.settings.vendor if ctx.settings.role == "vendor" else None
-    if scope is not None:
-        if name is not None and fold(name) not in fold(scope):
-            fail(f"this session may only see {scope}")
-        name = scope
-    if name is None:
-        return None
-    # The exact name or a unique part of it (--vendor keystone), the rule of every command.
-    return vendor_q.match_id(name, session=session)
 
 
 def _statuses(values: tuple[str, ...]) -> tuple[str, ...]:
@@ -181,7 +165,7 @@ def actions(
     within = _span(due_within)
     with ctx.db.read() as s:
         flt = action_q.ActionFilter(
-            vendor_id=_vendor_id(ctx, s, vendor),
+            vendor_id=scoped_vendor_id(ctx, s, vendor),
             owner=owner or "",
             statuses=statuses,
             overdue=overdue,
@@ -254,7 +238,7 @@ def update(
 
     if not any((status, note.strip(), due, owner, priority)):
         raise click.UsageError("give --status, --note, --due, --owner or --priority")
-    _writable(ctx)
+    require_writable(ctx)
     with ctx.db.session() as s:
         _check_scope(ctx, s, action_id)
         row = None
@@ -309,9 +293,9 @@ def add(
     """Add an action for a vendor (on its own, or to a corrective action plan)."""
     from reviewtui.db import actions as action_q
 
-    _writable(ctx)
+    require_writable(ctx)
     with ctx.db.session() as s:
-        vid = _vendor_id(ctx, s, vendor)
+        vid = scoped_vendor_id(ctx, s, vendor)
         assert vid is not None
         row = action_q.create_action(
             vid,
@@ -382,11 +366,6 @@ def write_json_rows(rows: list[dict]) -> None:
         out.write(json.dumps(r, ensure_ascii=False))
     out.write("\n]\n" if rows else "]\n")
     out.flush()
-
-
-def _writable(ctx: CliContext) -> None:
-    if ctx.settings.role == "viewer":
-        fail("this session is read-only (role viewer)")
 
 
 def _check_scope(ctx: CliContext, session, action_id: int) -> None:

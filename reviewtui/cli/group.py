@@ -28,7 +28,9 @@ COMMAND_MODULES = [
     "reviewtui.cli.backup",
     "reviewtui.cli.meetings",
     "reviewtui.cli.actions",
-    "reviewtui.cli.followup",
+    "reviewtui.cli.plans",
+    "reviewtui.cli.escalations",
+    "reviewtui.cli.audits",
     "reviewtui.cli.keys",
     "reviewtui.cli.mail",
 ]

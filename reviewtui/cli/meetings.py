@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from reviewtui.cli.access import scoped_vendor_id
 from reviewtui.cli.context import CliContext
 from reviewtui.cli.output import emit, format_option
 from reviewtui.domain import enums
@@ -42,14 +43,6 @@ def register(group: click.Group) -> None:
     group.add_command(meetings)
 
 
-def _vendor_id(ctx: CliContext, name: str, session) -> int:
-    from reviewtui.db import vendors as vendor_q
-
-    # The exact name or a unique part of it ("keystone"): the rule of every command. A vendor
-    # session's queries see its own vendor only, so nothing else can match.
-    return vendor_q.match_id(name, session=session)
-
-
 @click.group(invoke_without_command=True)
 @click.option("--vendor", "vendor", metavar="NAME", help="Only this vendor's meetings.")
 @format_option()
@@ -66,7 +59,7 @@ def meetings(click_ctx: click.Context, vendor: str | None, fmt: str) -> None:
     from reviewtui.db import meetings as meeting_q
 
     with ctx.db.read() as s:
-        vendor_id = _vendor_id(ctx, vendor, s) if vendor else None
+        vendor_id = scoped_vendor_id(ctx, s, vendor or None)
         rows = meeting_q.list_meetings(
             session=s,
             vendor_id=vendor_id,
@@ -130,11 +123,13 @@ def new(
     """
     from reviewtui.cli.context import fail
     from reviewtui.db import meetings as meeting_q
+    from reviewtui.db import vendors as vendor_q
 
     if ctx.settings.role != "facilitator":
         fail("this session is read-only: meetings cannot be scheduled")
     with ctx.db.session() as s:
-        vendor_id = _vendor_id(ctx, vendor, s)
+        # The exact name or a unique part of it ("keystone"): the rule of every command.
+        vendor_id = vendor_q.match_id(vendor, session=s)
         meeting_id = meeting_q.create_meeting(
             vendor_id,
             when,

@@ -342,12 +342,11 @@ def _verify_meeting(ctx: CliContext, meeting: int, revision: int | None) -> None
 
 
 def _verify_file(ctx: CliContext, path: Path, no_db: bool) -> None:
-    from reviewtui.exports import prefork
     from reviewtui.exports import verify as v
 
     if not path.is_file():
         fail(f"{path}: no such file")
-    ev = prefork.take_evidence(str(path)) or v.read_pdf(path)
+    ev = v.read_pdf(path)
     problems = v.check_file(ev)
     notes: list[str] = []
     anchors = _config_anchors(ctx)

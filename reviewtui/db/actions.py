@@ -11,8 +11,8 @@ minutes can say what moved.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select
@@ -29,47 +29,9 @@ from reviewtui.db.errors import Conflict, NotFound, ReadOnly, UserError
 from reviewtui.domain import actions as rules
 from reviewtui.domain import clock, enums
 from reviewtui.domain import plans as plan_rules
+from reviewtui.views.actions import ActionDetail, ActionPage, ActionRow, NoteRow, StatusChange
 
 PAGE_SIZE = 200
-
-
-@dataclass(frozen=True)
-class ActionRow:
-    """One action as lists show it."""
-
-    id: int
-    vendor_id: int
-    vendor: str
-    plan_id: int | None
-    meeting_id: int | None
-    title: str
-    owner: str
-    owner_contact_id: int | None
-    due_date: date
-    priority: str
-    status: str
-    days_overdue: int
-    version: int
-
-    @property
-    def overdue(self) -> bool:
-        return self.days_overdue > 0
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "vendor_id": self.vendor_id,
-            "vendor": self.vendor,
-            "title": self.title,
-            "owner": self.owner,
-            "due_date": self.due_date.isoformat(),
-            "status": self.status,
-            "priority": self.priority,
-            "overdue": self.overdue,
-            "days_overdue": self.days_overdue,
-            "plan_id": self.plan_id,
-            "meeting_id": self.meeting_id,
-        }
 
 
 @dataclass(frozen=True)
@@ -83,61 +45,6 @@ class ActionFilter:
     due_within_days: int | None = None  # only actions due by today + N days (overdue included)
     search: str = ""  # part of the title, owner or vendor name, any case
     plan_id: int | None = None
-
-
-@dataclass(frozen=True)
-class ActionPage:
-    """One page of the list and the total that matched."""
-
-    rows: tuple[ActionRow, ...]
-    total: int
-    offset: int
-    limit: int
-
-    @property
-    def page(self) -> int:
-        return self.offset // self.limit + 1 if self.limit else 1
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.limit)) if self.limit else 1
-
-
-@dataclass(frozen=True)
-class NoteRow:
-    id: int
-    at: datetime
-    author: str
-    text: str
-    status_from: str | None
-    status_to: str | None
-    meeting_id: int | None
-
-
-@dataclass(frozen=True)
-class ActionDetail:
-    """An action with its notes (newest last) and its plan's title."""
-
-    action: ActionRow
-    plan_title: str | None
-    plan_raised_on: date | None
-    created_at: datetime
-    closed_at: datetime | None
-    notes: tuple[NoteRow, ...] = field(default_factory=tuple)
-
-
-@dataclass(frozen=True)
-class StatusChange:
-    """A status change made during a meeting, for the minutes."""
-
-    action_id: int
-    title: str
-    owner: str
-    status_from: str | None
-    status_to: str | None
-    note: str
-    at: datetime
-    author: str
 
 
 _COLUMNS = (
@@ -348,11 +255,6 @@ def status_changes_in_meeting(meeting_id: int, *, session: Session) -> list[Stat
 # --- changes ------------------------------------------------------------------------------
 
 
-def _user(session: Session) -> str:
-    """Who did it, as people read it (the configured name, else the login)."""
-    return person_name(session)
-
-
 def _lock(session: Session, action_id: int) -> m.Action:
     access.require_facilitator(session, doing="change actions")
     a = session.get(m.Action, action_id, with_for_update=True)
@@ -494,7 +396,7 @@ def create_action(
         m.ActionNote(
             action_id=a.id,
             meeting_id=meeting_id,
-            author=_user(session),
+            author=person_name(session),
             text=note.strip() or "Raised.",
             status_to="open",
         )
@@ -539,7 +441,7 @@ def update_status(
         m.ActionNote(
             action_id=a.id,
             meeting_id=meeting_id,
-            author=_user(session),
+            author=person_name(session),
             text=note.strip(),
             status_from=old if new != old else None,
             status_to=new if new != old else None,
@@ -607,7 +509,7 @@ def update_action(
     if note.strip():
         text = f"{text}. {note.strip()}" if text else note.strip()
     session.add(
-        m.ActionNote(action_id=a.id, meeting_id=meeting_id, author=_user(session), text=text)
+        m.ActionNote(action_id=a.id, meeting_id=meeting_id, author=person_name(session), text=text)
     )
     session.flush()
     return get_row(a.id, session=session, today=today)
@@ -625,7 +527,7 @@ def add_note(
         raise NotFound(f"no action with id {action_id}")
     _check_meeting(session, meeting_id, a.vendor_id)
     n = m.ActionNote(
-        action_id=action_id, meeting_id=meeting_id, author=_user(session), text=text.strip()
+        action_id=action_id, meeting_id=meeting_id, author=person_name(session), text=text.strip()
     )
     session.add(n)
     session.flush()

@@ -4,9 +4,8 @@ step."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
@@ -17,6 +16,7 @@ from reviewtui.db import models as m
 from reviewtui.db import plans as plan_q
 from reviewtui.db.errors import NotFound, UserError
 from reviewtui.domain import clock, enums
+from reviewtui.views.audits import AuditDetail, AuditRow, FindingRow
 
 
 @dataclass(frozen=True)
@@ -24,72 +24,6 @@ class FindingDraft:
     severity: str
     title: str
     description: str = ""
-
-
-@dataclass(frozen=True)
-class FindingRow:
-    id: int
-    audit_id: int
-    severity: str
-    title: str
-    description: str
-    plan_id: int | None  # the plan raised from it, if any
-    plan_status: str | None
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "audit_id": self.audit_id,
-            "severity": self.severity,
-            "title": self.title,
-            "description": self.description,
-            "plan_id": self.plan_id,
-            "plan_status": self.plan_status,
-        }
-
-
-@dataclass(frozen=True)
-class AuditRow:
-    id: int
-    vendor_id: int
-    vendor: str
-    date: date
-    type: str
-    auditor: str
-    result: str
-    findings: int
-    critical: int
-    major: int
-    without_plan: int  # critical or major findings with no plan yet
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "vendor_id": self.vendor_id,
-            "vendor": self.vendor,
-            "date": self.date.isoformat(),
-            "type": self.type,
-            "auditor": self.auditor,
-            "result": self.result,
-            "findings": self.findings,
-            "critical": self.critical,
-            "major": self.major,
-            "without_plan": self.without_plan,
-        }
-
-
-@dataclass(frozen=True)
-class AuditDetail:
-    id: int
-    vendor_id: int
-    vendor: str
-    date: date
-    type: str
-    auditor: str
-    scope: str
-    result: str
-    notes: str
-    findings: tuple[FindingRow, ...] = field(default_factory=tuple)
 
 
 _SEVERITY_ORDER = {s: i for i, s in enumerate(enums.FINDING_SEVERITIES)}

@@ -176,9 +176,9 @@ def restore_sqlite(src_path: Path, db_path: Path) -> RestoreResult:
                 live.close()
             kept.chmod(0o640)
         else:
-            from reviewtui.db.engine import _ensure_sqlite_file
+            from reviewtui.db.engine import ensure_sqlite_file
 
-            _ensure_sqlite_file(db_path)
+            ensure_sqlite_file(db_path)
         src = _connect(src_path, read_only=True)
         live = _connect(db_path)
         try:

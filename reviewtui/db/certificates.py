@@ -8,7 +8,6 @@ needs them); only a facilitator session gets the key's location (:func:`current_
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
@@ -19,32 +18,7 @@ from reviewtui.db import access
 from reviewtui.db import models as m
 from reviewtui.db.errors import Conflict
 from reviewtui.domain import clock
-
-
-@dataclass(frozen=True)
-class RegisteredCertificate:
-    """A certificate minutes may be signed with (current when ``retired_at`` is None)."""
-
-    id: int
-    fingerprint: str
-    subject: str
-    organisation: str
-    certificate_pem: str
-    not_before: datetime
-    not_after: datetime
-    registered_at: datetime
-    registered_by: str
-    retired_at: datetime | None
-
-
-@dataclass(frozen=True)
-class KeyLocation:
-    """Where the current key's files are (for a facilitator session only)."""
-
-    fingerprint: str
-    certificate_pem: str
-    key_path: str
-    password_path: str
+from reviewtui.views.certificates import KeyLocation, RegisteredCertificate
 
 
 def _frozen(row: m.SigningCertificate) -> RegisteredCertificate:

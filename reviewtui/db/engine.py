@@ -84,7 +84,7 @@ def _configure_sqlite(engine: Engine, *, read_only: bool = False) -> None:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def _ensure_sqlite_file(path: Path) -> None:
+def ensure_sqlite_file(path: Path) -> None:
     """Create the database file (and its folder) private to owner and group, in WAL mode."""
     import sqlite3
 
@@ -118,7 +118,7 @@ def make_engine(url: str, *, read_only: bool = False) -> Engine:
     if is_sqlite(url):
         path = sqlite_path(url)
         if path is not None:
-            _ensure_sqlite_file(path)
+            ensure_sqlite_file(path)
         engine = create_engine(
             url, connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000}
         )
@@ -249,3 +249,8 @@ def person_name(session: Session) -> str:
     """The acting person's name for what people read (facilitator, author), else the login."""
     # Author columns hold 100 characters (PostgreSQL enforces it).
     return (session.info.get("name") or session.info.get("user", "") or "")[:100]
+
+
+def acting_login(session: Session) -> str:
+    """The acting user's login (empty for an unattributed session, e.g. a migration)."""
+    return session.info.get("user", "") or ""

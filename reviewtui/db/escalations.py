@@ -8,9 +8,8 @@ raised) in a few grouped queries.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any, Protocol
+from typing import Protocol
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, aliased
@@ -23,107 +22,14 @@ from reviewtui.db.engine import person_name
 from reviewtui.db.errors import NotFound, UserError
 from reviewtui.domain import clock, enums
 from reviewtui.domain import escalation as rules
-
-
-@dataclass(frozen=True)
-class LadderStep:
-    level: int
-    client_contact_id: int | None
-    client: str
-    vendor_contact_id: int | None
-    vendor: str
-    response_hours: int
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "level": self.level,
-            "client": self.client,
-            "vendor": self.vendor,
-            "response_hours": self.response_hours,
-        }
-
-
-@dataclass(frozen=True)
-class EscalationRow:
-    id: int
-    vendor_id: int
-    vendor: str
-    level: int
-    reason: str
-    status: str
-    raised_at: datetime
-    raised_by: str
-    kpi_id: int | None
-    action_id: int | None
-    plan_id: int | None
-    item: str  # "KPI OTIF", "action 12", "plan 3", or ""
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "vendor_id": self.vendor_id,
-            "vendor": self.vendor,
-            "level": self.level,
-            "reason": self.reason,
-            "status": self.status,
-            "raised_at": self.raised_at.isoformat(),
-            "raised_by": self.raised_by,
-            "item": self.item,
-        }
-
-
-@dataclass(frozen=True)
-class LogRow:
-    at: datetime
-    author: str
-    status: str | None
-    text: str
-
-
-@dataclass(frozen=True)
-class EscalationDetail:
-    row: EscalationRow
-    step: LadderStep | None
-    log: tuple[LogRow, ...] = field(default_factory=tuple)
-
-
-@dataclass(frozen=True)
-class VendorSuggestion:
-    """A rule's suggestion for one vendor, with the ladder step it points at."""
-
-    vendor_id: int
-    vendor: str
-    suggestion: rules.Suggestion
-    step: LadderStep | None
-    item: str = ""  # "KPI OTIF", "action 12", "plan 3"
-
-    def as_dict(self) -> dict[str, Any]:
-        s = self.suggestion
-        return {
-            "vendor_id": self.vendor_id,
-            "vendor": self.vendor,
-            "rule": s.rule,
-            "level": s.level,
-            "reason": s.reason,
-            "item": self.item,
-            "kpi_id": s.kpi_id,
-            "action_id": s.action_id,
-            "plan_id": s.plan_id,
-            "escalation_id": s.escalation_id,
-            "contacts": _contacts(self.step),
-        }
-
-
-def _contacts(step: LadderStep | None) -> str:
-    if step is None:
-        return ""
-    return " / ".join(x for x in (step.client, step.vendor) if x)
-
-
-def _user(session: Session) -> str:
-    """Who did it, as people read it (the configured name, else the login)."""
-    return person_name(session)
-
+from reviewtui.views.escalations import (
+    EscalationDetail,
+    EscalationRow,
+    LadderStep,
+    LogRow,
+    VendorSuggestion,
+    ladder_contacts,
+)
 
 # --- the ladder ---------------------------------------------------------------------------
 
@@ -253,19 +159,19 @@ def raise_escalation(
         action_id=action_id,
         plan_id=plan_id,
         meeting_id=meeting_id,
-        raised_by=_user(session),
+        raised_by=person_name(session),
     )
     session.add(e)
     session.flush()
     step = next((s for s in ladder(vendor_id, session=session) if s.level == level), None)
-    who = _contacts(step)
+    who = ladder_contacts(step)
     text = f"Raised to level {level}"
-    if who:
-        text += f": {who}, response expected within {step.response_hours} h"  # type: ignore[union-attr]
+    if step is not None and who:
+        text += f": {who}, response expected within {step.response_hours} h"
     else:
         text += " (no contacts on this level of the ladder yet)"
     session.add(
-        m.EscalationLog(escalation_id=e.id, author=_user(session), status="open", text=text)
+        m.EscalationLog(escalation_id=e.id, author=person_name(session), status="open", text=text)
     )
     if supersedes is not None:
         old = session.get(m.Escalation, supersedes)
@@ -276,7 +182,7 @@ def raise_escalation(
             session.add(
                 m.EscalationLog(
                     escalation_id=old.id,
-                    author=_user(session),
+                    author=person_name(session),
                     status="closed",
                     text=f"Superseded by escalation {e.id} at level {level}.",
                 )
@@ -298,7 +204,9 @@ def set_status(escalation_id: int, status: str, *, session: Session, note: str =
         raise UserError(f"escalation {escalation_id} is {st} already")
     text = note.strip() or f"{enums.label(e.status).capitalize()} → {enums.label(st)}."
     e.status = st
-    session.add(m.EscalationLog(escalation_id=e.id, author=_user(session), status=st, text=text))
+    session.add(
+        m.EscalationLog(escalation_id=e.id, author=person_name(session), status=st, text=text)
+    )
     session.flush()
 
 
@@ -309,7 +217,7 @@ def add_log(escalation_id: int, text: str, *, session: Session) -> None:
     if session.get(m.Escalation, escalation_id) is None:
         raise NotFound(f"no escalation with id {escalation_id}")
     session.add(
-        m.EscalationLog(escalation_id=escalation_id, author=_user(session), text=text.strip())
+        m.EscalationLog(escalation_id=escalation_id, author=person_name(session), text=text.strip())
     )
     session.flush()
 

@@ -16,25 +16,7 @@ from reviewtui.db.errors import NotFound, UserError
 from reviewtui.domain import clock
 from reviewtui.domain import kpi_fields as fields
 from reviewtui.domain.kpi_fields import FieldError
-
-
-@dataclass(frozen=True)
-class KpiView:
-    """A KPI definition as a form shows it."""
-
-    id: int
-    vendor_id: int
-    vendor: str
-    name: str
-    unit: str
-    direction: str
-    target: float
-    threshold: float | None
-    weight: float
-    frequency: str
-    category: str
-    description: str
-    measurements: int
+from reviewtui.views.kpis import KpiView
 
 
 def get(kpi_id: int, *, session: Session) -> KpiView:

@@ -237,22 +237,22 @@ def _to_decimal(v: object) -> Decimal:
 
 #: None: JSON's value is psycopg's (int, str, bool). Floats come as float8out's text (or an int
 #: for an integral value, 'NaN'/'Infinity' as strings): float() of it is what psycopg computes.
-JSON_CONVERTERS: dict[int, Callable[[object], object] | None] = {
+JSON_CONVERTERS: dict[int, Callable[[Any], object] | None] = {
     16: None,
     20: None,
     21: None,
     23: None,
     26: None,
-    700: float,  # type: ignore[dict-item]
-    701: float,  # type: ignore[dict-item]
+    700: float,
+    701: float,
     1700: _to_decimal,
     25: None,
     1043: None,
     1042: None,
     19: None,
-    1082: date.fromisoformat,  # type: ignore[dict-item]
-    1114: datetime.fromisoformat,  # type: ignore[dict-item]
-    1184: datetime.fromisoformat,  # type: ignore[dict-item]
+    1082: date.fromisoformat,
+    1114: datetime.fromisoformat,
+    1184: datetime.fromisoformat,
 }
 
 

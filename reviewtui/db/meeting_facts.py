@@ -3,7 +3,6 @@ period (what the minutes print) and the actions on the agenda with their status 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
@@ -16,30 +15,7 @@ from reviewtui.db.errors import NotFound
 from reviewtui.db.minutes import meeting_period
 from reviewtui.db.scorecards import vendor_scorecard
 from reviewtui.domain import clock, enums
-from reviewtui.domain.portfolio import VendorScorecard
-
-
-@dataclass(frozen=True)
-class AgendaAction:
-    """An action the agenda discusses (carried over) or the meeting raised, as it stands."""
-
-    id: int
-    title: str
-    owner: str
-    status: str
-    due_date: date
-    overdue: bool
-    raised_here: bool
-
-
-@dataclass(frozen=True)
-class MeetingFacts:
-    """The scorecard as at ``period`` and the agenda's actions, read in one go."""
-
-    meeting_id: int
-    period: str
-    card: VendorScorecard
-    actions: tuple[AgendaAction, ...]
+from reviewtui.views.meeting_facts import AgendaAction, MeetingFacts
 
 
 def meeting_facts(

@@ -12,16 +12,24 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
 from reviewtui.db import models as m
-from reviewtui.db.engine import person_name
+from reviewtui.db.engine import acting_login, person_name
 from reviewtui.db.errors import Conflict, NotFound, ReadOnly, UserError
 from reviewtui.domain import agenda, clock, enums
+from reviewtui.views.meetings import (
+    AttendeeRow,
+    ItemRow,
+    MeetingRow,
+    MeetingView,
+    OutcomeRow,
+    Person,
+)
 
 if TYPE_CHECKING:
     from reviewtui.config import Settings
@@ -45,88 +53,6 @@ class NotesConflict(Conflict):
 
 
 @dataclass(frozen=True)
-class MeetingRow:
-    """One line of the meeting list."""
-
-    id: int
-    vendor_id: int
-    vendor: str
-    type: str
-    title: str
-    scheduled_at: datetime
-    status: str
-    location: str
-    facilitator: str
-    items: int
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "vendor": self.vendor,
-            "type": self.type,
-            "title": self.title,
-            "scheduled_at": self.scheduled_at.astimezone().isoformat(timespec="minutes"),
-            "status": self.status,
-            "location": self.location,
-            "facilitator": self.facilitator,
-            "items": self.items,
-        }
-
-
-@dataclass(frozen=True)
-class OutcomeRow:
-    id: int
-    kind: str
-    text: str
-    action_id: int | None
-    created_by: str
-    created_at: datetime
-
-
-@dataclass(frozen=True)
-class ItemRow:
-    """An agenda item with its notes and outcomes."""
-
-    id: int
-    position: int
-    title: str
-    kind: str
-    timebox_minutes: int
-    notes: str
-    notes_version: int
-    notes_updated_by: str
-    notes_updated_at: datetime | None
-    started_at: datetime | None
-    elapsed_seconds: int
-    kpi_id: int | None
-    action_id: int | None
-    carried_from_id: int | None
-    outcomes: tuple[OutcomeRow, ...] = ()
-
-
-@dataclass(frozen=True)
-class AttendeeRow:
-    id: int
-    contact_id: int | None
-    name: str
-    organisation: str
-    role: str
-    side: str
-    status: str
-
-
-@dataclass(frozen=True)
-class Person:
-    """A vendor contact who can attend or own an action."""
-
-    id: int
-    name: str
-    side: str
-    organisation: str
-    role: str
-
-
-@dataclass(frozen=True)
 class AttendanceEntry:
     """Attendance as taken at the start of a meeting."""
 
@@ -138,49 +64,8 @@ class AttendanceEntry:
     role: str = ""
 
 
-@dataclass(frozen=True)
-class MeetingView:
-    """Everything the live meeting screen shows, loaded in one go."""
-
-    id: int
-    vendor_id: int
-    vendor: str
-    type: str
-    title: str
-    scheduled_at: datetime
-    location: str
-    status: str
-    started_at: datetime | None
-    ended_at: datetime | None
-    facilitator: str
-    current_item_id: int | None
-    next_meeting_at: datetime | None
-    version: int
-    items: tuple[ItemRow, ...]
-    attendance: tuple[AttendeeRow, ...]
-    people: tuple[Person, ...]
-
-    @property
-    def read_only(self) -> bool:
-        return self.status == "signed_off"
-
-    @property
-    def planned_minutes(self) -> int:
-        return sum(i.timebox_minutes for i in self.items)
-
-    def item(self, item_id: int | None) -> ItemRow | None:
-        return next((i for i in self.items if i.id == item_id), None)
-
-    def index_of(self, item_id: int | None) -> int | None:
-        return next((n for n, i in enumerate(self.items) if i.id == item_id), None)
-
-
 # ---------------------------------------------------------------------------------------------
 # Helpers
-
-
-def _user(session: Session) -> str:
-    return session.info.get("user", "") or ""
 
 
 def _meeting_for_write(session: Session, meeting_id: int) -> m.Meeting:
@@ -199,7 +84,8 @@ def touch(meeting_id: int, *, session: Session) -> m.Meeting:
     return _meeting_for_write(session, meeting_id)
 
 
-def _item_for_write(session: Session, item_id: int) -> tuple[m.AgendaItem, m.Meeting]:
+def item_for_write(session: Session, item_id: int) -> tuple[m.AgendaItem, m.Meeting]:
+    """An agenda item and its meeting, both locked for writing (see :func:`touch`)."""
     # The meeting row is locked first, always: one lock order, no deadlocks on PostgreSQL.
     meeting_id = session.scalar(
         select(col(m.AgendaItem.meeting_id)).where(col(m.AgendaItem.id) == item_id)
@@ -211,7 +97,8 @@ def _item_for_write(session: Session, item_id: int) -> tuple[m.AgendaItem, m.Mee
     return item, mt
 
 
-def _items(session: Session, meeting_id: int) -> list[m.AgendaItem]:
+def agenda_items(session: Session, meeting_id: int) -> list[m.AgendaItem]:
+    """A meeting's agenda items as rows to change, in agenda order."""
     return list(
         session.scalars(
             select(m.AgendaItem)
@@ -221,7 +108,8 @@ def _items(session: Session, meeting_id: int) -> list[m.AgendaItem]:
     )
 
 
-def _renumber(items: Sequence[m.AgendaItem]) -> None:
+def renumber_items(items: Sequence[m.AgendaItem]) -> None:
+    """Give the items positions 1, 2, 3... in the order given."""
     for n, it in enumerate(items, start=1):
         if it.position != n:
             it.position = n
@@ -375,7 +263,7 @@ def refresh_agenda(meeting_id: int, *, session: Session, today: date | None = No
         raise NotFound(f"no meeting with id {meeting_id}")
     if mt.status != "planned" or mt.type == "adhoc":
         return False
-    items = _items(session, meeting_id)
+    items = agenda_items(session, meeting_id)
     with_outcomes = set(
         session.scalars(
             select(col(m.Outcome.agenda_item_id)).where(
@@ -432,7 +320,7 @@ def refresh_agenda(meeting_id: int, *, session: Session, today: date | None = No
             at += 1
         changed = True
     if changed:
-        _renumber(keep)
+        renumber_items(keep)
         mt.version = (mt.version or 0) + 1
         session.flush()
     return changed
@@ -487,7 +375,7 @@ def add_default_agenda(
     planned = default_agenda(
         mt.vendor_id, mt.type, session=session, before=mt.scheduled_at, settings=settings
     )
-    start = len(_items(session, meeting_id))
+    start = len(agenda_items(session, meeting_id))
     for pos, p in enumerate(planned, start=start + 1):
         session.add(
             m.AgendaItem(
@@ -546,7 +434,7 @@ def get_meeting(meeting_id: int, *, session: Session) -> MeetingView:
             carried_from_id=i.carried_from_id,
             outcomes=tuple(outcomes.get(i.id, ())),
         )
-        for i in _items(session, meeting_id)
+        for i in agenda_items(session, meeting_id)
     )
     attendance = tuple(
         AttendeeRow(a.id, a.contact_id, a.name, a.organisation, a.role, a.side, a.status)
@@ -610,7 +498,7 @@ def add_item(
     _meeting_for_write(session, meeting_id)
     title = _check_title(title)
     _check_timebox(timebox_minutes)
-    items = _items(session, meeting_id)
+    items = agenda_items(session, meeting_id)
     at = len(items)
     if after_item_id is not None:
         at = next((n + 1 for n, i in enumerate(items) if i.id == after_item_id), len(items))
@@ -619,36 +507,36 @@ def add_item(
     )
     session.add(new)
     items.insert(at, new)
-    _renumber(items)
+    renumber_items(items)
     session.flush()
     return new.id
 
 
 def rename_item(item_id: int, title: str, *, session: Session) -> None:
-    item, _ = _item_for_write(session, item_id)
+    item, _ = item_for_write(session, item_id)
     item.title = _check_title(title)
 
 
 def set_timebox(item_id: int, minutes: int, *, session: Session) -> None:
-    item, _ = _item_for_write(session, item_id)
+    item, _ = item_for_write(session, item_id)
     item.timebox_minutes = _check_timebox(minutes)
 
 
 def move_item(item_id: int, delta: int, *, session: Session) -> int:
     """Move an item up (negative) or down; returns its new position."""
-    item, mt = _item_for_write(session, item_id)
-    items = _items(session, mt.id)
+    item, mt = item_for_write(session, item_id)
+    items = agenda_items(session, mt.id)
     n = items.index(item)
     target = max(0, min(len(items) - 1, n + delta))
     items.insert(target, items.pop(n))
-    _renumber(items)
+    renumber_items(items)
     return target + 1
 
 
 def remove_item(item_id: int, *, session: Session) -> None:
     """Remove an item with its notes and outcomes (actions it raised stay)."""
-    item, mt = _item_for_write(session, item_id)
-    items = _items(session, mt.id)
+    item, mt = item_for_write(session, item_id)
+    items = agenda_items(session, mt.id)
     n = items.index(item)
     if mt.current_item_id == item.id:
         rest = items[n + 1 :] or items[:n]
@@ -657,7 +545,7 @@ def remove_item(item_id: int, *, session: Session) -> None:
             rest[0].started_at = clock.now()
     session.delete(item)
     items.pop(n)
-    _renumber(items)
+    renumber_items(items)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -722,7 +610,7 @@ def start_meeting(
         mt.facilitator = person_name(session)
     if attendance is not None:
         _write_attendance(session, meeting_id, attendance)
-    items = _items(session, meeting_id)
+    items = agenda_items(session, meeting_id)
     current = next((i for i in items if i.id == mt.current_item_id), None) or (
         items[0] if items else None
     )
@@ -742,7 +630,7 @@ def go_to_item(meeting_id: int, item_id: int, *, session: Session) -> None:
         return
     if mt.status == "in_progress":
         now = clock.now()
-        for it in _items(session, meeting_id):
+        for it in agenda_items(session, meeting_id):
             if it.id != item_id:
                 _stop_timer(it, now)
         target.started_at = now
@@ -755,7 +643,7 @@ def end_meeting(meeting_id: int, *, session: Session) -> None:
     if mt.status != "in_progress":
         raise UserError(f"only a meeting in progress can be ended (this one is {mt.status})")
     now = clock.now()
-    for it in _items(session, meeting_id):
+    for it in agenda_items(session, meeting_id):
         _stop_timer(it, now)
     mt.status = "ended"
     mt.ended_at = now
@@ -776,7 +664,7 @@ def save_notes(item_id: int, text_: str, base_version: int, *, session: Session)
 
     Raises NotesConflict (with both texts) when someone saved a newer version first.
     """
-    item, _ = _item_for_write(session, item_id)
+    item, _ = item_for_write(session, item_id)
     if item.notes_version != base_version:
         if item.notes == text_:
             return item.notes_version  # the same words arrived twice (e.g. a flush on exit)
@@ -785,6 +673,6 @@ def save_notes(item_id: int, text_: str, base_version: int, *, session: Session)
         return item.notes_version
     item.notes = text_
     item.notes_version = base_version + 1
-    item.notes_updated_by = _user(session)
+    item.notes_updated_by = acting_login(session)
     item.notes_updated_at = clock.now()
     return item.notes_version

@@ -16,11 +16,11 @@ from sqlalchemy.orm import Session
 from sqlmodel import col
 
 from reviewtui.db import models as m
-from reviewtui.db.engine import person_name
+from reviewtui.db.engine import acting_login, person_name
 from reviewtui.db.errors import NotFound, UserError
 
-# Package-internal helpers of the meetings module: one lock order, one way to renumber.
-from reviewtui.db.meetings import _item_for_write, _items, _renumber, _user, create_meeting
+# The meetings module's agenda helpers: one lock order, one way to renumber.
+from reviewtui.db.meetings import agenda_items, create_meeting, item_for_write, renumber_items
 from reviewtui.domain import agenda, cadence, clock, enums
 
 if TYPE_CHECKING:
@@ -44,7 +44,7 @@ def add_outcome(item_id: int, kind: str, text_: str, *, session: Session) -> int
     text_ = text_.strip()
     if not text_:
         raise UserError(f"a {kind} needs some text")
-    item, _ = _item_for_write(session, item_id)
+    item, _ = item_for_write(session, item_id)
     o = m.Outcome(agenda_item_id=item.id, kind=kind, text=text_, created_by=person_name(session))
     session.add(o)
     session.flush()
@@ -112,7 +112,7 @@ def add_action(
         raise UserError("an action needs a title")
     if priority not in enums.PRIORITIES:
         raise UserError(f"priority {priority!r}: use one of {', '.join(enums.PRIORITIES)}")
-    item, mt = _item_for_write(session, item_id)
+    item, mt = item_for_write(session, item_id)
     owner_name, owner_contact = meeting_owner(mt, owner, session=session)
     user = person_name(session)
     act = m.Action(
@@ -175,7 +175,7 @@ def park_item(
     settings: Settings | None = None,
 ) -> ParkResult:
     """Park an item: copy it onto the vendor's next planned meeting (scheduling one if none)."""
-    item, mt = _item_for_write(session, item_id)
+    item, mt = item_for_write(session, item_id)
     target = next_planned(mt.id, session=session)
     created = False
     if target is None:
@@ -199,7 +199,7 @@ def park_item(
         created = True
     else:
         target.version += 1
-    items = _items(session, target.id)
+    items = agenda_items(session, target.id)
     if any(i.carried_from_id == item.id for i in items):
         raise UserError(f"this item is already parked to the meeting of {_day(target)}")
     same = next(
@@ -238,7 +238,7 @@ def park_item(
         # Before "any other business" when there is one, else at the end.
         at = next((n for n, i in enumerate(items) if i.kind == agenda.AOB), len(items))
         items.insert(at, copy)
-        _renumber(items)
+        renumber_items(items)
         session.flush()
         copy_id = copy.id
     text_ = f"Parked to the meeting of {_day(target)}"
@@ -256,7 +256,7 @@ def park_item(
 def _noted(item: m.AgendaItem, session: Session) -> None:
     """A new notes version: a session showing the item's older notes sees a change to merge."""
     item.notes_version = (item.notes_version or 0) + 1
-    item.notes_updated_by = _user(session)
+    item.notes_updated_by = acting_login(session)
     item.notes_updated_at = clock.now()
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
 
@@ -25,6 +25,7 @@ from reviewtui.db.engine import person_name
 from reviewtui.db.errors import Conflict, NotFound, ReadOnly, UserError
 from reviewtui.domain import clock, enums, periods, scorecard
 from reviewtui.domain import plans as rules
+from reviewtui.views.plans import KpiPoint, KpiSince, PlanDetail, PlanRow, VerificationRow
 
 
 @dataclass(frozen=True)
@@ -55,100 +56,6 @@ class PlanDraft:
 
 
 @dataclass(frozen=True)
-class PlanRow:
-    id: int
-    vendor_id: int
-    vendor: str
-    title: str
-    source: str
-    status: str
-    raised_on: date
-    verification_due: date | None
-    open_actions: int
-    actions: int
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "vendor_id": self.vendor_id,
-            "vendor": self.vendor,
-            "title": self.title,
-            "source": self.source,
-            "status": self.status,
-            "raised_on": self.raised_on.isoformat(),
-            "verification_due": self.verification_due.isoformat()
-            if self.verification_due
-            else None,
-            "open_actions": self.open_actions,
-            "actions": self.actions,
-        }
-
-
-@dataclass(frozen=True)
-class VerificationRow:
-    id: int
-    check_date: date
-    outcome: str
-    note: str
-    verified_by: str
-
-
-@dataclass(frozen=True)
-class KpiPoint:
-    """A KPI value in a period and its status (green, amber or red)."""
-
-    period: str
-    value: float
-    source: str
-    status: str
-
-
-@dataclass(frozen=True)
-class KpiSince:
-    """The KPI a plan was raised for, from the period before the plan until now."""
-
-    kpi_id: int
-    name: str
-    unit: str
-    direction: str
-    target: float
-    threshold: float | None
-    before: KpiPoint | None
-    since: tuple[KpiPoint, ...]
-
-
-@dataclass(frozen=True)
-class PlanDetail:
-    id: int
-    vendor_id: int
-    vendor: str
-    title: str
-    problem: str
-    source: str
-    kpi_id: int | None
-    finding_id: int | None
-    feedback_id: int | None
-    agenda_item_id: int | None
-    link_label: str
-    whys: tuple[str, ...]
-    root_cause: str
-    root_cause_category: str
-    containment: str
-    status: str
-    raised_on: date
-    verification_due: date | None
-    created_by: str
-    version: int
-    actions: tuple[action_q.ActionRow, ...] = field(default_factory=tuple)
-    verifications: tuple[VerificationRow, ...] = field(default_factory=tuple)
-    verify_blocker: str | None = None
-
-    @property
-    def not_confirmed(self) -> int:
-        return sum(1 for v in self.verifications if v.outcome == "not_confirmed")
-
-
-@dataclass(frozen=True)
 class VerificationResult:
     plan_id: int
     outcome: str
@@ -156,11 +63,6 @@ class VerificationResult:
     verification_due: date | None
     not_confirmed: int
     suggest_escalation: bool
-
-
-def _user(session: Session) -> str:
-    """Who did it, as people read it (the configured name, else the login)."""
-    return person_name(session)
 
 
 def _source(
@@ -276,7 +178,7 @@ def create_plan(
         containment=containment.strip(),
         status="open",
         raised_on=raised_on,
-        created_by=_user(session),
+        created_by=person_name(session),
     )
     session.add(plan)
     session.flush()
@@ -395,7 +297,7 @@ def record_verification(
             check_date=check_date,
             outcome=outcome,
             note=note.strip(),
-            verified_by=_user(session),
+            verified_by=person_name(session),
         )
     )
     plan.status = effect.plan_status

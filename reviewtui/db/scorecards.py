@@ -6,7 +6,6 @@ and the independent value side by side); :mod:`reviewtui.domain.scorecard` appli
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select, true
@@ -20,6 +19,7 @@ from reviewtui.domain import enums, periods
 from reviewtui.domain import portfolio as shared
 from reviewtui.domain import scorecard as rules
 from reviewtui.domain.portfolio import VendorScorecard
+from reviewtui.views.scorecards import KpiHistory
 
 #: Periods of history loaded per KPI by default: enough for the 12-period sparklines.
 HISTORY = 12
@@ -258,16 +258,6 @@ def vendor_names_query(vendor_ids: list[int] | None = None) -> Select[int, str]:
     if vendor_ids is not None:
         q = q.where(col(m.Vendor.id).in_(vendor_ids))
     return q
-
-
-@dataclass(frozen=True)
-class KpiHistory:
-    """A KPI's whole history: its definition and its result at every period with a value."""
-
-    vendor_id: int
-    vendor: str
-    kpi: rules.KpiDef
-    results: tuple[rules.KpiResult, ...]  # newest first
 
 
 def kpi_history(kpi_id: int, *, session: Session, settings: Settings | None = None) -> KpiHistory:

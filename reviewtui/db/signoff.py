@@ -26,6 +26,7 @@ from reviewtui.db.errors import Conflict, NotFound, ReadOnly, UserError
 from reviewtui.db.minutes import assemble, gather
 from reviewtui.domain import clock, enums
 from reviewtui.domain import minutes as dm
+from reviewtui.views.signoff import MeetingCheck
 
 
 @dataclass(frozen=True)
@@ -38,22 +39,6 @@ class SignOffResult:
     sha256: str | None
     missing_sides: tuple[str, ...]
     signatories: tuple[str, ...]  # "Name (side)"
-
-
-@dataclass(frozen=True)
-class MeetingCheck:
-    """The database side of verification: what the stored sign-off says, and what differs."""
-
-    meeting_id: int
-    revision: int | None
-    sha256: str | None
-    content: bytes | None
-    problems: tuple[str, ...]
-    notes: tuple[str, ...] = ()
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
 
 
 def _lock_meeting(session: Session, meeting_id: int) -> m.Meeting:

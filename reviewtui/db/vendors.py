@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -17,6 +16,7 @@ from reviewtui.domain import clock, enums
 from reviewtui.domain import portfolio as portfolio_rows
 from reviewtui.domain.portfolio import VendorRow
 from reviewtui.domain.text import fold, line_problem
+from reviewtui.views.vendors import ContactRow, VendorDetail
 
 
 def list_vendors(
@@ -163,36 +163,6 @@ def count(*, session: Session) -> int:
     """How many vendors this session may see."""
     q = select(func.count()).select_from(m.Vendor)
     return session.scalar(access.scoped(q, col(m.Vendor.id), session=session)) or 0
-
-
-@dataclass(frozen=True)
-class ContactRow:
-    id: int
-    side: str
-    name: str
-    organisation: str
-    role: str
-    email: str
-    escalation_level: int | None
-
-
-@dataclass(frozen=True)
-class VendorDetail:
-    """A vendor's profile with its contacts, for the vendor page."""
-
-    id: int
-    name: str
-    service: str
-    category: str
-    criticality: str
-    review_cadence_months: int | None
-    contract_start: date | None
-    contract_end: date | None
-    annual_contract_cost: float | None
-    baseline_inhouse_cost: float | None
-    currency: str
-    contract_review: bool
-    contacts: tuple[ContactRow, ...]
 
 
 def get_detail(vendor_id: int, *, session: Session) -> VendorDetail:

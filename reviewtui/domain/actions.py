@@ -85,7 +85,7 @@ def parse_due(
     try:
         if low in _WORDS:
             due = today + relativedelta(days=_WORDS[low])
-        elif _RELATIVE.match(low) and _RELATIVE.match(low)[2] in _UNITS:  # type: ignore[index]
+        elif (rel := _RELATIVE.match(low)) and rel[2] in _UNITS:
             due = today + parse_span(low)
         else:
             due = _absolute(t, today)

@@ -224,57 +224,56 @@ def evaluate(
     # keys[:upto] are the periods up to ``period``; the one before ``period`` is the previous.
     upto = bisect_right(keys, period) if period is not None else len(keys)
     current = by_period.get(period) if period else None
-    actual = current.actual if current else None
+    direction, target, threshold = kpi.direction, kpi.target, kpi.threshold
+    vendor = current.vendor if current else None
+    independent = current.independent if current else None
+    actual = independent if independent is not None else vendor
     before = upto - 1 if upto and keys[upto - 1] == period else upto
     previous = by_period[keys[before - 1]].actual if period is not None and before else None
-    st = status(kpi.direction, actual, kpi.target, kpi.threshold)
-    if actual is not None:
-        g_: float = gap(kpi.direction, actual, kpi.target)
-        g: float | None = g_
-        gp = gap_pct(g_, kpi.target)
-        att: float | None = attainment(kpi.direction, actual, kpi.target)
-    else:
-        g = gp = att = None
-    d_pct, d_flag = discrepancy(
-        current.vendor if current else None,
-        current.independent if current else None,
-        discrepancy_limit,
-    )
+    st = status(direction, actual, target, threshold)
+    # A dashboard evaluates every KPI of the portfolio (10,000 at 500 vendors): the result is
+    # built positionally and the run of misses starts from the status just computed.
     misses = 0
-    if period is not None and actual is not None:
-        p = period
-        while True:
-            pv = by_period.get(p)
-            if pv is None or status(kpi.direction, pv.actual, kpi.target, kpi.threshold) == GREEN:
-                break
-            misses += 1
-            p = periods.previous(p)
-    ordered = tuple(by_period[k] for k in keys[:upto])
+    g = gp = att = None
+    if actual is not None:
+        g_ = gap(direction, actual, target)
+        g, gp = _round(g_), _round(gap_pct(g_, target))
+        att = _round(attainment(direction, actual, target))
+        if st != GREEN:
+            misses = 1
+            assert period is not None
+            p = periods.previous(period)
+            while (pv := by_period.get(p)) is not None and status(
+                direction, pv.actual, target, threshold
+            ) != GREEN:
+                misses += 1
+                p = periods.previous(p)
+    d_pct, d_flag = discrepancy(vendor, independent, discrepancy_limit)
     return KpiResult(
-        kpi_id=kpi.kpi_id,
-        kpi=kpi.name,
-        period=period,
-        unit=kpi.unit,
-        direction=kpi.direction,
-        target=kpi.target,
-        threshold=kpi.threshold,
-        weight=kpi.weight,
-        category=kpi.category,
-        frequency=kpi.frequency,
-        actual=actual,
-        source=current.source if current else None,
-        vendor_value=current.vendor if current else None,
-        independent_value=current.independent if current else None,
-        discrepancy_pct=_round(d_pct),
-        discrepancy=d_flag,
-        gap=_round(g),
-        gap_pct=_round(gp),
-        status=st,
-        attainment=_round(att),
-        trend=trend(kpi.direction, actual, previous),
-        consecutive_misses=misses,
-        escalate=misses >= escalate_after,
-        history=ordered,
+        kpi.kpi_id,
+        kpi.name,
+        period,
+        kpi.unit,
+        direction,
+        target,
+        threshold,
+        kpi.weight,
+        kpi.category,
+        kpi.frequency,
+        actual,
+        current.source if current else None,
+        vendor,
+        independent,
+        _round(d_pct),
+        d_flag,
+        g,
+        gp,
+        st,
+        att,
+        trend(direction, actual, previous),
+        misses,
+        misses >= escalate_after,
+        tuple([by_period[k] for k in keys[:upto]]),
     )
 
 

@@ -16,7 +16,7 @@ from reviewtui.domain import enums
 from reviewtui.domain.text import printable
 
 if TYPE_CHECKING:
-    from reviewtui.db.actions import ActionRow
+    from reviewtui.views.actions import ActionRow
 
 PRODID = "-//reviewtui//actions feed//EN"
 #: RFC 5545 PRIORITY: 1 highest, 9 lowest.

@@ -8,8 +8,10 @@ Re-importing the same vendor, KPI, period and source updates the value.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
@@ -29,6 +31,8 @@ from reviewtui.importers.reader import (
     read,
     row_shape,
 )
+
+T = TypeVar("T")
 
 REQUIRED = ("vendor", "kpi", "period", "value")
 OPTIONAL = ("source", "note")
@@ -84,7 +88,9 @@ def import_measurements(
     for line, row in table.rows:
         bad = row_shape(table, line, row)
 
-        def check(parse, raw: Any, bad: list[Problem] = bad, line: int = line):
+        def check(
+            parse: Callable[[Any], T], raw: Any, bad: list[Problem] = bad, line: int = line
+        ) -> T | None:
             try:
                 return parse(raw)
             except FieldError as exc:
@@ -112,7 +118,7 @@ def import_measurements(
                     )
         percent = kpi is not None and kpi[3].strip() == "%"
         value = check(
-            lambda v, p=percent: fields.number(v, "value", decimal=decimal, percent=p),
+            partial(fields.number, column="value", decimal=decimal, percent=percent),
             row.get("value"),
         )
         source = check(fields.source, row.get("source"))
@@ -126,7 +132,7 @@ def import_measurements(
             if key_p[0] is not None and key_p in periods_seen:
                 period = periods_seen[key_p]  # a file repeats a few periods thousands of times
             else:
-                period = check(lambda p, f=kpi[2]: fields.period(p, f), raw_period)
+                period = check(partial(fields.period, frequency_=kpi[2]), raw_period)
                 if period is not None and key_p[0] is not None:
                     periods_seen[key_p] = period
         elif fields.blank(row.get("period")):

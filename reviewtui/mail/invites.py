@@ -19,7 +19,7 @@ from reviewtui.mail import compose as c
 if TYPE_CHECKING:
     from reviewtui.config import Settings
     from reviewtui.db.engine import Database
-    from reviewtui.db.mail import InviteState
+    from reviewtui.views.mail import InviteState
 
 KINDS = {"invite": "REQUEST", "update": "REQUEST", "cancel": "CANCEL"}
 

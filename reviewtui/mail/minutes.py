@@ -23,7 +23,7 @@ from reviewtui.mail import compose as c
 if TYPE_CHECKING:
     from reviewtui.config import Person, Settings
     from reviewtui.db.engine import Database
-    from reviewtui.db.mail import SentRow
+    from reviewtui.views.mail import SentRow
 
 Progress = Callable[[str], None]
 

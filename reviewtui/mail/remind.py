@@ -21,7 +21,7 @@ from reviewtui.mail import compose as c
 if TYPE_CHECKING:
     from reviewtui.config import Settings
     from reviewtui.db.engine import Database
-    from reviewtui.db.mail import DueAction
+    from reviewtui.views.mail import DueAction
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from reviewtui.domain.people import resolve_owner
 from reviewtui.screens.form_guard import GuardedForm
 
 if TYPE_CHECKING:
-    from reviewtui.db.actions import ActionDetail
+    from reviewtui.views.actions import ActionDetail
 
 
 @dataclass(frozen=True)
@@ -44,35 +44,6 @@ class ActionEditScreen(GuardedForm, ModalScreen[ActionEdit | None]):
         Binding("escape", "cancel", "Cancel", show=False, id="action_edit.cancel_esc"),
     ]
 
-    DEFAULT_CSS = """
-    ActionEditScreen {
-        align: center middle;
-    }
-    ActionEditScreen #action-edit {
-        width: 72;
-        max-width: 100%;
-        height: auto;
-        max-height: 100%;
-        border: round $primary;
-        background: $panel;
-        padding: 0 1;
-    }
-    ActionEditScreen .row {
-        height: 1;
-        margin-bottom: 1;
-    }
-    ActionEditScreen .row Label {
-        width: 10;
-    }
-    ActionEditScreen .row Input, ActionEditScreen .row Select {
-        width: 1fr;
-    }
-    ActionEditScreen #edit-error {
-        color: $error;
-        height: auto;
-    }
-    """
-
     def __init__(self, detail: ActionDetail, contacts: list[str]) -> None:
         super().__init__()
         self.detail = detail
@@ -80,7 +51,7 @@ class ActionEditScreen(GuardedForm, ModalScreen[ActionEdit | None]):
 
     def compose(self) -> ComposeResult:
         a = self.detail.action
-        with Vertical(id="action-edit"):
+        with Vertical(id="action-edit", classes="modal-box"):
             yield Label(f"Action {a.id} · {escape(a.vendor)}", classes="title")
             yield Static(a.title, id="edit-title", markup=False)
             if self.detail.plan_title:
@@ -123,7 +94,7 @@ class ActionEditScreen(GuardedForm, ModalScreen[ActionEdit | None]):
             with Horizontal(classes="row"):
                 yield Label("Note")
                 yield Input(placeholder="progress note (optional)", id="edit-note", compact=True)
-            yield Static("", id="edit-error")
+            yield Static("", id="edit-error", classes="form-error")
             yield Static("[dim]Ctrl+S or Enter saves · Esc cancels[/dim]")
 
     def on_mount(self) -> None:

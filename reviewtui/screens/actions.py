@@ -17,18 +17,22 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.reactive import reactive
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Header, Input, Select, Static
 
 from reviewtui.appref import review_app
+from reviewtui.db import actions as action_q
+from reviewtui.db import vendors as vendor_q
+from reviewtui.db.actions import ActionFilter
+from reviewtui.db.errors import UserError
 from reviewtui.domain import enums
+from reviewtui.screens.list_screen import ListScreen
 from reviewtui.widgets.footer import Footer
 from reviewtui.widgets.table import Table
 
 if TYPE_CHECKING:
-    from reviewtui.db.actions import ActionPage, ActionRow
     from reviewtui.screens.action_edit import ActionEdit
+    from reviewtui.views.actions import ActionPage, ActionRow
 
 PAGE_SIZE = 200
 OPEN = "open+in_progress"
@@ -57,7 +61,7 @@ def due_cell(row: ActionRow) -> Text:
     return t
 
 
-class ActionsScreen(Screen):
+class ActionsScreen(ListScreen):
     """Actions of every vendor, or of one; ``meeting_id`` records changes against a meeting.
 
     Writes run in their own non-exclusive worker group: a reload (an exclusive "db" worker, e.g.
@@ -78,32 +82,26 @@ class ActionsScreen(Screen):
         Binding("r", "refresh", "Refresh", show=False, id="actions.refresh"),
     ]
 
-    DEFAULT_CSS = """
-    ActionsScreen #actions-filters {
-        height: 1;
-        padding: 0 1;
-    }
-    ActionsScreen #actions-filters Input {
-        width: 1fr;
-        margin-right: 1;
-    }
-    ActionsScreen #actions-filters #owner {
-        width: 16;
-    }
-    ActionsScreen #actions-filters Select {
-        width: 24;
-        margin-right: 1;
-    }
-    ActionsScreen #actions-filters #vendor {
-        width: 26;
-        margin-right: 0;
-    }
-    """
+    CSS_PATH = "actions.tcss"
 
     overdue_only: reactive[bool] = reactive(False)
     """Show only open actions past their due date."""
     page_offset: reactive[int] = reactive(0)
     """The first row of the page on show."""
+
+    TABLES = {
+        "actions": (
+            ("Due", "due", 20),
+            ("Status", "status", 11),
+            ("Action", "title", 30),
+            ("Owner", "owner", 16),
+            ("Vendor", "vendor", 22),
+            ("Priority", "priority", 8),
+        )
+    }
+    SUB_TITLE = "Actions"
+    # Back from a plan, a meeting or the editor: the list may have changed.
+    RELOAD_ON_RESUME = "after_first"
 
     def __init__(
         self,
@@ -112,8 +110,7 @@ class ActionsScreen(Screen):
         meeting_id: int | None = None,
         overdue_only: bool = False,
     ) -> None:
-        super().__init__()
-        self.vendor_id = vendor_id
+        super().__init__(vendor_id)
         self.meeting_id = meeting_id
         self._rows: dict[int, ActionRow] = {}
         self._page: ActionPage | None = None
@@ -122,7 +119,6 @@ class ActionsScreen(Screen):
         self._vendors_shown = False  # the vendor picker's own first Changed is not a choice
         # Actions marked done here, newest last: (id, title, status before, version after).
         self._undo: list[tuple[int, str, str, int]] = []
-        self._shown = False  # the first ScreenResume comes with the first show
         self.set_reactive(ActionsScreen.overdue_only, overdue_only)
 
     def compose(self) -> ComposeResult:
@@ -142,31 +138,13 @@ class ActionsScreen(Screen):
         yield Table(id="actions", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
-    def on_mount(self) -> None:
-        self.sub_title = "Actions"
-        table = self.query_one("#actions", DataTable)
-        table.add_column("Due", key="due", width=20)
-        table.add_column("Status", key="status", width=11)
-        table.add_column("Action", key="title", width=30)
-        table.add_column("Owner", key="owner", width=16)
-        table.add_column("Vendor", key="vendor", width=22)
-        table.add_column("Priority", key="priority", width=8)
-        table.focus()
+    def opened(self) -> None:
         self._load_vendors()
-        self.load()
-
-    def on_screen_resume(self) -> None:
-        """Back from a plan, a meeting or the editor: the list may have changed."""
-        if self._shown:
-            self.load()
-        self._shown = True
 
     # --- loading ------------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="db-vendors", exit_on_error=False)
     def _load_vendors(self) -> None:
-        from reviewtui.db import vendors as vendor_q
-
         app = review_app(self)
         with app.db.read() as s:
             names = vendor_q.names(session=s, only_vendor=app.vendor_scope)
@@ -197,8 +175,6 @@ class ActionsScreen(Screen):
             self.load()
 
     def _filter(self):
-        from reviewtui.db.actions import ActionFilter
-
         status = self.query_one("#status", Select).value
         statuses: tuple[str, ...]
         if status == OPEN:
@@ -225,8 +201,6 @@ class ActionsScreen(Screen):
     def _query(
         self, flt, offset: int, generation: int, keep: int | None, changed: int | None
     ) -> None:
-        from reviewtui.db import actions as action_q
-
         with review_app(self).db.read() as s:
             page = action_q.list_actions(flt, session=s, limit=PAGE_SIZE, offset=offset)
         self.app.call_from_thread(self._show, page, generation, keep, changed)
@@ -371,9 +345,6 @@ class ActionsScreen(Screen):
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def _open_editor(self, action_id: int) -> None:
-        from reviewtui.db import actions as action_q
-        from reviewtui.db import vendors as vendor_q
-
         with review_app(self).db.read() as s:
             detail = action_q.get_detail(action_id, session=s)
             contacts = vendor_q.get_detail(detail.action.vendor_id, session=s).contacts
@@ -390,9 +361,6 @@ class ActionsScreen(Screen):
 
     @work(thread=True, group="write", exit_on_error=False)
     def _save(self, action_id: int, version: int, edit: ActionEdit) -> None:
-        from reviewtui.db import actions as action_q
-        from reviewtui.db.errors import UserError
-
         app = review_app(self)
         try:
             with app.db.session() as s:
@@ -433,9 +401,6 @@ class ActionsScreen(Screen):
 
     @work(thread=True, group="write", exit_on_error=False)
     def _done(self, action_id: int, version: int | None, before: str) -> None:
-        from reviewtui.db import actions as action_q
-        from reviewtui.db.errors import UserError
-
         app = review_app(self)
         try:
             with app.db.session() as s:
@@ -469,9 +434,6 @@ class ActionsScreen(Screen):
 
     @work(thread=True, group="write", exit_on_error=False)
     def _undo_done(self, action_id: int, title: str, before: str, version: int) -> None:
-        from reviewtui.db import actions as action_q
-        from reviewtui.db.errors import UserError
-
         app = review_app(self)
         try:
             with app.db.session() as s:

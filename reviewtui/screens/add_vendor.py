@@ -7,11 +7,13 @@ from typing import ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, Static
 
 from reviewtui.appref import review_app
+from reviewtui.db import vendors as vendor_q
+from reviewtui.db.errors import UserError
 from reviewtui.domain import enums
 from reviewtui.screens.form_guard import GuardedForm
 
@@ -25,24 +27,34 @@ class AddVendorScreen(GuardedForm, ModalScreen[str | None]):
     ]
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="add-vendor"):
+        with Vertical(id="add-vendor", classes="modal-box"):
             yield Label("Add a vendor", classes="title")
-            yield Input(placeholder="Vendor name", id="name")
-            yield Input(placeholder="Service (e.g. 24x7 IT service desk)", id="service")
-            yield Select(
-                [(enums.label(c), c) for c in enums.VENDOR_CATEGORIES],
-                value="other",
-                allow_blank=False,
-                id="category",
-            )
-            yield Select(
-                [(c, c) for c in enums.CRITICALITY],
-                value="standard",
-                allow_blank=False,
-                id="criticality",
-            )
+            with Horizontal(classes="row"):
+                yield Label("Name")
+                yield Input(placeholder="the vendor's name", id="name", compact=True)
+            with Horizontal(classes="row"):
+                yield Label("Service")
+                yield Input(placeholder="e.g. 24x7 IT service desk", id="service", compact=True)
+            with Horizontal(classes="row"):
+                yield Label("Category")
+                yield Select(
+                    [(enums.label(c), c) for c in enums.VENDOR_CATEGORIES],
+                    value="other",
+                    allow_blank=False,
+                    id="category",
+                    compact=True,
+                )
+            with Horizontal(classes="row"):
+                yield Label("Criticality")
+                yield Select(
+                    [(c, c) for c in enums.CRITICALITY],
+                    value="standard",
+                    allow_blank=False,
+                    id="criticality",
+                    compact=True,
+                )
             yield Static("Enter or Ctrl+S saves · Ctrl+G cancels", classes="muted")
-            yield Static("", id="error")
+            yield Static("", id="error", classes="form-error")
 
     def on_mount(self) -> None:
         self.remember_form()
@@ -63,9 +75,6 @@ class AddVendorScreen(GuardedForm, ModalScreen[str | None]):
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def _save(self, name: str, service: str, category: str, criticality: str) -> None:
-        from reviewtui.db import vendors as vendor_q
-        from reviewtui.db.errors import UserError
-
         try:
             with review_app(self).db.session() as s:
                 vendor_q.create(

@@ -12,17 +12,22 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen
 from textual.widgets import DataTable, Header, Input, Label, Select, Static
 
 from reviewtui.appref import review_app
+from reviewtui.db import audits as audit_q
+from reviewtui.db import vendors as vendor_q
+from reviewtui.db.audits import FindingDraft
+from reviewtui.db.errors import UserError
 from reviewtui.domain import clock, enums
 from reviewtui.screens.form_guard import GuardedForm
+from reviewtui.screens.list_screen import ListScreen
 from reviewtui.widgets.footer import Footer
 from reviewtui.widgets.table import Table
 
 if TYPE_CHECKING:
-    from reviewtui.db.audits import AuditRow
+    from reviewtui.views.audits import AuditRow
 
 SEVERITY_STYLE = {"critical": "bold red", "major": "red", "minor": "yellow", "observation": "dim"}
 FINDING_ROWS = 3
@@ -37,38 +42,7 @@ class AuditFormScreen(GuardedForm, ModalScreen[int | None]):
         Binding("ctrl+g", "cancel", "Cancel", id="audit_form.cancel"),
         Binding("escape", "cancel", "Cancel", show=False, id="audit_form.cancel_esc"),
     ]
-    DEFAULT_CSS = """
-    AuditFormScreen {
-        align: center middle;
-    }
-    AuditFormScreen #audit-form {
-        width: 80;
-        max-width: 100%;
-        height: auto;
-        max-height: 100%;
-        border: round $primary;
-        background: $panel;
-        padding: 0 1;
-    }
-    AuditFormScreen .row {
-        height: 1;
-        margin-bottom: 1;
-    }
-    AuditFormScreen .row Label {
-        width: 10;
-    }
-    AuditFormScreen .row Input, AuditFormScreen .row Select {
-        width: 1fr;
-    }
-    AuditFormScreen .finding-row Select {
-        width: 16;
-        margin-right: 1;
-    }
-    AuditFormScreen #audit-error {
-        color: $error;
-        height: auto;
-    }
-    """
+    CSS_PATH = "audits.tcss"
 
     def __init__(self, vendor_id: int, vendor: str) -> None:
         super().__init__()
@@ -77,7 +51,7 @@ class AuditFormScreen(GuardedForm, ModalScreen[int | None]):
         self._rows = FINDING_ROWS
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="audit-form"):
+        with VerticalScroll(id="audit-form", classes="modal-box"):
             yield Label(f"Record an audit · {escape(self.vendor)}", classes="title")
             with Horizontal(classes="row"):
                 yield Label("Date")
@@ -105,10 +79,10 @@ class AuditFormScreen(GuardedForm, ModalScreen[int | None]):
                     id="audit-result",
                     compact=True,
                 )
-            yield Static("Findings (severity · title)", classes="title")
+            yield Static("Findings (severity · title)", classes="section")
             for n in range(1, self._rows + 1):
                 yield self._finding_row(n)
-            yield Static("", id="audit-error")
+            yield Static("", id="audit-error", classes="form-error")
             yield Static("[dim]Ctrl+S saves · Ctrl+N another finding · Esc cancels[/dim]")
 
     def _finding_row(self, n: int) -> Horizontal:
@@ -138,8 +112,6 @@ class AuditFormScreen(GuardedForm, ModalScreen[int | None]):
         self.query_one("#audit-error", Static).update(message)
 
     def action_save(self) -> None:
-        from reviewtui.db.audits import FindingDraft
-
         text = self.query_one("#audit-date", Input).value.strip()
         try:
             on_day = date.fromisoformat(text)
@@ -166,9 +138,6 @@ class AuditFormScreen(GuardedForm, ModalScreen[int | None]):
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def _save(self, on_day, kind, auditor, scope, result, findings) -> None:
-        from reviewtui.db import audits as audit_q
-        from reviewtui.db.errors import UserError
-
         try:
             with review_app(self).db.session() as s:
                 aid = audit_q.create_audit(
@@ -190,7 +159,7 @@ class AuditFormScreen(GuardedForm, ModalScreen[int | None]):
         self.leave_form(lambda: self.dismiss(None))
 
 
-class AuditsScreen(Screen):
+class AuditsScreen(ListScreen):
     """Audits on top, the highlighted audit's findings below; p raises a plan from a finding."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -201,23 +170,24 @@ class AuditsScreen(Screen):
         Binding("r", "refresh", "Refresh", show=False, id="audits.refresh"),
     ]
 
-    DEFAULT_CSS = """
-    AuditsScreen #audits {
-        height: 1fr;
+    CSS_PATH = "audits.tcss"
+
+    TABLES = {
+        "audits": (
+            ("Date", "date", 10),
+            ("Type", "type", 19),
+            ("Result", "result", 11),
+            ("Findings", "findings", 18),
+            ("Vendor", "vendor", 26),
+            ("Auditor", "auditor", 16),
+        ),
+        "findings": (("Severity", "severity", 11), ("Finding", "title", 44), ("Plan", "plan", 20)),
     }
-    AuditsScreen #findings {
-        height: 1fr;
-    }
-    AuditsScreen #audit-scope-line {
-        height: auto;
-        max-height: 2;
-        padding: 0 1;
-    }
-    """
+    SUB_TITLE = "Audits and site visits"
+    RELOAD_ON_RESUME = "never"
 
     def __init__(self, vendor_id: int | None = None) -> None:
-        super().__init__()
-        self.vendor_id = vendor_id
+        super().__init__(vendor_id)
         self._audits: dict[int, AuditRow] = {}
         self._findings: dict[int, object] = {}
         self._vendor_name = ""
@@ -230,30 +200,11 @@ class AuditsScreen(Screen):
         yield Static("", classes="status-line", id="audits-line")
         yield Footer()
 
-    def on_mount(self) -> None:
-        self.sub_title = "Audits and site visits"
-        a = self.query_one("#audits", DataTable)
-        a.add_column("Date", key="date", width=10)
-        a.add_column("Type", key="type", width=19)
-        a.add_column("Result", key="result", width=11)
-        a.add_column("Findings", key="findings", width=18)
-        a.add_column("Vendor", key="vendor", width=26)
-        a.add_column("Auditor", key="auditor", width=16)
-        f = self.query_one("#findings", DataTable)
-        f.add_column("Severity", key="severity", width=11)
-        f.add_column("Finding", key="title", width=44)
-        f.add_column("Plan", key="plan", width=20)
-        a.focus()
-        self.load()
-
     def load(self, keep: int | None = None) -> None:
         self._query(keep)
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def _query(self, keep: int | None) -> None:
-        from reviewtui.db import audits as audit_q
-        from reviewtui.db import vendors as vendor_q
-
         app = review_app(self)
         vid = app.scoped_vendor_id(self.vendor_id)
         with app.db.read() as s:
@@ -312,8 +263,6 @@ class AuditsScreen(Screen):
 
     @work(thread=True, exclusive=True, group="db-findings", exit_on_error=False)
     def _query_findings(self, audit_id: int) -> None:
-        from reviewtui.db import audits as audit_q
-
         with review_app(self).db.read() as s:
             detail = audit_q.get_audit(audit_id, session=s)
         self.app.call_from_thread(self._show_findings, detail)
@@ -355,9 +304,6 @@ class AuditsScreen(Screen):
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def _raise(self, finding_id: int) -> None:
-        from reviewtui.db import audits as audit_q
-        from reviewtui.db.errors import UserError
-
         try:
             with review_app(self).db.session() as s:
                 pid, new = audit_q.raise_plan_from_finding(finding_id, session=s)
@@ -401,6 +347,3 @@ class AuditsScreen(Screen):
 
     def action_refresh(self) -> None:
         self.load(self._selected("#audits"))
-
-    def action_back(self) -> None:
-        self.app.pop_screen()

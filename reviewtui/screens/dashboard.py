@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from typing import ClassVar
 
 from rich.text import Text
@@ -10,8 +12,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import DataTable, Header, Static
 
+from reviewtui import prefetch
 from reviewtui.appref import review_app
 from reviewtui.domain import clock, enums
 from reviewtui.widgets.footer import Footer
@@ -29,6 +33,38 @@ To begin for real, press [b]a[/b] to add a vendor, or import KPIs from a spreads
 
 MARK = {"green": "✓ ok", "amber": "! amber", "red": "✗ red", "no data": "· none"}
 STYLE = {"green": "green", "amber": "bold yellow", "red": "bold red", "no data": "dim"}
+
+
+#: Rows on the dashboard's first frame (more than the tallest terminal shows); the rest come
+#: right after it.
+FIRST_ROWS = 80
+
+
+def _cells(r, today) -> tuple:
+    """One dashboard row's cells, in the order of the columns."""
+    score = "" if r.score is None else f" {r.score:.1f}"
+    st = Text(MARK[r.status] + score, style=STYLE[r.status])
+    worst = Text()
+    for i, w in enumerate(r.worst[:2]):
+        if i:
+            worst.append(", ")
+        worst.append(w.name, style=STYLE[w.status])
+    if r.escalate:
+        worst = Text(f"⚑{r.escalate} ", style="bold red") + worst
+    actions = Text(str(r.open_actions))
+    if r.overdue_actions:
+        actions.append(f" ({r.overdue_actions} late)", style="bold red")
+    nxt = Text(f"{r.next_review_due:%d %b}")
+    if r.review_overdue:
+        nxt.append(" late", style="bold red")
+    elif (r.next_review_due - today).days <= 7:
+        nxt.append(" soon", style="yellow")
+    crit = Text(r.criticality, style="bold" if r.criticality == "critical" else "")
+    last = "never" if r.last_review is None else r.last_review.isoformat()
+    name: str | Text = r.name
+    if r.contract_review:  # two or more KPIs flagged escalate (db/escalations.py)
+        name = Text("✱ ", style="bold red") + Text(r.name)
+    return (name, st, worst, actions, nxt, crit, last, enums.label(r.category))
 
 
 class DashboardScreen(Screen):
@@ -72,37 +108,55 @@ class DashboardScreen(Screen):
         table.add_column("Tier", key="criticality", width=8)
         table.add_column("Last review", key="last", width=11)
         table.add_column("Category", key="category", width=22)
-        # At start-up the rows come from the prefetch child (reviewtui.prefetch), once: when
-        # they are there already, they go on the first frame rather than on the next one.
-        prefetched = review_app(self).prefetch
-        if prefetched is not None and prefetched.ready():
-            review_app(self).prefetch = None
+        # At start-up the rows come from the prefetch child (reviewtui.prefetch), by one route:
+        # taken on this (the UI) thread as soon as the child's pipe has them; at once when
+        # they are there already, so that they go on the first frame.
+        app = review_app(self)
+        prefetched, app.prefetch = app.prefetch, None
+        if prefetched is None:
+            self.load()
+        elif prefetched.ready():
+            self._take_prefetched(prefetched)
+        else:
+            loop = asyncio.get_running_loop()
+            loop.add_reader(prefetched.fd, self._take_prefetched, prefetched)
+            # A child that never answers: the dashboard runs its own query after a while.
+            self._prefetch_timer = self.set_timer(
+                prefetch.WAIT_S, lambda: self._take_prefetched(prefetched, gave_up=True)
+            )
+
+    _prefetch_timer: Timer | None = None
+
+    def _take_prefetched(self, prefetched: prefetch.Prefetch, gave_up: bool = False) -> None:
+        with contextlib.suppress(Exception):  # not registered, or the pipe is closed already
+            asyncio.get_running_loop().remove_reader(prefetched.fd)
+        if self._prefetch_timer is not None:
+            self._prefetch_timer.stop()
+            self._prefetch_timer = None
+        if gave_up:
+            prefetched.cancel()
+            rows = None
+        else:
+            # Readable: the child is writing its answer (or has died, which reads as None).
             rows = prefetched.rows()
-            if rows is not None:
-                self._show(rows)
-                self.call_after_refresh(self._open_database)
-                return
-        self.load()
+        if rows is None:
+            self.load()
+            return
+        self._show(rows)
+        self.call_after_refresh(self._open_database)
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def load(self) -> None:
-        app = review_app(self)
-        # At start-up the rows come from the prefetch child (reviewtui.prefetch), once.
-        prefetched, app.prefetch = app.prefetch, None
-        rows = prefetched.rows() if prefetched is not None else None
-        if rows is None:
-            from reviewtui.db.portfolio import portfolio_overview
+        from reviewtui.db.portfolio import portfolio_overview
 
-            with app.db.read() as s:
-                rows = portfolio_overview(
-                    session=s,
-                    settings=app.settings,
-                    only_vendor=app.vendor_scope,
-                )
-            self.app.call_from_thread(self._show, rows)
-        else:
-            self.app.call_from_thread(self._show, rows)
-            self.app.call_from_thread(self.call_after_refresh, self._open_database)
+        app = review_app(self)
+        with app.db.read() as s:
+            rows = portfolio_overview(
+                session=s,
+                settings=app.settings,
+                only_vendor=app.vendor_scope,
+            )
+        self.app.call_from_thread(self._show, rows)
 
     @work(thread=True, group="warm-up", exit_on_error=False)
     def _open_database(self) -> None:
@@ -115,6 +169,7 @@ class DashboardScreen(Screen):
         empty = self.query_one("#empty")
         status = self.query_one("#dash-status", Static)
         keep = table.cursor_key() if table.row_count else None
+        self._generation += 1
         table.clear()
         review_app(self).shown_vendors = sorted(
             ((r.vendor_id, r.name) for r in rows), key=lambda v: v[1].casefold()
@@ -127,41 +182,15 @@ class DashboardScreen(Screen):
         empty.display = False
         table.display = True
         today = clock.today()
-        for r in rows:
-            score = "" if r.score is None else f" {r.score:.1f}"
-            st = Text(MARK[r.status] + score, style=STYLE[r.status])
-            worst = Text()
-            for i, w in enumerate(r.worst[:2]):
-                if i:
-                    worst.append(", ")
-                worst.append(w.name, style=STYLE[w.status])
-            if r.escalate:
-                worst = Text(f"⚑{r.escalate} ", style="bold red") + worst
-            actions = Text(str(r.open_actions))
-            if r.overdue_actions:
-                actions.append(f" ({r.overdue_actions} late)", style="bold red")
-            nxt = Text(f"{r.next_review_due:%d %b}")
-            if r.review_overdue:
-                nxt.append(" late", style="bold red")
-            elif (r.next_review_due - today).days <= 7:
-                nxt.append(" soon", style="yellow")
-            crit = Text(r.criticality, style="bold" if r.criticality == "critical" else "")
-            last = "never" if r.last_review is None else r.last_review.isoformat()
-            name: str | Text = r.name
-            if r.contract_review:  # two or more KPIs flagged escalate (db/escalations.py)
-                name = Text("✱ ", style="bold red") + Text(r.name)
-            table.add_row(
-                name,
-                st,
-                worst,
-                actions,
-                nxt,
-                crit,
-                last,
-                enums.label(r.category),
-                key=str(r.vendor_id),
-            )
-        if keep is not None and any(str(r.vendor_id) == keep for r in rows):
+        # A row costs DataTable ~0.3 ms to add (its cursor watcher runs each time): 500 rows
+        # held the first frame back by ~0.15-0.3 s. The rows a screen can show go on it now;
+        # the rest follow as soon as that frame is drawn.
+        first = FIRST_ROWS if keep is None else len(rows)
+        for r in rows[:first]:
+            table.add_row(*_cells(r, today), key=str(r.vendor_id))
+        if len(rows) > first:
+            self.call_after_refresh(self._add_rows, self._generation, rows[first:], today)
+        elif keep is not None and any(str(r.vendor_id) == keep for r in rows):
             table.move_cursor(row=table.get_row_index(keep))
         overdue = sum(1 for r in rows if r.review_overdue)
         red = sum(1 for r in rows if r.status == "red")
@@ -174,6 +203,15 @@ class DashboardScreen(Screen):
             f"({sum(r.overdue_actions for r in rows)} late) · {overdue} reviews overdue"
         )
         table.focus()
+
+    _generation = 0  # bumped by every _show: rows still to add for an older one are dropped
+
+    def _add_rows(self, generation: int, rows, today) -> None:
+        if generation != self._generation:
+            return
+        table = self.query_one("#vendors", DataTable)
+        for r in rows:
+            table.add_row(*_cells(r, today), key=str(r.vendor_id))
 
     def action_refresh(self) -> None:
         self.load()
@@ -209,7 +247,8 @@ class DashboardScreen(Screen):
             return
         self._seed_demo()
 
-    @work(thread=True, exclusive=True, group="db", exit_on_error=False)
+    # Its own group: the load it starts when done must not cancel it (group "db" is exclusive).
+    @work(thread=True, exclusive=True, group="demo", exit_on_error=False)
     def _seed_demo(self) -> None:
         from reviewtui.db import vendors as vendor_q
         from reviewtui.demo import seed

@@ -12,17 +12,21 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen
 from textual.widgets import DataTable, Header, Input, Label, Select, Static
 
 from reviewtui.appref import review_app
+from reviewtui.db import escalations as esc_q
+from reviewtui.db import vendors as vendor_q
+from reviewtui.db.errors import UserError
 from reviewtui.domain import enums
+from reviewtui.screens.list_screen import ListScreen
 from reviewtui.widgets.choice import chosen_int
 from reviewtui.widgets.footer import Footer
 from reviewtui.widgets.table import Table
 
 if TYPE_CHECKING:
-    from reviewtui.db.escalations import EscalationRow, LadderStep, VendorSuggestion
+    from reviewtui.views.escalations import EscalationRow, LadderStep, VendorSuggestion
 
 RULE_LABELS = {
     "kpi_escalate": "KPI failing",
@@ -46,35 +50,6 @@ class EscalationDraft:
     item: str = ""
 
 
-MODAL_CSS = """
-    align: center middle;
-}
-.esc-form {
-    width: 80;
-    max-width: 100%;
-    height: auto;
-    max-height: 100%;
-    border: round $primary;
-    background: $panel;
-    padding: 0 1;
-}
-.row {
-    height: 1;
-    margin-bottom: 1;
-}
-.row Label {
-    width: 9;
-}
-.row Input, .row Select {
-    width: 1fr;
-}
-.form-error {
-    color: $error;
-    height: auto;
-}
-"""
-
-
 class RaiseEscalationScreen(ModalScreen[int | None]):
     """Raise an escalation in one step: level (with who is on it), reason, linked item."""
 
@@ -83,7 +58,6 @@ class RaiseEscalationScreen(ModalScreen[int | None]):
         Binding("ctrl+g", "cancel", "Cancel", id="raise_esc.cancel"),
         Binding("escape", "cancel", "Cancel", show=False, id="raise_esc.cancel_esc"),
     ]
-    DEFAULT_CSS = "RaiseEscalationScreen {" + MODAL_CSS
 
     def __init__(self, draft: EscalationDraft, ladder: list[LadderStep]) -> None:
         super().__init__()
@@ -99,7 +73,7 @@ class RaiseEscalationScreen(ModalScreen[int | None]):
 
     def compose(self) -> ComposeResult:
         d = self.draft
-        with Vertical(classes="esc-form", id="raise-form"):
+        with Vertical(classes="modal-box", id="raise-form"):
             yield Label(f"Raise an escalation · {escape(d.vendor)}", classes="title")
             if d.item:
                 yield Static(f"About: {d.item}", id="esc-item", markup=False)
@@ -133,9 +107,6 @@ class RaiseEscalationScreen(ModalScreen[int | None]):
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def _save(self, level: int, reason: str) -> None:
-        from reviewtui.db import escalations as esc_q
-        from reviewtui.db.errors import UserError
-
         d = self.draft
         try:
             with review_app(self).db.session() as s:
@@ -167,7 +138,6 @@ class EscalationLogScreen(ModalScreen[tuple[str, str] | None]):
         Binding("ctrl+g", "cancel", "Close", id="esc_log.cancel"),
         Binding("escape", "cancel", "Close", show=False, id="esc_log.cancel_esc"),
     ]
-    DEFAULT_CSS = "EscalationLogScreen {" + MODAL_CSS
 
     def __init__(self, detail) -> None:
         super().__init__()
@@ -175,7 +145,7 @@ class EscalationLogScreen(ModalScreen[tuple[str, str] | None]):
 
     def compose(self) -> ComposeResult:
         r = self.detail.row
-        with VerticalScroll(classes="esc-form"):
+        with VerticalScroll(classes="modal-box"):
             yield Label(
                 f"Escalation {r.id} · level {r.level} · {escape(r.vendor)}", classes="title"
             )
@@ -216,7 +186,7 @@ class EscalationLogScreen(ModalScreen[tuple[str, str] | None]):
         self.dismiss(None)
 
 
-class EscalationsScreen(Screen):
+class EscalationsScreen(ListScreen):
     """Suggested escalations on top (r raises the highlighted one), raised ones below."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -228,18 +198,31 @@ class EscalationsScreen(Screen):
         Binding("f5", "refresh", "Refresh", show=False, id="escalations.refresh"),
     ]
 
-    DEFAULT_CSS = """
-    EscalationsScreen #suggested {
-        height: 1fr;
+    CSS_PATH = "escalations.tcss"
+
+    TABLES = {
+        "suggested": (
+            ("Lvl", "level", 3),
+            ("Why", "rule", 17),
+            ("Reason", "reason", 42),
+            ("Vendor", "vendor", 24),
+            ("Contacts", "contacts", 30),
+        ),
+        "raised": (
+            ("ID", "id", 4),
+            ("Lvl", "level", 3),
+            ("Status", "status", 12),
+            ("About", "item", 18),
+            ("Reason", "reason", 30),
+            ("Vendor", "vendor", 24),
+            ("Raised", "raised", 10),
+        ),
     }
-    EscalationsScreen #raised {
-        height: 1fr;
-    }
-    """
+    SUB_TITLE = "Escalations"
+    RELOAD_ON_RESUME = "never"
 
     def __init__(self, vendor_id: int | None = None) -> None:
-        super().__init__()
-        self.vendor_id = vendor_id
+        super().__init__(vendor_id)
         self._suggestions: dict[str, VendorSuggestion] = {}
         self._raised: dict[int, EscalationRow] = {}
 
@@ -252,33 +235,11 @@ class EscalationsScreen(Screen):
         yield Static("", classes="status-line", id="esc-line")
         yield Footer()
 
-    def on_mount(self) -> None:
-        self.sub_title = "Escalations"
-        s = self.query_one("#suggested", DataTable)
-        s.add_column("Lvl", key="level", width=3)
-        s.add_column("Why", key="rule", width=17)
-        s.add_column("Reason", key="reason", width=42)
-        s.add_column("Vendor", key="vendor", width=24)
-        s.add_column("Contacts", key="contacts", width=30)
-        r = self.query_one("#raised", DataTable)
-        r.add_column("ID", key="id", width=4)
-        r.add_column("Lvl", key="level", width=3)
-        r.add_column("Status", key="status", width=12)
-        r.add_column("About", key="item", width=18)
-        r.add_column("Reason", key="reason", width=30)
-        r.add_column("Vendor", key="vendor", width=24)
-        r.add_column("Raised", key="raised", width=10)
-        s.focus()
-        self.load()
-
     def load(self) -> None:
         self._query()
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def _query(self) -> None:
-        from reviewtui.db import escalations as esc_q
-        from reviewtui.db import vendors as vendor_q
-
         app = review_app(self)
         settings = app.settings
         vid = app.scoped_vendor_id(self.vendor_id)
@@ -388,8 +349,6 @@ class EscalationsScreen(Screen):
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def _open_log(self, eid: int) -> None:
-        from reviewtui.db import escalations as esc_q
-
         with review_app(self).db.read() as s:
             detail = esc_q.get_escalation(eid, session=s)
         self.app.call_from_thread(self._push_log, detail)
@@ -403,9 +362,6 @@ class EscalationsScreen(Screen):
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def _set_status(self, eid: int, status: str, note: str) -> None:
-        from reviewtui.db import escalations as esc_q
-        from reviewtui.db.errors import UserError
-
         if review_app(self).settings.role != "facilitator":
             self.app.call_from_thread(self.notify, "This session is read-only.", severity="error")
             return
@@ -420,9 +376,3 @@ class EscalationsScreen(Screen):
             self.app.call_from_thread(self.notify, str(exc), severity="error")
             return
         self.app.call_from_thread(self.load)
-
-    def action_refresh(self) -> None:
-        self.load()
-
-    def action_back(self) -> None:
-        self.app.pop_screen()

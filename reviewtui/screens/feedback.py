@@ -21,13 +21,17 @@ from textual.suggester import SuggestFromList
 from textual.widgets import DataTable, Header, Input, Select, Static
 
 from reviewtui.appref import review_app
+from reviewtui.db import feedback as feedback_q
+from reviewtui.db import meetings as meeting_q
+from reviewtui.db import vendors as vendor_q
+from reviewtui.db.errors import UserError
 from reviewtui.domain import enums
 from reviewtui.widgets.choice import chosen_int
 from reviewtui.widgets.footer import Footer
 from reviewtui.widgets.table import Table
 
 if TYPE_CHECKING:
-    from reviewtui.db.feedback import FeedbackRow
+    from reviewtui.views.feedback import FeedbackRow
 
 RATINGS = [("no rating", 0)] + [(f"{n} of 5", n) for n in range(1, 6)]
 
@@ -43,19 +47,7 @@ class FeedbackScreen(Screen):
         Binding("delete", "remove", "Remove", id="feedback.remove"),
     ]
 
-    DEFAULT_CSS = """
-    FeedbackScreen #fb-title { height: 1; padding: 0 1; text-style: bold; }
-    FeedbackScreen #fb-banner { height: 1; padding: 0 1; background: $warning 30%; display: none; }
-    FeedbackScreen #fb-form { height: 3; }
-    FeedbackScreen #fb-direction { width: 26; }
-    FeedbackScreen #fb-category { width: 22; }
-    FeedbackScreen #fb-rating { width: 1fr; }
-    FeedbackScreen #fb-line { height: 3; }
-    FeedbackScreen #fb-by { width: 30; }
-    FeedbackScreen #fb-text { width: 1fr; }
-    FeedbackScreen #fb-summary { height: auto; max-height: 3; padding: 0 1; }
-    FeedbackScreen DataTable { height: 1fr; }
-    """
+    CSS_PATH = "feedback.tcss"
 
     def __init__(self, vendor_id: int, *, meeting_id: int | None = None) -> None:
         super().__init__()
@@ -105,11 +97,6 @@ class FeedbackScreen(Screen):
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def load(self) -> None:
-        from reviewtui.db import feedback as feedback_q
-        from reviewtui.db import meetings as meeting_q
-        from reviewtui.db import vendors as vendor_q
-        from reviewtui.db.errors import UserError
-
         try:
             with review_app(self).db.read() as s:
                 vendor = vendor_q.get_detail(self.vendor_id, session=s).name
@@ -209,9 +196,6 @@ class FeedbackScreen(Screen):
         text: str,
         given_by: str,
     ) -> None:
-        from reviewtui.db import feedback as feedback_q
-        from reviewtui.db.errors import UserError
-
         try:
             with review_app(self).db.session() as s:
                 if feedback_id is None:
@@ -290,9 +274,6 @@ class FeedbackScreen(Screen):
 
     @work(thread=True, group="write", exit_on_error=False)
     def _remove(self, feedback_id: int) -> None:
-        from reviewtui.db import feedback as feedback_q
-        from reviewtui.db.errors import UserError
-
         try:
             with review_app(self).db.session() as s:
                 feedback_q.remove(feedback_id, session=s)

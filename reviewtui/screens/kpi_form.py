@@ -11,21 +11,15 @@ from typing import ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, Static
 
 from reviewtui.appref import review_app
-from reviewtui.domain import enums
+from reviewtui.db import kpis
+from reviewtui.db.errors import UserError
+from reviewtui.domain import clock, enums, kpi_fields, periods
 from reviewtui.screens.form_guard import GuardedForm
-
-FORM_CSS = """
-KpiFormScreen, ValueFormScreen, ConfirmDeleteKpi { align: center middle; }
-.form { width: 76; max-width: 100%; height: auto; max-height: 100%; border: round $primary;
-        background: $panel; padding: 0 1; }
-.form Input, .form Select { margin-bottom: 0; }
-.form .error { color: $error; height: auto; }
-"""
 
 
 class _Form(GuardedForm, ModalScreen[str | None]):
@@ -36,7 +30,7 @@ class _Form(GuardedForm, ModalScreen[str | None]):
     ]
 
     def error(self, text: str) -> None:
-        self.query_one(".error", Static).update(text)
+        self.query_one(".form-error", Static).update(text)
 
     def action_cancel(self) -> None:
         self.leave_form(lambda: self.dismiss(None))
@@ -45,41 +39,60 @@ class _Form(GuardedForm, ModalScreen[str | None]):
 class KpiFormScreen(_Form):
     """Add a KPI to a vendor, or edit one (``kpi_id``)."""
 
-    DEFAULT_CSS = FORM_CSS
-
     def __init__(self, vendor_id: int, kpi_id: int | None = None) -> None:
         super().__init__()
         self.vendor_id = vendor_id
         self.kpi_id = kpi_id
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="form"):
+        with Vertical(classes="modal-box"):
             yield Label("Edit KPI" if self.kpi_id else "New KPI", classes="title")
-            yield Input(placeholder="Name (e.g. OTIF)", id="name")
-            yield Input(placeholder="Unit (%, min, PPM …)", id="unit")
-            yield Select(
-                [("higher is better", "higher"), ("lower is better", "lower")],
-                value="higher",
-                allow_blank=False,
-                id="direction",
-            )
-            yield Input(placeholder="Target (e.g. 97)", id="target")
-            yield Input(placeholder="Amber threshold (optional, e.g. 95)", id="threshold")
-            yield Input(placeholder="Weight (default 1; 0 leaves it out of the score)", id="weight")
-            yield Select(
-                [(f, f) for f in enums.FREQUENCIES],
-                value="monthly",
-                allow_blank=False,
-                id="frequency",
-            )
-            yield Select(
-                [(c, c) for c in enums.KPI_CATEGORIES],
-                value="service",
-                allow_blank=False,
-                id="category",
-            )
+            with Horizontal(classes="row"):
+                yield Label("Name")
+                yield Input(placeholder="e.g. OTIF", id="name", compact=True)
+            with Horizontal(classes="row"):
+                yield Label("Unit")
+                yield Input(placeholder="%, min, PPM …", id="unit", compact=True)
+            with Horizontal(classes="row"):
+                yield Label("Direction")
+                yield Select(
+                    [("higher is better", "higher"), ("lower is better", "lower")],
+                    value="higher",
+                    allow_blank=False,
+                    id="direction",
+                    compact=True,
+                )
+            with Horizontal(classes="row"):
+                yield Label("Target")
+                yield Input(placeholder="e.g. 97", id="target", compact=True)
+            with Horizontal(classes="row"):
+                yield Label("Amber at")
+                yield Input(placeholder="optional, e.g. 95", id="threshold", compact=True)
+            with Horizontal(classes="row"):
+                yield Label("Weight")
+                yield Input(
+                    placeholder="default 1; 0 leaves it out of the score", id="weight", compact=True
+                )
+            with Horizontal(classes="row"):
+                yield Label("Frequency")
+                yield Select(
+                    [(f, f) for f in enums.FREQUENCIES],
+                    value="monthly",
+                    allow_blank=False,
+                    id="frequency",
+                    compact=True,
+                )
+            with Horizontal(classes="row"):
+                yield Label("Category")
+                yield Select(
+                    [(c, c) for c in enums.KPI_CATEGORIES],
+                    value="service",
+                    allow_blank=False,
+                    id="category",
+                    compact=True,
+                )
             yield Static("Ctrl+S saves · Ctrl+G cancels", classes="muted")
-            yield Static("", classes="error")
+            yield Static("", classes="form-error")
 
     def on_mount(self) -> None:
         self.query_one("#name", Input).focus()
@@ -89,8 +102,6 @@ class KpiFormScreen(_Form):
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def _load(self, kpi_id: int) -> None:
-        from reviewtui.db import kpis
-
         with review_app(self).db.read() as s:
             k = kpis.get(kpi_id, session=s)
         self.app.call_from_thread(self._fill, k)
@@ -123,9 +134,6 @@ class KpiFormScreen(_Form):
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def _save(self, values: dict) -> None:
-        from reviewtui.db import kpis
-        from reviewtui.db.errors import UserError
-
         try:
             with review_app(self).db.session() as s:
                 k = kpis.save(self.vendor_id, session=s, kpi_id=self.kpi_id, **values)
@@ -140,26 +148,38 @@ class KpiFormScreen(_Form):
 class ValueFormScreen(_Form):
     """Enter a KPI's value for a period, from the vendor's report or measured independently."""
 
-    DEFAULT_CSS = FORM_CSS
-
     def __init__(self, kpi_id: int) -> None:
         super().__init__()
         self.kpi_id = kpi_id
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="form"):
+        with Vertical(classes="modal-box"):
             yield Label("Enter a value", classes="title", id="value-title")
-            yield Input(placeholder="Period (2026-10, Oct 2026, 2026-Q3, a date)", id="period")
-            yield Input(placeholder="Value", id="value")
-            yield Select(
-                [("reported by the vendor", "vendor"), ("measured independently", "independent")],
-                value="vendor",
-                allow_blank=False,
-                id="source",
-            )
-            yield Input(placeholder="Note (optional)", id="note")
+            with Horizontal(classes="row"):
+                yield Label("Period")
+                yield Input(
+                    placeholder="2026-10, Oct 2026, 2026-Q3, a date", id="period", compact=True
+                )
+            with Horizontal(classes="row"):
+                yield Label("Value")
+                yield Input(placeholder="e.g. 96.5", id="value", compact=True)
+            with Horizontal(classes="row"):
+                yield Label("Source")
+                yield Select(
+                    [
+                        ("reported by the vendor", "vendor"),
+                        ("measured independently", "independent"),
+                    ],
+                    value="vendor",
+                    allow_blank=False,
+                    id="source",
+                    compact=True,
+                )
+            with Horizontal(classes="row"):
+                yield Label("Note")
+                yield Input(placeholder="optional", id="note", compact=True)
             yield Static("Ctrl+S saves · Ctrl+G cancels", classes="muted")
-            yield Static("", classes="error")
+            yield Static("", classes="form-error")
 
     def on_mount(self) -> None:
         self.query_one("#period", Input).focus()
@@ -168,9 +188,6 @@ class ValueFormScreen(_Form):
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def _load(self) -> None:
-        from reviewtui.db import kpis
-        from reviewtui.domain import clock, periods
-
         with review_app(self).db.read() as s:
             k = kpis.get(self.kpi_id, session=s)
         # The period just ended is the one usually being reported.
@@ -195,10 +212,6 @@ class ValueFormScreen(_Form):
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def _save(self, period: str, value: str, source: str, note: str) -> None:
-        from reviewtui.db import kpis
-        from reviewtui.db.errors import UserError
-        from reviewtui.domain import kpi_fields
-
         try:
             with review_app(self).db.session() as s:
                 k = kpis.get(self.kpi_id, session=s)
@@ -220,7 +233,6 @@ class ValueFormScreen(_Form):
 class ConfirmDeleteKpi(ModalScreen[str | None]):
     """Delete a KPI and all its values: y confirms, n cancels (never Escape alone)."""
 
-    DEFAULT_CSS = FORM_CSS
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "yes", "Yes, delete", id="confirm.yes"),
         Binding("n", "no", "No", id="confirm.no"),
@@ -232,18 +244,16 @@ class ConfirmDeleteKpi(ModalScreen[str | None]):
         self.kpi_id = kpi_id
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="form"):
+        with Vertical(classes="modal-box"):
             yield Static("Loading…", id="confirm-text")
             yield Static("y deletes · n keeps it", classes="muted")
-            yield Static("", classes="error")
+            yield Static("", classes="form-error")
 
     def on_mount(self) -> None:
         self._load()
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def _load(self) -> None:
-        from reviewtui.db import kpis
-
         with review_app(self).db.read() as s:
             k = kpis.get(self.kpi_id, session=s)
         self.app.call_from_thread(
@@ -256,14 +266,11 @@ class ConfirmDeleteKpi(ModalScreen[str | None]):
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def _delete(self) -> None:
-        from reviewtui.db import kpis
-        from reviewtui.db.errors import UserError
-
         try:
             with review_app(self).db.session() as s:
                 name = kpis.delete(self.kpi_id, session=s)
         except UserError as exc:
-            self.app.call_from_thread(self.query_one(".error", Static).update, str(exc))
+            self.app.call_from_thread(self.query_one(".form-error", Static).update, str(exc))
             return
         self.app.call_from_thread(self.dismiss, f"Deleted KPI {name}.")
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -32,7 +33,12 @@ from textual.screen import Screen
 from textual.widgets import Header, OptionList, Static
 
 from reviewtui.appref import review_app
+from reviewtui.db import meetings as meeting_q
+from reviewtui.db import outcomes as outcome_q
+from reviewtui.db.errors import UserError
+from reviewtui.db.meetings import AttendanceEntry
 from reviewtui.domain import clock, enums, timer
+from reviewtui.domain.when import WHEN_EXAMPLES, WhenError, parse_when
 from reviewtui.screens.meeting_commands import MeetingCommands
 from reviewtui.screens.meeting_modals import (
     ActionModal,
@@ -48,15 +54,53 @@ from reviewtui.widgets.footer import Footer
 from reviewtui.widgets.notes import NotesEditor
 
 if TYPE_CHECKING:
-    from reviewtui.db.meetings import MeetingView
     from reviewtui.db.watch import ChangeWatch
     from reviewtui.drafts import Drafts
+    from reviewtui.views.meetings import MeetingView
 
 
-HINT_AGENDA = (
-    "AGENDA KEYS · Enter notes · i d a p outcome · + r t Del [ ] edit agenda · g current · u undo"
-)
-HINT_NOTES = "Esc or ^g agenda · ^n ^b next/previous item · ^o outcome · saved as you type"
+# The keys the hint line names, as shown by default; a key remapped in keymap.toml is shown
+# as remapped (the hint must say what the key does now, as ? and the footer do).
+HINT_KEYS = {
+    "meeting.info": "i",
+    "meeting.decision": "d",
+    "meeting.action": "a",
+    "meeting.park": "p",
+    "meeting.add": "+",
+    "meeting.rename": "r",
+    "meeting.timebox": "t",
+    "meeting.remove": "Del",
+    "meeting.up": "[",
+    "meeting.down": "]",
+    "meeting.go": "g",
+    "meeting.undo": "u",
+    "meeting.agenda": "Esc or ^g",
+    "meeting.next": "^n",
+    "meeting.previous": "^b",
+    "meeting.outcome": "^o",
+}
+
+
+def hint_agenda(k: Callable[[str], str]) -> str:
+    """The hint line on the agenda list, ``k`` giving the keys of a binding id."""
+    outcome = " ".join(k(f"meeting.{i}") for i in ("info", "decision", "action", "park"))
+    edit = " ".join(k(f"meeting.{i}") for i in ("add", "rename", "timebox", "remove", "up", "down"))
+    return (
+        f"AGENDA KEYS · Enter notes · {outcome} outcome · {edit} edit agenda · "
+        f"{k('meeting.go')} current · {k('meeting.undo')} undo"
+    )
+
+
+def hint_notes(k: Callable[[str], str]) -> str:
+    """The hint line in the notes."""
+    return (
+        f"{k('meeting.agenda')} agenda · {k('meeting.next')} {k('meeting.previous')} "
+        f"next/previous item · {k('meeting.outcome')} outcome · saved as you type"
+    )
+
+
+HINT_AGENDA = hint_agenda(HINT_KEYS.__getitem__)
+HINT_NOTES = hint_notes(HINT_KEYS.__getitem__)
 
 STATE_STYLE = {
     timer.OK: "bold green",
@@ -79,6 +123,7 @@ class MeetingScreen(Screen):
     """One meeting, live. q goes back; ? lists every key."""
 
     COMMANDS = Screen.COMMANDS | {MeetingCommands}
+    HELP_MORE = "On the agenda (once there: its border says so)"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+n", "next_item", "Next item", id="meeting.next", priority=True),
@@ -110,20 +155,7 @@ class MeetingScreen(Screen):
         Binding("u", "undo", "Undo", show=False, id="meeting.undo"),
     ]
 
-    DEFAULT_CSS = """
-    MeetingScreen #meeting-head { height: 1; padding: 0 1; }
-    MeetingScreen #timers { height: 1; padding: 0 1; }
-    MeetingScreen #banner { height: 1; padding: 0 1; background: $warning 30%; display: none; }
-    MeetingScreen #body { height: 1fr; }
-    MeetingScreen #item-pane { width: 1fr; }
-    MeetingScreen #item-title { height: 1; padding: 0 1; text-style: bold; }
-    MeetingScreen #outcomes { height: auto; max-height: 5; padding: 0 1; }
-    MeetingScreen #status-row { height: 1; }
-    MeetingScreen #hint {
-        width: 1fr; padding: 0 1; color: $text-muted; text-wrap: nowrap; text-overflow: ellipsis;
-    }
-    MeetingScreen #note-status { width: auto; max-width: 60%; padding: 0 1; }
-    """
+    CSS_PATH = "meeting.tcss"
 
     def __init__(self, meeting_id: int) -> None:
         super().__init__()
@@ -155,7 +187,7 @@ class MeetingScreen(Screen):
                 yield self._editor
                 yield Static("", id="outcomes")
         with Horizontal(id="status-row"):
-            yield Static(HINT_AGENDA, id="hint")
+            yield Static(hint_agenda(self._hint_keys), id="hint")
             yield Static("", id="note-status")
         # At 80 columns the footer cuts off the keys past the edge: these stay.
         yield Footer(first=("next_item", "outcome", "end", "back", "facts"))
@@ -212,8 +244,6 @@ class MeetingScreen(Screen):
     def _load(self, initial: bool = False) -> None:
         from reviewtui import drafts as note_drafts
         from reviewtui import uistate
-        from reviewtui.db import meetings as meeting_q
-        from reviewtui.db.errors import UserError
         from reviewtui.db.watch import ChangeWatch
 
         try:
@@ -312,9 +342,18 @@ class MeetingScreen(Screen):
         if event.option_id is not None and int(event.option_id) != self.editor.item_id:
             self._show_item(int(event.option_id))
 
+    def _hint_keys(self, binding_id: str) -> str:
+        """The keys of a binding as the hint line shows them (keymap.toml applied)."""
+        keys = getattr(self.app, "keymap", {}).get(binding_id)
+        if not keys:
+            return HINT_KEYS[binding_id]
+        return " or ".join(
+            self.app.get_key_display(Binding(key.strip(), "")) for key in keys.split(",")
+        )
+
     def on_descendant_focus(self) -> None:
         on_list = self.focused is self._agenda
-        hint = HINT_AGENDA if on_list else HINT_NOTES
+        hint = hint_agenda(self._hint_keys) if on_list else hint_notes(self._hint_keys)
         self.query_one("#hint", Static).update(hint)
         # Visible: the one place where single letters are commands.
         self.agenda.border_title = "Agenda · commands" if on_list else "Agenda"
@@ -391,8 +430,6 @@ class MeetingScreen(Screen):
 
     @work(thread=True, group="poll", exit_on_error=False)
     def _poll(self) -> None:
-        from reviewtui.db import meetings as meeting_q
-
         try:
             if self.change_watch is not None and self.change_watch.changed():
                 with review_app(self).db.read() as s:
@@ -428,9 +465,6 @@ class MeetingScreen(Screen):
 
     @work(thread=True, group="write", exit_on_error=False)
     def _write_worker(self, fn, args, kwargs, message, then) -> None:
-        from reviewtui.db import meetings as meeting_q
-        from reviewtui.db.errors import UserError
-
         with self._write_lock:
             try:
                 db = review_app(self).db
@@ -452,8 +486,6 @@ class MeetingScreen(Screen):
         return self.view.item(self.agenda.highlighted_id) if self.view is not None else None
 
     def action_start(self) -> None:
-        from reviewtui.db import meetings as meeting_q
-
         view = self._guard()
         if view is None:
             return
@@ -474,8 +506,6 @@ class MeetingScreen(Screen):
         self.app.push_screen(AttendanceModal(self._attendees(view)), done)
 
     def action_attendance(self) -> None:
-        from reviewtui.db import meetings as meeting_q
-
         view = self._guard()
         if view is None:
             return
@@ -499,7 +529,6 @@ class MeetingScreen(Screen):
 
     def action_undo(self) -> None:
         """Put back what the last change of attendance made in this session replaced."""
-        from reviewtui.db import meetings as meeting_q
 
         if not self._guard():
             return
@@ -525,8 +554,6 @@ class MeetingScreen(Screen):
         ]
 
     def action_end(self) -> None:
-        from reviewtui.db import meetings as meeting_q
-
         view = self._guard()
         if view is None:
             return
@@ -544,8 +571,6 @@ class MeetingScreen(Screen):
         )
 
     def _step(self, delta: int) -> None:
-        from reviewtui.db import meetings as meeting_q
-
         view = self.view
         if view is None or not view.items:
             return
@@ -568,8 +593,6 @@ class MeetingScreen(Screen):
         self._step(-1)
 
     def action_go_here(self) -> None:
-        from reviewtui.db import meetings as meeting_q
-
         item = self._item()
         if item is not None and self._guard():
             self.notes_first()
@@ -610,8 +633,6 @@ class MeetingScreen(Screen):
             self._outcome(kind)
 
     def _outcome(self, kind: str) -> None:
-        from reviewtui.db import outcomes as outcome_q
-
         item, view = self._item(), self.view
         if item is None or view is None:
             return
@@ -665,8 +686,6 @@ class MeetingScreen(Screen):
             )
 
     def action_add_item(self) -> None:
-        from reviewtui.db import meetings as meeting_q
-
         if not self._guard():
             return
         after = self.agenda.highlighted_id
@@ -678,8 +697,6 @@ class MeetingScreen(Screen):
         self.app.push_screen(PromptModal("New agenda item (added below the selected one)"), done)
 
     def action_rename_item(self) -> None:
-        from reviewtui.db import meetings as meeting_q
-
         item = self._item()
         if item is None or not self._guard():
             return
@@ -691,8 +708,6 @@ class MeetingScreen(Screen):
         self.app.push_screen(PromptModal("Rename the item", value=item.title), done)
 
     def action_timebox(self) -> None:
-        from reviewtui.db import meetings as meeting_q
-
         item = self._item()
         if item is None or not self._guard():
             return
@@ -714,8 +729,6 @@ class MeetingScreen(Screen):
         )
 
     def action_remove_item(self) -> None:
-        from reviewtui.db import meetings as meeting_q
-
         item = self._item()
         if item is None or not self._guard():
             return
@@ -731,17 +744,12 @@ class MeetingScreen(Screen):
         )
 
     def action_move(self, delta: int) -> None:
-        from reviewtui.db import meetings as meeting_q
-
         item = self._item()
         if item is not None and self._guard():
             self.notes_first()
             self._write(meeting_q.move_item, item.id, delta)
 
     def action_next_meeting_date(self) -> None:
-        from reviewtui.db import meetings as meeting_q
-        from reviewtui.domain.when import WHEN_EXAMPLES, WhenError, parse_when
-
         if not self._guard():
             return
 
@@ -768,8 +776,6 @@ class MeetingScreen(Screen):
 
 
 def _entry(p: Attendee):
-    from reviewtui.db.meetings import AttendanceEntry
-
     return AttendanceEntry(
         name=p.name,
         side=p.side,

@@ -20,10 +20,12 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from reviewtui.appref import review_app
+from reviewtui.db.errors import UserError
+from reviewtui.db.meeting_facts import meeting_facts
 from reviewtui.domain import enums
 
 if TYPE_CHECKING:
-    from reviewtui.db.meeting_facts import MeetingFacts
+    from reviewtui.views.meeting_facts import MeetingFacts
 
 MARK = {"green": "✓ green", "amber": "! amber", "red": "✗ red", "no data": "· no data"}
 STYLE = {"green": "green", "amber": "yellow", "red": "bold red", "no data": "dim"}
@@ -91,15 +93,7 @@ def render(facts: MeetingFacts) -> Group:
 class MeetingFactsModal(ModalScreen[None]):
     """The scorecard as at the meeting's period and the agenda's actions; Esc closes."""
 
-    DEFAULT_CSS = """
-    MeetingFactsModal { align: center middle; }
-    MeetingFactsModal #facts-box {
-        width: 110; max-width: 100%; height: auto; max-height: 100%;
-        border: round $primary; background: $panel; padding: 0 1;
-    }
-    MeetingFactsModal #facts-scroll { height: auto; max-height: 100%; }
-    MeetingFactsModal #facts { height: auto; }
-    """
+    CSS_PATH = "meeting_facts.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,ctrl+g,ctrl+r,q", "close", "Close", id="facts.close"),
     ]
@@ -110,7 +104,7 @@ class MeetingFactsModal(ModalScreen[None]):
         self.facts: MeetingFacts | None = None
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="facts-box") as box:
+        with Vertical(id="facts-box", classes="modal-box -wide") as box:
             box.border_title = "Scorecard and actions"
             box.border_subtitle = "Esc closes"
             with VerticalScroll(id="facts-scroll"):
@@ -122,9 +116,6 @@ class MeetingFactsModal(ModalScreen[None]):
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def _load(self) -> None:
-        from reviewtui.db.errors import UserError
-        from reviewtui.db.meeting_facts import meeting_facts
-
         try:
             with review_app(self).db.read() as s:
                 facts = meeting_facts(

@@ -16,33 +16,19 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Label, Select, Static
 from textual.widgets.select import NoSelection
 
 from reviewtui.domain import enums
+from reviewtui.domain.when import WhenError, parse_due
 from reviewtui.widgets.table import Table
-
-MODAL_CSS = """
-.modal-box {
-    width: 76;
-    max-width: 100%;
-    height: auto;
-    max-height: 100%;
-    border: round $primary;
-    background: $panel;
-    padding: 0 1;
-}
-.modal-box Input, .modal-box Select { margin-bottom: 0; }
-.modal-error { color: $error; height: auto; }
-"""
 
 
 class PromptModal(ModalScreen[str | None]):
     """One line of text: Enter saves, Escape cancels. ``check`` may refuse it with a message."""
 
-    DEFAULT_CSS = "PromptModal { align: center middle; }" + MODAL_CSS
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,ctrl+g", "cancel", "Cancel", id="prompt.cancel"),
     ]
@@ -68,7 +54,7 @@ class PromptModal(ModalScreen[str | None]):
             yield Label(self.prompt_title, classes="title")
             yield Input(value=self.value, placeholder=self.placeholder, id="prompt-input")
             yield Static("Enter saves · Escape cancels", classes="muted")
-            yield Static("", classes="modal-error", id="prompt-error")
+            yield Static("", classes="form-error", id="prompt-error")
 
     @on(Input.Submitted)
     def _submit(self) -> None:
@@ -88,7 +74,6 @@ class PromptModal(ModalScreen[str | None]):
 class ConfirmModal(ModalScreen[bool]):
     """A yes/no question: y confirms; n, Escape or Ctrl+G keeps things as they are."""
 
-    DEFAULT_CSS = "ConfirmModal { align: center middle; }" + MODAL_CSS
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "answer(True)", "Yes", id="confirm.yes"),
         Binding("n,escape,ctrl+g", "answer(False)", "No", id="confirm.no"),
@@ -122,13 +107,7 @@ class Attendee:
 class AttendanceModal(ModalScreen[list[Attendee] | None]):
     """Who is here: p present, a absent, y apologies; type a name to add someone."""
 
-    DEFAULT_CSS = (
-        """
-    AttendanceModal { align: center middle; }
-    AttendanceModal DataTable { height: auto; max-height: 12; }
-    """
-        + MODAL_CSS
-    )
+    CSS_PATH = "meeting_modals.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("p", "mark('present')", "Present", id="attendance.present"),
         Binding("a", "mark('absent')", "Absent", id="attendance.absent"),
@@ -227,7 +206,6 @@ def guest_fields(raw: str) -> tuple[str, str, str]:
 class OutcomeKindModal(ModalScreen[str | None]):
     """Which outcome: i information, d decision, a action, p parked."""
 
-    DEFAULT_CSS = "OutcomeKindModal { align: center middle; }" + MODAL_CSS
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("i", "pick('information')", "Information", id="outcome.information"),
         Binding("d", "pick('decision')", "Decision", id="outcome.decision"),
@@ -281,7 +259,6 @@ def owner_choices(people, attendance) -> list[tuple[str, int | str]]:
 class ActionModal(ModalScreen[ActionInput | None]):
     """A corrective action: title, owner (a contact), due date (+7d, +2w, 10 Dec ...)."""
 
-    DEFAULT_CSS = "ActionModal { align: center middle; }" + MODAL_CSS
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", id="action.save"),
         Binding("escape,ctrl+g", "cancel", "Cancel", id="action.cancel"),
@@ -295,27 +272,35 @@ class ActionModal(ModalScreen[ActionInput | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="modal-box"):
             yield Label("New corrective action", classes="title")
-            yield Input(placeholder="What is to be done", id="action-title")
-            yield Select(
-                self.owners,
-                value=self.owners[0][1] if self.owners else Select.NULL,
-                allow_blank=not self.owners,
-                prompt="Owner",
-                id="action-owner",
-            )
-            yield Input(
-                value=self.default_due, placeholder="Due: +7d, +2w, 2026-12-10", id="action-due"
-            )
+            with Horizontal(classes="row"):
+                yield Label("Action")
+                yield Input(placeholder="what is to be done", id="action-title", compact=True)
+            with Horizontal(classes="row"):
+                yield Label("Owner")
+                yield Select(
+                    self.owners,
+                    value=self.owners[0][1] if self.owners else Select.NULL,
+                    allow_blank=not self.owners,
+                    prompt="who does it",
+                    id="action-owner",
+                    compact=True,
+                )
+            with Horizontal(classes="row"):
+                yield Label("Due")
+                yield Input(
+                    value=self.default_due,
+                    placeholder="+7d, +2w, 2026-12-10",
+                    id="action-due",
+                    compact=True,
+                )
             yield Static("Enter saves · Tab next field · Esc cancels", classes="muted")
-            yield Static("", classes="modal-error", id="action-error")
+            yield Static("", classes="form-error", id="action-error")
 
     def on_mount(self) -> None:
         self.query_one("#action-title", Input).focus()
 
     @on(Input.Submitted)
     def action_save(self) -> None:
-        from reviewtui.domain.when import WhenError, parse_due
-
         err = self.query_one("#action-error", Static)
         title = self.query_one("#action-title", Input).value.strip()
         owner = self.query_one("#action-owner", Select).value

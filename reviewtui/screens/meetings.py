@@ -8,21 +8,25 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
-from textual.screen import ModalScreen, Screen
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
 from textual.widgets import DataTable, Header, Input, Label, Select, Static
 
 from reviewtui.appref import review_app
+from reviewtui.db import mail as mail_q
+from reviewtui.db import meetings as meeting_q
+from reviewtui.db import vendors as vendor_q
+from reviewtui.db.errors import UserError
 from reviewtui.domain import clock, enums
-from reviewtui.domain.when import WHEN_EXAMPLES
+from reviewtui.domain.when import WHEN_EXAMPLES, WhenError, parse_when
 from reviewtui.screens.form_guard import GuardedForm
-from reviewtui.screens.meeting_modals import MODAL_CSS
+from reviewtui.screens.list_screen import ListScreen
 from reviewtui.widgets.choice import chosen_int
 from reviewtui.widgets.footer import Footer
 from reviewtui.widgets.table import Table
 
 if TYPE_CHECKING:
-    from reviewtui.db.meetings import MeetingRow
+    from reviewtui.views.meetings import MeetingRow
 
 STATUS_STYLE = {
     "in_progress": "bold green",
@@ -35,7 +39,7 @@ STATUS_STYLE = {
 STATUS_ORDER = {"in_progress": 0, "planned": 1, "ended": 2, "signed_off": 2, "cancelled": 2}
 
 
-class MeetingsScreen(Screen):
+class MeetingsScreen(ListScreen):
     """Meetings in progress and planned first, then past ones; Enter opens, n schedules."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -50,13 +54,21 @@ class MeetingsScreen(Screen):
         Binding("escape", "back", "Back", show=False, id="meetings.back_esc"),
     ]
 
-    DEFAULT_CSS = """
-    MeetingsScreen #meetings-title { height: 1; padding: 0 1; text-style: bold; }
-    """
+    CSS_PATH = "meetings.tcss"
+
+    TABLES = {
+        "meetings": (
+            ("When", "when", 16),
+            ("Status", "status", 12),
+            ("Vendor", "vendor", 24),
+            ("Type", "type", 7),
+            ("Title", "title", None),
+        )
+    }
+    RELOAD_ON_RESUME = "always"
 
     def __init__(self, vendor_id: int | None = None) -> None:
-        super().__init__()
-        self.vendor_id = vendor_id
+        super().__init__(vendor_id)
         self.rows: dict[int, MeetingRow] = {}
         self._select: int | None = None  # a meeting to put the cursor on after the next load
 
@@ -68,24 +80,8 @@ class MeetingsScreen(Screen):
             yield Table(id="meetings", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
-    def on_mount(self) -> None:
-        t = self.query_one("#meetings", DataTable)
-        t.add_column("When", key="when", width=16)
-        t.add_column("Status", key="status", width=12)
-        t.add_column("Vendor", key="vendor", width=24)
-        t.add_column("Type", key="type", width=7)
-        t.add_column("Title", key="title")
-        self.load()
-
-    def on_screen_resume(self) -> None:
-        self.load()
-
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def load(self) -> None:
-        from reviewtui.db import meetings as meeting_q
-        from reviewtui.db import vendors as vendor_q
-        from reviewtui.db.errors import UserError
-
         app = review_app(self)
         try:
             with app.db.read() as s:
@@ -157,12 +153,6 @@ class MeetingsScreen(Screen):
     def _selected(self) -> None:
         self.action_open()
 
-    def action_refresh(self) -> None:
-        self.load()
-
-    def action_back(self) -> None:
-        self.app.pop_screen()
-
     def action_minutes(self) -> None:
         """The selected meeting's minutes: preview, sign-off, export."""
         mid = self._selected_id()
@@ -192,8 +182,6 @@ class MeetingsScreen(Screen):
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def _vendors_for_new(self, vendor_id: int | None) -> None:
-        from reviewtui.db import vendors as vendor_q
-
         with review_app(self).db.read() as s:
             names = vendor_q.names(session=s, only_vendor=review_app(self).vendor_scope)
         self.app.call_from_thread(self._ask_new, names, vendor_id)
@@ -259,9 +247,6 @@ class MeetingsScreen(Screen):
     # Its own group: the list's reload on resume (exclusive in "db") must not cancel it.
     @work(thread=True, group="meeting-change", exit_on_error=False)
     def _change(self, meeting_id: int, kind: str, text: str) -> None:
-        from reviewtui.db import mail as mail_q
-        from reviewtui.db.errors import UserError
-        from reviewtui.domain.when import parse_when
         from reviewtui.mail import invites
 
         app = review_app(self)
@@ -302,7 +287,6 @@ class MeetingsScreen(Screen):
 class PromptModal(ModalScreen[str | None]):
     """One line of text (a time, or a reason); Enter gives it, Escape gives None."""
 
-    DEFAULT_CSS = "PromptModal { align: center middle; }" + MODAL_CSS
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,ctrl+g", "cancel", "Cancel", id="prompt.cancel"),
     ]
@@ -318,15 +302,13 @@ class PromptModal(ModalScreen[str | None]):
             yield Label(Text(self.title_text), classes="title")
             yield Input(placeholder=self.placeholder, id="prompt-input")
             yield Static("Enter confirms · Esc cancels", classes="muted")
-            yield Static("", classes="modal-error", id="prompt-error")
+            yield Static("", classes="form-error", id="prompt-error")
 
     def on_mount(self) -> None:
         self.query_one("#prompt-input", Input).focus()
 
     @on(Input.Submitted)
     def _submitted(self) -> None:
-        from reviewtui.domain.when import WhenError, parse_when
-
         text = self.query_one("#prompt-input", Input).value
         if self.when:
             try:
@@ -343,7 +325,6 @@ class PromptModal(ModalScreen[str | None]):
 class NewMeetingModal(GuardedForm, ModalScreen[int | None]):
     """Vendor, when, type, title and place; Enter schedules it (with the default agenda)."""
 
-    DEFAULT_CSS = "NewMeetingModal { align: center middle; }" + MODAL_CSS
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Schedule", id="new_meeting.save"),
         Binding("escape,ctrl+g", "cancel", "Cancel", id="new_meeting.cancel"),
@@ -357,23 +338,39 @@ class NewMeetingModal(GuardedForm, ModalScreen[int | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="modal-box"):
             yield Label("Schedule a meeting", classes="title")
-            yield Select(
-                [(name, vid) for vid, name in self.vendors],
-                value=self.vendor_id,
-                allow_blank=False,
-                id="new-vendor",
-            )
-            yield Input(placeholder=f"When: {WHEN_EXAMPLES}", id="new-when")
-            yield Select(
-                [(f"{enums.label(t)}", t) for t in enums.MEETING_TYPES],
-                value="monthly",
-                allow_blank=False,
-                id="new-type",
-            )
-            yield Input(placeholder="Title (optional)", id="new-title")
-            yield Input(placeholder="Place: room, address or call link (optional)", id="new-place")
+            with Horizontal(classes="row"):
+                yield Label("Vendor")
+                yield Select(
+                    [(name, vid) for vid, name in self.vendors],
+                    value=self.vendor_id,
+                    allow_blank=False,
+                    id="new-vendor",
+                    compact=True,
+                )
+            with Horizontal(classes="row"):
+                yield Label("When")
+                yield Input(placeholder=WHEN_EXAMPLES, id="new-when", compact=True)
+            with Horizontal(classes="row"):
+                yield Label("Type")
+                yield Select(
+                    [(f"{enums.label(t)}", t) for t in enums.MEETING_TYPES],
+                    value="monthly",
+                    allow_blank=False,
+                    id="new-type",
+                    compact=True,
+                )
+            with Horizontal(classes="row"):
+                yield Label("Title")
+                yield Input(placeholder="optional", id="new-title", compact=True)
+            with Horizontal(classes="row"):
+                yield Label("Place")
+                yield Input(
+                    placeholder="room, address or call link (optional)",
+                    id="new-place",
+                    compact=True,
+                )
             yield Static("Enter schedules · Tab next field · Esc cancels", classes="muted")
-            yield Static("", classes="modal-error", id="new-error")
+            yield Static("", classes="form-error", id="new-error")
 
     def on_mount(self) -> None:
         self.query_one("#new-when", Input).focus()
@@ -381,8 +378,6 @@ class NewMeetingModal(GuardedForm, ModalScreen[int | None]):
 
     @on(Input.Submitted)
     def action_save(self) -> None:
-        from reviewtui.domain.when import WhenError, parse_when
-
         err = self.query_one("#new-error", Static)
         try:
             when = parse_when(self.query_one("#new-when", Input).value, now=clock.now())
@@ -400,9 +395,6 @@ class NewMeetingModal(GuardedForm, ModalScreen[int | None]):
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def _create(self, vendor_id: int, when, meeting_type: str, title: str, place: str) -> None:
-        from reviewtui.db import meetings as meeting_q
-        from reviewtui.db.errors import UserError
-
         app = review_app(self)
         try:
             with app.db.session() as s:

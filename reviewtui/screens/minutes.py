@@ -9,15 +9,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+from rich.markup import escape
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Header, Input, Label, Markdown, Select, Static
 
 from reviewtui.appref import review_app
-from reviewtui.domain import enums
+from reviewtui.db import certificates
+from reviewtui.db import mail as mail_q
+from reviewtui.db import minutes as minutes_q
+from reviewtui.db.errors import UserError
+from reviewtui.db.signoff import amend, check_meeting, record_signoff
+from reviewtui.domain import clock, enums
 from reviewtui.screens.meeting_modals import PromptModal
 from reviewtui.widgets.footer import Footer
 
@@ -34,9 +41,6 @@ def minutes_pdf(db, settings, document, *, signed_off: bool) -> tuple[bytes, str
     facilitator are digitally signed with the organisation's key (UserError naming `keys init`
     when there is none); returns the bytes and a note for the user. Runs in a worker."""
     from reviewtui import config
-    from reviewtui.db import certificates
-    from reviewtui.db.errors import UserError
-    from reviewtui.domain import clock
     from reviewtui.exports import pdf, signing
 
     facilitator = settings.role == "facilitator"
@@ -123,17 +127,7 @@ class MinutesScreen(Screen):
         Binding("escape", "back", "Back", show=False, id="minutes.back_esc"),
     ]
 
-    DEFAULT_CSS = """
-    MinutesScreen #minutes-status {
-        height: auto;
-        padding: 0 1;
-        background: $panel;
-    }
-    MinutesScreen #minutes-body {
-        height: 1fr;
-        padding: 0 1;
-    }
-    """
+    CSS_PATH = "minutes.tcss"
 
     def __init__(self, meeting_id: int | None = None, *, vendor_id: int | None = None) -> None:
         super().__init__()
@@ -153,9 +147,6 @@ class MinutesScreen(Screen):
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def load(self) -> None:
-        from reviewtui.db import mail as mail_q
-        from reviewtui.db import minutes as minutes_q
-        from reviewtui.db.errors import UserError
         from reviewtui.exports import markdown
 
         app = review_app(self)
@@ -199,8 +190,6 @@ class MinutesScreen(Screen):
         self.query_one("#minutes-status", Static).update("This vendor has no meetings yet.")
 
     def _failed(self, message: str) -> None:
-        from rich.text import Text
-
         self.query_one("#minutes-status", Static).update(Text(message, style="red"))
 
     def _show(self, d: _Loaded) -> None:
@@ -213,7 +202,6 @@ class MinutesScreen(Screen):
         else:
             state = f"[b red]DRAFT[/] revision {d.revision}: not signed off"
             hint = "s record a signatory · e export"
-        from rich.markup import escape
 
         mailed = f"\n[dim]{escape(d.sent)}[/dim]" if d.sent else ""
         self.query_one("#minutes-status", Static).update(
@@ -282,9 +270,6 @@ class MinutesScreen(Screen):
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def _record(self, meeting_id: int, who: SignatoryInput) -> None:
-        from reviewtui.db.errors import UserError
-        from reviewtui.db.signoff import record_signoff
-
         app = review_app(self)
         try:
             with app.db.session() as s:
@@ -334,9 +319,6 @@ class MinutesScreen(Screen):
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def _amend(self, meeting_id: int, reason: str) -> None:
-        from reviewtui.db.errors import UserError
-        from reviewtui.db.signoff import amend
-
         app = review_app(self)
         try:
             with app.db.session() as s:
@@ -354,8 +336,6 @@ class MinutesScreen(Screen):
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
     def _export(self, meeting_id: int) -> None:
-        from reviewtui.db import minutes as minutes_q
-        from reviewtui.db.errors import UserError
         from reviewtui.exports import files
 
         app = review_app(self)
@@ -381,7 +361,6 @@ class MinutesScreen(Screen):
 
     @work(thread=True, exclusive=True, group="mail-plan", exit_on_error=False)
     def _plan_mail(self, meeting_id: int, draft: bool) -> None:
-        from reviewtui.db.errors import UserError
         from reviewtui.mail import minutes as mm
 
         app = review_app(self)
@@ -416,8 +395,6 @@ class MinutesScreen(Screen):
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def _verify(self, meeting_id: int) -> None:
-        from reviewtui.db.signoff import check_meeting
-
         app = review_app(self)
         with app.db.read() as s:
             check = check_meeting(meeting_id, session=s)
@@ -436,59 +413,53 @@ class SignOffScreen(ModalScreen[SignatoryInput | None]):
         Binding("ctrl+g", "cancel", "Cancel", id="signoff.cancel"),
     ]
 
-    DEFAULT_CSS = """
-    SignOffScreen {
-        align: center middle;
-    }
-    SignOffScreen #signoff-form {
-        width: 76;
-        max-width: 100%;
-        height: auto;
-        max-height: 100%;
-        border: round $primary;
-        background: $panel;
-        padding: 0 1;
-    }
-    SignOffScreen Input, SignOffScreen Select {
-        margin-top: 1;
-    }
-    """
-
     def __init__(self, attendees: tuple[tuple[str, str, str, str], ...] = ()) -> None:
         super().__init__()
         self.attendees = attendees
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="signoff-form"):
+        with Vertical(id="signoff-form", classes="modal-box"):
             yield Label("Record a signatory", classes="title")
             if self.attendees:
+                with Horizontal(classes="row"):
+                    yield Label("Attendee")
+                    yield Select(
+                        [
+                            (f"{n} ({side}, {org})", i)
+                            for i, (n, org, _r, side) in enumerate(self.attendees)
+                        ],
+                        prompt="pick one, or type below",
+                        id="attendee",
+                        compact=True,
+                    )
+            with Horizontal(classes="row"):
+                yield Label("Name")
+                yield Input(id="name", compact=True)
+            with Horizontal(classes="row"):
+                yield Label("Organisation")
+                yield Input(id="organisation", compact=True)
+            with Horizontal(classes="row"):
+                yield Label("Role")
+                yield Input(id="role", compact=True)
+            with Horizontal(classes="row"):
+                yield Label("Side")
                 yield Select(
-                    [
-                        (f"{n} ({side}, {org})", i)
-                        for i, (n, org, _r, side) in enumerate(self.attendees)
-                    ],
-                    prompt="Pick an attendee (or type below)",
-                    id="attendee",
+                    [("Client side", "client"), ("Vendor side", "vendor")],
+                    prompt="client or vendor",
+                    id="side",
                     compact=True,
                 )
-            yield Input(placeholder="Name", id="name", compact=True)
-            yield Input(placeholder="Organisation", id="organisation", compact=True)
-            yield Input(placeholder="Role", id="role", compact=True)
-            yield Select(
-                [("Client side", "client"), ("Vendor side", "vendor")],
-                prompt="Side",
-                id="side",
-                compact=True,
-            )
-            yield Select(
-                [(enums.label(m), m) for m in enums.SIGNOFF_METHODS],
-                value="in_meeting",
-                allow_blank=False,
-                id="method",
-                compact=True,
-            )
-            yield Static("\nEnter or Ctrl+S records · Ctrl+G cancels", classes="muted")
-            yield Static("", id="error")
+            with Horizontal(classes="row"):
+                yield Label("Method")
+                yield Select(
+                    [(enums.label(m), m) for m in enums.SIGNOFF_METHODS],
+                    value="in_meeting",
+                    allow_blank=False,
+                    id="method",
+                    compact=True,
+                )
+            yield Static("Enter or Ctrl+S records · Ctrl+G cancels", classes="muted")
+            yield Static("", id="error", classes="form-error")
 
     @on(Select.Changed, "#attendee")
     def _picked(self, event: Select.Changed) -> None:

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from reviewtui.app import ReviewApp
 
 
-class FollowUpNavigation:
+class BetweenMeetingsNavigation:
     """Mixin for :class:`reviewtui.app.ReviewApp`."""
 
     @property

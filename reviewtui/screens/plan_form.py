@@ -20,6 +20,11 @@ from textual.widgets import Input, Label, Select, Static
 from textual.widgets.select import NoSelection
 
 from reviewtui.appref import review_app
+from reviewtui.db import actions as action_q
+from reviewtui.db import plans as plan_q
+from reviewtui.db import vendors as vendor_q
+from reviewtui.db.errors import UserError
+from reviewtui.db.plans import ActionDraft
 from reviewtui.domain import actions as action_rules
 from reviewtui.domain import clock, enums
 from reviewtui.domain import plans as plan_rules
@@ -27,63 +32,12 @@ from reviewtui.domain.people import resolve_owner
 from reviewtui.screens.form_guard import GuardedForm
 
 if TYPE_CHECKING:
-    from reviewtui.db.plans import KpiSince, PlanDetail, PlanDraft, VerificationResult  # noqa: F401
+    from reviewtui.db.plans import PlanDraft, VerificationResult  # noqa: F401
+    from reviewtui.views.plans import KpiSince, PlanDetail
 
 WHYS = 5
 NEW_ACTION_ROWS = 3
 NO_KPI = -1
-
-FORM_CSS = """
-    align: center middle;
-}
-#plan-form, #verify-form {
-    width: 84;
-    max-width: 100%;
-    height: auto;
-    max-height: 100%;
-    border: round $primary;
-    background: $panel;
-    padding: 0 1;
-}
-.row {
-    height: 1;
-}
-#verify-form .row {
-    margin-bottom: 1;
-}
-.row Label {
-    width: 13;
-}
-.row Input, .row Select {
-    width: 1fr;
-}
-.action-row Input {
-    margin-right: 1;
-}
-.action-row .a-owner {
-    width: 18;
-}
-.action-row .a-due {
-    width: 14;
-    margin-right: 0;
-}
-.section {
-    text-style: bold;
-    margin-top: 1;
-}
-.banner {
-    background: $warning 30%;
-    margin-bottom: 1;
-}
-.form-error {
-    color: $error;
-    height: auto;
-}
-.existing-action {
-    text-wrap: nowrap;
-    text-overflow: ellipsis;
-}
-"""
 
 
 @dataclass(frozen=True)
@@ -116,8 +70,6 @@ def load_form_data(
 ) -> PlanFormData:
     """Read what the plan form needs (run it in a worker); in a meeting, its guests who are
     present may own actions too."""
-    from reviewtui.db import plans as plan_q
-    from reviewtui.db import vendors as vendor_q
 
     detail = draft = None
     if plan_id is not None:
@@ -160,7 +112,7 @@ class PlanFormScreen(GuardedForm, ModalScreen[int | None]):
         Binding("escape", "cancel", "Cancel", show=False, id="plan_form.cancel_esc"),
     ]
 
-    DEFAULT_CSS = "PlanFormScreen {" + FORM_CSS
+    CSS_PATH = "plan_form.tcss"
 
     def __init__(self, data: PlanFormData, *, meeting_id: int | None = None) -> None:
         super().__init__()
@@ -183,7 +135,7 @@ class PlanFormScreen(GuardedForm, ModalScreen[int | None]):
         finding = src is not None and any(
             x is not None for x in (src.finding_id, src.feedback_id, src.agenda_item_id)
         )
-        with VerticalScroll(id="plan-form"):
+        with VerticalScroll(id="plan-form", classes="modal-box -wide"):
             head = f"Plan {d.id} · {d.status}" if d else "New corrective action plan"
             yield Label(f"{head} · {escape(self.data.vendor)}", classes="title", id="plan-head")
             if d and d.status == "reopened":
@@ -347,8 +299,6 @@ class PlanFormScreen(GuardedForm, ModalScreen[int | None]):
         return self.query_one(wid, Input).value.strip()
 
     def action_save(self) -> None:
-        from reviewtui.db.plans import ActionDraft
-
         d = self.detail
         if d and d.status == "closed":
             self._error("This plan is closed and can no longer be changed.")
@@ -407,10 +357,6 @@ class PlanFormScreen(GuardedForm, ModalScreen[int | None]):
     def _save(
         self, *, title, problem, whys, root_cause, category, containment, kpi_id, drafts
     ) -> None:
-        from reviewtui.db import actions as action_q
-        from reviewtui.db import plans as plan_q
-        from reviewtui.db.errors import UserError
-
         d, draft = self.detail, self.data.draft
         try:
             with review_app(self).db.session() as s:
@@ -507,7 +453,7 @@ class VerificationScreen(GuardedForm, ModalScreen["VerificationResult | None"]):
         Binding("escape", "cancel", "Cancel", show=False, id="verify.cancel_esc"),
     ]
 
-    DEFAULT_CSS = "VerificationScreen {" + FORM_CSS
+    CSS_PATH = "plan_form.tcss"
 
     def __init__(self, detail: PlanDetail, kpi: KpiSince | None) -> None:
         super().__init__()
@@ -516,7 +462,7 @@ class VerificationScreen(GuardedForm, ModalScreen["VerificationResult | None"]):
 
     def compose(self) -> ComposeResult:
         d = self.detail
-        with VerticalScroll(id="verify-form"):
+        with VerticalScroll(id="verify-form", classes="modal-box -wide"):
             yield Label(f"Effectiveness check · plan {d.id} · {escape(d.vendor)}", classes="title")
             yield Static(d.title, markup=False)
             due = f"check due {d.verification_due}" if d.verification_due else "no check scheduled"
@@ -575,9 +521,6 @@ class VerificationScreen(GuardedForm, ModalScreen["VerificationResult | None"]):
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def _save(self, outcome: str, on_day: date, note: str) -> None:
-        from reviewtui.db import plans as plan_q
-        from reviewtui.db.errors import UserError
-
         app = review_app(self)
         try:
             with app.db.session() as s:

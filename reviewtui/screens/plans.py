@@ -9,16 +9,18 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import DataTable, Header, Select, Static
 
 from reviewtui.appref import review_app
+from reviewtui.db import plans as plan_q
+from reviewtui.db import vendors as vendor_q
 from reviewtui.domain import clock
+from reviewtui.screens.list_screen import ListScreen
 from reviewtui.widgets.footer import Footer
 from reviewtui.widgets.table import Table
 
 if TYPE_CHECKING:
-    from reviewtui.db.plans import PlanRow
+    from reviewtui.views.plans import PlanRow
 
 ALL = -1
 STATUS_CHOICES = [
@@ -31,7 +33,7 @@ STATUS_CHOICES = [
 ]
 
 
-class PlansScreen(Screen):
+class PlansScreen(ListScreen):
     """Plans, the newest first; Enter opens a plan, v records its effectiveness check."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -44,20 +46,24 @@ class PlansScreen(Screen):
         Binding("r", "refresh", "Refresh", show=False, id="plans.refresh"),
     ]
 
-    DEFAULT_CSS = """
-    PlansScreen #plans-filters {
-        height: 1;
-        padding: 0 1;
+    CSS_PATH = "plans.tcss"
+
+    TABLES = {
+        "plans": (
+            ("ID", "id", 4),
+            ("Status", "status", 10),
+            ("Plan", "title", 30),
+            ("Actions", "actions", 9),
+            ("Check due", "check", 16),
+            ("Vendor", "vendor", 24),
+        )
     }
-    PlansScreen #plans-filters Select {
-        width: 30;
-        margin-right: 1;
-    }
-    """
+    SUB_TITLE = "Corrective action plans"
+    # Back from an audit, a finding or a plan: a plan may have been raised or changed.
+    RELOAD_ON_RESUME = "after_first"
 
     def __init__(self, vendor_id: int | None = None) -> None:
-        super().__init__()
-        self.vendor_id = vendor_id
+        super().__init__(vendor_id)
         self._rows: dict[int, PlanRow] = {}
 
     def compose(self) -> ComposeResult:
@@ -77,34 +83,11 @@ class PlansScreen(Screen):
         yield Table(id="plans", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
-    def on_mount(self) -> None:
-        self.sub_title = "Corrective action plans"
-        t = self.query_one("#plans", DataTable)
-        t.add_column("ID", key="id", width=4)
-        t.add_column("Status", key="status", width=10)
-        t.add_column("Plan", key="title", width=30)
-        t.add_column("Actions", key="actions", width=9)
-        t.add_column("Check due", key="check", width=16)
-        t.add_column("Vendor", key="vendor", width=24)
-        t.focus()
-        self.load()
-
-    _shown = False  # the first ScreenResume comes with the first show
-
-    def on_screen_resume(self) -> None:
-        """Back from an audit, a finding or a plan: a plan may have been raised or changed."""
-        if self._shown:
-            self.load()
-        self._shown = True
-
     def load(self) -> None:
         self._query(self.vendor_id, str(self.query_one("#plans-status", Select).value))
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def _query(self, vendor_id: int | None, status: str) -> None:
-        from reviewtui.db import plans as plan_q
-        from reviewtui.db import vendors as vendor_q
-
         app = review_app(self)
         statuses = {
             "active": ("open", "reopened", "verifying"),
@@ -193,9 +176,3 @@ class PlansScreen(Screen):
         row = self._rows.get(pid) if pid is not None else None
         if row is not None:
             review_app(self).open_actions(row.vendor_id)
-
-    def action_refresh(self) -> None:
-        self.load()
-
-    def action_back(self) -> None:
-        self.app.pop_screen()

@@ -17,6 +17,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
 from reviewtui.appref import review_app
+from reviewtui.db.scorecards import kpi_history, vendor_scorecard
 from reviewtui.domain import periods
 from reviewtui.widgets.footer import Footer
 from reviewtui.widgets.sparkline import spark
@@ -137,8 +138,6 @@ class ScorecardPanel(Vertical):
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def load(self) -> None:
-        from reviewtui.db.scorecards import vendor_scorecard
-
         app = review_app(self)
         with app.db.read() as s:
             card = vendor_scorecard(
@@ -285,11 +284,7 @@ class ScorecardPanel(Vertical):
 class KpiHistoryScreen(Screen):
     """One KPI over time: a chart of the vendor's and the independent values, and a table."""
 
-    DEFAULT_CSS = """
-    KpiHistoryScreen #kh-head { padding: 0 1; height: 2; }
-    KpiHistoryScreen #kh-chart { height: 1fr; min-height: 8; }
-    KpiHistoryScreen #kh-table { height: 1fr; }
-    """
+    CSS_PATH = "scorecard.tcss"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "back", "Back", id="kpi_history.back"),
@@ -329,8 +324,6 @@ class KpiHistoryScreen(Screen):
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def load(self) -> None:
-        from reviewtui.db.scorecards import kpi_history
-
         app = review_app(self)
         with app.db.read() as s:
             h = kpi_history(self.kpi_id, session=s, settings=app.settings)

@@ -19,7 +19,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from reviewtui.appref import review_app
-from reviewtui.screens.meeting_modals import MODAL_CSS
+from reviewtui.db.errors import UserError
 
 if TYPE_CHECKING:
     from reviewtui.mail.minutes import MinutesPlan
@@ -50,14 +50,7 @@ def recipients_text(plan: MinutesPlan) -> Text:
 class SendMinutesModal(ModalScreen[bool]):
     """Confirm the recipients (y), then watch the sending; Escape closes when it is done."""
 
-    DEFAULT_CSS = (
-        """
-    SendMinutesModal { align: center middle; }
-    SendMinutesModal VerticalScroll { height: auto; max-height: 20; }
-    SendMinutesModal #send-progress { margin-top: 1; }
-    """
-        + MODAL_CSS
-    )
+    CSS_PATH = "send_mail.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "send", "Send", id="sendmail.send"),
         Binding("n,escape,ctrl+g", "close", "Close", id="sendmail.close"),
@@ -92,7 +85,6 @@ class SendMinutesModal(ModalScreen[bool]):
 
     @work(thread=True, exclusive=True, group="mail", exit_on_error=False)
     def _send(self) -> None:
-        from reviewtui.db.errors import UserError
         from reviewtui.mail import minutes as mm
         from reviewtui.screens.minutes import minutes_pdf
 

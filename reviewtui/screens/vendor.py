@@ -15,6 +15,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
 from reviewtui.appref import review_app
+from reviewtui.db import vendors as vendor_q
+from reviewtui.db.scorecards import vendor_scorecard
 from reviewtui.domain import enums
 from reviewtui.domain.escalation import needs_contract_review
 from reviewtui.domain.roi import roi
@@ -24,8 +26,8 @@ from reviewtui.widgets.table import Table
 
 if TYPE_CHECKING:
     from reviewtui.app import ReviewApp
-    from reviewtui.db.vendors import VendorDetail
     from reviewtui.domain.portfolio import VendorScorecard
+    from reviewtui.views.vendors import VendorDetail
 
 OPEN_QUIETLY_FOR = 0.25
 """Seconds ``open_vendor`` waits for the page's data before it opens the page without it."""
@@ -41,8 +43,6 @@ class VendorPage:
 
 def read_page(app: ReviewApp, vendor_id: int) -> VendorPage:
     """The vendor page's data in one read (call from a worker thread)."""
-    from reviewtui.db import vendors as vendor_q
-    from reviewtui.db.scorecards import vendor_scorecard
 
     with app.db.read() as s:
         detail = vendor_q.get_detail(vendor_id, session=s)
@@ -90,10 +90,7 @@ def _money(value: float | None, currency: str) -> str:
 class VendorScreen(Screen):
     """One vendor: scorecard, ROI, profile and contacts. q goes back."""
 
-    DEFAULT_CSS = """
-    VendorScreen #contacts { height: auto; }
-    VendorScreen #vendor-roi, VendorScreen #vendor-profile { padding: 0 1; }
-    """
+    CSS_PATH = "vendor.tcss"
 
     AUTO_FOCUS = "#kpis"
     """The KPIs have the focus from the start (focused once, not the scroll area first)."""

@@ -23,6 +23,8 @@ from textual.message import Message
 from textual.widgets import TextArea
 
 from reviewtui.appref import review_app
+from reviewtui.db import meetings as meeting_q
+from reviewtui.db.errors import ReadOnly, UserError
 from reviewtui.domain import clock
 from reviewtui.drafts import CONFLICT_SEPARATOR, Drafts
 
@@ -184,8 +186,6 @@ class NotesEditor(TextArea):
     def _save(self, drafts: Drafts, d) -> None:
         # Not exclusive: a newer save must never cancel one that has not started.
         from reviewtui import uistate
-        from reviewtui.db import meetings as meeting_q
-        from reviewtui.db.errors import ReadOnly, UserError
 
         try:
             with review_app(self).db.session() as s:

@@ -8,7 +8,6 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 from textual.command import CommandPalette
-from textual.widgets._footer import FooterKey
 
 from reviewtui.db import meetings as mq
 from reviewtui.db import models as m
@@ -18,6 +17,7 @@ from reviewtui.screens.meeting_modals import OutcomeKindModal
 from reviewtui.screens.meetings import NewMeetingModal
 from reviewtui.screens.minutes import MinutesScreen
 from reviewtui.screens.plan_form import PlanFormScreen
+from reviewtui.textual_internals import FooterKey, notifications
 from tests.ui.conftest import make_app, settle
 
 KEYSTONE = "Keystone Precision Manufacturing"
@@ -166,5 +166,5 @@ async def test_a_viewer_is_told_the_palettes_commands_are_refused(demo_path: Pat
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, MeetingScreen)
-        assert any("read-only" in str(n.message) for n in app._notifications)
+        assert any("read-only" in str(n.message) for n in notifications(app))
     assert _meetings_of(demo_path, vid) == before

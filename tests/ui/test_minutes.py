@@ -12,6 +12,7 @@ from reviewtui.db import open_database
 from reviewtui.screens.meeting_modals import PromptModal
 from reviewtui.screens.minutes import MinutesScreen, SignOffScreen
 from reviewtui.screens.vendor import VendorScreen
+from reviewtui.textual_internals import notifications
 from tests.ui.conftest import make_app, settle
 
 
@@ -146,7 +147,7 @@ async def test_export_key_saves_the_signed_pdf_in_the_exports_folder(
         await settle(pilot)
         await app.workers.wait_for_complete()
         await settle(pilot)
-        assert any("keys init" in str(n.message) for n in app._notifications)
+        assert any("keys init" in str(n.message) for n in notifications(app))
         assert not out_dir.exists() or not list(out_dir.iterdir())
         made = rt("--db", str(demo_path), "keys", "init", "--org", "Contoso Group",
                   "--out", str(tmp_path / "key.p12"))  # fmt: skip
@@ -171,7 +172,7 @@ async def test_a_viewer_cannot_sign(demo_path: Path) -> None:
         await pilot.press("s")
         await settle(pilot)
         assert isinstance(app.screen, MinutesScreen)
-        assert any("only a facilitator" in str(n.message) for n in app._notifications)
+        assert any("only a facilitator" in str(n.message) for n in notifications(app))
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 36)])

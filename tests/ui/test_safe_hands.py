@@ -21,6 +21,7 @@ from reviewtui.screens.meetings import MeetingsScreen
 from reviewtui.screens.minutes import MinutesScreen
 from reviewtui.screens.plan_form import PlanFormScreen
 from reviewtui.screens.plans import PlansScreen
+from reviewtui.textual_internals import notifications
 from tests.ui.conftest import make_app, settle
 
 
@@ -131,7 +132,7 @@ async def test_an_edit_that_re_sorts_leaves_the_cursor_in_its_place(demo_path: P
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, ActionsScreen)
-        assert _row_id(t, t.row_count - 1) == before[1], [n.message for n in app._notifications]
+        assert _row_id(t, t.row_count - 1) == before[1], [n.message for n in notifications(app)]
         assert t.cursor_row == 1 and _row_id(t, 1) == before[2]
 
 

@@ -12,6 +12,7 @@ from reviewtui.db import models as m
 from reviewtui.db import open_database
 from reviewtui.screens.scorecard import KpiHistoryScreen, ScorecardPanel
 from reviewtui.screens.vendor import VendorScreen
+from reviewtui.textual_internals import notifications
 from tests.ui.conftest import make_app, settle
 
 KEYSTONE = "Keystone Precision Manufacturing"
@@ -121,7 +122,7 @@ async def test_enter_a_value_then_add_edit_and_delete_a_kpi(demo_path: Path) -> 
         app.screen.query_one("#value").value = "lots"
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert "value: 'lots' is not a number" in str(app.screen.query_one(".error").render())
+        assert "value: 'lots' is not a number" in str(app.screen.query_one(".form-error").render())
         await pilot.press("ctrl+g")  # "lots" was typed: asked first, then thrown away
         await settle(pilot)
         await pilot.press("y")
@@ -137,7 +138,7 @@ async def test_enter_a_value_then_add_edit_and_delete_a_kpi(demo_path: Path) -> 
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert "threshold: 0.5 is below the target 1" in str(
-            app.screen.query_one(".error").render()
+            app.screen.query_one(".form-error").render()
         )
         app.screen.query_one("#threshold").value = "1.5"
         await pilot.press("ctrl+s")
@@ -179,7 +180,7 @@ async def test_a_viewer_cannot_edit(demo_path: Path) -> None:
         await pilot.press("n")
         await settle(pilot)
         assert isinstance(app.screen, VendorScreen)
-        assert any("read-only" in str(n.message) for n in app._notifications)
+        assert any("read-only" in str(n.message) for n in notifications(app))
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 36)])

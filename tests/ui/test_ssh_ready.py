@@ -15,7 +15,6 @@ from textual.binding import Binding
 from textual.filter import NoColor
 from textual.screen import Screen
 from textual.widgets import DataTable, Input
-from textual.widgets._toast import Toast
 
 import reviewtui.screens
 from reviewtui.app import ReviewApp
@@ -23,6 +22,7 @@ from reviewtui.db import models as m
 from reviewtui.db import open_database
 from reviewtui.screens.dashboard import DashboardScreen
 from reviewtui.screens.vendor import VendorScreen
+from reviewtui.textual_internals import Toast
 from tests.ui.conftest import make_app, settle
 
 NORTHWIND = "Northwind Service Desk"

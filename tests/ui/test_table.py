@@ -56,9 +56,9 @@ async def test_fast_cells_are_the_cells_datatable_paints() -> None:
                 width = column.get_render_width(table)
                 for cursor in (False, True):
                     table._clear_caches()
-                    fast = table._render_text_cell(row, col, base, width, cursor, False)
+                    fast = table.render_text_cell(row, col, base, width, cursor, False)
                     table._clear_caches()
-                    stock = DataTable._render_cell(table, row, col, base, width, cursor, False)
+                    stock = table.stock_render_cell(row, col, base, width, cursor, False)
                     if fast is None:
                         continue
                     fast_cells += 1
