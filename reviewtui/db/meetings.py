@@ -255,8 +255,8 @@ def refresh_agenda(meeting_id: int, *, session: Session, today: date | None = No
     Actions closed since the agenda was made leave it (unless someone wrote notes or outcomes
     on them, or they were parked there); open actions not on it yet come (overdue first, in
     the actions slot); an action item's title follows its due date and overdue mark; the
-    "acknowledge minutes" item names the minutes to acknowledge now. A meeting that has started
-    keeps its agenda as it is.
+    "acknowledge minutes" item names the minutes to acknowledge now; a title a person renamed
+    stays as they wrote it. A meeting that has started keeps its agenda as it is.
     """
     mt = session.get(m.Meeting, meeting_id, with_for_update=True)
     if mt is None:
@@ -284,12 +284,17 @@ def refresh_agenda(meeting_id: int, *, session: Session, today: date | None = No
                     mt.current_item_id = None
                 changed = True
                 continue
-            if a is not None and untouched and it.title != agenda.action_title(a):
+            renamed = not agenda.is_generated_title(it.kind, it.title)
+            if a is not None and untouched and not renamed and it.title != agenda.action_title(a):
                 it.title = agenda.action_title(a)
                 changed = True
-        elif it.kind == agenda.MINUTES_ACK and untouched:
+        elif (
+            it.kind == agenda.MINUTES_ACK
+            and untouched
+            and agenda.is_generated_title(it.kind, it.title)  # a person's rename stays
+        ):
             day = minutes_to_acknowledge(mt.vendor_id, session=session, before=mt.scheduled_at)
-            title = f"Acknowledge minutes of {day.isoformat()}" if day else None
+            title = agenda.minutes_title(day) if day else None
             if title is not None and it.title != title:
                 it.title = title
                 changed = True

@@ -10,6 +10,7 @@ when there was one.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -138,6 +139,28 @@ def action_title(a: DueAction) -> str:
     return f"Action: {a.title} ({who}, due {a.due_date.isoformat()}{late})"[:300]
 
 
+def minutes_title(day: date) -> str:
+    """``Acknowledge minutes of 2026-11-15``."""
+    return f"Acknowledge minutes of {day.isoformat()}"
+
+
+# What the two generated titles look like whatever their dates and names: a title that no longer
+# looks like this was renamed by a person, and a refresh of the agenda leaves it as they wrote it.
+_GENERATED_ACTION = re.compile(r"Action: .* \(.+, due \d{4}-\d{2}-\d{2}(, OVERDUE)?\)")
+_GENERATED_MINUTES = re.compile(r"Acknowledge minutes of \d{4}-\d{2}-\d{2}")
+
+
+def is_generated_title(kind: str, title: str) -> bool:
+    """Whether an action or minutes item still carries the title the agenda gave it (or one the
+    agenda gave it before its due date, owner or minutes moved), not one a person typed."""
+    if kind == ACTION:
+        cut = len(title) == 300 and title.startswith("Action: ")  # action_title's cut
+        return cut or _GENERATED_ACTION.fullmatch(title) is not None
+    if kind == MINUTES_ACK:
+        return _GENERATED_MINUTES.fullmatch(title) is not None
+    return False
+
+
 def default_agenda(
     meeting_type: str,
     *,
@@ -154,7 +177,7 @@ def default_agenda(
                 continue
             out.append(
                 PlannedItem(
-                    f"Acknowledge minutes of {previous_meeting.isoformat()}",
+                    minutes_title(previous_meeting),
                     t.kind,
                     t.timebox_minutes,
                 )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -154,7 +155,8 @@ class ValueFormScreen(_Form):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="modal-box"):
-            yield Label("Enter a value", classes="title", id="value-title")
+            # Static: the title (KPI, vendor, target) wraps rather than losing its end.
+            yield Static("Enter a value", classes="title", id="value-title", markup=False)
             with Horizontal(classes="row"):
                 yield Label("Period")
                 yield Input(
@@ -195,7 +197,7 @@ class ValueFormScreen(_Form):
         self.app.call_from_thread(self._fill, k, periods.shift(current, -1))
 
     def _fill(self, k, period: str) -> None:
-        self.query_one("#value-title", Label).update(
+        self.query_one("#value-title", Static).update(
             f"Enter a value: {k.name} ({k.vendor}), {k.frequency}, target {k.target:g}{k.unit if k.unit == '%' else ''}"
         )
         self.query_one("#period", Input).value = period
@@ -258,7 +260,11 @@ class ConfirmDeleteKpi(ModalScreen[str | None]):
             k = kpis.get(self.kpi_id, session=s)
         self.app.call_from_thread(
             self.query_one("#confirm-text", Static).update,
-            f"Delete the KPI [b]{k.name}[/b] of {k.vendor} and its {k.measurements} values?",
+            Text.assemble(  # the names as typed, never read as markup
+                "Delete the KPI ",
+                (k.name, "bold"),
+                f" of {k.vendor} and its {k.measurements} values?",
+            ),
         )
 
     def action_yes(self) -> None:

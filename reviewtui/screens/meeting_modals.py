@@ -51,7 +51,9 @@ class PromptModal(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="modal-box"):
-            yield Label(self.prompt_title, classes="title")
+            # Static, not Label: a long prompt (why amend signed minutes) wraps instead of
+            # being cut at the box; plain text, as an item's title may hold brackets.
+            yield Static(self.prompt_title, classes="title", markup=False)
             yield Input(value=self.value, placeholder=self.placeholder, id="prompt-input")
             yield Static("Enter saves · Escape cancels", classes="muted")
             yield Static("", classes="form-error", id="prompt-error")
@@ -85,7 +87,7 @@ class ConfirmModal(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="modal-box"):
-            yield Static(self.question)
+            yield Static(self.question, markup=False)  # it may quote an item's title
             yield Static("y yes · n no", classes="muted")
 
     def action_answer(self, yes: bool) -> None:

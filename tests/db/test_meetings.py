@@ -446,3 +446,30 @@ def test_change_watch_sees_other_sessions_commits(db, acme) -> None:
     finally:
         watch.close()
         other.dispose()
+
+
+def test_refresh_keeps_the_titles_a_person_renamed(db, acme) -> None:
+    from reviewtui.db import actions as aq
+
+    mid = _new(db, acme)
+    with db.session() as s:  # a later meeting's minutes are signed off: the ack item would move
+        s.add(m.Meeting(vendor_id=acme["vendor_id"], scheduled_at=_at("2026-11-15T10:00:00+00:00"),
+                        status="signed_off", title="Extra"))  # fmt: skip
+    items = _view(db, mid).items
+    ack = next(i for i in items if i.kind == "minutes_ack")
+    act = next(i for i in items if i.action_id == acme["actions"]["Overdue fix"])
+    untouched = next(i for i in items if i.kind == "action" and i.id != act.id)
+    with db.session() as s:
+        q.rename_item(ack.id, "Minutes: the plant's corrections first", session=s)
+        q.rename_item(act.id, "Overdue fix: ask the plant manager", session=s)
+        aq.update_status(acme["actions"]["Overdue fix"], "in_progress", session=s, today=TODAY)
+        q.refresh_agenda(mid, session=s, today=TODAY)
+    view = _view(db, mid)
+    assert view.item(ack.id).title == "Minutes: the plant's corrections first"
+    assert view.item(act.id).title == "Overdue fix: ask the plant manager"
+    # A title the agenda made still follows what it names.
+    assert view.item(untouched.id).title.startswith("Action: ")
+    with db.session() as s:
+        q.refresh_agenda(mid, session=s, today=date(2027, 6, 1))  # everything overdue by then
+    assert _view(db, mid).item(untouched.id).title.endswith(", OVERDUE)")
+    assert _view(db, mid).item(act.id).title == "Overdue fix: ask the plant manager"

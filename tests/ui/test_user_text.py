@@ -57,3 +57,62 @@ async def test_brackets_and_colons_show_as_typed(tmp_path: Path) -> None:
         assert isinstance(app.screen, ActionsScreen)
         shown = _lines(app.screen.query_one("#actions"))
         assert OWNER in shown and TITLE in shown and "Acme [admin]" in shown
+
+
+ITEM = "Fix [/x] now [b]"
+KPI = "OTIF [/late] %"
+
+
+async def test_prompts_quote_item_and_kpi_names_as_typed(demo_path: Path) -> None:
+    """The meeting's prompts and the KPI forms quote a name with brackets as typed (a closing
+    tag that opens nothing made Textual's markup parser raise, and the app fell over)."""
+    from datetime import datetime
+
+    from sqlalchemy import select
+
+    from reviewtui.db import meetings as mq
+    from reviewtui.screens.kpi_form import ConfirmDeleteKpi, ValueFormScreen
+    from reviewtui.screens.meeting_modals import ConfirmModal, PromptModal
+
+    db = open_database(str(demo_path), user="tester")
+    with db.session() as s:
+        vid = s.scalar(select(m.Vendor.id).where(m.Vendor.name.like("Keystone%")))
+        mid = mq.create_meeting(vid, datetime.fromisoformat("2026-11-28T10:00:00+00:00"), session=s)
+        mq.rename_item(mq.get_meeting(mid, session=s).items[1].id, ITEM, session=s)
+        s.scalars(
+            select(m.Kpi).where(m.Kpi.vendor_id == vid, m.Kpi.name == "OTIF")
+        ).one().name = KPI
+    db.dispose()
+    app = make_app(demo_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.open_meeting(mid)
+        await settle(pilot)
+        # The agenda's keys: on the second item (the first, the minutes to acknowledge, is
+        # renamed after the minutes whenever the planned meeting opens), remove it?
+        await pilot.press("escape", "down", "delete")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmModal)
+        assert f"Remove “{ITEM}”" in _lines(app.screen.query_one("Static"))
+        await pilot.press("n")  # keep it
+        await settle(pilot)
+        await pilot.press("escape", "d")  # on the agenda's keys, a decision on it
+        await settle(pilot)
+        assert isinstance(app.screen, PromptModal)
+        assert f"Decision on: {ITEM}" in _lines(app.screen.query_one(".title"))
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("q")
+        await settle(pilot)
+        app.open_vendor(vid)
+        await settle(pilot)
+        await pilot.press("v")  # a value for the first KPI (OTIF, red: it comes first)
+        await settle(pilot)
+        assert isinstance(app.screen, ValueFormScreen)
+        assert f"Enter a value: {KPI} (Keystone" in _lines(app.screen.query_one("#value-title"))
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("D")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDeleteKpi)
+        assert f"Delete the KPI {KPI} of Keystone" in _lines(app.screen.query_one("#confirm-text"))
