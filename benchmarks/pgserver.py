@@ -15,6 +15,8 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
+from benchmarks import reaper
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -56,8 +58,13 @@ class PgServer:
         return f"{self.base_url}/{name}"
 
 
-def start(tmp: Path, *, max_connections: int = 200) -> tuple[PgServer, Callable[[], None]]:
+def start(
+    tmp: Path, *, max_connections: int = 200, remove: bool = False
+) -> tuple[PgServer, Callable[[], None]]:
     """Start a server with its data under ``tmp``; returns it and the function that stops it.
+
+    With ``remove``, stopping also removes ``tmp``, in the background (a test session's
+    hundreds of databases take a while to delete).
 
     Raises FileNotFoundError without server binaries, CalledProcessError when it fails to start.
     """
@@ -85,28 +92,39 @@ def start(tmp: Path, *, max_connections: int = 200) -> tuple[PgServer, Callable[
         check=True,
         capture_output=True,
     )
-    subprocess.run(
-        prefix
-        + [
-            str(bin_ / "pg_ctl"),
-            "-D",
-            str(data),
-            "-l",
-            str(tmp / "pg.log"),
-            "-w",
-            "-o",
-            f"-p {port} -k {tmp} -c listen_addresses=127.0.0.1 -c fsync=off "
-            f"-c max_connections={max_connections}",
-            "start",
-        ],
-        check=True,
-        capture_output=True,
-    )
-
-    def stop() -> None:
+    stop_command = prefix + [str(bin_ / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]
+    # Stopped by stop(), or by the watcher if this process dies first (SIGKILL, a crashed
+    # worker): a server outliving its run would hold its port and memory until reboot.
+    # Watched before it starts, so that no moment is left unwatched.
+    watcher = reaper.Watcher(stop_command, remove=[tmp if remove else data])
+    try:
         subprocess.run(
-            prefix + [str(bin_ / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
+            prefix
+            + [
+                str(bin_ / "pg_ctl"),
+                "-D",
+                str(data),
+                "-l",
+                str(tmp / "pg.log"),
+                "-w",
+                "-o",
+                f"-p {port} -k {tmp} -c listen_addresses=127.0.0.1 -c fsync=off "
+                f"-c max_connections={max_connections}",
+                "start",
+            ],
+            check=True,
             capture_output=True,
         )
+    except BaseException:
+        subprocess.run(stop_command, capture_output=True)  # half-started: stopped all the same
+        watcher.hand_over() if remove else watcher.release()
+        raise
+
+    def stop() -> None:
+        subprocess.run(stop_command, capture_output=True)
+        if remove:
+            watcher.hand_over()
+        else:
+            watcher.release()
 
     return PgServer(f"postgresql+psycopg://postgres@127.0.0.1:{port}"), stop

@@ -34,6 +34,7 @@ import uuid
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from benchmarks import reaper
 from reviewtui.drafts import CONFLICT_SEPARATOR
 
 PROSE = (
@@ -51,6 +52,7 @@ class Pane:
 
     def __init__(self, command: list[str], env: dict[str, str], width=100, height=30) -> None:
         self.socket = f"rt-typing-{uuid.uuid4().hex[:8]}"
+        self._watcher = reaper.Watcher(["tmux", "-L", self.socket, "kill-server"])
         exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
         full = {**os.environ, **env, "TERM": "xterm-256color"}
         self._tmux(
@@ -95,6 +97,7 @@ class Pane:
 
     def close(self) -> None:
         self._tmux("kill-server")
+        self._watcher.release()
 
 
 def _children(pid: int) -> list[int]:

@@ -9,7 +9,8 @@ either, PostgreSQL tests are skipped with the reason, unless ``REVIEWTUI_REQUIRE
 from __future__ import annotations
 
 import os
-import shutil
+import signal
+import sqlite3
 import subprocess
 import tempfile
 import time
@@ -22,6 +23,45 @@ from benchmarks import pgserver
 from benchmarks.pgserver import PgServer
 
 FROZEN_NOW = "2026-11-28T09:00:00+00:00"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """SIGTERM ends a run as Ctrl-C does: the finalisers run and stop every server the tests
+    started. (A SIGKILL runs nothing; benchmarks/reaper.py's watchers cover that.)"""
+    if signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, _interrupted)
+
+
+def _interrupted(signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt(f"stopped by signal {signum}")
+
+
+#: Modules whose module-scoped fixtures seed a database or render PDFs: each runs on one worker,
+#: so that this is done once rather than once on every worker.
+SHARED_MODULE_SETUP = (
+    "tests/exports/",
+    "tests/test_scorecard_cli.py",
+    "tests/test_script_contract.py",
+)
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the groups into the node ids
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The terminal tests (marked e2e: tmux, sshd, typists at a person's speed) share one
+    worker, one after another, as in a serial run; the rest spread over all workers.
+
+    They run beside the other worker rather than in a phase of their own: they are written for
+    a loaded machine (generous time-outs, allowances measured from the load), and as the largest
+    group xdist starts them first, so their minutes overlap the rest of the suite.
+    """
+    for item in items:
+        if item.get_closest_marker("e2e"):
+            group = "terminal"
+        elif item.nodeid.startswith(SHARED_MODULE_SETUP):
+            group = item.nodeid.split("::")[0]
+        else:
+            continue
+        item.add_marker(pytest.mark.xdist_group(group))
 
 
 @pytest.fixture(autouse=True)
@@ -65,7 +105,7 @@ def pg_server() -> Iterator[PgServer]:
         return
     tmp = Path(tempfile.mkdtemp(prefix="reviewtui-pg-"))
     try:
-        server, stop = pgserver.start(tmp)
+        server, stop = pgserver.start(tmp, remove=True)
     except (FileNotFoundError, subprocess.CalledProcessError) as exc:
         detail = getattr(exc, "stderr", b"") or b""
         reason = f"PostgreSQL not available: {exc} {detail.decode(errors='replace')[:300]}"
@@ -75,8 +115,7 @@ def pg_server() -> Iterator[PgServer]:
     try:
         yield server
     finally:
-        stop()
-        shutil.rmtree(tmp, ignore_errors=True)
+        stop()  # the folder is removed in the background
 
 
 @pytest.fixture
@@ -111,25 +150,88 @@ def db(db_url: str):
     database.dispose()
 
 
-@pytest.fixture
-def demo_db(db):
-    """``db`` filled with the demo data."""
-    from reviewtui.demo import seed
+class DemoTemplates:
+    """The demo data seeded once per test process and copied into each test's database.
 
-    with db.session() as s:
-        seed(s)
+    Seeding takes seconds (hundreds of rows through the ORM); a copy takes milliseconds: SQLite's
+    backup API for files, ``CREATE DATABASE ... TEMPLATE`` on PostgreSQL. The data depends on
+    the clock (dates are relative to today), so a template is kept per ``REVIEWTUI_NOW``/``TZ``;
+    a test that sets another clock before asking for demo data gets its own seeding.
+    """
+
+    def __init__(self, folder: Path, request: pytest.FixtureRequest) -> None:
+        self._folder = folder
+        self._request = request
+        self._sqlite: dict[tuple[str, str], Path] = {}
+        self._pg: dict[tuple[str, str], str] = {}
+
+    @staticmethod
+    def _key() -> tuple[str, str]:
+        return os.environ.get("REVIEWTUI_NOW", ""), os.environ.get("TZ", "")
+
+    @staticmethod
+    def _seed(url: str) -> None:
+        from reviewtui.db import open_database
+        from reviewtui.demo import seed
+
+        db = open_database(url, user="tester")
+        try:
+            with db.session() as s:
+                seed(s)
+        finally:
+            db.dispose()
+
+    def sqlite_into(self, path: Path) -> None:
+        """Make the SQLite file at ``path`` hold exactly the demo data."""
+        key = self._key()
+        template = self._sqlite.get(key)
+        if template is None:
+            template = self._folder / f"demo-{len(self._sqlite)}.db"
+            self._seed(str(template))
+            self._sqlite[key] = template
+        src, dst = sqlite3.connect(template), sqlite3.connect(path)
+        try:
+            src.backup(dst)
+        finally:
+            src.close()
+            dst.close()
+
+    def postgres_into(self, url: str) -> None:
+        """Recreate the (unconnected) PostgreSQL database at ``url`` as a copy of the demo."""
+        server: PgServer = self._request.getfixturevalue("pg_server")
+        key = self._key()
+        template = self._pg.get(key)
+        if template is None:
+            template = f"rt_demo_{os.getpid()}_{len(self._pg)}"
+            self._seed(server.new_database(template))
+            self._pg[key] = template
+        name = url.rsplit("/", 1)[1]
+        server.admin(f'DROP DATABASE "{name}"')
+        server.admin(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+
+
+@pytest.fixture(scope="session")
+def demo_templates(
+    tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> DemoTemplates:
+    return DemoTemplates(tmp_path_factory.mktemp("demo-templates"), request)
+
+
+@pytest.fixture
+def demo_db(db, demo_templates: DemoTemplates):
+    """``db`` filled with the demo data (a copy of data seeded once per test process)."""
+    db.dispose()  # no connection may be open while the database is replaced
+    url = db.engine.url
+    if url.get_backend_name() == "sqlite":
+        demo_templates.sqlite_into(Path(url.database))
+    else:
+        demo_templates.postgres_into(url.render_as_string(hide_password=False))
     return db
 
 
 @pytest.fixture
-def demo_path(tmp_path: Path) -> Path:
+def demo_path(tmp_path: Path, demo_templates: DemoTemplates) -> Path:
     """A SQLite file with the demo data (a path, for code that opens the database itself)."""
-    from reviewtui.db import open_database
-    from reviewtui.demo import seed
-
     path = tmp_path / "demo.db"
-    db = open_database(str(path), user="tester")
-    with db.session() as s:
-        seed(s)
-    db.dispose()
+    demo_templates.sqlite_into(path)
     return path

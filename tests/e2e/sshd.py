@@ -13,6 +13,8 @@ import subprocess
 import time
 from pathlib import Path
 
+from benchmarks import reaper
+
 SSHD = "/usr/sbin/sshd"
 
 
@@ -92,6 +94,8 @@ class Sshd:
         self.proc = subprocess.Popen(
             [SSHD, "-D", "-e", "-f", str(config)], stdout=self._log_fh, stderr=subprocess.STDOUT
         )
+        # Stopped by close(), or by the watcher if the test run is killed outright.
+        self._watcher = reaper.Watcher(["kill", str(self.proc.pid)])
         deadline = time.monotonic() + 15
         while True:
             if self.proc.poll() is not None:
@@ -152,6 +156,7 @@ class Sshd:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
+        self._watcher.release()
         self._log_fh.close()
 
     def __enter__(self) -> Sshd:

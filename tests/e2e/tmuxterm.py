@@ -9,6 +9,8 @@ import subprocess
 import time
 import uuid
 
+from benchmarks import reaper
+
 
 class Tmux:
     """One detached tmux session of a given size running ``command``."""
@@ -25,6 +27,8 @@ class Tmux:
             raise RuntimeError("tmux is not installed")
         self.name = f"rt-{uuid.uuid4().hex[:8]}"
         self.socket = f"rt-{self.name}"
+        # A run killed outright (SIGKILL, a crashed worker) leaves no tmux server behind.
+        self._watcher = reaper.Watcher(["tmux", "-L", self.socket, "kill-server"])
         full_env = {**os.environ, **(env or {}), "TERM": "xterm-256color"}
         exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in (env or {}).items())
         shell_cmd = f"env {exports} {shlex.join(command)}" if exports else shlex.join(command)
@@ -78,6 +82,7 @@ class Tmux:
 
     def close(self) -> None:
         self._tmux("kill-server")
+        self._watcher.release()
 
     def __enter__(self) -> Tmux:
         return self

@@ -65,15 +65,13 @@ def frozen_clock():
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory, frozen_clock):
-    """A seeded demo database (SQLite) shared by a module's tests."""
+def demo(tmp_path_factory, frozen_clock, demo_templates):
+    """A demo database (SQLite) shared by a module's tests."""
     from reviewtui.db import open_database
-    from reviewtui.demo import seed
 
     path = tmp_path_factory.mktemp("exports") / "demo.db"
+    demo_templates.sqlite_into(path)
     db = open_database(str(path), user="tester")
-    with db.session() as s:
-        seed(s)
     yield db
     db.dispose()
 

@@ -14,15 +14,30 @@ async def settle(pilot) -> None:
     """Wait until every worker is done and the screen has stopped changing.
 
     ``pilot.pause()`` guesses idleness from CPU time, which a busy machine fools; so also wait
-    for the same screen three times in a row.
+    for the same screen three times in a row, with no worker left running. Each step ends as
+    soon as it is met: most calls find the screen still after one round, where a fixed five
+    rounds of pausing cost a quarter of a second each time, hundreds of times a run.
     """
     app = pilot.app
-    for _ in range(5):
-        await pilot.pause()
+
+    async def workers_done() -> bool:
+        """True when no worker was running; else waits for them (their results may start more)."""
+        if all(w.is_finished for w in app.workers):
+            return True
         await app.workers.wait_for_complete()
+        await pilot.pause()
+        return False
+
+    await pilot.pause()
+    for _ in range(5):
+        if await workers_done():
+            break
     shots: list[str] = []
     for _ in range(100):
-        await pilot.pause(0.03)
+        await pilot.pause(0.02)
+        if not await workers_done():
+            shots = []
+            continue
         shots = [*shots[-2:], app.export_screenshot()]
         if len(shots) == 3 and len(set(shots)) == 1:
             break
