@@ -89,6 +89,10 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.Temp
         "SSH_ORIGINAL_COMMAND",
         "NO_COLOR",
         "TEXTUAL_ANIMATIONS",
+        # pytest-xdist's workers export COLUMNS=80 LINES=24; the app in a tmux pane would take
+        # them (shutil.get_terminal_size reads them first) and draw 80x24 in a 100x30 pane.
+        "COLUMNS",
+        "LINES",
     ):
         monkeypatch.delenv(var, raising=False)
     # The app picks its ANSI theme on 16-colour terminals (TERM=xterm): pin the colour system
