@@ -164,6 +164,7 @@ class MeetingScreen(Screen):
         self.drafts: Drafts | None = None  # made when the database is open
         # Not "watch": that name is Textual's (DOMNode.watch) and must not be shadowed.
         self.change_watch: ChangeWatch | None = None
+        self._timers_shown: tuple[str, tuple[object, ...]] | None = None  # the clocks' last text
         self._polling = False
         self._poll_pending = False
         self._write_lock = threading.Lock()
@@ -385,7 +386,10 @@ class MeetingScreen(Screen):
                 t.append(f"  Item {current.position}/{len(view.items)} ")
                 t.append(f" {text_i} ", style=STATE_STYLE[st_i])
                 self.agenda.update_item(current, current=True, now=now)
-        self.query_one("#timers", Static).update(t)
+        shown = (t.plain, tuple(t.spans))
+        if shown != self._timers_shown:  # a planned meeting's line never changes: no repaint
+            self._timers_shown = shown
+            self.query_one("#timers", Static).update(t)
 
     def _status(self, message: str) -> None:
         self.query_one("#note-status", Static).update(message)

@@ -107,8 +107,11 @@ class AgendaList(OptionList):
         """Draw one item again (its timer runs)."""
         key = str(item.id)
         if key in self._items:
+            before = self._prompt(key)
             self._items[key] = (item, current, now)
-            self.replace_option_prompt(key, self._prompt(key))
+            prompt = self._prompt(key)
+            if prompt != before:  # the clock moved on screen: draw it, else no repaint
+                self.replace_option_prompt(key, prompt)
 
     def watch_highlighted(self, highlighted: int | None) -> None:
         self._expand(highlighted)

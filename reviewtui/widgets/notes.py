@@ -31,6 +31,10 @@ from reviewtui.drafts import CONFLICT_SEPARATOR, Drafts
 DEBOUNCE_S = 0.3  # save this long after the last keystroke...
 MAX_WAIT_S = 0.6  # ...or this long after the first unsaved one, whichever comes first
 TICK_S = 0.1
+# The cursor blinks this long after the last key or the focus, then stays lit: each blink
+# repaints the editor, 2-3% of a core for a session left open on a meeting (where the notes
+# have the focus), against a budget of 1% (docs/performance.md). Over SSH it never blinks.
+BLINK_FOR_S = 10.0
 
 
 class NotesEditor(TextArea):
@@ -60,6 +64,7 @@ class NotesEditor(TextArea):
         self._saving = False
         self._save_blocked = False
         self._retry_at = 0.0
+        self._woke = time.monotonic()  # the last key or focus, for the cursor's blinking
 
     def attach(self, drafts: Drafts, meeting_id: int) -> None:
         self.drafts = drafts
@@ -136,7 +141,16 @@ class NotesEditor(TextArea):
         super().redo()
         self._typed()
 
+    def _wake_cursor(self) -> None:
+        self._woke = time.monotonic()
+        if not self.cursor_blink and review_app(self).blink_cursors:
+            self.cursor_blink = True
+
+    def on_focus(self) -> None:
+        self._wake_cursor()
+
     def on_key(self, event) -> None:
+        self._wake_cursor()
         # Read-only notes take no text, and a letter typed into them is no command either.
         if self.read_only and event.is_printable:
             event.prevent_default()
@@ -161,6 +175,8 @@ class NotesEditor(TextArea):
         self.post_message(self.Status("typing…"))
 
     def _autosave_tick(self) -> None:
+        if self.cursor_blink and time.monotonic() - self._woke > BLINK_FOR_S:
+            self.cursor_blink = False  # lit, not blinking, until the next key
         if self.drafts is None or self._saving or self._save_blocked:
             return
         now = time.monotonic()

@@ -313,3 +313,26 @@ async def test_live_refresh_between_sessions_on_postgres(pg_url: str) -> None:
             assert screen.editor.text == "Bob on PostgreSQL"
     finally:
         bob.dispose()
+
+
+async def test_the_notes_cursor_stops_blinking_when_nobody_types(
+    demo_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A meeting left open costs no repaints: the cursor blinks after a key, then stays lit."""
+    from reviewtui.widgets import notes
+
+    monkeypatch.setattr(notes, "BLINK_FOR_S", 0.5)  # the 10 s of the app, shortened
+    mid = _meeting(demo_path)
+    app = make_app(demo_path)
+    app.start_meeting_id = mid
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        editor = app.screen.editor
+        assert app.screen.focused is editor
+        await pilot.pause(1.0)
+        assert not editor.cursor_blink  # nobody typed: steady
+        await pilot.press("x")
+        assert editor.cursor_blink  # typing: it blinks again
+        await pilot.pause(1.0)
+        assert not editor.cursor_blink
+        assert editor.has_focus and "x" in editor.text
