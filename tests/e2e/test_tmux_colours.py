@@ -51,18 +51,38 @@ def _capture(term: Tmux) -> str:
     return term._tmux("capture-pane", "-e", "-p", "-t", term.name)
 
 
+SGR = re.compile(r"\x1b\[[0-9;:]*m")
+CLOCK = re.compile(r"\d+:\d\d")
+
+
+def _still(capture: str) -> str:
+    """What must stop changing: the text without colours, line ends or clocks.
+
+    A blinking cursor changes a cell's colours, or with NO_COLOR whether tmux keeps the line's
+    last blank.
+    """
+    text = CLOCK.sub("#:##", SGR.sub("", capture))
+    return "\n".join(line.rstrip() for line in text.splitlines())
+
+
 def _settled(term: Tmux, timeout: float = 20.0) -> str:
-    """The capture once it has not changed for a second (loaded, drawn, ready for keys)."""
+    """The capture once its text has not changed for a second (loaded, drawn, ready for keys).
+
+    A started meeting's clocks tick every second and the notes cursor blinks: neither counts,
+    or the wait would only ever end at its timeout.
+    """
     last, since = None, time.monotonic()
     deadline = time.monotonic() + timeout
+    capture = ""
     while time.monotonic() < deadline:
-        now = _capture(term)
+        capture = _capture(term)
+        now = _still(capture)
         if now != last:
             last, since = now, time.monotonic()
         elif time.monotonic() - since >= 1.0:
-            return now
+            return capture
         time.sleep(0.1)
-    return last or ""
+    raise AssertionError(f"the screen kept changing for {timeout:.0f} s:\n{capture}")
 
 
 def _check_colours(capture: str, mode: str, where: str) -> list[sgr.Cell]:
