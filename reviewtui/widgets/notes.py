@@ -2,7 +2,8 @@
 
 Every change becomes a draft in the screen's :class:`reviewtui.drafts.Drafts` (which the
 SIGHUP/SIGTERM handler flushes). A draft is saved 0.3 s after the last keystroke and at most
-0.6 s after the first unsaved one, checked every 100 ms: well within a second, even of a
+0.6 s after the first unsaved one, checked every 100 ms while anything is unsaved (the check
+sleeps while nothing is, so an idle session costs nothing): well within a second, even of a
 ``kill -9``. One save is in flight at a time, carrying the notes version the text was typed on;
 when someone else saved in between, both texts are kept in the note, theirs first, for the
 typist to merge in place (the keys never leave the editor, so nothing is reordered).
@@ -20,6 +21,7 @@ import time
 
 from textual import work
 from textual.message import Message
+from textual.timer import Timer
 from textual.widgets import TextArea
 
 from reviewtui.appref import review_app
@@ -65,13 +67,27 @@ class NotesEditor(TextArea):
         self._save_blocked = False
         self._retry_at = 0.0
         self._woke = time.monotonic()  # the last key or focus, for the cursor's blinking
+        self._ticker: Timer | None = None
+        self._ticking = True  # whether the ticker runs (False: paused till something is due)
 
     def attach(self, drafts: Drafts, meeting_id: int) -> None:
         self.drafts = drafts
         self.meeting_id = meeting_id
+        self._tick_again()
 
     def on_mount(self) -> None:
-        self.set_interval(TICK_S, self._autosave_tick)
+        self._ticker = self.set_interval(TICK_S, self._autosave_tick)
+
+    def _tick_again(self) -> None:
+        """Something may be due (words typed, a save ended, the cursor woke): check at ticks."""
+        if self._ticker is not None and not self._ticking:
+            self._ticking = True
+            self._ticker.resume()
+
+    @property
+    def checking_saves(self) -> bool:
+        """Whether the 100 ms save check runs (it sleeps while nothing is unsaved or blinking)."""
+        return self._ticking
 
     @property
     def typing(self) -> bool:
@@ -103,6 +119,7 @@ class NotesEditor(TextArea):
         if item.id != self.item_id:
             if self.typing:
                 self._first_dirty = 0.0  # leaving an item: save its draft at the next tick
+                self._tick_again()
             self.item_id = item.id
             self._shown_version = draft.base_version if draft else version
             self._load(draft.text if draft else text, cursor)
@@ -145,6 +162,8 @@ class NotesEditor(TextArea):
         self._woke = time.monotonic()
         if not self.cursor_blink and review_app(self).blink_cursors:
             self.cursor_blink = True
+        if self.cursor_blink:
+            self._tick_again()  # to stop the blinking in BLINK_FOR_S
 
     def on_focus(self) -> None:
         self._wake_cursor()
@@ -172,17 +191,24 @@ class NotesEditor(TextArea):
         self._last_change = now
         if self._first_dirty is None:
             self._first_dirty = now
+        self._tick_again()
         self.post_message(self.Status("typing…"))
 
     def _autosave_tick(self) -> None:
         if self.cursor_blink and time.monotonic() - self._woke > BLINK_FOR_S:
             self.cursor_blink = False  # lit, not blinking, until the next key
-        if self.drafts is None or self._saving or self._save_blocked:
+        if self._saving:
+            return  # its end (_save_finished, _save_failed, _conflict) wakes the ticks
+        pending = self.drafts.snapshot() if self.drafts is not None else []
+        if self._save_blocked or not pending:
+            if not self.cursor_blink and self._ticker is not None:
+                self._ticking = False
+                self._ticker.pause()  # nothing to save, nothing blinking: sleep till woken
             return
         now = time.monotonic()
         if now < self._retry_at:
             return
-        for d in self.drafts.snapshot():
+        for d in pending:
             due = d.item_id != self.item_id or (
                 now - self._last_change >= DEBOUNCE_S
                 or (self._first_dirty is not None and now - self._first_dirty >= MAX_WAIT_S)
@@ -229,6 +255,7 @@ class NotesEditor(TextArea):
 
     def _save_finished(self, saved) -> None:
         self._saving = False
+        self._tick_again()  # words typed during the save, or a rebased draft, go next
         if saved is None:
             return
         item_id, _text, version = saved
@@ -239,6 +266,7 @@ class NotesEditor(TextArea):
 
     def _save_failed(self, message: str, blocked: bool) -> None:
         self._saving = False
+        self._tick_again()
         if blocked:
             self._save_blocked = True
             self.read_only = True
@@ -255,6 +283,7 @@ class NotesEditor(TextArea):
         SIGHUP, SIGTERM and exit. Merging is editing the note.
         """
         self._saving = False
+        self._tick_again()
         drafts = self.drafts
         draft = drafts.get(item_id) if drafts is not None else None
         if drafts is None or draft is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import datetime
 from pathlib import Path
 
@@ -331,8 +332,17 @@ async def test_the_notes_cursor_stops_blinking_when_nobody_types(
         assert app.screen.focused is editor
         await pilot.pause(1.0)
         assert not editor.cursor_blink  # nobody typed: steady
+        assert not editor.checking_saves  # and nothing to save: the 100 ms check sleeps
         await pilot.press("x")
         assert editor.cursor_blink  # typing: it blinks again
+        assert editor.checking_saves  # and the words are due to be saved
         await pilot.pause(1.0)
+        await settle(pilot)
         assert not editor.cursor_blink
         assert editor.has_focus and "x" in editor.text
+        with sqlite3.connect(demo_path) as con:
+            (stored,) = con.execute(
+                "SELECT notes FROM agendaitem WHERE id = ?", (editor.item_id,)
+            ).fetchone()
+        assert stored == editor.text  # saved from the woken check, which then sleeps again
+        assert not editor.checking_saves
