@@ -249,12 +249,22 @@ class MeetingScreen(Screen):
 
         try:
             db = review_app(self).db
-            if initial and review_app(self).settings.role == "facilitator":
-                # A meeting not yet started: its carried-over items as they stand today.
-                with db.session() as s:
-                    meeting_q.refresh_agenda(self.meeting_id, session=s)
             with db.read() as s:
                 view = meeting_q.get_meeting(self.meeting_id, session=s)
+            if (
+                initial
+                and review_app(self).settings.role == "facilitator"
+                and view.status == "planned"
+                and view.type != "adhoc"
+            ):
+                # A meeting not yet started: its carried-over items as they stand today. Only
+                # then: the refresh locks the meeting's row, a write (and on PostgreSQL a
+                # commit to disk) that opening a running meeting need not pay.
+                with db.session() as s:
+                    changed = meeting_q.refresh_agenda(self.meeting_id, session=s)
+                if changed:
+                    with db.read() as s:
+                        view = meeting_q.get_meeting(self.meeting_id, session=s)
             if initial:
                 self.drafts = note_drafts.Drafts(db.url, db.user)
                 note_drafts.register(self.drafts)
