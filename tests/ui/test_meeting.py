@@ -346,3 +346,29 @@ async def test_the_notes_cursor_stops_blinking_when_nobody_types(
             ).fetchone()
         assert stored == editor.text  # saved from the woken check, which then sleeps again
         assert not editor.checking_saves
+
+
+async def test_opening_a_planned_meeting_brings_its_agenda_up_to_date(demo_path: Path) -> None:
+    """An action closed since the agenda was made leaves it when the facilitator opens the
+    meeting; once the meeting has started, opening it changes nothing."""
+    from reviewtui.db import actions as aq
+
+    planned, running = _meeting(demo_path), _meeting(demo_path, "2026-11-29T10:00:00+00:00")
+    db = open_database(str(demo_path), user="tester")
+    try:
+        with db.session() as s:
+            mq.start_meeting(running, session=s)
+        done = next(i.action_id for i in _view(demo_path, planned).items if i.action_id)
+        assert any(i.action_id == done for i in _view(demo_path, running).items)
+        with db.session() as s:
+            aq.update_status(done, "done", session=s)
+    finally:
+        db.dispose()
+    for mid, stays in ((planned, False), (running, True)):
+        app = make_app(demo_path)
+        app.start_meeting_id = mid
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            shown = [i.action_id for i in app.screen.view.items]
+            assert (done in shown) is stays, mid
+            assert shown == [i.action_id for i in _view(demo_path, mid).items]
