@@ -269,7 +269,9 @@ class MeetingScreen(Screen):
                 self.drafts = note_drafts.Drafts(db.url, db.user)
                 note_drafts.register(self.drafts)
                 self.change_watch = ChangeWatch(db, self.meeting_id)
-                self.change_watch.changed()
+                # What this load shows is what the watch starts from: a change committed since
+                # the read is then told (reading the version now would mark it seen unshown).
+                self.change_watch.seen(view.version)
                 self.change_watch.start(self._changed_elsewhere)
                 self._resume = uistate.recall(db.url, self.meeting_id)
         except UserError as exc:
