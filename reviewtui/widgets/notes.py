@@ -199,8 +199,9 @@ class NotesEditor(TextArea):
             self.cursor_blink = False  # lit, not blinking, until the next key
         if self._saving:
             return  # its end (_save_finished, _save_failed, _conflict) wakes the ticks
-        pending = self.drafts.snapshot() if self.drafts is not None else []
-        if self._save_blocked or not pending:
+        drafts = self.drafts
+        pending = drafts.snapshot() if drafts is not None else []
+        if drafts is None or self._save_blocked or not pending:
             if not self.cursor_blink and self._ticker is not None:
                 self._ticking = False
                 self._ticker.pause()  # nothing to save, nothing blinking: sleep till woken
@@ -215,13 +216,13 @@ class NotesEditor(TextArea):
             )
             if not due:
                 continue
-            sending = self.drafts.sending(d.item_id)
+            sending = drafts.sending(d.item_id)
             if sending is None:
                 continue
             if d.item_id == self.item_id:
                 self._first_dirty = None
             self._saving = True
-            self._save(self.drafts, sending)
+            self._save(drafts, sending)
             return
 
     @work(thread=True, group="notes", exit_on_error=False)
