@@ -22,7 +22,6 @@ import argparse
 import json
 import os
 import random
-import shlex
 import shutil
 import signal as signals
 import sqlite3
@@ -30,11 +29,10 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from benchmarks import reaper
+from benchmarks.tmuxterm import Tmux, gone
 from reviewtui.drafts import CONFLICT_SEPARATOR
 
 PROSE = (
@@ -45,83 +43,6 @@ PROSE = (
 BOB_LINE = "\nBob: spares agreed with the plant manager"
 READY = "saved as you type"  # the notes hint: the editor has the focus
 TYPIST = "typist"
-
-
-class Pane:
-    """A detached tmux session running one command (its own server socket)."""
-
-    def __init__(self, command: list[str], env: dict[str, str], width=100, height=30) -> None:
-        self.socket = f"rt-typing-{uuid.uuid4().hex[:8]}"
-        self._watcher = reaper.Watcher(["tmux", "-L", self.socket, "kill-server"])
-        exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
-        full = {**os.environ, **env, "TERM": "xterm-256color"}
-        self._tmux(
-            "new-session", "-d", "-s", "t", "-x", str(width), "-y", str(height),
-            f"env {exports} {shlex.join(command)}", env=full,
-        )  # fmt: skip
-        self._tmux("set-option", "-t", "t", "remain-on-exit", "on")
-
-    def _tmux(self, *args: str, env: dict | None = None) -> str:
-        return subprocess.run(
-            ["tmux", "-L", self.socket, *args], capture_output=True, text=True, env=env, timeout=30
-        ).stdout
-
-    def screen(self) -> str:
-        return self._tmux("capture-pane", "-p", "-t", "t")
-
-    def wait_for(self, text: str, timeout: float = 40.0) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if text in self.screen():
-                return
-            time.sleep(0.05)
-        raise RuntimeError(f"{text!r} not on screen after {timeout}s:\n{self.screen()}")
-
-    def type(self, ch: str) -> None:
-        # A lone ";" is tmux's command separator: escaped, it is a key like any other.
-        self._tmux("send-keys", "-t", "t", "-l", "\\;" if ch == ";" else ch)
-
-    def app_pid(self) -> int:
-        """The python process running reviewtui under the pane's shell."""
-        todo = [int(self._tmux("display-message", "-p", "-t", "t", "#{pane_pid}").strip())]
-        while todo:
-            pid = todo.pop()
-            try:
-                cmd = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
-            except OSError:
-                continue
-            if any(part.endswith(b"reviewtui") for part in cmd) and b"meetings" in cmd:
-                return pid
-            todo.extend(_children(pid))
-        raise RuntimeError(f"no reviewtui process under the pane:\n{self.screen()}")
-
-    def close(self) -> None:
-        self._tmux("kill-server")
-        self._watcher.release()
-
-
-def _children(pid: int) -> list[int]:
-    out = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
-                out.append(int(stat.parent.name))
-        except (OSError, IndexError, ValueError):
-            continue
-    return out
-
-
-def gone(pid: int, timeout: float = 15.0) -> bool:
-    """Whether ``pid`` exited (or is a zombie) within ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z":
-                return True
-        except OSError:
-            return True
-        time.sleep(0.02)
-    return False
 
 
 @dataclass
@@ -227,10 +148,10 @@ def trial(
 ) -> Trial:
     """Type, kill at a random moment, read back; see the module docstring."""
     mid, item = new_meeting(exe, db, env)
-    pane = Pane([exe, "--db", str(db), "--as", TYPIST, "meetings", "open", str(mid)], env)
+    pane = Tmux([exe, "--db", str(db), "--as", TYPIST, "meetings", "open", str(mid)], env=env)
     try:
-        pane.wait_for(READY)
-        pid = pane.app_pid()
+        pane.wait_for(READY, timeout=40.0)
+        pid = pane.app_pid(["reviewtui", "meetings"])
         kill_at = rng.uniform(*kill_after)
         bob_at = rng.uniform(0.6, 1.6) if conflict else None
         bob = None
@@ -252,7 +173,7 @@ def trial(
                     raise RuntimeError(f"bob's save failed: {bob.stderr.read().decode()}")
                 bob = None
                 kill_at = now + rng.uniform(kill_after[0], kill_after[1] / 2)
-            pane.type(ch)
+            pane.send(ch, literal=True)
             sent.append(time.monotonic())
             typed.append(ch)
             # 10-15 keys a second, a longer pause after some words; keys are due at set

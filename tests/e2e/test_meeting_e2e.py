@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.tmuxterm import Tmux
+from benchmarks.tmuxterm import Tmux, gone
 
 pytestmark = pytest.mark.e2e
 
@@ -42,47 +42,6 @@ def _open(db: Path, mid: int, env: dict[str, str], as_user: str | None = None, *
     return Tmux([EXE, "--db", str(db), *who, "meetings", "open", str(mid)], env=env, **size)
 
 
-def _children(pid: int) -> list[int]:
-    out = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
-            out.append(int(stat.parent.name))
-    return out
-
-
-def _reviewtui_pid(term: Tmux) -> int:
-    """The python process running reviewtui in the pane (the pane's shell may exec it or not)."""
-    todo = [term.pane_pid()]
-    while todo:
-        pid = todo.pop()
-        try:
-            cmd = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
-        except OSError:
-            continue
-        if any(part.endswith(b"reviewtui") for part in cmd) and b"meetings" in cmd:
-            return pid
-        todo.extend(_children(pid))
-    raise AssertionError(f"no reviewtui process under the pane:\n{term.screen()}")
-
-
-def _gone(pid: int, timeout: float = 10.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if not Path(f"/proc/{pid}").exists():
-            return True
-        try:
-            if Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z":
-                return True
-        except OSError:
-            return True
-        time.sleep(0.05)
-    return False
-
-
 def _notes(db: Path, mid: int) -> str:
     con = sqlite3.connect(db)
     try:
@@ -105,14 +64,14 @@ def test_notes_typed_just_before_the_end_survive(meeting, how: str) -> None:
         sent = time.monotonic()
         term.send(words, literal=True)
         term.wait_for(words, timeout=5)  # the app has the keystrokes...
-        pid = _reviewtui_pid(term)
+        pid = term.app_pid(["reviewtui", "meetings"])
         if how == "terminal killed":
             term.close()  # ...and the terminal disappears under it (tmux sends SIGHUP)
         else:
             os.kill(pid, getattr(signal, how))
         killed_after = time.monotonic() - sent
         assert killed_after < 1.0, f"the kill came {killed_after:.2f}s after the last keystroke"
-        assert _gone(pid), "reviewtui did not exit"
+        assert gone(pid, timeout=10.0), "reviewtui did not exit"
     finally:
         term.close()
     assert words in _notes(db, mid)
@@ -165,9 +124,9 @@ def test_notes_reach_the_database_within_a_second_even_before_a_kill_9(meeting) 
             assert time.monotonic() - last_key < 1.0, "not in the database a second later"
             time.sleep(0.02)
         latency = time.monotonic() - last_key
-        pid = _reviewtui_pid(term)
+        pid = term.app_pid(["reviewtui", "meetings"])
         os.kill(pid, signal.SIGKILL)
-        assert _gone(pid)
+        assert gone(pid, timeout=10.0)
     finally:
         term.close()
     print(f"keystroke to committed notes: {latency:.2f}s")

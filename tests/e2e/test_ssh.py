@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.tmuxterm import Tmux
 from tests.conftest import FROZEN_NOW
 from tests.e2e.sshd import Sshd, unavailable
-from tests.e2e.tmuxterm import Tmux
 from tests.test_cli import rt
 
 pytestmark = [

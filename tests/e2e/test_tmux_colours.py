@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.tmuxterm import Tmux
 from tests.e2e import sgr
-from tests.e2e.tmuxterm import Tmux
 
 pytestmark = pytest.mark.e2e
 
@@ -48,7 +48,7 @@ def seeded(tmp_path: Path) -> tuple[Path, dict[str, str]]:
 
 
 def _capture(term: Tmux) -> str:
-    return term._tmux("capture-pane", "-e", "-p", "-t", term.name)
+    return term.screen(escapes=True)
 
 
 SGR = re.compile(r"\x1b\[[0-9;:]*m")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.tmuxterm import Tmux
+from benchmarks.tmuxterm import Tmux
 
 pytestmark = pytest.mark.e2e
 
