@@ -404,7 +404,7 @@ def _measure(
     )
 
     step("PDF export of the demo QBR minutes")
-    pdf = pdf_bench.measure(max(runs // 2, 1) if tiny else runs, db=demo)
+    pdf = pdf_bench.measure(max(runs // 2, 1) if tiny else runs, db=demo, warm=not tiny)
     figures.append(
         Figure(
             "PDF minutes vs weasyprint",

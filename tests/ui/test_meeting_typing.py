@@ -105,6 +105,16 @@ def _notes(path: Path, item_id: int) -> str:
         db.dispose()
 
 
+async def _saved(pilot, path: Path, item_id: int, how: str) -> None:
+    """Until the item's stored notes end with the prose (the save debounce is 0.3-0.6 s)."""
+    for _ in range(100):
+        if _notes(path, item_id).endswith(PROSE):
+            return
+        await pilot.pause(0.1)
+        await quiet(pilot)
+    raise AssertionError(f"{how}: the prose was not saved: {_notes(path, item_id)!r}")
+
+
 # Each way of getting somewhere: the keys, pressed before the prose.
 NAVIGATION = {
     "open": [],
@@ -145,12 +155,11 @@ async def test_prose_after_every_navigation_key_only_writes_notes(demo_path: Pat
             assert app.screen is screen, f"{how}: still in {app.screen!r}"
             before = fingerprint(demo_path, mid)
             await type_ahead(pilot, PROSE)
-            await pilot.pause(0.8)
             await quiet(pilot)
             assert app.screen is screen, f"{how}: the prose opened {app.screen!r}"
             assert screen.editor.text.endswith(PROSE), how
+            await _saved(pilot, demo_path, screen.editor.item_id, how)
             assert fingerprint(demo_path, mid) == before, how
-            assert _notes(demo_path, screen.editor.item_id).endswith(PROSE), how
 
 
 async def test_attendance_changed_in_the_meeting_can_be_undone(demo_path: Path) -> None:
