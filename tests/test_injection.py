@@ -128,8 +128,9 @@ def test_stored_hostile_text_reaches_no_output_as_escapes_or_markup(demo: str) -
         ("export", "minutes", str(mid), "--format", "md", "-o", "-"),
         ("export", "minutes", str(mid), "--format", "html", "-o", "-"),
     ]  # fmt: skip
+    outputs = {}
     for args in commands:
-        out = raw("--db", demo, *args)
+        out = outputs[args] = raw("--db", demo, *args)
         assert out.returncode == 0, (args, out.stderr)
         assert_inert(out, " ".join(args))
         text = out.stdout.decode("utf-8")
@@ -137,9 +138,9 @@ def test_stored_hostile_text_reaches_no_output_as_escapes_or_markup(demo: str) -
             # Markup is shown as typed, not interpreted (and not swallowed).
             assert "[bold red]Evil[/]" in text, (args, text[:600])
             assert "␛" in text, (args, text[:600])  # ESC shown as a visible stand-in
-    md = raw("--db", demo, "export", "minutes", str(mid), "--format", "md", "-o", "-").stdout
+    md = outputs[("export", "minutes", str(mid), "--format", "md", "-o", "-")].stdout
     assert "second line" in md.decode()  # a note keeps its line breaks
-    html = raw("--db", demo, "export", "minutes", str(mid), "--format", "html", "-o", "-").stdout
+    html = outputs[("export", "minutes", str(mid), "--format", "html", "-o", "-")].stdout
     assert b"<link=" not in html and b"&lt;" not in html.split(b"<body")[0][:0]
     assert "[link=file:///etc/passwd]" in html.decode()  # text, not a link
     # JSON keeps the data, with every control character escaped.
