@@ -182,7 +182,8 @@ def db(db_url: str, demo_templates: DemoTemplates):
 
 
 class DemoTemplates:
-    """The demo data seeded once per test process and copied into each test's database.
+    """The demo data seeded once per test process and copied into each test's database (and,
+    for ``db`` on SQLite, an empty database migrated once and copied the same way).
 
     Seeding takes seconds (hundreds of rows through the ORM); a copy takes milliseconds: SQLite's
     backup API for files, ``CREATE DATABASE ... TEMPLATE`` on PostgreSQL. The data depends on

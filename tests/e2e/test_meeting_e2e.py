@@ -131,3 +131,37 @@ def test_notes_reach_the_database_within_a_second_even_before_a_kill_9(meeting) 
         term.close()
     print(f"keystroke to committed notes: {latency:.2f}s")
     assert words in _notes(db, mid)
+
+
+def test_words_after_a_long_pause_still_reach_the_database_within_a_second(meeting) -> None:
+    """An idle editor stops checking for unsaved words (the cursor stops blinking after 10 s):
+    the first key after the pause must wake the check. Typed at a person's speed, then kill -9."""
+    db, mid, env = meeting
+    first, second = "Before the pause.", " After the pause, kept too"
+    term = _open(db, mid, env, width=100, height=30)
+    try:
+        term.wait_for("Scorecard overview")
+        term.send("Enter")
+        for ch in first:
+            term.send(ch, literal=True)
+            time.sleep(0.08)  # ~12 keys a second
+        deadline = time.monotonic() + 5
+        while first not in _notes(db, mid):
+            assert time.monotonic() < deadline, "the first words were never saved"
+            time.sleep(0.05)
+        time.sleep(12)  # past BLINK_FOR_S: nothing blinks, nothing is unsaved, the check sleeps
+        for ch in second:
+            term.send(ch, literal=True)
+            time.sleep(0.08)
+        last_key = time.monotonic()
+        while first + second not in _notes(db, mid):
+            assert time.monotonic() - last_key < 1.0, (
+                f"not in the database a second after the last key: {_notes(db, mid)!r}"
+            )
+            time.sleep(0.02)
+        pid = term.app_pid(["reviewtui", "meetings"])
+        os.kill(pid, signal.SIGKILL)
+        assert gone(pid, timeout=10.0)
+    finally:
+        term.close()
+    assert first + second in _notes(db, mid)
