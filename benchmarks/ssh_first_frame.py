@@ -30,8 +30,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks.sshd import Sshd, unavailable  # noqa: E402
 from benchmarks.tmuxterm import Tmux  # noqa: E402
-from tests.e2e.sshd import Sshd, unavailable  # noqa: E402
 
 
 def _settle(path: Path, quiet: float = 0.7, limit: float = 15.0) -> int:

@@ -36,6 +36,17 @@ def test_lower_rooms_do_not_import_the_ui(room: str) -> None:
     assert bad == []
 
 
+def test_benchmarks_do_not_import_the_tests() -> None:
+    """Machinery both use (tmux, sshd, PostgreSQL, the reaper) lives in benchmarks/."""
+    bad = [
+        f"{path.name}: {name}"
+        for path in sorted((PKG.parent / "benchmarks").glob("*.py"))
+        for name in _imports(path)
+        if name == "tests" or name.startswith("tests.")
+    ]
+    assert not bad, bad
+
+
 def test_cli_has_no_sql_and_no_textual() -> None:
     bad = []
     for path in sorted((PKG / "cli").rglob("*.py")):

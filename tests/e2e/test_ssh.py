@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.sshd import Sshd, unavailable
 from benchmarks.tmuxterm import Tmux
 from tests.conftest import FROZEN_NOW
-from tests.e2e.sshd import Sshd, unavailable
 from tests.test_cli import rt
 
 pytestmark = [
