@@ -281,6 +281,10 @@ class MeetingScreen(Screen):
 
     def _apply(self, view, initial: bool = False) -> None:
         old = self.view
+        if not initial and old is not None and view.version < old.version:
+            # Read before a write whose own reload is already shown (a reload on coming back
+            # from a dialog, a poll): showing it would take that write off the screen.
+            return
         self.view = view
         if initial and self.drafts is not None:
             self.editor.attach(self.drafts, self.meeting_id)

@@ -372,3 +372,29 @@ async def test_opening_a_planned_meeting_brings_its_agenda_up_to_date(demo_path:
             shown = [i.action_id for i in app.screen.view.items]
             assert (done in shown) is stays, mid
             assert shown == [i.action_id for i in _view(demo_path, mid).items]
+
+
+async def test_a_reload_read_before_a_decision_does_not_take_it_off_the_screen(
+    demo_path: Path,
+) -> None:
+    """Coming back from the decision prompt reloads the meeting while the decision is being
+    written; under load that read can finish after the write's own reload is shown. Seen in a
+    tmux run: the decision in the database, gone from the screen. An older view is not shown."""
+    mid = _meeting(demo_path)
+    app = make_app(demo_path)
+    app.start_meeting_id = mid
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        before = _view(demo_path, mid)  # what a reload that started earlier would hold
+        await pilot.press("escape", "d")
+        await settle(pilot)
+        await pilot.press(*_keys("Agreed"), "enter")
+        await settle(pilot)
+        outcomes = screen.query_one("#outcomes")
+        assert "DECISION Agreed" in str(outcomes.render())
+        screen._apply(before)  # the late read arrives, as the worker would hand it over
+        await settle(pilot)
+        assert screen.view.version > before.version
+        assert "DECISION Agreed" in str(outcomes.render())
+        assert [o.text for o in screen.view.item(screen.editor.item_id).outcomes] == ["Agreed"]
