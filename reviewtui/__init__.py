@@ -1,3 +1,3 @@
 """reviewtui: vendor performance reviews in the terminal."""
 
-__version__ = "0.2.0"
+__version__ = "0.2.1"
