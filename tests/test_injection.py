@@ -22,9 +22,11 @@ MARKUP = "[bold red]Evil[/] [link=file:///etc/passwd]x[/link]"
 ESCAPES = (
     "\x1b[5mblink\x1b[0m \x1b]52;c;aGFjaw==\x07 \x1b]8;;http://e.example\x1b\\ln\x1b]8;;\x1b\\"
 )
-HOSTILE = f"{MARKUP} {ESCAPES} \x9b31m"
+# A right-to-left override: the rest of the line shown backwards ("Trojan Source").
+BIDI = "Penalty \u202e0005 EUR\u202c waived \u2067isolated\u2069"
+HOSTILE = f"{MARKUP} {ESCAPES} \x9b31m {BIDI}"
 STORED = HOSTILE + " \x00nul"  # NUL cannot travel in argv, but a database can hold it
-FORBIDDEN = [b"\x1b", b"\x00", b"\x07", "\x9b".encode()]
+FORBIDDEN = [b"\x1b", b"\x00", b"\x07", "\x9b".encode(), "\u202e".encode(), "\u2067".encode()]
 
 
 @pytest.fixture
@@ -58,6 +60,8 @@ def test_entry_points_refuse_control_characters(demo: str, tmp_path: Path) -> No
         ("signoff", "1", "--name", HOSTILE, "--side", "vendor"),
         ("actions", "--vendor", ESCAPES),
         ("scorecard", ESCAPES),
+        ("actions", "add", "--vendor", "Keystone", "--title", BIDI, "--due", "+3d"),
+        ("meetings", "new", "Keystone", "--at", "2026-12-10 10:00", "--title", BIDI),
     ]  # fmt: skip
     before = raw("--db", demo, "audit", "--format", "json").stdout
     for args in attempts:
@@ -147,3 +151,8 @@ def test_stored_hostile_text_reaches_no_output_as_escapes_or_markup(demo: str) -
     js = raw("--db", demo, "vendors", "--format", "json")
     assert_inert(js, "vendors json")
     assert "Keystone " + STORED in [v["name"] for v in json.loads(js.stdout)]
+    for args in (("actions", "--vendor", "keystone"), ("actions", "show", str(action))):
+        js = raw("--db", demo, *args, "--format", "json")
+        assert_inert(js, " ".join(args) + " json")
+        data = json.loads(js.stdout)
+        assert (data[0] if isinstance(data, list) else data)["title"] == STORED, args

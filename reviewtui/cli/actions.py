@@ -9,7 +9,7 @@ import click
 
 from reviewtui.cli.access import require_writable, restricted_ok, scoped_vendor_id
 from reviewtui.cli.context import CliContext, fail
-from reviewtui.cli.output import emit, width_option
+from reviewtui.cli.output import dumps, emit, width_option
 
 pass_ctx = click.make_pass_decorator(CliContext)
 
@@ -326,8 +326,6 @@ def show(ctx: CliContext, action_id: int, fmt: str) -> None:
         _check_scope(ctx, s, action_id)
         d = action_q.get_detail(action_id, session=s)
     if fmt == "json":
-        import json
-
         data = d.action.as_dict() | {
             "plan_title": d.plan_title,
             "notes": [
@@ -342,7 +340,7 @@ def show(ctx: CliContext, action_id: int, fmt: str) -> None:
                 for n in d.notes
             ],
         }
-        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        click.echo(dumps(data, indent=2))
         return
     _print_one(d.action, "table")
     if d.plan_title:
@@ -356,14 +354,12 @@ def show(ctx: CliContext, action_id: int, fmt: str) -> None:
 def write_json_rows(rows: list[dict]) -> None:
     """A JSON array with one object per line: the same data as ``emit``'s indented JSON, but
     written by the C encoder (tens of thousands of actions in a fraction of the time) and easy
-    to grep."""
-    import json
-
+    to grep; DEL, C1 and the bidi controls escaped as everywhere."""
     out = sys.stdout
     out.write("[")
     for i, r in enumerate(rows):
         out.write("\n  " if i == 0 else ",\n  ")
-        out.write(json.dumps(r, ensure_ascii=False))
+        out.write(dumps(r))
     out.write("\n]\n" if rows else "]\n")
     out.flush()
 
@@ -382,9 +378,7 @@ def _check_scope(ctx: CliContext, session, action_id: int) -> None:
 
 def _print_one(row, fmt: str) -> None:
     if fmt == "json":
-        import json
-
-        click.echo(json.dumps(row.as_dict(), indent=2, ensure_ascii=False))
+        click.echo(dumps(row.as_dict(), indent=2))
         return
     late = f", {row.days_overdue} days overdue" if row.overdue else ""
     click.echo(

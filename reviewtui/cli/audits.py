@@ -3,13 +3,11 @@ add, and a corrective action plan raised from a finding."""
 
 from __future__ import annotations
 
-import json
-
 import click
 
 from reviewtui.cli.access import require_writable, restricted_ok, scoped_vendor_id
 from reviewtui.cli.context import CliContext
-from reviewtui.cli.output import emit, format_option
+from reviewtui.cli.output import dumps, emit, format_option
 
 pass_ctx = click.make_pass_decorator(CliContext)
 
@@ -74,7 +72,7 @@ def audit_show(ctx: CliContext, audit_id: int, fmt: str) -> None:
             "notes": d.notes,
             "findings": [f.as_dict() for f in d.findings],
         }
-        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        click.echo(dumps(data, indent=2))
         return
     click.echo(f"Audit {d.id}: {d.type.replace('_', ' ')} of {d.vendor} on {d.date}")
     click.echo(f"Auditor: {d.auditor or '—'} · result: {d.result or '—'}")

@@ -21,11 +21,12 @@ from typing import Any
 
 import click
 
-from reviewtui.domain.text import printable
+from reviewtui.domain.text import BIDI_CONTROLS, printable
 
 FORMATS = ("table", "json", "csv")
 WIDTH_KEY = "reviewtui.width"
-_C1 = re.compile(r"[\x7f-\x9f]")
+# What JSON text escapes beyond C0 (which ``json`` escapes itself): DEL, C1, the bidi controls.
+_JSON_ESCAPE = re.compile(rf"[\x7f-\x9f{BIDI_CONTROLS}]")
 
 
 def _remember_width(ctx: click.Context, _param: click.Parameter, value: int | None) -> None:
@@ -95,9 +96,9 @@ def script_value(value: Any) -> Any:
 
 
 def dumps(data: Any, **kw: Any) -> str:
-    """JSON text with DEL and C1 characters escaped too (``json`` escapes only C0)."""
+    """JSON text with DEL, C1 and the bidi controls escaped too (``json`` escapes only C0)."""
     text = json.dumps(data, ensure_ascii=False, **kw)
-    return _C1.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return _JSON_ESCAPE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def write_csv(rows: Sequence[dict[str, Any]], keys: Sequence[str]) -> None:

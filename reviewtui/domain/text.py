@@ -6,6 +6,12 @@ stripped (:func:`strip_controls`) so that a paste never loses a note. Going out,
 printed on a terminal or written to an export goes through :func:`printable`, which replaces
 control characters with visible stand-ins, so that an ESC, CSI or OSC sequence stored before
 these rules existed still never reaches a terminal as an escape sequence.
+
+The bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069) count as
+control characters: one U+202E makes a renderer show the rest of a line backwards, so a title
+could read one way in the signed minutes and another in the database (the "Trojan Source"
+trick). Hebrew and Arabic need none of them: the bidi algorithm orders their letters, and the
+marks LRM/RLM (U+200E/U+200F) stay allowed.
 """
 
 from __future__ import annotations
@@ -13,9 +19,12 @@ from __future__ import annotations
 import re
 from datetime import date
 
-# C0 controls, DEL and the C1 range (0x80-0x9f: 0x9b is a one-byte CSI on some terminals).
-_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-_CONTROLS_BUT_LAYOUT = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+#: The bidirectional embeddings, overrides and isolates, as a regular-expression class range.
+BIDI_CONTROLS = r"\u202a-\u202e\u2066-\u2069"
+# C0 controls, DEL, the C1 range (0x80-0x9f: 0x9b is a one-byte CSI on some terminals) and the
+# bidi controls.
+_CONTROLS = re.compile(rf"[\x00-\x1f\x7f-\x9f{BIDI_CONTROLS}]")
+_CONTROLS_BUT_LAYOUT = re.compile(rf"[\x00-\x08\x0b-\x1f\x7f-\x9f{BIDI_CONTROLS}]")
 _CR = re.compile(r"\r\n?")
 # Whole terminal sequences, so that a paste loses "\x1b[31m" and not just its ESC: CSI
 # (ESC [ ... final byte), OSC/DCS/APC/PM/SOS strings (ESC ] ... BEL or ESC \\), and ESC + one.
@@ -78,7 +87,7 @@ def _picture(m: re.Match[str]) -> str:
         return chr(0x2400 + code)  # the Unicode control pictures: ␀ ␛ ...
     if code == 0x7F:
         return "\u2421"  # ␡
-    return "\ufffd"
+    return "\ufffd"  # C1 and the bidi controls: the replacement character �
 
 
 def printable(text: object, *, multiline: bool = True) -> str:

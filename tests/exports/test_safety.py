@@ -21,6 +21,9 @@ from tests.exports.conftest import ReadPdf, build_meeting, flat, pdftotext, view
 
 EXPORTED = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
 SECRET = "TOP-SECRET-4b1d2c-do-not-leak"
+# A right-to-left override would show "0005 EUR" as "RUE 5000" on the page, while the signed
+# data says otherwise; an isolate likewise reorders what follows.
+BIDI = "Penalty \u202e0005 EUR\u202c waived \u2067isolated\u2069 end"
 
 
 class _Counting(http.server.BaseHTTPRequestHandler):
@@ -62,6 +65,7 @@ def payloads(secret: Path, url: str) -> list[str]:
         f"url(file://{secret}) url({url}/bg)",
         f'"><svg><image href="file://{secret}"/></svg><img src="{url}/img">',
         f"[click](file://{secret}) <{url}/auto> {{{{ 7*7 }}}} &amp; ../../{secret.name}",
+        BIDI,
     ]
 
 
@@ -128,6 +132,17 @@ def test_payloads_come_out_as_literal_text_in_the_pdf(outputs, hostile, secret, 
     for page in pdftotext(outputs["pdf"]):
         assert "Evil <b>Vendor</b>" in page
     assert "KPI 1 <img src=file://" in pypdf_text
+
+
+def test_no_bidi_control_reaches_the_page(outputs) -> None:
+    """Each shows as the replacement character, in the order it was stored."""
+    shown = "Penalty \ufffd0005 EUR\ufffd waived \ufffdisolated\ufffd end"
+    for key in ("html", "pdf_html", "md"):
+        assert "\u202e" not in outputs[key] and "\u2067" not in outputs[key], key
+        assert shown in outputs[key], key
+    text = " ".join(pdftotext(outputs["pdf"]))
+    assert "\u202e" not in text and "\u2067" not in text
+    assert shown in flat(text)
 
 
 def test_html_escapes_every_field(outputs, secret) -> None:
