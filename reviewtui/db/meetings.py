@@ -284,14 +284,15 @@ def refresh_agenda(meeting_id: int, *, session: Session, today: date | None = No
                     mt.current_item_id = None
                 changed = True
                 continue
-            renamed = not agenda.is_generated_title(it.kind, it.title)
+            renamed = it.title_edited or not agenda.is_generated_title(it.kind, it.title)
             if a is not None and untouched and not renamed and it.title != agenda.action_title(a):
                 it.title = agenda.action_title(a)
                 changed = True
         elif (
             it.kind == agenda.MINUTES_ACK
             and untouched
-            and agenda.is_generated_title(it.kind, it.title)  # a person's rename stays
+            and not it.title_edited  # a person's rename stays
+            and agenda.is_generated_title(it.kind, it.title)  # (renamed before migration 0005)
         ):
             day = minutes_to_acknowledge(mt.vendor_id, session=session, before=mt.scheduled_at)
             title = agenda.minutes_title(day) if day else None
@@ -518,8 +519,12 @@ def add_item(
 
 
 def rename_item(item_id: int, title: str, *, session: Session) -> None:
+    """A person's title for the item: the agenda's refresh keeps it as typed from now on."""
     item, _ = item_for_write(session, item_id)
-    item.title = _check_title(title)
+    title = _check_title(title)
+    if title != item.title:
+        item.title = title
+        item.title_edited = True
 
 
 def set_timebox(item_id: int, minutes: int, *, session: Session) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Index, MetaData, Table, Text, UniqueConstraint, inspect
+from sqlalchemy import Index, MetaData, Table, Text, UniqueConstraint, false, inspect
 from sqlmodel import Field, SQLModel
 
 from reviewtui.domain import clock
@@ -172,6 +172,8 @@ class AgendaItem(SQLModel, table=True):
     meeting_id: int = Field(foreign_key="meeting.id", index=True, ondelete="CASCADE")
     position: int
     title: str = Field(max_length=300)
+    # A person renamed it (migration 0005): the agenda's refresh leaves the title as typed.
+    title_edited: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     kind: str = Field(default="custom", max_length=20)
     timebox_minutes: int = Field(default=5)
     notes: str = Field(default="", sa_type=Text)

@@ -226,6 +226,7 @@ def park_item(
             meeting_id=target.id,
             position=0,
             title=item.title,
+            title_edited=item.title_edited,
             kind=item.kind,
             timebox_minutes=item.timebox_minutes,
             kpi_id=item.kpi_id,

@@ -152,7 +152,10 @@ _GENERATED_MINUTES = re.compile(r"Acknowledge minutes of \d{4}-\d{2}-\d{2}")
 
 def is_generated_title(kind: str, title: str) -> bool:
     """Whether an action or minutes item still carries the title the agenda gave it (or one the
-    agenda gave it before its due date, owner or minutes moved), not one a person typed."""
+    agenda gave it before its due date, owner or minutes moved), judged by its shape.
+
+    A rename is marked on the item since migration 0005 (``title_edited``), so a typed title in
+    this same shape is kept too; the shape test is what protects renames made before it."""
     if kind == ACTION:
         cut = len(title) == 300 and title.startswith("Action: ")  # action_title's cut
         return cut or _GENERATED_ACTION.fullmatch(title) is not None

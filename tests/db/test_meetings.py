@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -12,7 +13,7 @@ from reviewtui.db import models as m
 from reviewtui.db import outcomes as oq
 from reviewtui.db.errors import NotFound, ReadOnly, UserError
 from reviewtui.db.watch import ChangeWatch
-from reviewtui.domain import clock
+from reviewtui.domain import agenda, clock
 
 TODAY = date(2026, 11, 28)
 
@@ -473,3 +474,26 @@ def test_refresh_keeps_the_titles_a_person_renamed(db, acme) -> None:
         q.refresh_agenda(mid, session=s, today=date(2027, 6, 1))  # everything overdue by then
     assert _view(db, mid).item(untouched.id).title.endswith(", OVERDUE)")
     assert _view(db, mid).item(act.id).title == "Overdue fix: ask the plant manager"
+
+
+def test_refresh_keeps_a_rename_in_the_agendas_own_shape(db, acme) -> None:
+    """A facilitator types the date agreed into an action item's title, keeping its shape;
+    the refresh before the meeting starts used to put the stored date back."""
+    mid = _new(db, acme)
+    act = next(i for i in _view(db, mid).items if i.action_id == acme["actions"]["Overdue fix"])
+    ack = next(i for i in _view(db, mid).items if i.kind == "minutes_ack")
+    typed = re.sub(r"due \d{4}-\d\d-\d\d(, OVERDUE)?", "due 2027-01-15", act.title)
+    assert typed != act.title and agenda.is_generated_title("action", typed)
+    ack_typed = "Acknowledge minutes of 2026-01-01"
+    with db.session() as s:
+        q.rename_item(act.id, typed, session=s)
+        q.rename_item(ack.id, ack_typed, session=s)
+    with db.session() as s:
+        s.add(m.Meeting(vendor_id=acme["vendor_id"], scheduled_at=_at("2026-11-15T10:00:00+00:00"),
+                        status="signed_off", title="Extra"))  # fmt: skip
+    with db.session() as s:
+        q.refresh_agenda(mid, session=s, today=date(2027, 6, 1))
+        q.start_meeting(mid, session=s)
+    view = _view(db, mid)
+    assert view.item(act.id).title == typed
+    assert view.item(ack.id).title == ack_typed

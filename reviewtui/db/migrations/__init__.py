@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from alembic.config import Config
 
-HEAD = "0004_mail"
+HEAD = "0005_title_edited"
 HERE = Path(__file__).parent
 
 
