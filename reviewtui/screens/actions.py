@@ -27,6 +27,7 @@ from reviewtui.db.actions import ActionFilter
 from reviewtui.db.errors import UserError
 from reviewtui.domain import enums
 from reviewtui.screens.list_screen import ListScreen
+from reviewtui.screens.reads import read_worker, show_newest
 from reviewtui.widgets.footer import Footer
 from reviewtui.widgets.table import Table
 
@@ -114,7 +115,6 @@ class ActionsScreen(ListScreen):
         self.meeting_id = meeting_id
         self._rows: dict[int, ActionRow] = {}
         self._page: ActionPage | None = None
-        self._generation = 0
         self._debounce: Timer | None = None
         self._vendors_shown = False  # the vendor picker's own first Changed is not a choice
         # Actions marked done here, newest last: (id, title, status before, version after).
@@ -194,22 +194,15 @@ class ActionsScreen(ListScreen):
     def load(self, keep: int | None = None, changed: int | None = None) -> None:
         """Reload the page on show; ``keep`` puts the cursor back on that action; ``changed`` is
         the action just changed here (the cursor keeps its place rather than follow it)."""
-        self._generation += 1
-        self._query(self._filter(), self.page_offset, self._generation, keep, changed)
+        self._query(self._filter(), self.page_offset, keep, changed)
 
-    @work(thread=True, exclusive=True, group="db", exit_on_error=False)
-    def _query(
-        self, flt, offset: int, generation: int, keep: int | None, changed: int | None
-    ) -> None:
+    @read_worker
+    def _query(self, flt, offset: int, keep: int | None, changed: int | None) -> None:
         with review_app(self).db.read() as s:
             page = action_q.list_actions(flt, session=s, limit=PAGE_SIZE, offset=offset)
-        self.app.call_from_thread(self._show, page, generation, keep, changed)
+        show_newest(self, self._show, page, keep, changed)  # not if a newer filter is coming
 
-    def _show(
-        self, page: ActionPage, generation: int, keep: int | None, changed: int | None = None
-    ) -> None:
-        if generation != self._generation:
-            return  # a newer filter is on its way
+    def _show(self, page: ActionPage, keep: int | None, changed: int | None = None) -> None:
         if page.total and page.offset >= page.total:
             self.page_offset = max(0, (page.pages - 1) * PAGE_SIZE)
             self.load(keep, changed)

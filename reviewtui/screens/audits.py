@@ -23,6 +23,7 @@ from reviewtui.db.errors import UserError
 from reviewtui.domain import clock, enums
 from reviewtui.screens.form_guard import GuardedForm
 from reviewtui.screens.list_screen import ListScreen
+from reviewtui.screens.reads import read_worker, show_newest
 from reviewtui.widgets.footer import Footer
 from reviewtui.widgets.table import Table
 
@@ -203,14 +204,14 @@ class AuditsScreen(ListScreen):
     def load(self, keep: int | None = None) -> None:
         self._query(keep)
 
-    @work(thread=True, exclusive=True, group="db", exit_on_error=False)
+    @read_worker
     def _query(self, keep: int | None) -> None:
         app = review_app(self)
         vid = app.scoped_vendor_id(self.vendor_id)
         with app.db.read() as s:
             rows = audit_q.list_audits(session=s, vendor_id=vid)
             name = vendor_q.get_detail(vid, session=s).name if vid else ""
-        app.call_from_thread(self._show, rows, name, keep)
+        show_newest(self, self._show, rows, name, keep)
 
     def _show(self, rows, vendor_name: str, keep: int | None) -> None:
         self._vendor_name = vendor_name

@@ -18,6 +18,7 @@ from textual.widgets import DataTable, Header, Static
 from reviewtui import prefetch
 from reviewtui.appref import review_app
 from reviewtui.domain import clock, enums
+from reviewtui.screens.reads import read_worker, show_newest
 from reviewtui.widgets.footer import Footer
 from reviewtui.widgets.table import Table
 
@@ -145,7 +146,7 @@ class DashboardScreen(Screen):
         self._show(rows)
         self.call_after_refresh(self._open_database)
 
-    @work(thread=True, exclusive=True, group="db", exit_on_error=False)
+    @read_worker
     def load(self) -> None:
         from reviewtui.db.portfolio import portfolio_overview
 
@@ -156,7 +157,7 @@ class DashboardScreen(Screen):
                 settings=app.settings,
                 only_vendor=app.vendor_scope,
             )
-        self.app.call_from_thread(self._show, rows)
+        show_newest(self, self._show, rows)
 
     @work(thread=True, group="warm-up", exit_on_error=False)
     def _open_database(self) -> None:

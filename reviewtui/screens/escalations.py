@@ -21,6 +21,7 @@ from reviewtui.db import vendors as vendor_q
 from reviewtui.db.errors import UserError
 from reviewtui.domain import enums
 from reviewtui.screens.list_screen import ListScreen
+from reviewtui.screens.reads import read_worker, show_newest
 from reviewtui.widgets.choice import chosen_int
 from reviewtui.widgets.footer import Footer
 from reviewtui.widgets.table import Table
@@ -238,7 +239,7 @@ class EscalationsScreen(ListScreen):
     def load(self) -> None:
         self._query()
 
-    @work(thread=True, exclusive=True, group="db", exit_on_error=False)
+    @read_worker
     def _query(self) -> None:
         app = review_app(self)
         settings = app.settings
@@ -256,7 +257,7 @@ class EscalationsScreen(ListScreen):
                 for v in vendor_q.list_vendors(session=s, only_vendor=app.vendor_scope)
                 if v.contract_review and (vid is None or v.id == vid)
             ]
-        app.call_from_thread(self._show, sugg, raised, marked)
+        show_newest(self, self._show, sugg, raised, marked)
 
     def _show(self, sugg, raised, marked: list[str]) -> None:
         s = self.query_one("#suggested", DataTable)

@@ -26,6 +26,7 @@ from reviewtui.db import meetings as meeting_q
 from reviewtui.db import vendors as vendor_q
 from reviewtui.db.errors import UserError
 from reviewtui.domain import enums
+from reviewtui.screens.reads import read_worker, show_newest
 from reviewtui.widgets.choice import chosen_int
 from reviewtui.widgets.footer import Footer
 from reviewtui.widgets.table import Table
@@ -95,7 +96,7 @@ class FeedbackScreen(Screen):
         self.query_one("#fb-text", Input).focus()
         self.load()
 
-    @work(thread=True, exclusive=True, group="db", exit_on_error=False)
+    @read_worker
     def load(self) -> None:
         try:
             with review_app(self).db.read() as s:
@@ -117,7 +118,7 @@ class FeedbackScreen(Screen):
             self.app.call_from_thread(self.notify, str(exc), severity="error")
             return
         people = list(dict.fromkeys(people))
-        self.app.call_from_thread(self._show, vendor, meeting, rows, summary, people)
+        show_newest(self, self._show, vendor, meeting, rows, summary, people)
 
     def _show(self, vendor: str, meeting, rows, summary, people=()) -> None:
         self.sub_title = vendor

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, ClassVar
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
@@ -23,6 +22,7 @@ from reviewtui.appref import review_app
 from reviewtui.db.errors import UserError
 from reviewtui.db.meeting_facts import meeting_facts
 from reviewtui.domain import enums
+from reviewtui.screens.reads import read_worker, show_newest
 
 if TYPE_CHECKING:
     from reviewtui.views.meeting_facts import MeetingFacts
@@ -114,7 +114,7 @@ class MeetingFactsModal(ModalScreen[None]):
         self.query_one("#facts-scroll").focus()
         self._load()
 
-    @work(thread=True, exclusive=True, group="db", exit_on_error=False)
+    @read_worker
     def _load(self) -> None:
         try:
             with review_app(self).db.read() as s:
@@ -126,7 +126,7 @@ class MeetingFactsModal(ModalScreen[None]):
         except UserError as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error")
             return
-        self.app.call_from_thread(self._show, facts)
+        show_newest(self, self._show, facts)
 
     def _show(self, facts: MeetingFacts) -> None:
         self.facts = facts

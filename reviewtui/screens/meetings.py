@@ -21,6 +21,7 @@ from reviewtui.domain import clock, enums
 from reviewtui.domain.when import WHEN_EXAMPLES, WhenError, parse_when
 from reviewtui.screens.form_guard import GuardedForm
 from reviewtui.screens.list_screen import ListScreen
+from reviewtui.screens.reads import read_worker, show_newest
 from reviewtui.widgets.choice import chosen_int
 from reviewtui.widgets.footer import Footer
 from reviewtui.widgets.table import Table
@@ -80,7 +81,7 @@ class MeetingsScreen(ListScreen):
             yield Table(id="meetings", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
-    @work(thread=True, exclusive=True, group="db", exit_on_error=False)
+    @read_worker
     def load(self) -> None:
         app = review_app(self)
         try:
@@ -96,7 +97,7 @@ class MeetingsScreen(ListScreen):
         except UserError as exc:
             app.call_from_thread(self.notify, str(exc), severity="error")
             return
-        app.call_from_thread(self._show, rows, vendor)
+        show_newest(self, self._show, rows, vendor)
 
     def _show(self, rows, vendor: str | None) -> None:
         self.query_one("#meetings-title", Static).update(

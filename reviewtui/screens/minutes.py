@@ -26,6 +26,7 @@ from reviewtui.db.errors import UserError
 from reviewtui.db.signoff import amend, check_meeting, record_signoff
 from reviewtui.domain import clock, enums
 from reviewtui.screens.meeting_modals import PromptModal
+from reviewtui.screens.reads import read_worker, show_newest
 from reviewtui.widgets.footer import Footer
 
 
@@ -145,7 +146,7 @@ class MinutesScreen(Screen):
     def on_mount(self) -> None:
         self.load()
 
-    @work(thread=True, exclusive=True, group="db", exit_on_error=False)
+    @read_worker
     def load(self) -> None:
         from reviewtui.exports import markdown
 
@@ -184,7 +185,7 @@ class MinutesScreen(Screen):
             next_id=ids[at + 1] if 0 <= at < len(ids) - 1 else None,
             sent=sent,
         )
-        app.call_from_thread(self._show, loaded)
+        show_newest(self, self._show, loaded)
 
     def _empty(self) -> None:
         self.query_one("#minutes-status", Static).update("This vendor has no meetings yet.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
@@ -16,6 +16,7 @@ from reviewtui.db import plans as plan_q
 from reviewtui.db import vendors as vendor_q
 from reviewtui.domain import clock
 from reviewtui.screens.list_screen import ListScreen
+from reviewtui.screens.reads import read_worker, show_newest
 from reviewtui.widgets.footer import Footer
 from reviewtui.widgets.table import Table
 
@@ -86,7 +87,7 @@ class PlansScreen(ListScreen):
     def load(self) -> None:
         self._query(self.vendor_id, str(self.query_one("#plans-status", Select).value))
 
-    @work(thread=True, exclusive=True, group="db", exit_on_error=False)
+    @read_worker
     def _query(self, vendor_id: int | None, status: str) -> None:
         app = review_app(self)
         statuses = {
@@ -97,7 +98,7 @@ class PlansScreen(ListScreen):
             names = vendor_q.names(session=s, only_vendor=app.vendor_scope)
             vendor_id = app.scoped_vendor_id(vendor_id)
             rows = plan_q.list_plans(session=s, vendor_id=vendor_id, statuses=statuses)
-        app.call_from_thread(self._show, names, rows)
+        show_newest(self, self._show, names, rows)
 
     def _show(self, names, rows) -> None:
         select = self.query_one("#plans-vendor", Select)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -19,6 +19,7 @@ from textual.widgets import DataTable, Header, Static
 from reviewtui.appref import review_app
 from reviewtui.db.scorecards import kpi_history, vendor_scorecard
 from reviewtui.domain import periods
+from reviewtui.screens.reads import read_worker, show_newest
 from reviewtui.widgets.footer import Footer
 from reviewtui.widgets.sparkline import spark
 from reviewtui.widgets.table import Table
@@ -136,7 +137,7 @@ class ScorecardPanel(Vertical):
     def watch_period(self) -> None:
         self.load()
 
-    @work(thread=True, exclusive=True, group="db", exit_on_error=False)
+    @read_worker
     def load(self) -> None:
         app = review_app(self)
         with app.db.read() as s:
@@ -146,7 +147,7 @@ class ScorecardPanel(Vertical):
                 period=self.period,
                 settings=app.settings,
             )
-        app.call_from_thread(self.show, card)
+        show_newest(self, self.show, card)
 
     def show(self, card) -> None:
         """Show a scorecard (``db.scorecards.VendorScorecard``) loaded for this vendor."""
@@ -322,12 +323,12 @@ class KpiHistoryScreen(Screen):
             t.add_column(label, key=key, width=width)
         self.load()
 
-    @work(thread=True, exclusive=True, group="db", exit_on_error=False)
+    @read_worker
     def load(self) -> None:
         app = review_app(self)
         with app.db.read() as s:
             h = kpi_history(self.kpi_id, session=s, settings=app.settings)
-        app.call_from_thread(self._show, h)
+        show_newest(self, self._show, h)
 
     def _show(self, h) -> None:
         self.history = h

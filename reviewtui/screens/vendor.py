@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, ClassVar
 
 from rich.markup import escape
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
@@ -20,6 +19,7 @@ from reviewtui.db.scorecards import vendor_scorecard
 from reviewtui.domain import enums
 from reviewtui.domain.escalation import needs_contract_review
 from reviewtui.domain.roi import roi
+from reviewtui.screens.reads import read_worker, show_newest
 from reviewtui.screens.scorecard import ScorecardPanel
 from reviewtui.widgets.footer import Footer
 from reviewtui.widgets.table import Table
@@ -140,10 +140,10 @@ class VendorScreen(Screen):
         else:
             self._page = page
 
-    @work(thread=True, exclusive=True, group="db", exit_on_error=False)
+    @read_worker
     def load(self) -> None:
         """The vendor and its scorecard, in one read and one update of the screen."""
-        self.app.call_from_thread(self.show_page, read_page(review_app(self), self.vendor_id))
+        show_newest(self, self.show_page, read_page(review_app(self), self.vendor_id))
 
     def show_page(self, page: VendorPage) -> None:
         """Show the vendor page's data."""
