@@ -336,7 +336,7 @@ class ActionsScreen(ListScreen):
             return
         self._open_editor(aid)
 
-    @work(thread=True, exclusive=True, group="db", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="open", exit_on_error=False)
     def _open_editor(self, action_id: int) -> None:
         with review_app(self).db.read() as s:
             detail = action_q.get_detail(action_id, session=s)

@@ -303,7 +303,7 @@ class AuditsScreen(ListScreen):
             return
         self._raise(fid)
 
-    @work(thread=True, exclusive=True, group="db", exit_on_error=False)
+    @work(thread=True, group="write", exit_on_error=False)
     def _raise(self, finding_id: int) -> None:
         try:
             with review_app(self).db.session() as s:

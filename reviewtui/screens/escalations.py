@@ -348,7 +348,7 @@ class EscalationsScreen(ListScreen):
     def _suggested_selected(self) -> None:
         self.action_raise_suggested()
 
-    @work(thread=True, exclusive=True, group="db", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="open", exit_on_error=False)
     def _open_log(self, eid: int) -> None:
         with review_app(self).db.read() as s:
             detail = esc_q.get_escalation(eid, session=s)
@@ -361,7 +361,7 @@ class EscalationsScreen(ListScreen):
 
         self.app.push_screen(EscalationLogScreen(detail), done)
 
-    @work(thread=True, exclusive=True, group="db", exit_on_error=False)
+    @work(thread=True, group="write", exit_on_error=False)
     def _set_status(self, eid: int, status: str, note: str) -> None:
         if review_app(self).settings.role != "facilitator":
             self.app.call_from_thread(self.notify, "This session is read-only.", severity="error")

@@ -181,7 +181,7 @@ class MeetingsScreen(ListScreen):
         # The vendor of this list, else of the selected meeting, is the likely one.
         self._vendors_for_new(self.vendor_id or getattr(row, "vendor_id", None))
 
-    @work(thread=True, exclusive=True, group="db", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="open", exit_on_error=False)
     def _vendors_for_new(self, vendor_id: int | None) -> None:
         with review_app(self).db.read() as s:
             names = vendor_q.names(session=s, only_vendor=review_app(self).vendor_scope)

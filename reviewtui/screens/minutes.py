@@ -269,7 +269,7 @@ class MinutesScreen(Screen):
 
         self.app.push_screen(SignOffScreen(d.attendees), _done)
 
-    @work(thread=True, exclusive=True, group="db", exit_on_error=False)
+    @work(thread=True, group="write", exit_on_error=False)
     def _record(self, meeting_id: int, who: SignatoryInput) -> None:
         app = review_app(self)
         try:
@@ -318,7 +318,7 @@ class MinutesScreen(Screen):
             _reason,
         )
 
-    @work(thread=True, exclusive=True, group="db", exit_on_error=False)
+    @work(thread=True, group="write", exit_on_error=False)
     def _amend(self, meeting_id: int, reason: str) -> None:
         app = review_app(self)
         try:
@@ -394,7 +394,7 @@ class MinutesScreen(Screen):
         if self.loaded is not None:
             self._verify(self.loaded.meeting_id)
 
-    @work(thread=True, exclusive=True, group="db", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="verify", exit_on_error=False)
     def _verify(self, meeting_id: int) -> None:
         app = review_app(self)
         with app.db.read() as s:
