@@ -10,7 +10,10 @@ from reviewtui.screens.meeting import MeetingScreen
 from tests.ui.conftest import make_app, settle
 from tests.ui.test_meeting import _meeting, _view, _wait_saved
 
-PASTED = "Agreed\x1b]52;c;aGFjaw==\x07 with \x1b[31mred\x1b[0m\r\nsecond\tline\x00 end"
+# With text-direction controls too: an isolate around "red", an override after the NUL.
+PASTED = (
+    "Agreed\x1b]52;c;aGFjaw==\x07 with \u2067\x1b[31mred\x1b[0m\u2069\r\nsecond\tline\x00\u202e end"
+)
 KEPT = "Agreed with red\nsecond\tline end"
 
 
