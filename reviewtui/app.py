@@ -6,17 +6,20 @@ import dataclasses
 import gc
 import os
 import threading
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.filter import LineFilter
 from textual.screen import Screen
 from textual.theme import BUILTIN_THEMES, Theme
 
 from reviewtui.config import Settings
 from reviewtui.screens.navigation import BetweenMeetingsNavigation
 from reviewtui.screens.palette import BetweenMeetingsCommands, VendorCommands
+from reviewtui.widgets.inert import INERT_TEXT
 
 if TYPE_CHECKING:
     from textual.worker import Worker
@@ -136,6 +139,11 @@ class ReviewApp(BetweenMeetingsNavigation, App[int]):
     def db_open(self) -> bool:
         """Whether the database is open (the data layer imported): a query would not wait."""
         return self._db is not None
+
+    def get_line_filters(self) -> Sequence[LineFilter]:
+        # Every line drawn, by every widget: no control character of stored text reaches the
+        # terminal (widgets/inert.py).
+        return [*super().get_line_filters(), INERT_TEXT]
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Paste) and not event.is_forwarded:

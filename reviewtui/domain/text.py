@@ -81,6 +81,12 @@ def strip_controls(text: str, *, multiline: bool = True) -> str:
     return _CONTROLS.sub("", re.sub(r"[\r\n\t]+", " ", text))
 
 
+def drop_controls(text: str) -> str:
+    """``text`` without its control characters (newline and tab too). Each of them is zero cells
+    wide on a terminal, so what is left takes the room the whole took in a measured layout."""
+    return _CONTROLS.sub("", text)
+
+
 def _picture(m: re.Match[str]) -> str:
     code = ord(m.group())
     if code < 0x20:
