@@ -7,6 +7,7 @@ Reached from a vendor's page (``m``: the latest meeting that took place) or thro
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import ClassVar
 
 from rich.markup import escape
@@ -95,6 +96,8 @@ class SignatoryInput:
     role: str
     side: str
     method: str
+    #: The day they signed, when not today (a written acknowledgement that came later).
+    signed_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -282,6 +285,7 @@ class MinutesScreen(Screen):
                     role=who.role,
                     side=who.side,
                     method=who.method,
+                    signed_at=who.signed_on,
                     settings=app.settings,
                 )
         except UserError as exc:
@@ -459,6 +463,13 @@ class SignOffScreen(ModalScreen[SignatoryInput | None]):
                     id="method",
                     compact=True,
                 )
+            with Horizontal(classes="row"):
+                yield Label("Signed on")
+                yield Input(
+                    placeholder="today; or the day of the email, YYYY-MM-DD",
+                    id="signed-on",
+                    compact=True,
+                )
             yield Static("Enter or Ctrl+S records · Ctrl+G cancels", classes="muted")
             yield Static("", id="error", classes="form-error")
 
@@ -485,6 +496,17 @@ class SignOffScreen(ModalScreen[SignatoryInput | None]):
             error.update("[red]Choose the side they sign for.[/red]")
             self.query_one("#side", Select).focus()
             return
+        day = self.query_one("#signed-on", Input).value.strip()
+        try:
+            signed_on = date.fromisoformat(day) if day else None
+        except ValueError:
+            signed_on = None
+        if day and (signed_on is None or len(day) != 10):
+            error.update(
+                Text(f"Signed on: {day!r} is not a date; write it as YYYY-MM-DD.", style="red")
+            )
+            self.query_one("#signed-on", Input).focus()
+            return
         self.dismiss(
             SignatoryInput(
                 name=name,
@@ -492,6 +514,7 @@ class SignOffScreen(ModalScreen[SignatoryInput | None]):
                 role=self.query_one("#role", Input).value.strip(),
                 side=str(side),
                 method=str(self.query_one("#method", Select).value),
+                signed_on=signed_on,
             )
         )
 

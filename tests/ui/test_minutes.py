@@ -107,6 +107,45 @@ async def test_sign_off_both_sides_from_the_form_then_amend(demo_path: Path) -> 
         assert "Wrong attendee" in md, md
 
 
+async def test_a_written_acknowledgement_is_recorded_on_the_day_it_came(demo_path: Path) -> None:
+    """Signed on: the day of the email, not the day it was typed in; a date not written as
+    YYYY-MM-DD is refused in place."""
+    from datetime import timedelta
+
+    db = open_database(str(demo_path), user="t")
+    with db.read() as s:
+        held = s.get(m.Meeting, 3).scheduled_at.astimezone().date()
+    db.dispose()
+    day = held + timedelta(days=2)
+    app = make_app(demo_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.open_minutes(3)
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        form = app.screen
+        form.query_one("#name", Input).value = "Raj Patel"
+        form.query_one("#side", Select).value = "vendor"
+        form.query_one("#method", Select).value = "written"
+        form.query_one("#signed-on", Input).value = f"{day.day}/{day.month}"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is form
+        assert "YYYY-MM-DD" in str(form.query_one("#error", Static).render())
+        assert form.focused is form.query_one("#signed-on", Input)
+        form.query_one("#signed-on", Input).value = day.isoformat()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, MinutesScreen)
+    db = open_database(str(demo_path), user="t")
+    with db.read() as s:
+        (row,) = [r for r in s.query(m.SignOff).filter_by(meeting_id=3) if r.name == "Raj Patel"]
+    db.dispose()
+    assert row.method == "written"
+    assert row.signed_at.astimezone().date() == day
+
+
 async def test_the_form_says_what_is_missing(demo_path: Path) -> None:
     app = make_app(demo_path)
     async with app.run_test(size=(80, 24)) as pilot:
