@@ -1,6 +1,9 @@
 """Reminders: each action owner one digest of their overdue and soon-due actions, each
 facilitator one digest of the vendors that need attention (overdue or soon-due actions, reviews
-falling due); at most once a day per person.
+falling due, KPIs in the red or due for escalation); at most once a day per person.
+
+The KPIs are the scorecard's, from the same call as ``reviewtui scorecard --all`` makes at the
+database: the digest and the command cannot disagree on which are red.
 
 Owners are found through the contact an action names (:func:`reviewtui.db.mail.due_actions`);
 facilitators are the ``[users.LOGIN]`` entries of role facilitator that have an email.
@@ -32,6 +35,31 @@ class Digest:
     role: str  # owner | facilitator
     actions: tuple[DueAction, ...]
     reviews: tuple[tuple[str, date, date | None], ...] = ()  # vendor, review due, last review
+    kpis: tuple[Slipping, ...] = ()  # facilitators: KPIs in the red or due for escalation
+
+
+@dataclass(frozen=True)
+class Slipping:
+    """A KPI in the red or missed often enough to escalate, at its latest period."""
+
+    vendor: str
+    kpi: str
+    period: str | None
+    actual: float | None
+    unit: str
+    direction: str
+    target: float
+    status: str
+    misses: int
+    escalate: bool
+
+    def line(self) -> str:
+        unit = self.unit if self.unit in ("%", "") else f" {self.unit}"
+        actual = "no value" if self.actual is None else f"{self.actual:g}{unit}"
+        sign = "≥" if self.direction == "higher" else "≤"
+        where = f" in {self.period}" if self.period else ""
+        tail = f", {self.misses} misses in a row: escalate" if self.escalate else ""
+        return f"{self.kpi}: {actual}{where}, target {sign} {self.target:g}{unit} ({self.status}{tail})"
 
 
 @dataclass(frozen=True)
@@ -54,6 +82,7 @@ class RemindOutcome:
 def plan(db: Database, settings: Settings, *, within_days: int, again: bool = False) -> RemindPlan:
     """The digests to send today."""
     from reviewtui.db import mail as mail_q
+    from reviewtui.db import scorecards
     from reviewtui.db import vendors as vendor_q
 
     today = clock.today()
@@ -67,6 +96,25 @@ def plan(db: Database, settings: Settings, *, within_days: int, again: bool = Fa
             )
             if v.next_review_due <= horizon
         )
+        # As `scorecard --all` reads them (history=2: the latest period and the one before).
+        cards = scorecards.portfolio(session=s, settings=settings, history=2)
+    slipping = tuple(
+        Slipping(
+            card.vendor,
+            k.kpi,
+            k.period,
+            k.actual,
+            k.unit,
+            k.direction,
+            k.target,
+            k.status,
+            k.consecutive_misses,
+            k.escalate,
+        )  # fmt: skip
+        for card in cards
+        for k in card.kpis
+        if k.status == "red" or k.escalate
+    )
     by_owner: dict[str, list[DueAction]] = defaultdict(list)
     names: dict[str, str] = {}
     missing: dict[tuple[str, str], list[int]] = defaultdict(list)
@@ -84,7 +132,7 @@ def plan(db: Database, settings: Settings, *, within_days: int, again: bool = Fa
         Digest(c.Recipient(names[k], k, "to", "owner"), "owner", tuple(v))
         for k, v in sorted(by_owner.items())
     ]
-    if rows or reviews:
+    if rows or reviews or slipping:
         for login, entry in sorted(settings.users.items()):
             role = entry.get("role") or "facilitator"
             person = settings.person(login)
@@ -95,7 +143,7 @@ def plan(db: Database, settings: Settings, *, within_days: int, again: bool = Fa
             except c.AddressError:
                 continue
             digests.append(Digest(c.Recipient(person.name, addr, "to", "facilitator"),
-                                  "facilitator", tuple(rows), reviews))  # fmt: skip
+                                  "facilitator", tuple(rows), reviews, slipping))  # fmt: skip
     # Keyed by address: someone who owns actions and facilitates gets both digests in the
     # day's first run, and neither again that day.
     done: set[str] = set()
@@ -129,11 +177,14 @@ def compose(d: Digest, p: RemindPlan, settings: Settings) -> EmailMessage:
         subject = f"Reminder: {len(overdue)} overdue, {len(soon)} due within {p.within_days} days"
         intro = f"Hello {d.recipient.name}, these actions you own are overdue or due soon."
     else:
-        vendors = sorted({a.vendor for a in d.actions} | {r[0] for r in d.reviews})
+        vendors = sorted(
+            {a.vendor for a in d.actions} | {r[0] for r in d.reviews} | {k.vendor for k in d.kpis}
+        )
         subject = f"Vendors needing attention: {len(vendors)}"
         intro = (
-            f"Hello {d.recipient.name}, these vendors have overdue actions, actions due "
-            f"within {p.within_days} days, or a review due."
+            f"Hello {d.recipient.name}, these vendors have KPIs in the red or due for "
+            f"escalation, overdue actions, actions due within {p.within_days} days, or a "
+            "review due."
         )
     msg = c.new_message(
         subject=subject,
@@ -147,6 +198,15 @@ def compose(d: Digest, p: RemindPlan, settings: Settings) -> EmailMessage:
         groups[a.vendor].append(a)
     text = [intro, ""]
     html_parts = [f"<p>{c.esc(intro)}</p>"]
+    if d.kpis:
+        head = "KPIs in the red or due for escalation (latest period)"
+        text.append(head)
+        text += [f"  - {k.vendor}: {k.line()}" for k in d.kpis]
+        text.append("")
+        html_parts.append(f'<h3 style="font-size:15px">{c.esc(head)}</h3>')
+        html_parts.append(
+            c.table(["Vendor", "KPI"], [(k.vendor, k.line()) for k in d.kpis])  # fmt: skip
+        )
     for vendor, acts in sorted(groups.items()):
         late = sum(1 for a in acts if a.days_overdue)
         head = f"{vendor}: {late} overdue, {len(acts) - late} due soon"

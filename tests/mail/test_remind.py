@@ -91,6 +91,39 @@ def test_digests_per_owner_and_facilitator_once_a_day(smtp, tmp_path: Path) -> N
     assert tomorrow.returncode == 0 and len(smtp.received) == 12
 
 
+def test_the_facilitators_digest_names_the_red_kpis_scorecard_all_shows(
+    smtp, tmp_path: Path
+) -> None:
+    """The vendors slipping, as the scorecard has them: every KPI red or due for escalation in
+    `scorecard --all --format json`, and no other, with its status and misses."""
+    import json
+
+    db, conf = _setup(tmp_path)
+    env = {**smtp.env, **conf}
+    out = rt("--db", db, "remind", env=env)
+    assert out.returncode == 0, out.stderr
+    lead = next(r.message for r in smtp.received if r.rcpt_tos == ["lead@contoso.example"])
+    text = lead.get_body(("plain",)).get_content().replace("\r\n", "\n")  # as it came: CRLF
+    head = "KPIs in the red or due for escalation (latest period)\n"
+    assert head in text, text
+    section = text.split(head, 1)[1].split("\n\n", 1)[0].splitlines()
+    cards = json.loads(rt("--db", db, "scorecard", "--all", "--format", "json", env=env).stdout)
+    expected = [
+        (card["vendor"], k) for card in cards for k in card["kpis"]
+        if k["status"] == "red" or k["escalate"]
+    ]  # fmt: skip
+    assert expected, "the demo has KPIs in the red"
+    assert len(section) == len(expected), (section, expected)
+    for line, (vendor, k) in zip(section, expected, strict=True):
+        assert line.startswith(f"  - {vendor}: {k['kpi']}: "), (line, vendor, k["kpi"])
+        assert f"({k['status']}" in line, line
+        assert ("misses in a row: escalate" in line) == k["escalate"], line
+        if k["escalate"]:
+            assert f"{k['consecutive_misses']} misses in a row" in line, line
+    html = lead.get_body(("html",)).get_content()
+    assert "KPIs in the red or due for escalation" in html
+
+
 def test_a_refused_owner_fails_the_run_and_is_tried_again(smtp, tmp_path: Path) -> None:
     db, conf = _setup(tmp_path)
     env = {**smtp.env, **conf}
