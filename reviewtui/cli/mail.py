@@ -248,7 +248,7 @@ def remind(ctx: CliContext, due_within: str, dry_run: bool, again: bool) -> None
     if dry_run:
         for d in p.digests:
             click.echo(rm.describe(d, p, ctx.settings))
-            click.echo(f"would send to: {_who(d.recipient)} ({d.role}, {_n(d.actions)})")
+            click.echo(f"would send to: {_who(d.recipient)} ({d.role}, {_n(d)})")
         click.echo("dry run: nothing sent")
         return
     if not p.digests:
@@ -256,11 +256,15 @@ def remind(ctx: CliContext, due_within: str, dry_run: bool, again: bool) -> None
         return
     out = rm.send(ctx.db, ctx.settings, p)
     for d in out.sent:
-        click.echo(f"reminded {_who(d.recipient)} ({d.role}, {_n(d.actions)})")
+        click.echo(f"reminded {_who(d.recipient)} ({d.role}, {_n(d)})")
     if out.failed:
         names = "; ".join(f"{_who(d.recipient)} ({why})" for d, why in out.failed)
         fail(f"reminders not sent to {names}; sent to {len(out.sent)} others")
 
 
-def _n(actions) -> str:
-    return f"{len(actions)} action{'s' if len(actions) != 1 else ''}"
+def _n(d) -> str:
+    """What a digest holds: its actions, and a facilitator's KPIs in the red."""
+    said = f"{len(d.actions)} action{'s' if len(d.actions) != 1 else ''}"
+    if d.kpis:
+        said += f", {len(d.kpis)} KPI{'s' if len(d.kpis) != 1 else ''} in the red or to escalate"
+    return said

@@ -113,6 +113,8 @@ def test_the_facilitators_digest_names_the_red_kpis_scorecard_all_shows(
         if k["status"] == "red" or k["escalate"]
     ]  # fmt: skip
     assert expected, "the demo has KPIs in the red"
+    said = "KPIs in the red or to escalate)"
+    assert f"(facilitator, 13 actions, {len(expected)} {said}" in out.stdout, out.stdout
     assert len(section) == len(expected), (section, expected)
     for line, (vendor, k) in zip(section, expected, strict=True):
         assert line.startswith(f"  - {vendor}: {k['kpi']}: "), (line, vendor, k["kpi"])
