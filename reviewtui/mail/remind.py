@@ -19,11 +19,13 @@ from email.message import EmailMessage
 from typing import TYPE_CHECKING
 
 from reviewtui.domain import clock
+from reviewtui.exports.present import num
 from reviewtui.mail import compose as c
 
 if TYPE_CHECKING:
     from reviewtui.config import Settings
     from reviewtui.db.engine import Database
+    from reviewtui.domain.scorecard import KpiResult
     from reviewtui.views.mail import DueAction
 
 
@@ -35,31 +37,19 @@ class Digest:
     role: str  # owner | facilitator
     actions: tuple[DueAction, ...]
     reviews: tuple[tuple[str, date, date | None], ...] = ()  # vendor, review due, last review
-    kpis: tuple[Slipping, ...] = ()  # facilitators: KPIs in the red or due for escalation
+    #: Facilitators: (vendor, KPI) in the red or due for escalation, as the scorecard has them.
+    kpis: tuple[tuple[str, KpiResult], ...] = ()
 
 
-@dataclass(frozen=True)
-class Slipping:
-    """A KPI in the red or missed often enough to escalate, at its latest period."""
-
-    vendor: str
-    kpi: str
-    period: str | None
-    actual: float | None
-    unit: str
-    direction: str
-    target: float
-    status: str
-    misses: int
-    escalate: bool
-
-    def line(self) -> str:
-        unit = self.unit if self.unit in ("%", "") else f" {self.unit}"
-        actual = "no value" if self.actual is None else f"{self.actual:g}{unit}"
-        sign = "≥" if self.direction == "higher" else "≤"
-        where = f" in {self.period}" if self.period else ""
-        tail = f", {self.misses} misses in a row: escalate" if self.escalate else ""
-        return f"{self.kpi}: {actual}{where}, target {sign} {self.target:g}{unit} ({self.status}{tail})"
+def kpi_line(k: KpiResult) -> str:
+    """A KPI in a facilitator's digest: value, period, target, status and misses in a row."""
+    sign = "≥" if k.direction == "higher" else "≤"
+    where = f" in {k.period}" if k.period else ""
+    tail = f", {k.consecutive_misses} misses in a row: escalate" if k.escalate else ""
+    return (
+        f"{k.kpi}: {num(k.actual, k.unit)}{where}, target {sign} {num(k.target, k.unit)} "
+        f"({k.status}{tail})"
+    )
 
 
 @dataclass(frozen=True)
@@ -87,33 +77,23 @@ def plan(db: Database, settings: Settings, *, within_days: int, again: bool = Fa
 
     today = clock.today()
     horizon = date.fromordinal(today.toordinal() + within_days)
+    facilitators = _facilitators(settings)
     with db.read() as s:
         rows = mail_q.due_actions(session=s, today=today, within_days=within_days)
-        reviews = tuple(
-            (v.name, v.next_review_due, v.last_review)
-            for v in vendor_q.list_vendors(
-                session=s, cadence_defaults=settings.cadence_months, today=today
+        reviews: tuple[tuple[str, date, date | None], ...] = ()
+        cards = []
+        if facilitators:  # only their digest tells reviews and KPIs
+            reviews = tuple(
+                (v.name, v.next_review_due, v.last_review)
+                for v in vendor_q.list_vendors(
+                    session=s, cadence_defaults=settings.cadence_months, today=today
+                )
+                if v.next_review_due <= horizon
             )
-            if v.next_review_due <= horizon
-        )
-        # As `scorecard --all` reads them (history=2: the latest period and the one before).
-        cards = scorecards.portfolio(session=s, settings=settings, history=2)
+            # As `scorecard --all` reads them (history=2: the latest period and the one before).
+            cards = scorecards.portfolio(session=s, settings=settings, history=2)
     slipping = tuple(
-        Slipping(
-            card.vendor,
-            k.kpi,
-            k.period,
-            k.actual,
-            k.unit,
-            k.direction,
-            k.target,
-            k.status,
-            k.consecutive_misses,
-            k.escalate,
-        )  # fmt: skip
-        for card in cards
-        for k in card.kpis
-        if k.status == "red" or k.escalate
+        (card.vendor, k) for card in cards for k in card.kpis if k.status == "red" or k.escalate
     )
     by_owner: dict[str, list[DueAction]] = defaultdict(list)
     names: dict[str, str] = {}
@@ -133,17 +113,9 @@ def plan(db: Database, settings: Settings, *, within_days: int, again: bool = Fa
         for k, v in sorted(by_owner.items())
     ]
     if rows or reviews or slipping:
-        for login, entry in sorted(settings.users.items()):
-            role = entry.get("role") or "facilitator"
-            person = settings.person(login)
-            if role != "facilitator" or not person.email:
-                continue
-            try:
-                addr = c.check_address(person.email)
-            except c.AddressError:
-                continue
-            digests.append(Digest(c.Recipient(person.name, addr, "to", "facilitator"),
-                                  "facilitator", tuple(rows), reviews, slipping))  # fmt: skip
+        digests += [
+            Digest(who, "facilitator", tuple(rows), reviews, slipping) for who in facilitators
+        ]
     # Keyed by address: someone who owns actions and facilitates gets both digests in the
     # day's first run, and neither again that day.
     done: set[str] = set()
@@ -159,6 +131,20 @@ def plan(db: Database, settings: Settings, *, within_days: int, again: bool = Fa
         already=already,
         no_email=tuple((o, v, tuple(ids)) for (o, v), ids in sorted(missing.items())),
     )
+
+
+def _facilitators(settings: Settings) -> list[c.Recipient]:
+    """The ``[users.LOGIN]`` facilitators with a valid email, by login."""
+    out = []
+    for login, entry in sorted(settings.users.items()):
+        person = settings.person(login)
+        if (entry.get("role") or "facilitator") != "facilitator" or not person.email:
+            continue
+        try:
+            out.append(c.Recipient(person.name, c.check_address(person.email), "to", "facilitator"))
+        except c.AddressError:
+            continue
+    return out
 
 
 def _line(a: DueAction) -> str:
@@ -178,7 +164,7 @@ def compose(d: Digest, p: RemindPlan, settings: Settings) -> EmailMessage:
         intro = f"Hello {d.recipient.name}, these actions you own are overdue or due soon."
     else:
         vendors = sorted(
-            {a.vendor for a in d.actions} | {r[0] for r in d.reviews} | {k.vendor for k in d.kpis}
+            {a.vendor for a in d.actions} | {r[0] for r in d.reviews} | {v for v, _ in d.kpis}
         )
         subject = f"Vendors needing attention: {len(vendors)}"
         intro = (
@@ -201,12 +187,10 @@ def compose(d: Digest, p: RemindPlan, settings: Settings) -> EmailMessage:
     if d.kpis:
         head = "KPIs in the red or due for escalation (latest period)"
         text.append(head)
-        text += [f"  - {k.vendor}: {k.line()}" for k in d.kpis]
+        text += [f"  - {vendor}: {kpi_line(k)}" for vendor, k in d.kpis]
         text.append("")
         html_parts.append(f'<h3 style="font-size:15px">{c.esc(head)}</h3>')
-        html_parts.append(
-            c.table(["Vendor", "KPI"], [(k.vendor, k.line()) for k in d.kpis])  # fmt: skip
-        )
+        html_parts.append(c.table(["Vendor", "KPI"], [(v, kpi_line(k)) for v, k in d.kpis]))
     for vendor, acts in sorted(groups.items()):
         late = sum(1 for a in acts if a.days_overdue)
         head = f"{vendor}: {late} overdue, {len(acts) - late} due soon"
