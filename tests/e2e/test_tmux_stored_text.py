@@ -49,6 +49,9 @@ def test_stored_control_characters_never_reach_the_terminal(tmp_path: Path) -> N
     with Tmux(command, width=100, height=30, env=env) as term:
         term.record(str(raw))
         term.wait_for("notes A[31mRED[0m", timeout=30)
+        # The header draws the screen's sub-title (the vendor) on its own refresh, which can come
+        # a frame after the notes: wait for it rather than read the first frame that has notes.
+        term.wait_for("Key A[31mRED", timeout=10)
         screen = term.screen()
         time.sleep(0.5)
     out = raw.read_bytes()
