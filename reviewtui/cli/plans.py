@@ -9,6 +9,7 @@ import click
 from reviewtui.cli.access import require_writable, restricted_ok, scoped_vendor_id
 from reviewtui.cli.context import CliContext
 from reviewtui.cli.output import emit, format_option
+from reviewtui.domain.figures import figure
 
 pass_ctx = click.make_pass_decorator(CliContext)
 
@@ -116,8 +117,9 @@ def plan_show(ctx: CliContext, plan_id: int, fmt: str) -> None:
     if d.verification_due:
         click.echo(f"Next check due {d.verification_due}")
     if kpi is not None:
-        pts = ", ".join(f"{p.period} {p.value:g} {p.status}" for p in kpi.since) or "no data yet"
-        click.echo(f"{kpi.name} since raised (target {kpi.target:g}{kpi.unit}): {pts}")
+        pts = ", ".join(f"{p.period} {figure(p.value, kpi.unit)} {p.status}" for p in kpi.since)
+        target = figure(kpi.target, kpi.unit)
+        click.echo(f"{kpi.name} since raised (target {target}): {pts or 'no data yet'}")
 
 
 @plans.command("verify")

@@ -10,6 +10,7 @@ import click
 
 from reviewtui.cli.context import CliContext, fail
 from reviewtui.cli.output import emit, format_option, script_value
+from reviewtui.domain.figures import figure
 
 pass_ctx = click.make_pass_decorator(CliContext)
 
@@ -171,10 +172,7 @@ def _summary(card) -> dict:
 
 
 def _num(v: float | None, unit: str = "") -> str:
-    if v is None:
-        return "—"
-    text = f"{v:,.2f}".rstrip("0").rstrip(".")
-    return f"{text}{unit}" if unit == "%" else text
+    return figure(v, unit, with_unit=False)
 
 
 def _table(card, period: str | None) -> None:

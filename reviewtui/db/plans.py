@@ -25,6 +25,7 @@ from reviewtui.db.engine import person_name
 from reviewtui.db.errors import Conflict, NotFound, ReadOnly, UserError
 from reviewtui.domain import clock, enums, periods, scorecard
 from reviewtui.domain import plans as rules
+from reviewtui.domain.figures import figure
 from reviewtui.views.plans import KpiPoint, KpiSince, PlanDetail, PlanRow, VerificationRow
 
 
@@ -529,10 +530,9 @@ def kpi_plan_text(k: m.Kpi, latest: scorecard.KpiResult | None) -> tuple[str, st
     """The title and problem a plan on KPI ``k`` starts with, from its latest result: "below
     target" for a higher-is-better KPI that misses, "above target" for a lower-is-better one;
     a KPI that meets its target is not said to miss it."""
-    unit = f" {k.unit}" if k.unit and k.unit != "%" else k.unit
 
     def fmt(x: float) -> str:
-        return f"{x:g}{unit}"
+        return figure(x, k.unit)
 
     arrow = "≥" if k.direction == "higher" else "≤"
     target = f"{arrow} {fmt(k.target)}"

@@ -15,6 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from reviewtui.domain.figures import figure
+
 # Agenda item kinds stored in AgendaItem.kind.
 MINUTES_ACK = "minutes_ack"
 KPI_REVIEW = "kpi_review"
@@ -118,10 +120,7 @@ def template(meeting_type: str) -> tuple[TemplateItem, ...]:
 
 
 def _fmt(value: float | None, unit: str) -> str:
-    if value is None:
-        return "no data"
-    text = f"{value:g}"
-    return f"{text}{unit}" if unit == "%" else f"{text} {unit}".strip()
+    return "no data" if value is None else figure(value, unit)
 
 
 def kpi_title(k: DueKpi) -> str:

@@ -15,6 +15,7 @@ from typing import Any
 
 from reviewtui.domain import enums, periods
 from reviewtui.domain import text as text_rules
+from reviewtui.domain.figures import figure
 
 
 class FieldError(ValueError):
@@ -151,7 +152,7 @@ def weight(raw: Any, *, decimal: str | None = None) -> float:
         return 1.0
     w = number(raw, "weight", decimal=decimal)
     if w < 0:
-        raise FieldError("weight", f"{w:g} is negative (0 leaves the KPI out of the score)")
+        raise FieldError("weight", f"{figure(w)} is negative (0 leaves the KPI out of the score)")
     return w
 
 
@@ -163,13 +164,13 @@ def threshold(raw: Any, direction_: str, target: float, **how: Any) -> float | N
     if direction_ == "higher" and t > target:
         raise FieldError(
             "threshold",
-            f"{t:g} is above the target {target:g}; for a higher-is-better KPI the amber "
+            f"{figure(t)} is above the target {figure(target)}; for a higher-is-better KPI the amber "
             "threshold is at or below the target",
         )
     if direction_ == "lower" and t < target:
         raise FieldError(
             "threshold",
-            f"{t:g} is below the target {target:g}; for a lower-is-better KPI the amber "
+            f"{figure(t)} is below the target {figure(target)}; for a lower-is-better KPI the amber "
             "threshold is at or above the target",
         )
     return t

@@ -15,6 +15,7 @@ from typing import Any
 from reviewtui.domain import enums
 from reviewtui.domain import minutes as dm
 from reviewtui.domain import scorecard as rules
+from reviewtui.domain.figures import figure
 
 RAG_LABELS = {"green": "Green", "amber": "Amber", "red": "Red", "no data": "No data"}
 RAG_MARKS = {"green": "●", "amber": "▲", "red": "■", "no data": "○"}
@@ -60,14 +61,7 @@ def when(text: str | None, with_time: bool = True) -> str:
 
 def num(value: float | int | None, unit: str = "") -> str:
     """A measured value with its unit: ``96.3%``, ``15 min``, ``1,240 PPM``; ``—`` if none."""
-    if value is None:
-        return "—"
-    text = f"{value:,.2f}".rstrip("0").rstrip(".")
-    if text in ("-0", ""):
-        text = "0"
-    if unit == "%":
-        return text + "%"
-    return f"{text} {unit}".strip()
+    return figure(value, unit)
 
 
 def signed(value: float | None, unit: str = "") -> str:

@@ -20,6 +20,7 @@ from reviewtui.appref import review_app
 from reviewtui.db import kpis
 from reviewtui.db.errors import UserError
 from reviewtui.domain import clock, enums, kpi_fields, periods
+from reviewtui.domain.figures import exact, figure
 from reviewtui.screens.form_guard import GuardedForm
 
 
@@ -110,7 +111,7 @@ class KpiFormScreen(_Form):
     def _fill(self, k) -> None:
         def put(i: str, v) -> None:
             self.query_one(f"#{i}", Input).value = (
-                "" if v is None else f"{v:g}" if isinstance(v, float) else str(v)
+                exact(v) if isinstance(v, float) else "" if v is None else str(v)
             )
 
         put("name", k.name)
@@ -198,7 +199,7 @@ class ValueFormScreen(_Form):
 
     def _fill(self, k, period: str) -> None:
         self.query_one("#value-title", Static).update(
-            f"Enter a value: {k.name} ({k.vendor}), {k.frequency}, target {k.target:g}{k.unit if k.unit == '%' else ''}"
+            f"Enter a value: {k.name} ({k.vendor}), {k.frequency}, target {figure(k.target, k.unit)}"
         )
         self.query_one("#period", Input).value = period
         self.remember_form("period")

@@ -22,6 +22,7 @@ from reviewtui.appref import review_app
 from reviewtui.db.errors import UserError
 from reviewtui.db.meeting_facts import meeting_facts
 from reviewtui.domain import enums
+from reviewtui.domain.figures import figure
 from reviewtui.screens.reads import read_worker, show_newest
 
 if TYPE_CHECKING:
@@ -32,11 +33,8 @@ STYLE = {"green": "green", "amber": "yellow", "red": "bold red", "no data": "dim
 
 
 def number(value: float | None, unit: str = "") -> str:
-    """A value as the scorecard prints it: ``96.3%``, ``1,240``; ``—`` when there is none."""
-    if value is None:
-        return "—"
-    text = f"{value:,.2f}".rstrip("0").rstrip(".")
-    return f"{text}%" if unit == "%" else text
+    """A value as the scorecard screen prints it: ``96.3%``, ``1,240``; ``—`` when none."""
+    return figure(value, unit, with_unit=False)
 
 
 def render(facts: MeetingFacts) -> Group:

@@ -28,6 +28,7 @@ from reviewtui.db.plans import ActionDraft
 from reviewtui.domain import actions as action_rules
 from reviewtui.domain import clock, enums
 from reviewtui.domain import plans as plan_rules
+from reviewtui.domain.figures import figure
 from reviewtui.domain.people import resolve_owner
 from reviewtui.screens.form_guard import GuardedForm
 
@@ -423,18 +424,14 @@ def kpi_lines(kpi: KpiSince | None) -> list[Text]:
     if kpi is None:
         return []
     arrow = "≥" if kpi.direction == "higher" else "≤"
-    out = [
-        Text(
-            f"{kpi.name} (target {arrow} {kpi.target:g}{kpi.unit and ' ' + kpi.unit})", style="bold"
-        )
-    ]
+    out = [Text(f"{kpi.name} (target {arrow} {figure(kpi.target, kpi.unit)})", style="bold")]
     style = {"green": "green", "amber": "yellow", "red": "bold red"}
     points = ([kpi.before] if kpi.before else []) + list(kpi.since)
     for p in points:
         when = "before" if p is kpi.before else "since"
         out.append(
             Text.assemble(
-                f"  {p.period:<8} {p.value:>8g}{kpi.unit and ' ' + kpi.unit}  ",
+                f"  {p.period:<8} {figure(p.value, kpi.unit):>10}  ",
                 (p.status, style.get(p.status, "")),
                 f"  ({when}{', vendor-reported' if p.source == 'vendor' else ''})",
             )

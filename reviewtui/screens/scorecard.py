@@ -19,6 +19,7 @@ from textual.widgets import DataTable, Header, Static
 from reviewtui.appref import review_app
 from reviewtui.db.scorecards import kpi_history, vendor_scorecard
 from reviewtui.domain import periods
+from reviewtui.domain.figures import figure
 from reviewtui.screens.reads import read_worker, show_newest
 from reviewtui.widgets.footer import Footer
 from reviewtui.widgets.sparkline import spark
@@ -63,10 +64,7 @@ def chart_legend(target: float, threshold: float | None, unit: str) -> Text:
 
 
 def num(v: float | None, unit: str = "") -> str:
-    if v is None:
-        return "—"
-    text = f"{v:,.2f}".rstrip("0").rstrip(".")
-    return text + ("%" if unit == "%" else "")
+    return figure(v, unit, with_unit=False)
 
 
 def _month_of(period: str) -> str:

@@ -203,3 +203,47 @@ def test_kpi_history_snapshot(snap_compare, demo_path: Path, size) -> None:
         await settle(pilot)
 
     assert snap_compare(make_app(demo_path), terminal_size=size, run_before=run_before)
+
+
+async def test_editing_a_kpi_keeps_every_digit_of_what_was_not_touched(demo_path: Path) -> None:
+    """The form showed numbers with ``:g`` (six digits): a cost target of 123,456.5 showed as
+    123456 and saving a new name stored 123,456 without a word."""
+    db = open_database(str(demo_path))
+    with db.session() as s:
+        kpi = s.scalars(
+            select(m.Kpi).where(
+                m.Kpi.vendor_id == vendor_id(demo_path), m.Kpi.name == "Defect rate"
+            )
+        ).one()
+        kpi.target, kpi.threshold, kpi.weight = 123_456.5, 1_234_567.25, 0.125
+        kid = kpi.id
+    db.dispose()
+    app = make_app(demo_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_keystone(app, pilot)
+        table = app.screen.query_one("#kpis", DataTable)
+        names = [text_of(table, r)[0] for r in range(table.row_count)]
+        table.move_cursor(row=names.index("Defect rate"))
+        await pilot.press("e")
+        await settle(pilot)
+        form = app.screen
+        assert [form.query_one(f"#{f}").value for f in ("target", "threshold", "weight")] == [
+            "123456.5",
+            "1234567.25",
+            "0.125",
+        ]
+        await pilot.press("end", *" (PPM)", "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, VendorScreen)
+        rows = [text_of(table, r) for r in range(table.row_count)]
+        assert [r[3] for r in rows if r[0] == "Defect rate (PPM)"] == ["123,456.5"]
+    db = open_database(str(demo_path))
+    with db.read() as s:
+        saved = s.get(m.Kpi, kid)
+        assert (saved.name, saved.target, saved.threshold, saved.weight) == (
+            "Defect rate (PPM)",
+            123_456.5,
+            1_234_567.25,
+            0.125,
+        )
+    db.dispose()
