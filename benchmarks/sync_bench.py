@@ -221,6 +221,7 @@ class TypistClient:
         self.mid, self.item, self.rate, self.out = mid, item, rate, out
         self.lock = threading.Lock()
         self.shown_version = 0
+        self.shown_text = ""
         self.first_dirty: float | None = None
         self.last_change = 0.0
         self.typed = ""
@@ -232,7 +233,9 @@ class TypistClient:
         for ch in TYPED:
             with self.lock:
                 self.typed += ch
-                self.drafts.edit(self.mid, self.item, self.typed, self.shown_version)
+                self.drafts.edit(
+                    self.mid, self.item, self.typed, self.shown_version, base_text=self.shown_text
+                )
                 now = time.monotonic()
                 self.last_change = now
                 if self.first_dirty is None:
@@ -262,12 +265,12 @@ class TypistClient:
                 if c.theirs not in d.sent:
                     self.false_conflicts += 1
                 with self.lock:
-                    self.drafts.rebase(self.item, c.version)
+                    self.drafts.rebase(self.item, c.version, c.theirs)
                 continue
             t = time.monotonic()
             with self.lock:
                 self.drafts.stored(self.item, d.text, version)
-                self.shown_version = version
+                self.shown_version, self.shown_text = version, d.text
             self.out.append({"commit": self.item, "version": version, "t": t})
 
 

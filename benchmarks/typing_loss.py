@@ -122,12 +122,12 @@ def judge(typed: str, notes: str, conflict: bool) -> tuple[str, str, str]:
         if notes.count(BOB_LINE) != 1:
             return notes, how, f"Bob's line is there {notes.count(BOB_LINE)} times"
         sep = CONFLICT_SEPARATOR.format(who=TYPIST)
-        if sep in notes:  # the typist had words in flight: both kept, Bob's first
+        if sep in notes:  # the same words changed on both sides: both kept, Bob's first
             how = "conflict, both kept"
             theirs, _, mine = notes.rpartition(sep)
             if not theirs.endswith(BOB_LINE):
                 return mine, how, "the text before the conflict separator is not Bob's"
-        else:  # nothing in flight: Bob's text taken in, typing went on in place
+        else:  # Bob's line merged in (or taken in), typing went on in place before it
             how = "taken in"
             before, _, after = notes.partition(BOB_LINE)
             mine = before + after

@@ -40,6 +40,8 @@ class Draft:
     item_id: int
     text: str
     base_version: int
+    # The stored text of ``base_version``: what both sides of a crossing save started from.
+    base_text: str
     cursor: tuple[int, int] = (0, 0)
     # Texts of this draft handed to a save: if one of them turns up as "their" version in a
     # conflict, it was our own earlier save and the draft simply rebases.
@@ -67,12 +69,20 @@ class Drafts:
         self._lock = threading.Lock()
 
     def edit(
-        self, meeting_id: int, item_id: int, text: str, base_version: int, cursor=(0, 0)
+        self,
+        meeting_id: int,
+        item_id: int,
+        text: str,
+        base_version: int,
+        cursor=(0, 0),
+        *,
+        base_text: str,
     ) -> Draft:
         """Record typed text; a draft already under way keeps its base version.
 
-        A new draft is based on ``base_version`` (what the screen loaded) or on the version
-        this session stored last, whichever is newer (versions of an item only grow).
+        A new draft is based on ``base_version`` with its text ``base_text`` (what the screen
+        loaded) or on the version this session stored last, whichever is newer (versions of an
+        item only grow).
         """
         with self._lock:
             old = self._drafts.get(item_id)
@@ -82,8 +92,9 @@ class Drafts:
                 sent: frozenset[str] = frozenset()
                 known = self._stored.get(item_id)
                 if known is not None and known[0] >= base_version:
-                    base_version, sent = known[0], frozenset({known[1]})
-                new = Draft(meeting_id, item_id, text, base_version, tuple(cursor), sent)
+                    base_version, base_text = known
+                    sent = frozenset({base_text})
+                new = Draft(meeting_id, item_id, text, base_version, base_text, tuple(cursor), sent)
             self._drafts[item_id] = new
             return new
 
@@ -113,7 +124,7 @@ class Drafts:
                 del self._drafts[item_id]
                 return None
             if version >= d.base_version:
-                d = replace(d, base_version=version, sent=d.sent | {text})
+                d = replace(d, base_version=version, base_text=text, sent=d.sent | {text})
                 self._drafts[item_id] = d
             return d
 
@@ -121,13 +132,18 @@ class Drafts:
         """The newest (version, text) of ``item_id`` this session stored, if any."""
         return self._stored.get(item_id)
 
-    def rebase(self, item_id: int, version: int, text: str | None = None) -> Draft | None:
-        """Base the draft on ``version`` (after a merge, optionally with the merged text)."""
+    def rebase(
+        self, item_id: int, version: int, base_text: str, text: str | None = None
+    ) -> Draft | None:
+        """Base the draft on ``version``, stored as ``base_text`` (after a merge, optionally
+        with the merged text)."""
         with self._lock:
             d = self._drafts.get(item_id)
             if d is None:
                 return None
-            d = replace(d, base_version=version, text=d.text if text is None else text)
+            d = replace(
+                d, base_version=version, base_text=base_text, text=d.text if text is None else text
+            )
             self._drafts[item_id] = d
             return d
 
@@ -156,18 +172,22 @@ def unregister(drafts: Drafts) -> None:
         _REGISTRIES.remove(drafts)
 
 
-def save_draft(d: Draft, *, session, who: str) -> int:
-    """Store a draft for good: our own earlier saves rebase; someone else's keeps both texts."""
+def save_draft(d: Draft, *, session, who: str) -> tuple[int, str]:
+    """Store a draft for good: our own earlier saves rebase; someone else's is merged in
+    (:func:`reviewtui.domain.merge.merge3`), as often as it crosses this save. Returns the
+    version and the text stored."""
     from reviewtui.db import meetings as meeting_q
+    from reviewtui.domain.merge import merge3
 
-    base, text = d.base_version, d.text
+    base, base_text, text = d.base_version, d.base_text, d.text
     for _ in range(5):
         try:
-            return meeting_q.save_notes(d.item_id, text, base, session=session)
+            return meeting_q.save_notes(d.item_id, text, base, session=session), text
         except meeting_q.NotesConflict as c:
-            if c.theirs not in d.sent and text == d.text:
-                text = c.theirs + CONFLICT_SEPARATOR.format(who=who or "someone") + d.text
-            base = c.version
+            if c.theirs not in d.sent:
+                separator = CONFLICT_SEPARATOR.format(who=who or "someone")
+                text = merge3(base_text, text, c.theirs, separator=separator).text
+            base, base_text = c.version, c.theirs
     raise RuntimeError(f"notes of item {d.item_id} kept changing while saving")
 
 
@@ -190,11 +210,14 @@ def flush(drafts: Drafts, *, dispose: bool = True) -> int:
         for d in pending:
             try:
                 with db.session() as s:
-                    version = save_draft(d, session=s, who=drafts.user)
+                    version, text = save_draft(d, session=s, who=drafts.user)
             except Exception as exc:  # keep the words whatever went wrong
                 _recover(d, drafts.user, exc)
                 continue
-            drafts.stored(d.item_id, d.text, version)
+            current = drafts.get(d.item_id)
+            if text != d.text and current is not None and current.text == d.text:
+                drafts.rebase(d.item_id, version, text, text)  # merged: the typed words are in
+            drafts.stored(d.item_id, text, version)
             written += 1
             with contextlib.suppress(OSError):
                 uistate.remember(drafts.db_url, d.meeting_id, d.item_id, d.cursor)

@@ -5,8 +5,10 @@ SIGHUP/SIGTERM handler flushes). A draft is saved 0.3 s after the last keystroke
 0.6 s after the first unsaved one, checked every 100 ms while anything is unsaved (the check
 sleeps while nothing is, so an idle session costs nothing): well within a second, even of a
 ``kill -9``. One save is in flight at a time, carrying the notes version the text was typed on;
-when someone else saved in between, both texts are kept in the note, theirs first, for the
-typist to merge in place (the keys never leave the editor, so nothing is reordered).
+when someone else saved in between, their changes are merged into the editor
+(:func:`reviewtui.domain.merge.merge3`) with the cursor kept in the typist's words; only words
+both changed are kept twice, theirs first, for the typist to merge in place (the keys never
+leave the editor, so nothing is reordered).
 
 Threads: the draft is updated in the same call that changes the text (``edit``/``undo``/
 ``redo``), not when the posted ``Changed`` message is handled later, so a refresh that lands
@@ -28,6 +30,7 @@ from reviewtui.appref import review_app
 from reviewtui.db import meetings as meeting_q
 from reviewtui.db.errors import ReadOnly, UserError
 from reviewtui.domain import clock
+from reviewtui.domain.merge import location_of, merge3, offset_of
 from reviewtui.drafts import CONFLICT_SEPARATOR, Drafts
 
 DEBOUNCE_S = 0.3  # save this long after the last keystroke...
@@ -60,7 +63,8 @@ class NotesEditor(TextArea):
         self.meeting_id: int | None = None
         self.item_id: int | None = None  # the item whose notes are shown
         self.editable = False
-        self._shown_version = 0  # the stored version the shown text is based on
+        self._shown_version = 0  # the stored version the shown text is based on...
+        self._shown_text = ""  # ...and its stored text
         self._first_dirty: float | None = None
         self._last_change = 0.0
         self._saving = False
@@ -121,18 +125,24 @@ class NotesEditor(TextArea):
                 self._first_dirty = 0.0  # leaving an item: save its draft at the next tick
                 self._tick_again()
             self.item_id = item.id
-            self._shown_version = draft.base_version if draft else version
+            if draft:
+                self._shown_version, self._shown_text = draft.base_version, draft.base_text
+            else:
+                self._shown_version, self._shown_text = version, text
             self._load(draft.text if draft else text, cursor)
         elif draft is None:
             # Only a newer version replaces the text: an older view changes nothing.
             if version > self._shown_version:
-                self._shown_version = version
+                self._shown_version, self._shown_text = version, text
                 if text != self.text:
-                    # Another session's notes, nothing typed here: take them in place.
-                    self._load(text, self.cursor_location)
+                    # Another session's notes, nothing typed here: take them in, the cursor
+                    # where it was in the words around it.
+                    here = offset_of(self.text, self.cursor_location)
+                    moved = merge3(self.text, self.text, text, separator="").place(here)
+                    self._load(text, location_of(text, moved))
         elif item.notes_version > draft.base_version and item.notes not in draft.sent:
             who = item.notes_updated_by or "someone"
-            self.post_message(self.Status(f"{who} saved newer notes: merge on next save"))
+            self.post_message(self.Status(f"{who} saved newer notes: merged in at the next save"))
 
     def _load(self, text: str, cursor=None) -> None:
         self.load_text(text)
@@ -185,7 +195,12 @@ class NotesEditor(TextArea):
         if not self.editable:
             return
         self.drafts.edit(
-            self.meeting_id, self.item_id, self.text, self._shown_version, self.cursor_location
+            self.meeting_id,
+            self.item_id,
+            self.text,
+            self._shown_version,
+            self.cursor_location,
+            base_text=self._shown_text,
         )
         now = time.monotonic()
         self._last_change = now
@@ -235,7 +250,7 @@ class NotesEditor(TextArea):
                 version = meeting_q.save_notes(d.item_id, d.text, d.base_version, session=s)
         except meeting_q.NotesConflict as c:
             if c.theirs in d.sent:  # our own earlier save: base on it and go again
-                drafts.rebase(d.item_id, c.version)
+                drafts.rebase(d.item_id, c.version, c.theirs)
                 self.app.call_from_thread(self._save_finished, None)
             else:
                 self.app.call_from_thread(self._conflict, d.item_id, c)
@@ -259,9 +274,9 @@ class NotesEditor(TextArea):
         self._tick_again()  # words typed during the save, or a rebased draft, go next
         if saved is None:
             return
-        item_id, _text, version = saved
-        if item_id == self.item_id:
-            self._shown_version = max(self._shown_version, version)
+        item_id, text, version = saved
+        if item_id == self.item_id and version > self._shown_version:
+            self._shown_version, self._shown_text = version, text
         stamp = clock.now().astimezone().strftime("%H:%M:%S")
         self.post_message(self.Status(f"saved {stamp} v{version}"))
 
@@ -277,11 +292,14 @@ class NotesEditor(TextArea):
         self.notify(message, severity="error", timeout=6)
 
     def _conflict(self, item_id: int, c) -> None:
-        """Someone else saved this item first: keep both texts in the note, theirs first.
+        """Someone else saved this item first: merge their changes into what is typed here.
 
-        The typist goes on typing where they were (the cursor moves with their words); the
-        joined text is saved at the next tick like any draft, so it is autosaved and flushed on
-        SIGHUP, SIGTERM and exit. Merging is editing the note.
+        The merge starts from the version both typed on (the draft's base), so each side's
+        words are in the note once. The typist goes on typing where they were (the cursor
+        stays in their words); the merged text is saved at the next tick like any draft, so it
+        is autosaved and flushed on SIGHUP, SIGTERM and exit. Where both changed the same
+        words, both versions are kept, theirs first, and a warning says so: merging is editing
+        the note.
         """
         self._saving = False
         self._tick_again()
@@ -289,21 +307,31 @@ class NotesEditor(TextArea):
         draft = drafts.get(item_id) if drafts is not None else None
         if drafts is None or draft is None:
             return
-        who = drafts.user or "someone"
-        head = c.theirs + CONFLICT_SEPARATOR.format(who=who)
+        separator = CONFLICT_SEPARATOR.format(who=drafts.user or "someone")
         if item_id == self.item_id:
+            mine = self.text  # the words typed since the save left are in it too
+            merged = merge3(draft.base_text, mine, c.theirs, separator=separator)
             # Based on their version first, then the edit: the draft follows the text.
-            drafts.rebase(item_id, c.version)
-            self._shown_version = c.version
-            self.insert(head, (0, 0))  # the cursor keeps its place in the typist's words
+            drafts.rebase(item_id, c.version, c.theirs)
+            self._shown_version, self._shown_text = c.version, c.theirs
+            if merged.text != mine:
+                at = merged.place(offset_of(mine, self.cursor_location))
+                self.replace(
+                    merged.text, (0, 0), self.document.end, maintain_selection_offset=False
+                )
+                self.move_cursor(location_of(merged.text, at))
         else:
-            drafts.rebase(item_id, c.version, head + draft.text)
+            merged = merge3(draft.base_text, draft.text, c.theirs, separator=separator)
+            drafts.rebase(item_id, c.version, c.theirs, merged.text)
         self._first_dirty = 0.0
         by = c.by or "someone"
-        self.post_message(self.Status(f"CONFLICT: {by}'s notes kept above yours: merge here"))
+        if merged.clean:
+            self.post_message(self.Status(f"merged {by}'s notes (v{c.version}) with yours"))
+            return
+        self.post_message(self.Status(f"CONFLICT: {by}'s words kept above yours: merge here"))
         self.notify(
-            f"{by} saved notes on this item while you were typing. Both are kept in the note, "
-            f"{by}'s first: edit it into one.",
+            f"{by} changed the same words while you were typing. Both are kept in the note, "
+            f"{by}'s first: edit them into one.",
             title="Conflict",
             severity="warning",
             timeout=10,

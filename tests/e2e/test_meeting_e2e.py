@@ -7,6 +7,7 @@ import shutil
 import signal
 import sqlite3
 import subprocess
+import threading
 import time
 from pathlib import Path
 
@@ -108,6 +109,56 @@ def test_two_sessions_on_one_meeting_see_each_others_edits(meeting, tmp_path: Pa
         typed = time.monotonic()
         alice.wait_for("Bob adds a note", timeout=5)
         assert time.monotonic() - typed < 2.0
+
+
+def test_two_people_typing_in_one_item_keep_each_others_words_once(meeting, tmp_path: Path) -> None:
+    """Alice and Bob type into the same notes at once, at a person's speed, so their saves
+    cross every second. Each crossing used to join both whole notes around a separator line:
+    the next save joined the joins, and in ten seconds the note held some 150 copies of the
+    two sentences. Now each crossing is merged, and each sentence is there once."""
+    db, mid, env = meeting
+    policy = tmp_path / "server.toml"
+    policy.write_text("allow_as = true\n")
+    policy.chmod(0o644)
+    env = {**env, "REVIEWTUI_SYSTEM_CONFIG": str(policy)}
+    words = {
+        "alice": "Alice: the spares stock is short again, delivery slips a week.",
+        "bob": "Bob: the vendor agreed to a second inspector from January.",
+    }
+
+    def type_into(term: Tmux, text: str, gap: float) -> None:
+        for ch in text:
+            term.send(ch, literal=True)
+            time.sleep(gap)
+
+    with (
+        _open(db, mid, env, "alice", width=100, height=30) as alice,
+        _open(db, mid, env, "bob", width=100, height=30) as bob,
+    ):
+        for term in (alice, bob):
+            term.wait_for("Scorecard overview")
+            term.send("Enter")
+            term.wait_for("saved as you type")  # the notes have the focus
+        typists = [
+            threading.Thread(target=type_into, args=(alice, words["alice"], 0.075)),
+            threading.Thread(target=type_into, args=(bob, words["bob"], 0.07)),
+        ]
+        for t in typists:
+            t.start()
+            time.sleep(0.3)
+        for t in typists:
+            t.join()
+        # Both screens come to the same note: the last words of each on each.
+        for term in (alice, bob):
+            term.wait_for("week.", timeout=10)
+            term.wait_for("January.", timeout=10)
+        time.sleep(1.5)
+        screens = alice.screen() + bob.screen()
+    notes = _notes(db, mid).strip("\n")  # the first item's; the others are empty
+    for sentence in words.values():
+        assert notes.count(sentence) == 1, notes[:2000]
+    assert "kept after a conflicting edit" not in notes + screens
+    assert len(notes) == sum(len(s) for s in words.values()) + 1, notes  # and one line break
 
 
 def test_notes_reach_the_database_within_a_second_even_before_a_kill_9(meeting) -> None:

@@ -155,7 +155,7 @@ async def test_reopening_puts_you_back_on_the_item_and_cursor(demo_path: Path) -
         assert screen.focused is screen.editor  # and typing goes on where it stopped
 
 
-async def test_another_sessions_edit_appears_and_a_crossing_save_keeps_both_to_merge(
+async def test_another_sessions_edit_appears_and_a_crossing_save_is_merged_in_place(
     demo_path: Path,
 ) -> None:
     mid = _meeting(demo_path)
@@ -177,14 +177,16 @@ async def test_another_sessions_edit_appears_and_a_crossing_save_keeps_both_to_m
             await pilot.press("end")
             await pilot.press("!")  # Bob's save below lands before this draft's save starts
             with other.session() as s:
-                mq.save_notes(first, "Bob rewrote it", 1, session=s)
+                mq.save_notes(first, "Called the plant.\nBob was here", 1, session=s)
             await _wait_saved(pilot)
-            # Both kept in the note itself, Bob's first; Alice's cursor stays in her words.
-            both = "Bob rewrote it" + CONFLICT_SEPARATOR.format(who="tester") + "Bob was here!"
+            # Each change once, in its place; Alice's cursor stays after her "!".
+            both = "Called the plant.\nBob was here!"
             assert app.screen is screen and screen.focused is screen.editor
             assert screen.editor.text == both
+            assert screen.editor.cursor_location == (1, len("Bob was here!"))
             assert _view(demo_path, mid).item(first).notes == both  # autosaved like any note
-            # Merging is editing: the keys go on where she was typing.
+            assert CONFLICT_SEPARATOR.format(who="tester") not in both
+            # The keys go on where she was typing.
             await pilot.press("?")
             await _wait_saved(pilot)
         text = _view(demo_path, mid).item(first).notes
