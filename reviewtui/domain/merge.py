@@ -2,8 +2,8 @@
 
 Both typists' words are kept once each, in place. The notes used to be joined whole, theirs
 first: two people typing in one item met a conflict at every save, each join held the other's
-earlier join, and the note doubled at each save (a 60-character note grew to 30 KB of copies in
-ten seconds). Now the change each side made since the common version (``base``) is applied to
+earlier join, and the note doubled at each save (two sentences of about 60 characters, typed at
+once in two sessions, became 26,770 characters with 376 separator lines in under ten seconds). Now the change each side made since the common version (``base``) is applied to
 the other's text:
 
 - changes in different places both apply (one adds a line at the end, the other fixes a word);

@@ -114,8 +114,8 @@ def test_two_sessions_on_one_meeting_see_each_others_edits(meeting, tmp_path: Pa
 def test_two_people_typing_in_one_item_keep_each_others_words_once(meeting, tmp_path: Path) -> None:
     """Alice and Bob type into the same notes at once, at a person's speed, so their saves
     cross every second. Each crossing used to join both whole notes around a separator line:
-    the next save joined the joins, and in ten seconds the note held some 150 copies of the
-    two sentences. Now each crossing is merged, and each sentence is there once."""
+    the next save joined the joins, and in under ten seconds the note held 26,770 characters
+    with 376 separator lines. Now each crossing is merged, and each sentence is there once."""
     db, mid, env = meeting
     policy = tmp_path / "server.toml"
     policy.write_text("allow_as = true\n")
