@@ -319,6 +319,9 @@ class NotesEditor(TextArea):
                 self.replace(
                     merged.text, (0, 0), self.document.end, maintain_selection_offset=False
                 )
+                # Undo stops here: undoing the merge would take their words out of the note,
+                # and the next save would store it so without a word to anyone.
+                self.history.clear()
                 self.move_cursor(location_of(merged.text, at))
         else:
             merged = merge3(draft.base_text, draft.text, c.theirs, separator=separator)

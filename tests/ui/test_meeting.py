@@ -186,6 +186,11 @@ async def test_another_sessions_edit_appears_and_a_crossing_save_is_merged_in_pl
             assert screen.editor.cursor_location == (1, len("Bob was here!"))
             assert _view(demo_path, mid).item(first).notes == both  # autosaved like any note
             assert CONFLICT_SEPARATOR.format(who="tester") not in both
+            # Undo cannot take Bob's words out: it undid the merge, and the next save stored
+            # the note without them.
+            await pilot.press("ctrl+z")
+            await settle(pilot)
+            assert screen.editor.text == both
             # The keys go on where she was typing.
             await pilot.press("?")
             await _wait_saved(pilot)
