@@ -111,7 +111,7 @@ class ChangeWatch:
 
     def start(self, on_change: Callable[[], None]) -> None:
         """Call ``on_change()`` from a background thread whenever the meeting may have changed."""
-        if self._thread is not None:
+        if self._thread is not None or self._stop.is_set():  # started, or closed already
             return
         target = self._watch_sqlite if self._con is not None else self._watch_postgres
         self._thread = threading.Thread(

@@ -53,6 +53,36 @@ def test_started_watch_calls_back_on_another_sessions_commit(db) -> None:
     assert watch.mechanism == ("data_version" if db.is_sqlite else "notify")
 
 
+def test_a_commit_before_the_watch_starts_is_told(db) -> None:
+    """The meeting screen starts its watch once the meeting is painted, a moment after it read
+    the meeting: a commit in that moment must still be told (PostgreSQL sent its NOTIFY before
+    anyone listened; SQLite's data_version moved before the first look)."""
+    mid, item = _meeting(db)
+    with db.read() as s:
+        shown = mq.get_meeting(mid, session=s).version
+    watch = ChangeWatch(db, mid)
+    watch.seen(shown)
+    other = open_database(db.url, user="bob")
+    try:
+        with other.session() as s:
+            mq.save_notes(item, "from bob, before the watch listened", 0, session=s)
+        calls = threading.Event()
+        watch.start(calls.set)
+        assert _wait(calls), "a commit made before the watch started was never told"
+    finally:
+        watch.close()
+        other.dispose()
+
+
+def test_a_watch_closed_before_it_started_never_starts(db) -> None:
+    """The screen may close (Esc at once) before its deferred start runs."""
+    mid, _ = _meeting(db)
+    watch = ChangeWatch(db, mid)
+    watch.close()
+    watch.start(lambda: None)
+    assert watch._thread is None
+
+
 @pytest.mark.postgres
 def test_postgresql_watch_is_woken_by_the_notification_itself(pg_url: str) -> None:
     """No polling: a bare NOTIFY (no data changed) wakes the watch; no NOTIFY, no call."""
