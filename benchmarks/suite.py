@@ -254,6 +254,8 @@ def run(args: argparse.Namespace) -> dict:
             )
         if backend == "sqlite":
             figures += _typing(exe, args, step)
+            step("merging crossing notes")
+            figures += _merge(runs)
     finally:
         if stop_server is not None:
             stop_server()
@@ -275,6 +277,51 @@ def run(args: argparse.Namespace) -> dict:
         "figures": [f.as_dict() for f in figures],
         "table": table(figures),
     }
+
+
+def _merge(runs: int) -> list[Figure]:
+    """The UI thread's pause when a save crosses someone else's (``domain/merge.py``): 17 KB of
+    notes (a long meeting's worth) with a line added in the middle and words typed near the
+    top, as 200 lines and as one unbroken paragraph. Before the head and tail were cut off the
+    diff, the paragraph took 1.7 s."""
+    import random
+
+    from reviewtui.domain.merge import merge3
+
+    rng = random.Random(8)
+    vocabulary = [
+        "spares",
+        "stock",
+        "delivery",
+        "plant",
+        "OTIF",
+        "inspector",
+        "agreed",
+        "week",
+        "audit",
+        "the",
+        "a",
+        "to",
+        "and",
+    ]
+
+    def sentence() -> str:
+        return " ".join(rng.choice(vocabulary) for _ in range(13))
+
+    out = []
+    for name, sep in (("200 lines", "\n"), ("one paragraph", " ")):
+        base = sep.join(sentence() for _ in range(200))
+        parts = base.split(sep)
+        theirs = sep.join(parts[:100] + ["Bob: the plant agreed a second inspector."] + parts[100:])
+        mine = base[:120] + " typed here " + base[120:]
+        samples = []
+        for _ in range(max(runs, 3)):
+            t0 = time.perf_counter()
+            merged = merge3(base, mine, theirs, separator="\n---\n")
+            samples.append(time.perf_counter() - t0)
+            assert merged.clean and "typed here" in merged.text and "Bob:" in merged.text
+        out.append(Figure(f"merge crossing notes, 17 KB, {name}", "ms", samples, 0.05))
+    return out
 
 
 def _typing(exe: str, args: argparse.Namespace, step) -> list[Figure]:
