@@ -10,7 +10,7 @@ import click
 
 from reviewtui.cli.context import CliContext, fail
 from reviewtui.cli.output import emit, format_option, script_value
-from reviewtui.domain.figures import figure
+from reviewtui.domain.figures import short
 
 pass_ctx = click.make_pass_decorator(CliContext)
 
@@ -171,10 +171,6 @@ def _summary(card) -> dict:
     }
 
 
-def _num(v: float | None, unit: str = "") -> str:
-    return figure(v, unit, with_unit=False)
-
-
 def _table(card, period: str | None) -> None:
     from rich.table import Table
     from rich.text import Text
@@ -229,9 +225,9 @@ def _table(card, period: str | None) -> None:
             cell_text(k.kpi),
             k.period or "—",
             Text(MARK[k.status], STYLE[k.status]),
-            _num(k.actual, k.unit) + ("" if k.source != "vendor" else " (v)"),
-            _num(k.target, k.unit),
-            _num(k.gap),
+            short(k.actual, k.unit) + ("" if k.source != "vendor" else " (v)"),
+            short(k.target, k.unit),
+            short(k.gap),
             "—" if k.attainment is None else f"{k.attainment:.1f}",
             ARROW.get(k.trend or "", ""),
             str(k.consecutive_misses),

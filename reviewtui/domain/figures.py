@@ -23,6 +23,11 @@ def figure(value: float | int | None, unit: str = "", *, with_unit: bool = True)
     return f"{text} {unit}".strip() if with_unit else text
 
 
+def short(value: float | int | None, unit: str = "") -> str:
+    """:func:`figure` for a narrow column of a terminal table: ``96.3%``, ``1,240``, ``—``."""
+    return figure(value, unit, with_unit=False)
+
+
 def exact(value: float | int | None) -> str:
     """A number as a form shows it for editing: every digit kept, so saving an untouched form
     stores the same value (``:g`` showed 1,234,567 as ``1.23457e+06``, saved back as 1,234,570);

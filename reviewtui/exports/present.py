@@ -59,9 +59,8 @@ def when(text: str | None, with_time: bool = True) -> str:
     return local.strftime("%Y-%m-%d %H:%M %Z").strip() if with_time else f"{local:%Y-%m-%d}"
 
 
-def num(value: float | int | None, unit: str = "") -> str:
-    """A measured value with its unit: ``96.3%``, ``15 min``, ``1,240 PPM``; ``—`` if none."""
-    return figure(value, unit)
+#: A measured value with its unit: ``96.3%``, ``15 min``, ``1,240 PPM``; ``—`` if none.
+num = figure
 
 
 def signed(value: float | None, unit: str = "") -> str:

@@ -110,9 +110,7 @@ class KpiFormScreen(_Form):
 
     def _fill(self, k) -> None:
         def put(i: str, v) -> None:
-            self.query_one(f"#{i}", Input).value = (
-                exact(v) if isinstance(v, float) else "" if v is None else str(v)
-            )
+            self.query_one(f"#{i}", Input).value = v if isinstance(v, str) else exact(v)
 
         put("name", k.name)
         put("unit", k.unit)

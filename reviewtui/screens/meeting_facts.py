@@ -22,7 +22,7 @@ from reviewtui.appref import review_app
 from reviewtui.db.errors import UserError
 from reviewtui.db.meeting_facts import meeting_facts
 from reviewtui.domain import enums
-from reviewtui.domain.figures import figure
+from reviewtui.domain.figures import short
 from reviewtui.screens.reads import read_worker, show_newest
 
 if TYPE_CHECKING:
@@ -30,11 +30,6 @@ if TYPE_CHECKING:
 
 MARK = {"green": "✓ green", "amber": "! amber", "red": "✗ red", "no data": "· no data"}
 STYLE = {"green": "green", "amber": "yellow", "red": "bold red", "no data": "dim"}
-
-
-def number(value: float | None, unit: str = "") -> str:
-    """A value as the scorecard screen prints it: ``96.3%``, ``1,240``; ``—`` when none."""
-    return figure(value, unit, with_unit=False)
 
 
 def render(facts: MeetingFacts) -> Group:
@@ -61,8 +56,8 @@ def render(facts: MeetingFacts) -> Group:
             Text(k.kpi),
             k.period or "—",
             Text(MARK[k.status], STYLE[k.status]),
-            number(k.actual, k.unit) + (" (v)" if k.source == "vendor" else ""),
-            ("≥ " if k.direction == "higher" else "≤ ") + number(k.target, k.unit),
+            short(k.actual, k.unit) + (" (v)" if k.source == "vendor" else ""),
+            ("≥ " if k.direction == "higher" else "≤ ") + short(k.target, k.unit),
             str(k.consecutive_misses) + (" ⚑" if k.escalate else ""),
         )
     parts: list = [head, kpis if card.kpis else Text("No KPIs yet.", "dim")]

@@ -19,7 +19,7 @@ from textual.widgets import DataTable, Header, Static
 from reviewtui.appref import review_app
 from reviewtui.db.scorecards import kpi_history, vendor_scorecard
 from reviewtui.domain import periods
-from reviewtui.domain.figures import figure
+from reviewtui.domain.figures import short
 from reviewtui.screens.reads import read_worker, show_newest
 from reviewtui.widgets.footer import Footer
 from reviewtui.widgets.sparkline import spark
@@ -59,12 +59,8 @@ def chart_legend(target: float, threshold: float | None, unit: str) -> Text:
             continue
         out.append(glyph * 2, style=f"color({colour})")
         value = values.get(name)
-        out.append(f" {label}" + ("" if value is None else f" {num(value, unit)}"))
+        out.append(f" {label}" + ("" if value is None else f" {short(value, unit)}"))
     return out
-
-
-def num(v: float | None, unit: str = "") -> str:
-    return figure(v, unit, with_unit=False)
 
 
 def _month_of(period: str) -> str:
@@ -180,12 +176,12 @@ class ScorecardPanel(Vertical):
                 flags.append(f"×{k.consecutive_misses} ", style="yellow")
             if k.discrepancy:
                 flags.append(f"≠{k.discrepancy_pct:+.0f}%", style="bold magenta")
-            gap = Text(num(k.gap), style="red" if (k.gap or 0) < 0 else "")
+            gap = Text(short(k.gap), style="red" if (k.gap or 0) < 0 else "")
             t.add_row(
                 k.kpi,
                 status_text(k.status),
-                num(k.actual, k.unit),
-                num(k.target, k.unit),
+                short(k.actual, k.unit),
+                short(k.target, k.unit),
                 gap,
                 ARROW.get(k.trend or "", ""),
                 flags,
@@ -336,7 +332,7 @@ class KpiHistoryScreen(Screen):
         self.query_one("#kh-head", Static).update(
             Text.assemble(
                 (f"{k.name}", "bold"),
-                f" · {better} · {k.frequency} · weight {num(k.weight)}\n",
+                f" · {better} · {k.frequency} · weight {short(k.weight)}\n",
                 chart_legend(k.target, k.threshold, k.unit),
             )
         )
@@ -348,10 +344,10 @@ class KpiHistoryScreen(Screen):
             t.add_row(
                 r.period,
                 status_text(r.status),
-                num(r.actual, k.unit),
-                num(r.gap),
-                num(r.vendor_value, k.unit),
-                num(r.independent_value, k.unit),
+                short(r.actual, k.unit),
+                short(r.gap),
+                short(r.vendor_value, k.unit),
+                short(r.independent_value, k.unit),
                 Text(
                     "—" if r.discrepancy_pct is None else f"{r.discrepancy_pct:+.1f}%",
                     style="bold magenta" if r.discrepancy else "",
@@ -413,9 +409,9 @@ class KpiHistoryScreen(Screen):
                     plt.plot(
                         [x for x, _ in points], [y for _, y in points], marker=glyph, color=colour
                     )
-            ticks = {round(lo, 2): num(lo, k.unit), round(hi, 2): num(hi, k.unit)}
+            ticks = {round(lo, 2): short(lo, k.unit), round(hi, 2): short(hi, k.unit)}
             for _, value in lines:  # last: the line's own label wins a shared row
-                ticks[value] = num(value, k.unit)
+                ticks[value] = short(value, k.unit)
             plt.yticks(list(ticks), list(ticks.values()))
             step = max(1, len(xs) // 4)  # few labels: they never crowd at 80 columns
             plt.xticks(xs[::step], labels[::step])

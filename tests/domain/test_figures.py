@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 
 from reviewtui.domain import agenda
-from reviewtui.domain.figures import figure
+from reviewtui.domain.figures import exact, figure, short
 
 
 @pytest.mark.parametrize(
-    ("value", "unit", "full", "short"),
+    ("value", "unit", "full", "narrow"),
     [
         (96.3, "%", "96.3%", "96.3%"),
         (1240, "PPM", "1,240 PPM", "1,240"),
@@ -21,9 +21,9 @@ from reviewtui.domain.figures import figure
         (None, "%", "—", "—"),
     ],
 )
-def test_figure_with_and_without_its_unit(value, unit: str, full: str, short: str) -> None:
+def test_figure_with_and_without_its_unit(value, unit: str, full: str, narrow: str) -> None:
     assert figure(value, unit) == full
-    assert figure(value, unit, with_unit=False) == short
+    assert short(value, unit) == narrow
 
 
 def test_the_agenda_writes_a_kpi_as_the_scorecard_does() -> None:
@@ -32,3 +32,12 @@ def test_the_agenda_writes_a_kpi_as_the_scorecard_does() -> None:
     assert agenda.kpi_title(k) == "KPI Spend: red, 1,234,567 EUR vs 1,000,000 EUR"
     none = agenda.DueKpi(2, "Backlog", "no data", False, None, 40.0, "")
     assert agenda.kpi_title(none) == "KPI Backlog: no data, no data vs 40"
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [(123_456.5, "123456.5"), (1_234_567.25, "1234567.25"), (97.0, "97"), (0.1, "0.1"), (None, "")],
+)
+def test_a_form_shows_every_digit_so_an_untouched_field_saves_the_same(value, shown) -> None:
+    assert exact(value) == shown
+    assert value is None or float(shown) == value

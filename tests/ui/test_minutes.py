@@ -34,13 +34,18 @@ def _meeting_status(path: Path, meeting_id: int) -> tuple[str, int]:
         db.dispose()
 
 
-async def _sign_off_form(app, pilot) -> SignOffScreen:
-    """The sign-off form of meeting 3 (a draft), opened with ``s`` on its minutes."""
+async def _press_sign(app, pilot) -> None:
+    """``s`` on the minutes of meeting 3 (a draft)."""
     await settle(pilot)
     app.open_minutes(3)
     await settle(pilot)
     await pilot.press("s")
     await settle(pilot)
+
+
+async def _sign_off_form(app, pilot) -> SignOffScreen:
+    """The sign-off form of meeting 3, opened with ``s`` on its minutes."""
+    await _press_sign(app, pilot)
     assert isinstance(app.screen, SignOffScreen)
     return app.screen
 
@@ -206,11 +211,7 @@ async def test_export_key_saves_the_signed_pdf_in_the_exports_folder(
 async def test_a_viewer_cannot_sign(demo_path: Path) -> None:
     app = make_app(demo_path, role="viewer")
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        app.open_minutes(3)
-        await settle(pilot)
-        await pilot.press("s")
-        await settle(pilot)
+        await _press_sign(app, pilot)
         assert isinstance(app.screen, MinutesScreen)
         assert any("only a facilitator" in str(n.message) for n in notifications(app))
 
