@@ -94,8 +94,23 @@ def test_offsets_and_locations_round_trip() -> None:
     assert location_of(text, 9) == (1, 3) and offset_of(text, (9, 99)) == len(text)
 
 
-@pytest.mark.parametrize("seed", range(60))
-def test_two_people_typing_in_one_item_each_keep_their_words_once(seed: int) -> None:
+SENTENCES = {
+    "latin": (
+        "Alice: spares stock short again, delivery slips into next week.",
+        "Bob: the plant manager agreed to a second inspector from January.",
+    ),
+    # No spaces to part the words (a whole line is one token), right to left, and marks
+    # outside every word: emoji, a flag, a combining accent.
+    "other scripts": (
+        "田中: 部品の在庫が不足、納期は来週にずれ込む。",
+        "יוסי: מנהל המפעל הסכים לבודק שני 👍🇮🇱 Zoe\u0308, cafe\u0301",
+    ),
+}
+
+
+@pytest.mark.parametrize("script", list(SENTENCES))
+@pytest.mark.parametrize("seed", range(30))
+def test_two_people_typing_in_one_item_each_keep_their_words_once(seed: int, script: str) -> None:
     """The store and two editors as the meeting screen runs them: keys at the cursor, saves
     on a stored version, a crossing save merged from the draft's base, a quiet editor taking
     the newer text in; one starting in a note that has words begins a line at its end, as a
@@ -103,10 +118,7 @@ def test_two_people_typing_in_one_item_each_keep_their_words_once(seed: int) -> 
     copies at every save."""
     rng = random.Random(seed)
     store = (0, "")
-    words = {
-        "alice": "Alice: spares stock short again, delivery slips into next week.",
-        "bob": "Bob: the plant manager agreed to a second inspector from January.",
-    }
+    words = dict(zip(("alice", "bob"), SENTENCES[script], strict=True))
     ed = {who: {"base": store, "text": "", "at": 0, "typed": 0} for who in words}
     while any(e["typed"] < len(words[w]) or e["text"] != store[1] for w, e in ed.items()):
         who = rng.choice(list(words))
